@@ -1,0 +1,30 @@
+import Foundation
+
+/// Why a list of levels could not be read.
+public enum LevelListError: Error, Equatable, Sendable, CustomStringConvertible {
+    case malformed(list: String, item: String)
+    case empty
+
+    public var description: String {
+        switch self {
+        case .malformed(let list, let item):
+            return "levels '\(list)': '\(item)' is not a whole number above zero; expected a list such as 1,2,4,8"
+        case .empty:
+            return "levels: the list is empty; expected a list such as 1,2,4,8"
+        }
+    }
+}
+
+extension Level {
+    /// Parses "1,2,4,8" into levels, sorted and without repeats.
+    public static func parseList(_ text: String) throws -> [Level] {
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !(items.count == 1 && items[0].isEmpty) else { throw LevelListError.empty }
+        var values = Set<Int>()
+        for item in items {
+            guard let value = Int(item), value > 0 else { throw LevelListError.malformed(list: text, item: item) }
+            values.insert(value)
+        }
+        return values.sorted().map(Level.init(concurrency:))
+    }
+}

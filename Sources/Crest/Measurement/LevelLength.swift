@@ -1,0 +1,32 @@
+/// How long each level of a sweep measures.
+public enum LevelLength: Sendable, Equatable, Codable {
+    /// Exactly this many measured requests at every level.
+    case requests(Int)
+    /// max(minimum, perClient × N) measured requests: small levels get enough samples for their
+    /// percentiles, large ones at least `perClient` requests from every client.
+    case scaledRequests(minimum: Int, perClient: Int)
+    /// This many seconds of measured window at every level.
+    case duration(seconds: Double)
+
+    /// The default: at least 200 measured requests (enough for a p95 with a two-sided interval),
+    /// and at least 4 per client.
+    public static let standard = LevelLength.scaledRequests(minimum: 200, perClient: 4)
+
+    /// The stop rule for `level`.
+    public func stopRule(for level: Level) -> StopRule {
+        switch self {
+        case .requests(let count): return .requests(count)
+        case .scaledRequests(let minimum, let perClient): return .requests(max(minimum, perClient * level.concurrency))
+        case .duration(let seconds): return .duration(seconds: seconds)
+        }
+    }
+
+    /// "max(200, 4 × N) measured requests", for reports.
+    public var summary: String {
+        switch self {
+        case .requests(let count): return "\(count) measured requests"
+        case .scaledRequests(let minimum, let perClient): return "max(\(minimum), \(perClient) × concurrency) measured requests"
+        case .duration(let seconds): return "\(NumberFormatting.significant(seconds)) s of measured window"
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/// Runs load at a level and returns what it measured. The search never knows whether time is
+/// real or simulated: the live measurer sends HTTP requests, the simulated one runs a discrete-event
+/// model of a serving engine.
+public protocol Measurer: Sendable {
+    /// Runs `level` until `rule` closes its measured window and every measured request has finished.
+    func measure(_ level: Level, until rule: StopRule) async throws -> LevelRun
+}

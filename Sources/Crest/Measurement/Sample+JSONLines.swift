@@ -1,0 +1,21 @@
+import Foundation
+
+extension Sample {
+    /// The sample as one line of `samples.jsonl`, keys in a fixed order, newline included.
+    ///
+    /// Written by hand rather than with `JSONEncoder`: a sweep writes one line per request, and a
+    /// fixed key order keeps the file byte-identical for a seed.
+    public var jsonLine: String {
+        var line = "{\"level\":\(level),\"client\":\(client),\"seq\":\(seq),\"prompt_index\":\(promptIndex)"
+        line += ",\"sent_ns\":\(sentAt),\"first_token_ns\":\(firstTokenAt.map(String.init) ?? "null")"
+        line += ",\"finished_ns\":\(finishedAt),\"prompt_tokens\":\(promptTokens)"
+        line += ",\"completion_tokens\":\(completionTokens),\"tokens_source\":\"\(tokensSource.rawValue)\""
+        line += ",\"outcome\":\"\(outcome.rawValue)\",\"phase\":\"\(phase.rawValue)\"}\n"
+        return line
+    }
+
+    /// Reads one line of `samples.jsonl`.
+    public init(jsonLine: some StringProtocol) throws {
+        self = try JSONDecoder().decode(Sample.self, from: Data(jsonLine.utf8))
+    }
+}

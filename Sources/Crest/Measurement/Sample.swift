@@ -1,0 +1,79 @@
+/// One finished request: the record every part of Crest passes around.
+///
+/// Times are integer nanoseconds from the sweep's start, on the measurer's clock (the virtual clock
+/// for the simulator, a monotonic clock for live endpoints).
+public struct Sample: Sendable, Equatable, Codable {
+    /// The level's concurrency.
+    public let level: Int
+    /// The client (0..<level) that sent the request.
+    public let client: Int
+    /// The request's number within its client's sequence at this level.
+    public let seq: Int
+    /// The prompt's index in the dataset.
+    public let promptIndex: Int
+    public let sentAt: Int64
+    /// When the first token arrived; nil when none did.
+    public let firstTokenAt: Int64?
+    /// When the response ended: last byte, error, or timeout.
+    public let finishedAt: Int64
+    public let promptTokens: Int
+    public let completionTokens: Int
+    public let tokensSource: TokensSource
+    public let outcome: Outcome
+    public let phase: Phase
+
+    public init(
+        level: Int, client: Int, seq: Int, promptIndex: Int, sentAt: Int64, firstTokenAt: Int64?,
+        finishedAt: Int64, promptTokens: Int, completionTokens: Int, tokensSource: TokensSource,
+        outcome: Outcome, phase: Phase
+    ) {
+        self.level = level
+        self.client = client
+        self.seq = seq
+        self.promptIndex = promptIndex
+        self.sentAt = sentAt
+        self.firstTokenAt = firstTokenAt
+        self.finishedAt = finishedAt
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.tokensSource = tokensSource
+        self.outcome = outcome
+        self.phase = phase
+    }
+
+    /// The same request with another phase.
+    public func with(phase: Phase) -> Sample {
+        Sample(
+            level: level, client: client, seq: seq, promptIndex: promptIndex, sentAt: sentAt,
+            firstTokenAt: firstTokenAt, finishedAt: finishedAt, promptTokens: promptTokens,
+            completionTokens: completionTokens, tokensSource: tokensSource, outcome: outcome, phase: phase)
+    }
+
+    // MARK: - Derived metrics (seconds)
+
+    /// End-to-end latency: sent to last byte (or to the failure).
+    public var latencySeconds: Double { Double(finishedAt - sentAt) / 1e9 }
+
+    /// Time to first token, for requests that got one.
+    public var ttftSeconds: Double? {
+        firstTokenAt.map { Double($0 - sentAt) / 1e9 }
+    }
+
+    /// Time per output token after the first: (e2e − TTFT) / (completion tokens − 1), for successful
+    /// requests with at least two completion tokens.
+    public var tpotSeconds: Double? {
+        guard outcome.isSuccess, completionTokens >= 2, let firstTokenAt else { return nil }
+        return Double(finishedAt - firstTokenAt) / 1e9 / Double(completionTokens - 1)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case level, client, seq, outcome, phase
+        case promptIndex = "prompt_index"
+        case sentAt = "sent_ns"
+        case firstTokenAt = "first_token_ns"
+        case finishedAt = "finished_ns"
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case tokensSource = "tokens_source"
+    }
+}

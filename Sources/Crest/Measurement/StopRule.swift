@@ -1,0 +1,18 @@
+/// When a level's measured window closes.
+///
+/// The window opens at the last warm-up completion. Requests sent inside it are the measured ones;
+/// the load keeps running until every one of them has finished, so long requests are not cut off.
+public enum StopRule: Sendable, Equatable {
+    /// Close the window once this many requests have been sent in it.
+    case requests(Int)
+    /// Close the window after this many seconds.
+    case duration(seconds: Double)
+
+    /// A short phrase for reports: "200 requests", "60 s".
+    public var summary: String {
+        switch self {
+        case .requests(let count): return "\(count) measured requests"
+        case .duration(let seconds): return "\(NumberFormatting.significant(seconds)) s measured"
+        }
+    }
+}

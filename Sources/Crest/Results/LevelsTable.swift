@@ -1,0 +1,129 @@
+/// levels.csv: one row per measured level. Column names are Crest's public interface (DESIGN.md,
+/// "Results on disk"): the reference report's names first, then Crest's additions, then the
+/// confidence bounds as `<column>_lo` / `<column>_hi`. Times in seconds, rates per minute or second
+/// as named, empty where not measured.
+public enum LevelsTable {
+    /// One column: its name and how to read it off a level.
+    struct Column: Sendable {
+        let name: String
+        let value: @Sendable (LevelResult, Pricing?) -> String
+    }
+
+    /// The file's text for `levels`, header included.
+    public static func csv(_ levels: [LevelResult], pricing: Pricing?) -> String {
+        var text = CSV.row(columns.map(\.name))
+        for level in levels {
+            text += CSV.row(columns.map { $0.value(level, pricing) })
+        }
+        return text
+    }
+
+    static let columns: [Column] = {
+        var columns: [Column] = [
+            Column(name: "concurrency") { level, _ in "\(level.summary.concurrency)" },
+            Column(name: "requests") { level, _ in "\(level.summary.requests)" },
+            Column(name: "errors") { level, _ in "\(level.summary.errors)" },
+            Column(name: "error_rate") { level, _ in fraction(level.summary.errorRate.value) },
+            Column(name: "duration_s") { level, _ in seconds(level.summary.durationSeconds) },
+            Column(name: "transactions_per_minute") { level, _ in rate(level.summary.transactionsPerMinute.value) },
+        ]
+        columns += distributionColumns(.latency, stats: [.mean, .p50, .p90, .p95, .p99])
+        columns += distributionColumns(.ttft, stats: [.mean, .p50, .p95, .p99])
+        columns += distributionColumns(.tpot, stats: [.mean, .p50, .p95, .p99])
+        columns += [
+            Column(name: "prompt_token_count_mean") { level, _ in rate(level.summary.promptTokenCountMean) },
+            Column(name: "completion_token_count_mean") { level, _ in rate(level.summary.completionTokenCountMean) },
+            Column(name: "prompt_token_throughput") { level, _ in rate(level.summary.promptTokenThroughput) },
+            Column(name: "completion_token_throughput") { level, _ in rate(level.summary.completionTokenThroughput) },
+            Column(name: "tokens_estimated") { level, _ in level.summary.tokensEstimated ? "true" : "false" },
+            Column(name: "price_per_txn") { level, pricing in
+                pricing?.pricePerTransaction(level.summary).map { NumberFormatting.fixed($0, places: 8) } ?? ""
+            },
+            Column(name: "verdict") { level, _ in level.verdict.label },
+            // Crest's additions.
+        ]
+        columns += distributionColumns(.ttft, stats: [.p90])
+        columns += distributionColumns(.tpot, stats: [.p90])
+        columns += [
+            Column(name: "requests_per_second") { level, _ in rate(level.summary.requestsPerSecond) },
+            Column(name: "achieved_concurrency") { level, _ in rate(level.summary.achievedConcurrency) },
+            Column(name: "little_law_concurrency") { level, _ in rate(level.summary.littleLawConcurrency) },
+        ]
+        for outcome in Outcome.allCases where !outcome.isSuccess {
+            columns.append(Column(name: "errors_\(outcome.rawValue)") { level, _ in "\(level.summary.outcomes[outcome])" })
+        }
+        columns += [
+            Column(name: "warmup_requests") { level, _ in "\(level.summary.warmupRequests)" },
+            Column(name: "cooldown_requests") { level, _ in "\(level.summary.cooldownRequests)" },
+            Column(name: "budget_checks") { level, _ in
+                level.verdict.checks.map { "\($0.constraint.statisticName)=\(checkValue($0))\($0.isMet ? "<=" : ">")\(checkLimit($0))" }
+                    .joined(separator: "; ")
+            },
+        ]
+        // Confidence bounds.
+        columns += boundColumns("error_rate") { $0.summary.errorRate }
+        columns += boundColumns("transactions_per_minute") { $0.summary.transactionsPerMinute }
+        for metric in [Metric.latency, .ttft, .tpot] {
+            for stat in [Stat.mean, .p50, .p90, .p95, .p99] {
+                columns += boundColumns("\(metric.rawValue)_\(stat.rawValue)", seconds: true) { metric.read($0.summary).map(stat.read) }
+            }
+        }
+        return columns
+    }()
+
+    enum Metric: String {
+        case latency, ttft, tpot
+
+        func read(_ summary: LevelSummary) -> DistributionSummary? {
+            switch self {
+            case .latency: return summary.latency
+            case .ttft: return summary.ttft
+            case .tpot: return summary.tpot
+            }
+        }
+    }
+
+    enum Stat: String {
+        case mean, p50, p90, p95, p99
+
+        func read(_ summary: DistributionSummary) -> Estimate {
+            switch self {
+            case .mean: return summary.mean
+            case .p50: return summary.p50
+            case .p90: return summary.p90
+            case .p95: return summary.p95
+            case .p99: return summary.p99
+            }
+        }
+    }
+
+    private static func distributionColumns(_ metric: Metric, stats: [Stat]) -> [Column] {
+        stats.map { stat in
+            Column(name: "\(metric.rawValue)_\(stat.rawValue)") { level, _ in
+                metric.read(level.summary).map { seconds(stat.read($0).value) } ?? ""
+            }
+        }
+    }
+
+    private static func boundColumns(_ name: String, seconds isSeconds: Bool = false, _ read: @escaping @Sendable (LevelResult) -> Estimate?) -> [Column] {
+        let format: @Sendable (Double) -> String = isSeconds ? seconds : rate
+        return [
+            Column(name: "\(name)_lo") { level, _ in read(level)?.lower.map(format) ?? "" },
+            Column(name: "\(name)_hi") { level, _ in read(level)?.upper.map(format) ?? "" },
+        ]
+    }
+
+    private static func checkValue(_ check: ConstraintCheck) -> String {
+        if case .errorRate = check.constraint { return fraction(check.observed.value) }
+        return seconds(check.observed.value) + "s"
+    }
+
+    private static func checkLimit(_ check: ConstraintCheck) -> String {
+        if case .errorRate = check.constraint { return fraction(check.limit) }
+        return seconds(check.limit) + "s"
+    }
+
+    private static func seconds(_ value: Double) -> String { NumberFormatting.fixed(value, places: 6) }
+    private static func rate(_ value: Double) -> String { NumberFormatting.fixed(value, places: 3) }
+    private static func fraction(_ value: Double) -> String { NumberFormatting.fixed(value, places: 6) }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// run.json: what was run, on what, with which settings. Never holds secrets.
+public struct RunManifest: Sendable, Equatable, Codable {
+    public struct DatasetInfo: Sendable, Equatable, Codable {
+        public let name: String
+        public let path: String
+        public let format: DatasetFormat
+        public let prompts: Int
+        public let fingerprint: String
+        public let promptTokensMean: Double
+        /// "dataset" or "estimate": where the prompt token counts came from.
+        public let promptTokensSource: TokenCountSource
+
+        public init(_ dataset: Dataset) {
+            name = dataset.name
+            path = dataset.path
+            format = dataset.format
+            prompts = dataset.prompts.count
+            fingerprint = dataset.fingerprint
+            promptTokensMean = dataset.meanPromptTokens
+            promptTokensSource = dataset.hasEstimatedTokenCounts ? .estimate : .dataset
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, path, format, prompts, fingerprint
+            case promptTokensMean = "prompt_tokens_mean"
+            case promptTokensSource = "prompt_tokens_source"
+        }
+    }
+
+    public struct Settings: Sendable, Equatable, Codable {
+        public let levels: [Int]
+        public let levelLength: String
+        public let seed: UInt64?
+        public let confidence: Double
+        public let plateauTolerance: Double
+        public let requestTimeoutSeconds: Double
+        public let maxOutputTokens: Int?
+
+        public init(
+            levels: [Int], levelLength: String, seed: UInt64?, confidence: Double, plateauTolerance: Double,
+            requestTimeoutSeconds: Double, maxOutputTokens: Int?
+        ) {
+            self.levels = levels
+            self.levelLength = levelLength
+            self.seed = seed
+            self.confidence = confidence
+            self.plateauTolerance = plateauTolerance
+            self.requestTimeoutSeconds = requestTimeoutSeconds
+            self.maxOutputTokens = maxOutputTokens
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case levels, seed, confidence
+            case levelLength = "level_length"
+            case plateauTolerance = "plateau_tolerance"
+            case requestTimeoutSeconds = "request_timeout_s"
+            case maxOutputTokens = "max_output_tokens"
+        }
+    }
+
+    public struct Host: Sendable, Equatable, Codable {
+        public let os: String
+        public let cpus: Int
+
+        public static var current: Host {
+            Host(os: ProcessInfo.processInfo.operatingSystemVersionString, cpus: ProcessInfo.processInfo.activeProcessorCount)
+        }
+    }
+
+    public let tool: String
+    public let version: String
+    /// "running" while the sweep goes, then "finished" or "failed".
+    public var status: String
+    public let startedAt: String
+    public var finishedAt: String?
+    public let target: Target
+    public let dataset: DatasetInfo
+    public let budget: String
+    public let settings: Settings
+    public let host: Host
+
+    public init(target: Target, dataset: Dataset, budget: Budget, settings: Settings, startedAt: Date, host: Host = .current) {
+        tool = "crest"
+        version = CrestVersion.current
+        status = "running"
+        self.startedAt = Self.timestamp(startedAt)
+        self.target = target
+        self.dataset = DatasetInfo(dataset)
+        self.budget = budget.description
+        self.settings = settings
+        self.host = host
+    }
+
+    /// Marks the run as ended.
+    public mutating func end(status: String, at date: Date) {
+        self.status = status
+        finishedAt = Self.timestamp(date)
+    }
+
+    /// ISO 8601 in UTC, to the second.
+    public static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tool, version, status, target, dataset, budget, settings, host
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+    }
+}

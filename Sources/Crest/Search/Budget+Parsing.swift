@@ -1,0 +1,87 @@
+import Foundation
+
+/// Why a budget expression could not be read.
+public enum BudgetError: Error, Equatable, Sendable {
+    case malformed(expression: String, problem: String)
+    case malformedErrorRate(value: String)
+}
+
+extension BudgetError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .malformed(let expression, let problem):
+            return "budget '\(expression)': \(problem); expected METRIC.STAT<=VALUE such as 'e2e.p95<=20s' or 'ttft.mean<=800ms' (METRIC e2e, ttft, tpot or itl; STAT mean or a percentile like p99.9; VALUE in ms or s)"
+        case .malformedErrorRate(let value):
+            return "error-rate ceiling '\(value)': expected a percentage such as '1%' or '0.5%', or a fraction such as 0.01, between 0 and 100%"
+        }
+    }
+}
+
+extension LatencyConstraint {
+    /// Parses `METRIC.STAT<=VALUE`; spaces are allowed around the parts.
+    /// - Throws: `BudgetError.malformed` saying which part is wrong.
+    public init(parsing expression: String) throws {
+        func fail(_ problem: String) -> BudgetError { .malformed(expression: expression, problem: problem) }
+        let parts = expression.split(separator: "<=", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else {
+            if expression.contains("<") || expression.contains("=") || expression.contains(">") {
+                throw fail("the comparison must be '<=' (a budget is an upper bound)")
+            }
+            throw fail("no '<=' found")
+        }
+        let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+        let value = parts[1].trimmingCharacters(in: .whitespaces).lowercased()
+        let nameParts = name.split(separator: ".", maxSplits: 1)
+        guard nameParts.count == 2 else { throw fail("'\(name)' must be METRIC.STAT, such as e2e.p95") }
+        guard let metric = LatencyMetric(rawValue: String(nameParts[0])) else {
+            throw fail("unknown metric '\(nameParts[0])' (known: e2e, ttft, tpot, itl)")
+        }
+        let statistic = try Self.parseStatistic(String(nameParts[1]), fail: fail)
+        self.init(metric: metric, statistic: statistic, limitSeconds: try Self.parseSeconds(value, fail: fail))
+    }
+
+    private static func parseStatistic(_ text: String, fail: (String) -> BudgetError) throws -> BudgetStatistic {
+        if text == "mean" || text == "avg" { return .mean }
+        guard text.hasPrefix("p"), let percent = Double(text.dropFirst()), percent.isFinite else {
+            throw fail("unknown statistic '\(text)' (use mean, or a percentile such as p50, p95, p99.9)")
+        }
+        guard percent > 0 && percent < 100 else { throw fail("percentile '\(text)' must lie strictly between p0 and p100") }
+        return .percentile(Percentile(percent))
+    }
+
+    private static func parseSeconds(_ text: String, fail: (String) -> BudgetError) throws -> Double {
+        let scale: Double
+        let number: Substring
+        if text.hasSuffix("ms") {
+            scale = 0.001
+            number = text.dropLast(2)
+        } else if text.hasSuffix("s") {
+            scale = 1
+            number = text.dropLast()
+        } else {
+            throw fail("the value '\(text)' needs a unit, ms or s")
+        }
+        guard let value = Double(number.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+            throw fail("'\(text)' is not a number with a unit")
+        }
+        guard value > 0 else { throw fail("the limit must be above zero") }
+        return value * scale
+    }
+}
+
+extension Budget {
+    /// Parses the error-rate ceiling: "1%", "0.5 %" or a fraction "0.01".
+    public static func parseErrorRate(_ text: String) throws -> Double {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let fraction: Double?
+        if trimmed.hasSuffix("%") {
+            fraction = Double(trimmed.dropLast().trimmingCharacters(in: .whitespaces)).map { $0 / 100 }
+        } else {
+            fraction = Double(trimmed)
+        }
+        guard let fraction, fraction.isFinite, fraction >= 0, fraction <= 1 else {
+            throw BudgetError.malformedErrorRate(value: text)
+        }
+        return fraction
+    }
+}

@@ -1,0 +1,53 @@
+extension Budget {
+    /// Checks every constraint against the measured requests of `run`.
+    ///
+    /// - Percentiles are taken over all measured requests, failed ones counted as +∞ (a failed
+    ///   request is over any latency budget); their intervals are order-statistic intervals.
+    /// - Means are over successful requests only (failures would make them infinite); the
+    ///   error-rate ceiling accounts for failures.
+    /// - ITL needs the gaps between streamed chunks, which samples do not carry: callers must reject
+    ///   ITL constraints before a sweep (`unmeasurableConstraints`); here they count as unmet.
+    public func verdict(for run: LevelRun, summary: LevelSummary, confidence: Double) -> Verdict {
+        let measured = run.measured.sorted { ($0.sentAt, $0.client) < ($1.sentAt, $1.client) }
+        var checks = latency.map { constraint in
+            ConstraintCheck(
+                constraint: .latency(constraint),
+                observed: Self.observe(constraint, measured, confidence: confidence),
+                limit: constraint.limitSeconds)
+        }
+        if let maxErrorRate {
+            checks.append(ConstraintCheck(constraint: .errorRate(max: maxErrorRate), observed: summary.errorRate, limit: maxErrorRate))
+        }
+        return Verdict(checks: checks)
+    }
+
+    /// The constraints no measurer can check yet (ITL, until per-chunk times are recorded).
+    public var unmeasurableConstraints: [LatencyConstraint] { latency.filter { $0.metric == .itl } }
+
+    private static func observe(_ constraint: LatencyConstraint, _ measured: [Sample], confidence: Double) -> Estimate {
+        switch constraint.statistic {
+        case .mean:
+            let values = measured.compactMap { value(of: constraint.metric, $0) }.filter(\.isFinite)
+            return meanInterval(values, confidence: confidence) ?? Estimate(value: .infinity)
+        case .percentile(let percentile):
+            let sorted = measured.compactMap { value(of: constraint.metric, $0) }.sorted()
+            guard let point = quantile(percentile.fraction, ofSorted: sorted, method: .linear) else {
+                return Estimate(value: .infinity)
+            }
+            let bounds = quantileInterval(percentile.fraction, ofSorted: sorted, confidence: confidence)
+            return Estimate(value: point, lower: bounds.lower, upper: bounds.upper)
+        }
+    }
+
+    /// The metric's value for one request: +∞ for a failure, nil where the metric does not apply
+    /// (TPOT of a one-token answer).
+    private static func value(of metric: LatencyMetric, _ sample: Sample) -> Double? {
+        guard sample.outcome.isSuccess else { return .infinity }
+        switch metric {
+        case .e2e: return sample.latencySeconds
+        case .ttft: return sample.ttftSeconds ?? .infinity
+        case .tpot: return sample.tpotSeconds
+        case .itl: return .infinity
+        }
+    }
+}

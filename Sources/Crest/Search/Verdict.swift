@@ -1,0 +1,69 @@
+/// One constraint of a budget.
+public enum Constraint: Sendable, Equatable, Codable, CustomStringConvertible {
+    case latency(LatencyConstraint)
+    case errorRate(max: Double)
+
+    /// "e2e.p95<=20s", "errors<=1%".
+    public var description: String {
+        switch self {
+        case .latency(let constraint): return constraint.description
+        case .errorRate(let max): return "errors<=" + Budget.percent(max)
+        }
+    }
+
+    /// The constrained statistic's name: "e2e.p95", "errors".
+    public var statisticName: String {
+        switch self {
+        case .latency(let constraint): return constraint.statisticName
+        case .errorRate: return "errors"
+        }
+    }
+}
+
+/// A constraint checked at one level: the observed statistic with its interval, against the limit.
+public struct ConstraintCheck: Sendable, Equatable, Codable {
+    public let constraint: Constraint
+    public let observed: Estimate
+    public let limit: Double
+
+    /// True when the observed statistic is at or under the limit.
+    public var isMet: Bool { observed.value <= limit }
+
+    /// How far under the limit the statistic is, as a share of the limit: 0.25 means 25% to spare,
+    /// negative means over. A zero error ceiling has full headroom at zero errors and none otherwise.
+    public var headroom: Double {
+        guard limit > 0 else { return observed.value == 0 ? 1 : -Double.infinity }
+        return (limit - observed.value) / limit
+    }
+
+    /// "e2e.p95 = 4.12 s (limit 20 s)", for people.
+    public var summary: String {
+        switch constraint {
+        case .latency(let latency):
+            return "\(latency.statisticName) = \(NumberFormatting.duration(seconds: observed.value)) (limit \(NumberFormatting.duration(seconds: latency.limitSeconds)))"
+        case .errorRate(let max):
+            return "errors = \(Budget.percent(observed.value)) (limit \(Budget.percent(max)))"
+        }
+    }
+}
+
+/// A level's standing against the budget.
+public struct Verdict: Sendable, Equatable, Codable {
+    public let checks: [ConstraintCheck]
+
+    public init(checks: [ConstraintCheck]) {
+        self.checks = checks
+    }
+
+    /// True when every constraint is met.
+    public var isFeasible: Bool { checks.allSatisfy(\.isMet) }
+
+    /// The constraint with the least headroom: the one that binds first as load grows.
+    public var tightest: ConstraintCheck? { checks.min { $0.headroom < $1.headroom } }
+
+    /// The constraints this level breaks.
+    public var violations: [ConstraintCheck] { checks.filter { !$0.isMet } }
+
+    /// "feasible" or "infeasible", as written in levels.csv.
+    public var label: String { isFeasible ? "feasible" : "infeasible" }
+}

@@ -1,0 +1,26 @@
+/// Mean and percentiles of one latency metric at one level, each with its confidence interval.
+public struct DistributionSummary: Sendable, Equatable, Codable {
+    public let count: Int
+    public let mean: Estimate
+    public let p50: Estimate
+    public let p90: Estimate
+    public let p95: Estimate
+    public let p99: Estimate
+
+    /// Summarises `values` (seconds, in the order the requests were sent); nil when empty.
+    /// Percentiles use `QuantileMethod.linear`; their intervals are order-statistic intervals.
+    public init?(_ values: [Double], confidence: Double) {
+        guard let mean = meanInterval(values, confidence: confidence) else { return nil }
+        let sorted = values.sorted()
+        func percentile(_ p: Double) -> Estimate {
+            let bounds = quantileInterval(p, ofSorted: sorted, confidence: confidence)
+            return Estimate(value: quantile(p, ofSorted: sorted, method: .linear)!, lower: bounds.lower, upper: bounds.upper)
+        }
+        self.count = values.count
+        self.mean = mean
+        self.p50 = percentile(0.50)
+        self.p90 = percentile(0.90)
+        self.p95 = percentile(0.95)
+        self.p99 = percentile(0.99)
+    }
+}

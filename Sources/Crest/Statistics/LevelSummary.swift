@@ -1,0 +1,104 @@
+/// The statistics of one level, computed once from its measured requests (those sent inside the
+/// measured window). Latency percentiles are over all measured requests of the level, never
+/// averages of per-wave figures.
+public struct LevelSummary: Sendable, Equatable, Codable {
+    public let concurrency: Int
+    /// Requests sent in the measured window.
+    public let requests: Int
+    public let successes: Int
+    public let errors: Int
+    /// errors / requests, with its Clopper-Pearson interval.
+    public let errorRate: Estimate
+    public let outcomes: OutcomeCounts
+    /// The measured window's length.
+    public let durationSeconds: Double
+    /// Successful requests per minute over the measured window, with a batch-means interval.
+    public let transactionsPerMinute: Estimate
+    /// All measured requests (successes and failures) per second: the arrival rate the level sustains.
+    public let requestsPerSecond: Double
+    /// End-to-end latency of successful requests.
+    public let latency: DistributionSummary?
+    /// Time to first token of successful requests.
+    public let ttft: DistributionSummary?
+    /// Time per output token after the first, of successful requests with two tokens or more.
+    public let tpot: DistributionSummary?
+    public let promptTokenCountMean: Double
+    public let completionTokenCountMean: Double
+    /// Prompt tokens of successful requests per second of the window.
+    public let promptTokenThroughput: Double
+    /// Completion tokens of successful requests per second of the window.
+    public let completionTokenThroughput: Double
+    /// The time-average number of requests in flight during the window.
+    public let achievedConcurrency: Double
+    /// Little's law's prediction of the concurrency: arrival rate × mean latency of all measured
+    /// requests. It should agree with `achievedConcurrency`; a gap means a window edge effect or
+    /// a client that could not keep its requests in flight.
+    public let littleLawConcurrency: Double
+    /// True when any successful request's token counts are Crest's estimate rather than the server's.
+    public let tokensEstimated: Bool
+    public let warmupRequests: Int
+    public let cooldownRequests: Int
+
+    /// Summarises `run` with intervals at `confidence` (0.95 for 95%).
+    public init(_ run: LevelRun, confidence: Double) {
+        let measured = run.measured.sorted { ($0.sentAt, $0.client) < ($1.sentAt, $1.client) }
+        let succeeded = measured.filter { $0.outcome.isSuccess }
+        let window = max(run.windowSeconds, 1e-9)
+
+        concurrency = run.level.concurrency
+        requests = measured.count
+        successes = succeeded.count
+        errors = measured.count - succeeded.count
+        errorRate = clopperPearson(successes: errors, trials: measured.count, confidence: confidence)
+        outcomes = OutcomeCounts(measured)
+        durationSeconds = run.windowSeconds
+        transactionsPerMinute = Self.throughput(of: succeeded, in: run, confidence: confidence)
+        requestsPerSecond = Double(measured.count) / window
+        latency = DistributionSummary(succeeded.map(\.latencySeconds), confidence: confidence)
+        ttft = DistributionSummary(succeeded.compactMap(\.ttftSeconds), confidence: confidence)
+        tpot = DistributionSummary(succeeded.compactMap(\.tpotSeconds), confidence: confidence)
+        let promptTokens = succeeded.reduce(0) { $0 + $1.promptTokens }
+        let completionTokens = succeeded.reduce(0) { $0 + $1.completionTokens }
+        promptTokenCountMean = succeeded.isEmpty ? 0 : Double(promptTokens) / Double(succeeded.count)
+        completionTokenCountMean = succeeded.isEmpty ? 0 : Double(completionTokens) / Double(succeeded.count)
+        promptTokenThroughput = Double(promptTokens) / window
+        completionTokenThroughput = Double(completionTokens) / window
+        achievedConcurrency = Self.timeAverageInFlight(run.samples, from: run.windowStart, to: run.windowEnd)
+        let meanLatencyAll = measured.isEmpty ? 0 : measured.reduce(0) { $0 + $1.latencySeconds } / Double(measured.count)
+        littleLawConcurrency = requestsPerSecond * meanLatencyAll
+        tokensEstimated = succeeded.contains { $0.tokensSource == .estimate }
+        warmupRequests = run.samples.count { $0.phase == .warmup }
+        cooldownRequests = run.samples.count { $0.phase == .cooldown }
+    }
+
+    /// Throughput with an interval: the window is cut into 10 equal slices and the successes sent in
+    /// each are the batch means (see `meanInterval`).
+    private static func throughput(of succeeded: [Sample], in run: LevelRun, confidence: Double) -> Estimate {
+        let window = max(run.windowSeconds, 1e-9)
+        let perMinute = Double(succeeded.count) / window * 60
+        let slices = 10
+        guard succeeded.count >= 2 * slices else { return Estimate(value: perMinute) }
+        let sliceLength = Double(run.windowEnd - run.windowStart) / Double(slices)
+        var counts = [Double](repeating: 0, count: slices)
+        for sample in succeeded {
+            let slice = Int(Double(sample.sentAt - run.windowStart) / sliceLength)
+            counts[min(max(slice, 0), slices - 1)] += 1
+        }
+        let rates = counts.map { $0 / (sliceLength / 1e9) * 60 }
+        guard let interval = meanInterval(rates, confidence: confidence, batches: slices) else {
+            return Estimate(value: perMinute)
+        }
+        return Estimate(value: perMinute, lower: interval.lower, upper: interval.upper)
+    }
+
+    /// The time-average number of requests in flight over [start, end].
+    private static func timeAverageInFlight(_ samples: [Sample], from start: Int64, to end: Int64) -> Double {
+        guard end > start else { return 0 }
+        var busy: Int64 = 0
+        for sample in samples {
+            let overlap = min(sample.finishedAt, end) - max(sample.sentAt, start)
+            if overlap > 0 { busy += overlap }
+        }
+        return Double(busy) / Double(end - start)
+    }
+}

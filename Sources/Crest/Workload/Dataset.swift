@@ -1,0 +1,49 @@
+/// The file formats Crest reads prompts from.
+public enum DatasetFormat: String, Sendable, Equatable, Codable {
+    /// FMBench payload JSONL: `{"inputs": "...", "parameters": {"max_new_tokens": 100}}` per line.
+    case fmbenchPayload = "fmbench-payload"
+    /// OpenAI chat JSONL: `{"messages": [{"role": "user", "content": "..."}], "max_tokens": 100}` per line.
+    case openAIChat = "openai-chat"
+    /// One prompt per line of plain text.
+    case plainText = "text"
+}
+
+/// A list of prompts read from one file.
+public struct Dataset: Sendable, Equatable {
+    /// The dataset's name: the file name without its extension, e.g. `en_1000-2000`.
+    public let name: String
+    /// The path the dataset was read from, as given.
+    public let path: String
+    public let format: DatasetFormat
+    public let prompts: [Prompt]
+    /// FNV-1a 64 of the file's bytes, in hex: tells whether two runs used the same data.
+    public let fingerprint: String
+
+    public init(name: String, path: String, format: DatasetFormat, prompts: [Prompt], fingerprint: String) {
+        self.name = name
+        self.path = path
+        self.format = format
+        self.prompts = prompts
+        self.fingerprint = fingerprint
+    }
+
+    /// True when any prompt's token count was estimated rather than carried by the data.
+    public var hasEstimatedTokenCounts: Bool {
+        prompts.contains { $0.promptTokensSource == .estimate }
+    }
+
+    /// The mean prompt length in tokens.
+    public var meanPromptTokens: Double {
+        prompts.isEmpty ? 0 : Double(prompts.reduce(0) { $0 + $1.promptTokens }) / Double(prompts.count)
+    }
+}
+
+/// FNV-1a, 64 bits: a fast, stable content fingerprint (not a security hash).
+public func fnv1a64(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x0000_0100_0000_01B3
+    }
+    return hash
+}

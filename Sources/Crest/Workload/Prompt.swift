@@ -1,0 +1,54 @@
+/// One chat message of an OpenAI-style conversation.
+public struct ChatMessage: Sendable, Equatable, Codable {
+    public let role: String
+    public let content: String
+
+    public init(role: String, content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+/// What a prompt sends: plain text, or a conversation for chat APIs.
+public enum PromptContent: Sendable, Equatable {
+    case text(String)
+    case chat([ChatMessage])
+
+    /// All the text of the prompt, messages joined by blank lines.
+    public var joinedText: String {
+        switch self {
+        case .text(let text): return text
+        case .chat(let messages): return messages.map(\.content).joined(separator: "\n\n")
+        }
+    }
+}
+
+/// Where a token count came from.
+public enum TokenCountSource: String, Sendable, Equatable, Codable {
+    /// The dataset line carried the count.
+    case dataset
+    /// Crest estimated it from the text (see `TokenEstimator`).
+    case estimate
+}
+
+/// One prompt of a dataset, with its token count and an optional cap on output tokens.
+public struct Prompt: Sendable, Equatable {
+    public let content: PromptContent
+    public let promptTokens: Int
+    public let promptTokensSource: TokenCountSource
+    /// The most output tokens to ask for, when the dataset line or the command line sets it.
+    public let maxOutputTokens: Int?
+    /// The 1-based line of the dataset file this prompt came from.
+    public let line: Int
+
+    public init(
+        content: PromptContent, promptTokens: Int, promptTokensSource: TokenCountSource,
+        maxOutputTokens: Int?, line: Int
+    ) {
+        self.content = content
+        self.promptTokens = promptTokens
+        self.promptTokensSource = promptTokensSource
+        self.maxOutputTokens = maxOutputTokens
+        self.line = line
+    }
+}

@@ -1,0 +1,25 @@
+import Crest
+
+/// Renders a `SweepReport` as report.md, in the section order of the FMBench report users know.
+public enum MarkdownRenderer {
+    public static func render(_ report: SweepReport) -> String {
+        var text = "# \(report.title)\n\n"
+        text += "**Last modified (UTC): \(report.lastModified)**\n\n"
+        text += "## Summary\n\n\(report.summary)\n\n"
+        if !report.information.isEmpty {
+            text += MarkdownTable(header: ["Information", "Value"], rows: report.information.map { [$0.field, $0.value] }).text + "\n"
+        }
+        text += "## Recommendation\n\n" + report.recommendation.map { "- \($0)\n" }.joined() + "\n"
+        text += report.costSentence + "\n\n" + report.cost.text + "\n"
+        text += "## Per instance results\n\n"
+        text += "The following table provides the best combinations for running inference for different sizes prompts on different instance types.\n\n"
+        text += report.perInstance.text + "\n"
+        text += "## Results per concurrency level\n\n"
+        text += "Throughput and end-to-end latency (seconds) of successful requests; ◀ marks the recommendation.\n\n"
+        text += report.throughputTable.text + "\n"
+        text += "Time to first token and time per output token (seconds), token throughput and requests in flight.\n\n"
+        text += report.latencyTable.text + "\n"
+        text += "## Method\n\n" + report.method.map { "- \($0)\n" }.joined()
+        return text
+    }
+}

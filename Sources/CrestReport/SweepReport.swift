@@ -1,0 +1,175 @@
+import Crest
+import Foundation
+
+/// A sweep's report, computed from its results and ready for any renderer. It carries every
+/// section of the FMBench report users know (summary table, per-instance recommendation sentence,
+/// cost table) plus Crest's per-level tables and method notes.
+public struct SweepReport: Sendable {
+    public let title: String
+    public let lastModified: String
+    /// The opening sentence of the summary.
+    public let summary: String
+    /// The reference report's Information | Value table for the recommended level.
+    public let information: [(field: String, value: String)]
+    /// The recommendation in a few lines.
+    public let recommendation: [String]
+    public let costSentence: String
+    public let cost: MarkdownTable
+    /// Dataset | Instance type | Recommendation.
+    public let perInstance: MarkdownTable
+    public let throughputTable: MarkdownTable
+    public let latencyTable: MarkdownTable
+    /// How the numbers were obtained.
+    public let method: [String]
+
+    public init(_ input: SweepReportInput) {
+        let chosen = input.recommendation
+        let level = chosen?.level.summary
+        title = "Results for performance benchmarking"
+        lastModified = RunManifest.timestamp(input.generatedAt)
+        summary = Self.summarySentence(input)
+        information = level.map { Self.information(input, $0, chosen!) } ?? []
+        recommendation = Self.recommendationLines(input)
+        let totalCost = input.pricing?.cost(
+            seconds: input.totals.durationSeconds, promptTokens: input.totals.promptTokens,
+            completionTokens: input.totals.completionTokens)
+        costSentence = "The cost to run each experiment is provided in the table below. The total cost for running all experiments is $\(Format.usd(totalCost))."
+            + (input.isSimulated ? " Durations are simulated time: what the same load would take on the real endpoint." : "")
+        cost = MarkdownTable(
+            header: ["experiment_name", "instance_type", "duration_in_seconds", "cost"],
+            rows: [[input.experimentName, input.instance, NumberFormatting.fixed(input.totals.durationSeconds, places: 2), Format.usd(totalCost)]],
+            rightAligned: [2, 3])
+        perInstance = MarkdownTable(
+            header: ["Dataset", "Instance type", "Recommendation"],
+            rows: [["`\(input.payloadFile)`", "`\(input.instance)`", Self.perInstanceSentence(input)]])
+        throughputTable = Self.throughputTable(input)
+        latencyTable = Self.latencyTable(input)
+        method = Self.methodLines(input)
+    }
+
+    // MARK: - Summary
+
+    private static func summarySentence(_ input: SweepReportInput) -> String {
+        let head = "We did performance benchmarking for the `\(input.manifest.target.model)` model on \"`\(input.instance)`\" instance on the `\(input.manifest.dataset.name)` dataset"
+        guard let chosen = input.recommendation, chosen.isFeasible else {
+            return head + " and no concurrency level tried met the budget `\(input.budget)`; the closest one is shown below."
+        }
+        return head + " and based on the test results the best price performance for dataset `\(input.manifest.dataset.name)` within the budget `\(input.budget)` is provided by the `\(input.instance)` instance type at a concurrency of \(chosen.concurrency)."
+    }
+
+    private static func information(_ input: SweepReportInput, _ level: LevelSummary, _ chosen: Recommendation) -> [(String, String)] {
+        var rows: [(String, String)] = [
+            ("experiment_name", input.experimentName),
+            ("payload_file", input.payloadFile),
+            ("instance_type", input.instance),
+            ("concurrency", "\(level.concurrency)"),
+            ("error_rate", NumberFormatting.significant(level.errorRate.value, digits: 3)),
+            ("prompt_token_count_mean", Format.tokens(level.promptTokenCountMean)),
+            ("prompt_token_throughput", Format.tokens(level.promptTokenThroughput)),
+            ("completion_token_count_mean", Format.tokens(level.completionTokenCountMean)),
+            ("completion_token_throughput", Format.tokens(level.completionTokenThroughput)),
+            ("latency_mean", Format.seconds(level.latency?.mean)),
+            ("latency_p50, p95, p99", [level.latency?.p50, level.latency?.p95, level.latency?.p99].map { Format.seconds($0) }.joined(separator: ", ")),
+            ("ttft_p50, p95, p99", [level.ttft?.p50, level.ttft?.p95, level.ttft?.p99].map { Format.seconds($0) }.joined(separator: ", ")),
+            ("tpot_p50, p95, p99", [level.tpot?.p50, level.tpot?.p95, level.tpot?.p99].map { Format.seconds($0) }.joined(separator: ", ")),
+            ("transactions_per_minute", Format.rate(level.transactionsPerMinute.value)),
+            ("price_per_txn", input.pricing?.pricePerTransaction(level).map { NumberFormatting.fixed($0, places: 6) } ?? "–"),
+            ("price_per_hour", input.pricing?.reportText ?? "–"),
+            ("budget", input.budget.description),
+        ]
+        if let binding = chosen.bindingConstraint { rows.append(("binding_constraint", binding.constraint.description)) }
+        if !chosen.isFeasible { rows.append(("verdict", "no level met the budget; this is the closest")) }
+        return rows
+    }
+
+    private static func recommendationLines(_ input: SweepReportInput) -> [String] {
+        guard let chosen = input.recommendation else { return ["No level was measured."] }
+        let level = chosen.level.summary
+        var lines = [chosen.explanation]
+        lines.append("Throughput: \(Format.rateWithInterval(level.transactionsPerMinute)) transactions/minute (95% interval), \(NumberFormatting.significant(level.requestsPerSecond, digits: 3)) requests/second.")
+        for check in chosen.level.verdict.checks {
+            let interval = Format.secondsWithInterval(check.observed)
+            switch check.constraint {
+            case .latency(let constraint):
+                lines.append("\(constraint.statisticName): \(interval) s against a limit of \(Format.seconds(constraint.limitSeconds)) s; headroom \(Format.percent(check.headroom)).")
+            case .errorRate(let max):
+                let bounds = check.observed.upper.map { ", 95% upper bound \(Format.percent($0))" } ?? ""
+                lines.append("errors: \(Format.percent(check.observed.value))\(bounds) against a ceiling of \(Format.percent(max)).")
+            }
+        }
+        if let binding = chosen.bindingConstraint, chosen.isFeasible {
+            var line = "Binding constraint: `\(binding.constraint)`."
+            if let upper = binding.observed.upper, upper > binding.limit {
+                line += " Its 95% interval reaches above the limit, so this level is feasible on its point estimate but not certainly: measure it longer (--requests-per-level) to be sure."
+            }
+            lines.append(line)
+        }
+        let gap = level.achievedConcurrency > 0 ? abs(level.littleLawConcurrency - level.achievedConcurrency) / level.achievedConcurrency : 0
+        lines.append("Little's law check: arrival rate × mean latency = \(NumberFormatting.significant(level.littleLawConcurrency, digits: 3)) requests in flight, against \(NumberFormatting.significant(level.achievedConcurrency, digits: 3)) measured (\(Format.percent(gap)) apart).")
+        return lines
+    }
+
+    private static func perInstanceSentence(_ input: SweepReportInput) -> String {
+        guard let chosen = input.recommendation, chosen.isFeasible else {
+            return "Did not find any concurrency level on a `\(input.instance)` for the `\(input.payloadFile)` dataset that stays within the budget `\(input.budget)`."
+        }
+        let level = chosen.level.summary
+        let n = level.concurrency
+        return "The best option for staying within a latency budget of `\(input.budget)` on a `\(input.instance)` for the `\(input.payloadFile)` dataset is a `concurrency level of \(n)`. A concurrency level of \(n) achieves an `average latency of \(Format.seconds(level.latency?.mean)) seconds` (p95 \(Format.seconds(level.latency?.p95)) seconds), for an `average prompt size of \(Format.tokens(level.promptTokenCountMean)) tokens` and `completion size of \(Format.tokens(level.completionTokenCountMean)) tokens` with `\(Format.tokens(level.transactionsPerMinute.value)) transactions/minute`."
+    }
+
+    // MARK: - Per-level tables
+
+    private static func marker(_ input: SweepReportInput, _ level: LevelResult) -> String {
+        input.recommendation?.concurrency == level.concurrency ? "**\(level.concurrency)** ◀" : "\(level.concurrency)"
+    }
+
+    private static func throughputTable(_ input: SweepReportInput) -> MarkdownTable {
+        MarkdownTable(
+            header: ["concurrency", "requests", "errors", "error rate", "transactions/min (95% CI)", "latency mean", "p50", "p90", "p95 (95% CI)", "p99", "verdict"],
+            rows: input.levels.map { level in
+                let s = level.summary
+                return [
+                    marker(input, level), "\(s.requests)", s.errors == 0 ? "0" : "\(s.errors) (\(s.outcomes.failureSummary))",
+                    Format.percent(s.errorRate.value), Format.rateWithInterval(s.transactionsPerMinute),
+                    Format.seconds(s.latency?.mean), Format.seconds(s.latency?.p50), Format.seconds(s.latency?.p90),
+                    Format.secondsWithInterval(s.latency?.p95), Format.seconds(s.latency?.p99), level.verdict.label,
+                ]
+            },
+            rightAligned: Set(1...9))
+    }
+
+    private static func latencyTable(_ input: SweepReportInput) -> MarkdownTable {
+        MarkdownTable(
+            header: ["concurrency", "TTFT mean", "TTFT p50", "TTFT p95", "TTFT p99", "TPOT mean", "TPOT p50", "TPOT p95", "TPOT p99", "prompt tok/s", "completion tok/s", "in flight"],
+            rows: input.levels.map { level in
+                let s = level.summary
+                return [
+                    marker(input, level), Format.seconds(s.ttft?.mean), Format.seconds(s.ttft?.p50), Format.seconds(s.ttft?.p95),
+                    Format.seconds(s.ttft?.p99), Format.seconds(s.tpot?.mean), Format.seconds(s.tpot?.p50), Format.seconds(s.tpot?.p95),
+                    Format.seconds(s.tpot?.p99), Format.tokens(s.promptTokenThroughput), Format.tokens(s.completionTokenThroughput),
+                    NumberFormatting.significant(s.achievedConcurrency, digits: 3),
+                ]
+            },
+            rightAligned: Set(1...11))
+    }
+
+    // MARK: - Method
+
+    private static func methodLines(_ input: SweepReportInput) -> [String] {
+        let manifest = input.manifest
+        var lines = [
+            "Target: `\(manifest.target.name)` (\(manifest.target.kind)), model `\(manifest.target.model)`.",
+            "Dataset: `\(manifest.dataset.path)`, \(manifest.dataset.prompts) prompts of \(Format.tokens(manifest.dataset.promptTokensMean)) tokens on average (\(manifest.dataset.promptTokensSource == .estimate ? "estimated by Crest's token estimator" : "counts from the dataset")), fingerprint `\(manifest.dataset.fingerprint)`.",
+            "Levels: \(input.plan.levels.map(\.description).joined(separator: ", ")), each a closed loop of N clients; \(input.plan.length.summary) per level after dropping the first max(N, 8) completions as warm-up. Measured requests are those sent inside the measured window; the load runs on until all of them finish.",
+            "Budget: `\(input.budget)`. Latency percentiles count failed requests as over budget; means are over successful requests. Intervals are 95%: order statistics for percentiles, batch means for means and throughput, Clopper-Pearson for error rates.",
+            "Selection: among levels that meet the budget, the smallest whose throughput is within \(NumberFormatting.significant(input.plan.selection.plateauTolerance * 100))% of the best.",
+            "Sweep: \(input.totals.requests) requests in \(NumberFormatting.duration(seconds: input.totals.durationSeconds))\(input.isSimulated ? " of simulated time" : "").",
+        ]
+        if let seed = manifest.settings.seed { lines.append("Seed: \(seed) (the simulator repeats a run exactly for a seed).") }
+        if input.pricing != nil && input.isSimulated {
+            lines.append("Price: \(input.pricing!.summary); a simulator preset's price is an assumed list price: set yours with --price-per-hour or --price-per-1k-in and --price-per-1k-out.")
+        }
+        return lines
+    }
+}

@@ -1,0 +1,232 @@
+import Crest
+import Foundation
+
+/// A vLLM-like continuous-batching engine (../research/algorithms.md §4.2): FCFS admission up to
+/// max_num_seqs while KV blocks last, chunked prefill under a token budget, one token per running
+/// sequence per step, and preemption by recompute (the newest sequence gives back its blocks and
+/// waits at the front of the queue) when a decode finds the cache full. Steps are planned as
+/// vLLM V1 plans them (see `startStep`).
+struct BatchingEngine: ServingModel {
+    private enum Status { case waiting, running, finished, aborted }
+
+    private struct Sequence {
+        let promptTokens: Int
+        let outputTokens: Int
+        var generated = 0
+        /// Tokens still to prefill: the prompt, or after a preemption the prompt plus all generated.
+        var prefillLeft = 0
+        var blocks = 0
+        var status = Status.waiting
+        var hasFirstToken = false
+
+        /// Tokens in the sequence's context: prompt plus generated.
+        var context: Int { promptTokens + generated }
+    }
+
+    private let configuration: BatchingEngineConfiguration
+    private let faults: FaultModel
+    private var random: SeededRandom
+    /// Indexed by request id; ids the server never saw hold nil.
+    private var sequences: [Sequence?] = []
+    /// Running sequences in admission order: preemption takes from the back.
+    private var running: [Int] = []
+    private var waiting = RingDeque<Int>()
+    private var freeBlocks: Int
+    private let watermarkBlocks: Int
+    private(set) var nextWakeup: Int64?
+    private(set) var counters = ServerCounters()
+    // The step in progress.
+    private var stepDecodes: [Int] = []
+    private var stepChunks: [(request: Int, tokens: Int)] = []
+
+    init(configuration: BatchingEngineConfiguration, faults: FaultModel, seed: UInt64) {
+        self.configuration = configuration
+        self.faults = faults
+        random = SeededRandom(seed: seed)
+        freeBlocks = configuration.totalBlocks
+        watermarkBlocks = Int((configuration.watermark * Double(configuration.totalBlocks)).rounded(.up))
+    }
+
+    // MARK: - Arrivals
+
+    mutating func arrive(_ request: ServerRequest, at now: Int64, notices: inout [ServerNotice]) {
+        // Rejections answer after the ~1 ms it takes a server to parse a request and refuse it.
+        let answer = now + 1_000_000
+        let model = configuration.stepTime.model
+        if request.promptTokens + 1 > model.maxModelTokens || blocks(for: request.promptTokens + 1) > configuration.totalBlocks {
+            counters.rejected4xx += 1
+            notices.append(.rejected(request: request.id, time: answer, outcome: .http4xx))
+            return
+        }
+        if let cap = faults.concurrencyCap, running.count + waiting.count >= cap {
+            counters.rejected429 += 1
+            notices.append(.rejected(request: request.id, time: answer, outcome: .http429))
+            return
+        }
+        let kvUse = 1 - Double(freeBlocks) / Double(configuration.totalBlocks)
+        let errorChance = faults.errorProbability + faults.errorProbabilityPerKVOverload * max(0, kvUse - 0.95)
+        if random.nextBool(probability: errorChance) {
+            counters.rejected5xx += 1
+            notices.append(.rejected(request: request.id, time: answer, outcome: .http5xx))
+            return
+        }
+        // The context window caps the answer, as max_model_len does.
+        let output = min(request.outputTokens, model.maxModelTokens - request.promptTokens)
+        if sequences.count <= request.id { sequences.append(contentsOf: repeatElement(nil, count: request.id + 1 - sequences.count)) }
+        sequences[request.id] = Sequence(promptTokens: request.promptTokens, outputTokens: output)
+        waiting.append(request.id)
+        if nextWakeup == nil { startStep(at: now) }
+    }
+
+    mutating func abort(request: Int, at now: Int64) {
+        guard request < sequences.count, let sequence = sequences[request] else { return }
+        switch sequence.status {
+        case .waiting:
+            waiting.removeFirst { $0 == request }
+        case .running:
+            running.removeAll { $0 == request }
+            freeBlocks += sequence.blocks
+        case .finished, .aborted:
+            return
+        }
+        sequences[request]!.status = .aborted
+        sequences[request]!.blocks = 0
+    }
+
+    // MARK: - Steps
+
+    mutating func wake(at now: Int64, notices: inout [ServerNotice]) {
+        guard nextWakeup == now else { return }
+        for request in stepDecodes where sequences[request]!.status == .running {
+            sequences[request]!.generated += 1
+            finishIfDone(request, at: now, notices: &notices)
+        }
+        for (request, tokens) in stepChunks where sequences[request]!.status == .running {
+            sequences[request]!.prefillLeft -= tokens
+            guard sequences[request]!.prefillLeft == 0 else { continue }
+            // The step that completes a prefill also samples the next token.
+            sequences[request]!.generated += 1
+            if !sequences[request]!.hasFirstToken {
+                sequences[request]!.hasFirstToken = true
+                notices.append(.firstToken(request: request, time: now))
+            }
+            finishIfDone(request, at: now, notices: &notices)
+        }
+        running.removeAll { sequences[$0]!.status != .running }
+        nextWakeup = nil
+        if !running.isEmpty || !waiting.isEmpty { startStep(at: now) }
+    }
+
+    private mutating func finishIfDone(_ request: Int, at now: Int64, notices: inout [ServerNotice]) {
+        let sequence = sequences[request]!
+        guard sequence.generated >= sequence.outputTokens else { return }
+        freeBlocks += sequence.blocks
+        sequences[request]!.blocks = 0
+        sequences[request]!.status = .finished
+        notices.append(.finished(request: request, time: now, completionTokens: sequence.generated))
+    }
+
+    /// Plans the next step the way vLLM V1's scheduler does: running sequences first (a decode
+    /// token each, or their next prefill chunk), preempting the newest when a decode finds no free
+    /// block; then, if nothing was preempted, waiting requests in FCFS order while the token budget,
+    /// max_num_seqs and the KV cache allow. A request admitted now is prefilled now, so if the cache
+    /// turns out too small for it a few steps later, its eviction wastes that prefill: the thrash
+    /// that makes KV-bound engines lose throughput (vLLM #16941, #21809).
+    private mutating func startStep(at now: Int64) {
+        stepDecodes.removeAll(keepingCapacity: true)
+        stepChunks.removeAll(keepingCapacity: true)
+        var shape = StepShape()
+        var budget = configuration.tokenBudget
+        var preempted = false
+
+        var index = 0
+        while index < running.count && budget > 0 {
+            let request = running[index]
+            index += 1
+            let sequence = sequences[request]!
+            if sequence.prefillLeft > 0 {
+                addChunk(request, budget: &budget, shape: &shape)
+                continue
+            }
+            if sequence.context % configuration.blockTokens == 0 {
+                // The next token starts a new block; make room by preempting the newest sequences.
+                while freeBlocks == 0, let victim = running.last {
+                    preempt(victim)
+                    preempted = true
+                    if victim == request { break }
+                }
+                guard sequences[request]!.status == .running else { break }
+                freeBlocks -= 1
+                sequences[request]!.blocks += 1
+            }
+            stepDecodes.append(request)
+            budget -= 1
+            shape.contextTokensRead += sequence.context
+        }
+        if !preempted { admitWaiting(budget: &budget, shape: &shape) }
+
+        guard !stepDecodes.isEmpty || !stepChunks.isEmpty else {
+            nextWakeup = nil
+            return
+        }
+        shape.sequences = stepDecodes.count + stepChunks.count
+        shape.newTokens += stepDecodes.count
+        counters.steps += 1
+        counters.peakRunning = max(counters.peakRunning, running.count)
+        nextWakeup = now + stepDuration(shape)
+    }
+
+    /// Schedules the next prefill chunk of `request`, as much as the token budget has left.
+    private mutating func addChunk(_ request: Int, budget: inout Int, shape: inout StepShape) {
+        let sequence = sequences[request]!
+        let chunk = min(sequence.prefillLeft, budget)
+        let done = sequence.context - sequence.prefillLeft
+        stepChunks.append((request, chunk))
+        budget -= chunk
+        shape.newTokens += chunk
+        shape.contextTokensRead += done + chunk
+        shape.prefillAttentionWork += Double(chunk) * (Double(done) + Double(chunk) / 2)
+    }
+
+    /// Admits waiting requests in FCFS order, allocating blocks for their whole context and keeping
+    /// the watermark free (an empty engine takes any request that fits at all).
+    private mutating func admitWaiting(budget: inout Int, shape: inout StepShape) {
+        while budget > 0, let request = waiting.first, running.count < configuration.maxRunningSequences {
+            let need = blocks(for: sequences[request]!.context)
+            guard freeBlocks - need >= watermarkBlocks || running.isEmpty && need <= freeBlocks else { break }
+            waiting.removeFirst()
+            freeBlocks -= need
+            sequences[request]!.blocks = need
+            sequences[request]!.prefillLeft = sequences[request]!.context
+            sequences[request]!.status = .running
+            running.append(request)
+            addChunk(request, budget: &budget, shape: &shape)
+        }
+    }
+
+    /// vLLM's recompute preemption: free the sequence's blocks, keep what it generated, and put it
+    /// back at the front of the queue to prefill its prompt and output again.
+    private mutating func preempt(_ request: Int) {
+        running.removeLast()
+        freeBlocks += sequences[request]!.blocks
+        sequences[request]!.blocks = 0
+        sequences[request]!.prefillLeft = 0
+        sequences[request]!.status = .waiting
+        waiting.prepend(request)
+        counters.preemptions += 1
+    }
+
+    private mutating func stepDuration(_ shape: StepShape) -> Int64 {
+        var seconds = configuration.stepTime.seconds(for: shape)
+        let sigma = configuration.stepJitterSigma
+        if sigma > 0 { seconds *= random.nextLogNormal(mu: -sigma * sigma / 2, sigma: sigma) }
+        if random.nextBool(probability: configuration.stallProbability) {
+            seconds += random.nextExponential(mean: configuration.stallMeanSeconds)
+        }
+        return max(1, Int64((seconds * 1e9).rounded()))
+    }
+
+    private func blocks(for tokens: Int) -> Int {
+        (tokens + configuration.blockTokens - 1) / configuration.blockTokens
+    }
+}

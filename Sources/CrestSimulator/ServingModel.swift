@@ -1,0 +1,43 @@
+import Crest
+
+/// A request as the server sees it.
+struct ServerRequest {
+    let id: Int
+    let promptTokens: Int
+    /// How many tokens the answer will have; the server only learns it as it generates.
+    let outputTokens: Int
+}
+
+/// What a serving model reports back to the simulation, at server time `time`.
+enum ServerNotice {
+    case firstToken(request: Int, time: Int64)
+    case finished(request: Int, time: Int64, completionTokens: Int)
+    case rejected(request: Int, time: Int64, outcome: Outcome)
+}
+
+/// The server side of the simulation: the batching engine or the hosted-API model.
+protocol ServingModel {
+    /// A request reached the server at `now`.
+    mutating func arrive(_ request: ServerRequest, at now: Int64, notices: inout [ServerNotice])
+    /// When the model next needs `wake`, if at all.
+    var nextWakeup: Int64? { get }
+    /// Lets the model act at `now` (the end of a step).
+    mutating func wake(at now: Int64, notices: inout [ServerNotice])
+    /// The client gave up on `request`; free what it holds.
+    mutating func abort(request: Int, at now: Int64)
+    /// Counters for tests and benchmarks.
+    var counters: ServerCounters { get }
+}
+
+/// What a serving model did during a level.
+public struct ServerCounters: Sendable, Equatable {
+    public var steps = 0
+    public var preemptions = 0
+    public var rejected429 = 0
+    public var rejected5xx = 0
+    public var rejected4xx = 0
+    /// The most sequences ever running at once.
+    public var peakRunning = 0
+
+    public init() {}
+}

@@ -1,0 +1,57 @@
+import Crest
+
+/// Measures levels against a simulated endpoint in virtual time. Deterministic: the same seed,
+/// dataset and levels give byte-identical samples. Each level starts from an idle server (its
+/// warm-up absorbs the start) and draws its randomness from a stream of its own, so a level's
+/// results do not depend on which levels ran before it; its times continue the sweep's clock.
+public actor SimulatedMeasurer: Measurer {
+    public let endpoint: SimulatedEndpoint
+    public let dataset: Dataset
+    public let seed: UInt64
+    public let requestTimeoutSeconds: Double
+    public let maxOutputTokens: Int?
+    private var clock: Int64 = 0
+    /// What the server did in the most recent level.
+    public private(set) var lastCounters = ServerCounters()
+
+    public init(endpoint: SimulatedEndpoint, dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int? = nil) {
+        self.endpoint = endpoint
+        self.dataset = dataset
+        self.seed = seed
+        self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.maxOutputTokens = maxOutputTokens
+    }
+
+    public func measure(_ level: Level, until rule: StopRule) throws -> LevelRun {
+        let simulated = try simulate(
+            endpoint: endpoint, level: level, rule: rule, prompts: dataset.prompts, maxOutputTokens: maxOutputTokens,
+            requestTimeoutSeconds: requestTimeoutSeconds, startTime: clock, seed: derivedSeed(seed, UInt64(level.concurrency)))
+        clock = simulated.run.endedAt
+        lastCounters = simulated.counters
+        return simulated.run
+    }
+}
+
+/// Simulates one level of closed-loop load against `endpoint`.
+/// - Parameters:
+///   - thinkTimeSeconds: each client's pause between a response and its next request.
+///   - startTime: when the level starts on the sweep's clock, ns.
+///   - seed: the level's seed; everything random in the level follows from it.
+public func simulate(
+    endpoint: SimulatedEndpoint, level: Level, rule: StopRule, prompts: [Prompt], maxOutputTokens: Int? = nil,
+    requestTimeoutSeconds: Double, thinkTimeSeconds: Double = 0, startTime: Int64 = 0, seed: UInt64
+) throws -> SimulatedLevel {
+    precondition(!prompts.isEmpty, "a simulation needs at least one prompt")
+    let settings = LevelSettings(
+        level: level, rule: rule, prompts: prompts, maxOutputTokens: maxOutputTokens,
+        requestTimeoutSeconds: requestTimeoutSeconds, thinkTimeSeconds: thinkTimeSeconds, startTime: startTime, seed: seed)
+    let serverSeed = derivedSeed(seed, 0x5E4E)
+    switch endpoint.server {
+    case .batching(let configuration):
+        let engine = BatchingEngine(configuration: configuration, faults: endpoint.faults, seed: serverSeed)
+        return try LevelSimulation(server: engine, endpoint: endpoint, settings: settings).run()
+    case .hosted(let configuration):
+        let model = HostedAPIModel(configuration: configuration, faults: endpoint.faults, seed: serverSeed)
+        return try LevelSimulation(server: model, endpoint: endpoint, settings: settings).run()
+    }
+}

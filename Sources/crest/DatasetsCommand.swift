@@ -1,0 +1,86 @@
+import Crest
+import Foundation
+
+/// `crest datasets list|generate|inspect`: the shipped prompt bins and any dataset file.
+struct DatasetsCommand: Command {
+    static let name = "datasets"
+    static let summary = "list, generate or inspect prompt datasets"
+    static let usage = """
+        USAGE: crest datasets list [FOLDER]
+               crest datasets generate [--seed N] [--count N] [--out FOLDER]
+               crest datasets inspect FILE|BIN [--max-tokens N]
+
+          list        the datasets in FOLDER (default datasets/): format, prompts, token lengths
+          generate    write the prompt bins en_1-500 ... en_3000-4000 as FMBench payload JSONL, from
+                      Crest's own English-like text generator; the same seed gives the same files
+                        --seed N       (default 7, the seed of the shipped bins)
+                        --count N      prompts per bin (default 120)
+                        --out FOLDER   (default datasets)
+          inspect     read a dataset as a sweep would and describe it; a malformed line is an error
+                      naming the file, line and field
+        """
+
+    enum Action {
+        case list(folder: String)
+        case generate(DatasetGenerator, folder: String)
+        case inspect(nameOrPath: String, maxOutputTokens: Int?)
+    }
+
+    let action: Action
+
+    init(arguments: ArgumentList) throws {
+        var arguments = arguments
+        let seed = try arguments.value("--seed")
+        let count = try arguments.value("--count")
+        let out = try arguments.value("--out")
+        let maxTokens = try arguments.value("--max-tokens")
+        let words = arguments.positionals()
+        try arguments.finish(command: Self.name)
+        switch words.first {
+        case "list":
+            action = .list(folder: words.count > 1 ? words[1] : "datasets")
+        case "generate":
+            guard let seedValue = UInt64(seed ?? "7") else { throw UsageError("--seed '\(seed!)': expected a whole number") }
+            guard let countValue = Int(count ?? "120"), countValue > 0 else {
+                throw UsageError("--count '\(count!)': expected a whole number above zero")
+            }
+            action = .generate(DatasetGenerator(seed: seedValue, promptsPerBin: countValue), folder: out ?? "datasets")
+        case "inspect":
+            guard words.count == 2 else { throw UsageError("crest datasets inspect needs one FILE or BIN") }
+            let cap = try maxTokens.map { text -> Int in
+                guard let value = Int(text), value > 0 else { throw UsageError("--max-tokens '\(text)': expected a whole number above zero") }
+                return value
+            }
+            action = .inspect(nameOrPath: words[1], maxOutputTokens: cap)
+        case let other?:
+            throw UsageError("unknown action '\(other)' for crest datasets; use list, generate or inspect")
+        case nil:
+            throw UsageError("crest datasets needs an action: list, generate or inspect")
+        }
+    }
+
+    func run() async throws -> ExitCode {
+        switch action {
+        case .list(let folder):
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            let files = names.filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".txt") }.sorted()
+            guard !files.isEmpty else { throw UsageError("\(folder): no datasets (.jsonl or .txt files) found") }
+            for file in files { StandardOutput.write(describe(try DatasetLoader().load(path: "\(folder)/\(file)")) + "\n") }
+        case .generate(let generator, let folder):
+            for path in try generator.write(to: folder) { StandardError.write("wrote \(path)\n") }
+        case .inspect(let nameOrPath, let cap):
+            let dataset = try DatasetLoader(defaultMaxOutputTokens: cap).load(path: DatasetLocator.standard().path(for: nameOrPath))
+            StandardOutput.write(describe(dataset) + "\n")
+        }
+        return .success
+    }
+
+    private func describe(_ dataset: Dataset) -> String {
+        let lengths = dataset.prompts.map(\.promptTokens).sorted()
+        let median = lengths[lengths.count / 2]
+        let source = dataset.hasEstimatedTokenCounts ? "estimated" : "from the dataset"
+        let capped = dataset.prompts.filter { $0.maxOutputTokens != nil }.count
+        return "\(dataset.path): \(dataset.format.rawValue), \(dataset.prompts.count) prompts, tokens min \(lengths.first!) / median \(median) / mean \(Int(dataset.meanPromptTokens.rounded())) / max \(lengths.last!) (\(source))"
+            + (capped > 0 ? ", \(capped) with max output tokens" : "") + ", fingerprint \(dataset.fingerprint)"
+    }
+}

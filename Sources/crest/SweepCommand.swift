@@ -1,0 +1,229 @@
+import Crest
+import CrestReport
+import CrestSimulator
+import Foundation
+
+/// `crest sweep`: measures a target at each level and recommends one.
+struct SweepCommand: Command {
+    static let name = "sweep"
+    static let summary = "measure a target at each concurrency level and recommend the best within a latency budget"
+
+    /// The budget of `crest sweep` with no options: a knee that the default preset and dataset
+    /// cross between the levels tried (see README, "Default sweep").
+    static let defaultBudget = "e2e.p95<=20s"
+    static let defaultDataset = "en_1000-2000"
+
+    static var usage: String {
+        let presets = SimulatorPreset.all.map { "      \($0.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \($0.summary)" }
+        return """
+            USAGE: crest sweep [options]
+
+            Runs closed-loop load at each concurrency level, judges every level against a latency budget,
+            and recommends the level with the best throughput within it. With no options it sweeps the
+            built-in simulator (sim:\(SimulatorPreset.standard.name)) with the \(defaultDataset) dataset under
+            the budget '\(defaultBudget)' and errors <= 1%, and writes results/<name>/.
+
+            TARGET
+              --target sim:PRESET         the built-in simulated endpoint (default sim:\(SimulatorPreset.standard.name)); presets:
+            \(presets.joined(separator: "\n"))
+              --instance-label NAME       the instance name reports show (default: the preset's)
+
+            DATASET
+              --dataset FILE|BIN          a prompt file (FMBench payload JSONL, OpenAI chat JSONL, or one prompt
+                                          per line) or a shipped bin such as en_500-1000 (default \(defaultDataset))
+              --max-tokens N              the output-token cap for prompts whose line sets none
+
+            BUDGET (a level must meet all)
+              --budget EXPR               METRIC.STAT<=VALUE, repeatable: e2e|ttft|tpot . mean|p50|p95|p99.9...
+                                          <= VALUE in ms or s, e.g. 'e2e.p95<=20s' 'ttft.p99<=1.5s' (default '\(defaultBudget)')
+              --max-error-rate P          the highest share of failed requests, e.g. 1% or 0.5% (default 1%)
+
+            LEVELS
+              --levels LIST               concurrency levels, e.g. 1,2,4,8 (default \(SweepPlan.standardLevels.map(\.description).joined(separator: ",")))
+              --requests-per-level N      measured requests at every level (default max(200, 4 × concurrency))
+              --duration-per-level D      measure each level for a duration instead, e.g. 60s or 2m
+              --timeout D                 request timeout (default max(10 × the largest latency limit, 60s))
+
+            PRICE (default: the preset's assumed price)
+              --price-per-hour USD        instance price per hour
+              --instances N               instances behind the endpoint, with --price-per-hour (default 1)
+              --price-per-1k-in USD       price per 1,000 prompt tokens (with --price-per-1k-out)
+              --price-per-1k-out USD      price per 1,000 completion tokens
+
+            OUTPUT
+              --out DIR                   the results folder; must be new or empty (default results/<target>-<dataset>-<time>)
+              --seed N                    the seed of every random choice (default 1): same seed, same results
+              --json                      print recommendation.json to stdout instead of the summary
+
+            EXIT CODES
+              0 a level met the budget   1 the run failed   2 bad usage or input   3 no level met the budget
+            """
+    }
+
+    let preset: SimulatorPreset
+    let targetName: String
+    let instanceLabel: String?
+    let datasetName: String
+    let maxOutputTokens: Int?
+    let budget: Budget
+    let levels: [Level]
+    let length: LevelLength
+    let requestTimeoutSeconds: Double
+    let pricing: Pricing
+    let outputFolder: String?
+    let seed: UInt64
+    let printsJSON: Bool
+
+    init(arguments: ArgumentList) throws {
+        var arguments = arguments
+        let target = try arguments.value("--target") ?? "sim:\(SimulatorPreset.standard.name)"
+        guard target.hasPrefix("sim:") else {
+            throw UsageError("--target '\(target)': only the built-in simulator is available so far; use sim:PRESET (\(SimulatorPreset.all.map { "sim:" + $0.name }.joined(separator: ", ")))")
+        }
+        guard let preset = SimulatorPreset.named(String(target.dropFirst(4))) else {
+            throw UsageError("--target '\(target)': unknown preset; known: \(SimulatorPreset.all.map(\.name).joined(separator: ", "))")
+        }
+        self.preset = preset
+        targetName = target
+        instanceLabel = try arguments.value("--instance-label")
+        datasetName = try arguments.value("--dataset") ?? Self.defaultDataset
+        maxOutputTokens = try arguments.value("--max-tokens").map { try Self.positiveInteger($0, option: "--max-tokens") }
+
+        let expressions = try arguments.values("--budget")
+        let latency = try (expressions.isEmpty ? [Self.defaultBudget] : expressions).map(LatencyConstraint.init(parsing:))
+        let errorRate = try arguments.value("--max-error-rate").map(Budget.parseErrorRate) ?? 0.01
+        budget = Budget(latency: latency, maxErrorRate: errorRate)
+        if let itl = budget.unmeasurableConstraints.first {
+            throw UsageError("budget '\(itl)': ITL needs the gaps between streamed chunks, which Crest does not record yet; constrain tpot (time per output token of each request) instead")
+        }
+
+        levels = try arguments.value("--levels").map(Level.parseList) ?? SweepPlan.standardLevels
+        let requests = try arguments.value("--requests-per-level").map { try Self.positiveInteger($0, option: "--requests-per-level") }
+        let duration = try arguments.value("--duration-per-level").map { try Self.duration($0, option: "--duration-per-level") }
+        switch (requests, duration) {
+        case (.some, .some): throw UsageError("give --requests-per-level or --duration-per-level, not both")
+        case (.some(let count), nil): length = .requests(count)
+        case (nil, .some(let seconds)): length = .duration(seconds: seconds)
+        case (nil, nil): length = .standard
+        }
+        let largestLimit = budget.latency.map(\.limitSeconds).max() ?? 6
+        requestTimeoutSeconds = try arguments.value("--timeout").map { try Self.duration($0, option: "--timeout") }
+            ?? max(10 * largestLimit, 60)
+
+        pricing = try Self.pricing(&arguments) ?? preset.pricing
+        outputFolder = try arguments.value("--out")
+        seed = try arguments.value("--seed").map { text in
+            guard let seed = UInt64(text) else { throw UsageError("--seed '\(text)': expected a whole number from 0 to \(UInt64.max)") }
+            return seed
+        } ?? 1
+        printsJSON = arguments.flag("--json")
+        try arguments.finish(command: Self.name)
+    }
+
+    func run() async throws -> ExitCode {
+        let dataset = try DatasetLoader(defaultMaxOutputTokens: maxOutputTokens).load(path: DatasetLocator.standard().path(for: datasetName))
+        let target = Target(
+            name: targetName, kind: "simulator", model: preset.model, instanceLabel: instanceLabel ?? preset.instanceLabel,
+            pricing: pricing)
+        let plan = SweepPlan(levels: levels, length: length, budget: budget)
+        let folder = outputFolder ?? Self.defaultFolder(preset: preset, dataset: dataset)
+        var manifest = RunManifest(
+            target: target, dataset: dataset, budget: budget,
+            settings: RunManifest.Settings(
+                levels: levels.map(\.concurrency), levelLength: length.summary, seed: seed, confidence: plan.confidence,
+                plateauTolerance: plan.selection.plateauTolerance, requestTimeoutSeconds: requestTimeoutSeconds,
+                maxOutputTokens: maxOutputTokens),
+            startedAt: Date())
+        let writer = try ResultsWriter(folder: folder, manifest: manifest)
+        let measurer = SimulatedMeasurer(
+            endpoint: preset.endpoint, dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds,
+            maxOutputTokens: maxOutputTokens)
+        let progress = Progress(levelCount: levels.count)
+        progress.started(target: targetName, dataset: dataset, budget: budget, folder: folder)
+
+        let outcome: SweepOutcome
+        do {
+            outcome = try await SweepRunner(plan: plan).run(with: measurer) { run, result in
+                try writer.record(run, result)
+                progress.finished(result)
+            }
+        } catch {
+            manifest.end(status: "failed", at: Date())
+            try? writer.write(manifest: manifest)
+            throw error
+        }
+
+        manifest.end(status: "finished", at: Date())
+        try writer.write(manifest: manifest)
+        let input = SweepReportInput(
+            manifest: manifest, experimentName: URL(fileURLWithPath: folder).lastPathComponent, levels: outcome.levels,
+            recommendation: outcome.recommendation, totals: outcome.totals, budget: budget, plan: plan, isSimulated: true,
+            generatedAt: Date())
+        try writer.write(MarkdownRenderer.render(SweepReport(input)), to: "report.md")
+        guard let recommendation = outcome.recommendation else { return .runFailed }
+        try writer.write(recommendation: recommendation, budget: budget)
+        if printsJSON {
+            StandardOutput.write(try String(contentsOfFile: "\(folder)/recommendation.json", encoding: .utf8))
+        } else {
+            StandardOutput.write(ConsoleSummary.render(input, resultsFolder: folder))
+        }
+        return recommendation.isFeasible ? .success : .noFeasibleLevel
+    }
+
+    // MARK: - Option values
+
+    private static func positiveInteger(_ text: String, option: String) throws -> Int {
+        guard let value = Int(text), value > 0 else { throw UsageError("\(option) '\(text)': expected a whole number above zero") }
+        return value
+    }
+
+    private static func duration(_ text: String, option: String) throws -> Double {
+        guard let seconds = DurationParsing.seconds(text) else {
+            throw UsageError("\(option) '\(text)': expected a duration above zero such as 500ms, 60s, 2m or 1h")
+        }
+        return seconds
+    }
+
+    private static func price(_ text: String?, option: String) throws -> Double? {
+        guard let text else { return nil }
+        guard let value = Double(text), value.isFinite, value >= 0 else {
+            throw UsageError("\(option) '\(text)': expected a price in USD such as 4.10")
+        }
+        return value
+    }
+
+    private static func pricing(_ arguments: inout ArgumentList) throws -> Pricing? {
+        let hourly = try price(arguments.value("--price-per-hour"), option: "--price-per-hour")
+        let instances = try arguments.value("--instances").map { try positiveInteger($0, option: "--instances") }
+        let input = try price(arguments.value("--price-per-1k-in"), option: "--price-per-1k-in")
+        let output = try price(arguments.value("--price-per-1k-out"), option: "--price-per-1k-out")
+        switch (hourly, input, output) {
+        case (nil, nil, nil):
+            if instances != nil { throw UsageError("--instances goes with --price-per-hour") }
+            return nil
+        case (.some(let usdPerHour), nil, nil):
+            return .hourly(usdPerHour: usdPerHour, instances: instances ?? 1)
+        case (nil, .some(let inputPrice), .some(let outputPrice)):
+            return .perToken(usdPer1kInput: inputPrice, usdPer1kOutput: outputPrice)
+        case (nil, _, _):
+            throw UsageError("token pricing needs both --price-per-1k-in and --price-per-1k-out")
+        default:
+            throw UsageError("give either --price-per-hour or --price-per-1k-in/--price-per-1k-out, not both")
+        }
+    }
+
+    private static func defaultFolder(preset: SimulatorPreset, dataset: Dataset) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let base = "results/\(preset.name)-\(dataset.name)-\(formatter.string(from: Date()))"
+        var folder = base
+        var attempt = 1
+        while FileManager.default.fileExists(atPath: folder) {
+            attempt += 1
+            folder = "\(base)-\(attempt)"
+        }
+        return folder
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import XCTest
+
+/// `crest sweep` as a user runs it.
+final class SweepCommandTests: XCTestCase {
+    private var workspace: URL!
+
+    override func setUpWithError() throws {
+        workspace = try CrestBinary.workspace()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: workspace)
+    }
+
+    private func csvRows(_ path: URL) throws -> [[String: String]] {
+        let lines = try String(contentsOf: path, encoding: .utf8).split(separator: "\n")
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        return lines.dropFirst().map { line in
+            Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+        }
+    }
+
+    // The README's first command: no arguments, a full sweep, a recommendation strictly inside the
+    // levels tried, where throughput has flattened and latency crossed the budget.
+    func testTheDefaultSweepFindsAKneeInsideTheLevelsTried() throws {
+        let result = try CrestBinary.run(["sweep"], in: workspace)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertTrue(result.standardOutput.contains("Recommendation: Concurrency "), result.standardOutput)
+        let runs = try FileManager.default.contentsOfDirectory(atPath: workspace.appendingPathComponent("results").path)
+        XCTAssertEqual(runs.count, 1)
+        let folder = workspace.appendingPathComponent("results").appendingPathComponent(runs[0])
+        for file in ["report.md", "levels.csv", "samples.jsonl", "run.json", "recommendation.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), file)
+        }
+        let recommendation = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("recommendation.json"))) as! [String: Any]
+        let chosen = try XCTUnwrap(recommendation["concurrency"] as? Int)
+        let levels = try csvRows(folder.appendingPathComponent("levels.csv"))
+        let concurrencies = levels.map { Int($0["concurrency"]!)! }
+        XCTAssertGreaterThan(chosen, concurrencies.first!)
+        XCTAssertLessThan(chosen, concurrencies.last!)
+        let throughput = levels.map { Double($0["transactions_per_minute"]!)! }
+        let index = concurrencies.firstIndex(of: chosen)!
+        XCTAssertGreaterThan(throughput[index], 5 * throughput[0], "throughput rises")
+        let lastGain = throughput[throughput.count - 1] / throughput[throughput.count - 2]
+        let firstGain = throughput[1] / throughput[0]
+        XCTAssertLessThan(lastGain - 1, (firstGain - 1) / 4, "and flattens")
+        XCTAssertEqual(levels[index]["verdict"], "feasible")
+        XCTAssertEqual(levels[index + 1]["verdict"], "infeasible", "latency crosses the budget above it")
+    }
+
+    // The same seed gives byte-identical levels.csv and samples.jsonl; another seed does not.
+    func testTheSameSeedGivesByteIdenticalResults() throws {
+        let arguments = ["sweep", "--levels", "1,4,16", "--requests-per-level", "100", "--dataset", "en_500-1000"]
+        for (name, seed) in [("a", "5"), ("b", "5"), ("c", "6")] {
+            let result = try CrestBinary.run(arguments + ["--seed", seed, "--out", name], in: workspace)
+            XCTAssertEqual(result.status, 0, result.standardError)
+        }
+        for file in ["levels.csv", "samples.jsonl"] {
+            let a = try Data(contentsOf: workspace.appendingPathComponent("a/\(file)"))
+            XCTAssertEqual(a, try Data(contentsOf: workspace.appendingPathComponent("b/\(file)")), file)
+            XCTAssertNotEqual(a, try Data(contentsOf: workspace.appendingPathComponent("c/\(file)")), file)
+        }
+    }
+
+    func testAMalformedDatasetLineEndsWithExitCode2NamingFileLineAndField() throws {
+        let bad = workspace.appendingPathComponent("bad.jsonl")
+        try Data("{\"inputs\": \"fine\"}\n{\"inputs\": \"fine\"}\n{\"input\": \"typo\"}\n".utf8).write(to: bad)
+        let result = try CrestBinary.run(["sweep", "--dataset", "bad.jsonl"], in: workspace)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.standardError, "crest sweep: bad.jsonl:3: missing field 'inputs': expected the prompt as a string\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("results").path), "nothing written")
+    }
+
+    func testAMalformedBudgetEndsWithExitCode2() throws {
+        let result = try CrestBinary.run(["sweep", "--budget", "e2e.p95<20s"], in: workspace)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.standardError.hasPrefix("crest sweep: budget 'e2e.p95<20s': the comparison must be '<='"), result.standardError)
+    }
+
+    func testUsageMistakesGetExitCode2AndAHint() throws {
+        let typo = try CrestBinary.run(["sweep", "--levls", "1,2"], in: workspace)
+        XCTAssertEqual(typo.status, 2)
+        XCTAssertEqual(typo.standardError, "crest sweep: unknown option '--levls' for crest sweep; did you mean '--levels'? (crest sweep --help lists the options)\n")
+        let missing = try CrestBinary.run(["sweep", "--dataset"], in: workspace)
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertEqual(missing.standardError, "crest sweep: --dataset needs a value\n")
+        let preset = try CrestBinary.run(["sweep", "--target", "sim:tpu"], in: workspace)
+        XCTAssertEqual(preset.status, 2)
+        XCTAssertTrue(preset.standardError.contains("unknown preset; known: a100-llama3-8b, h100-llama3-8b, l4-llama3-8b, hosted-claude-instant"))
+        let itl = try CrestBinary.run(["sweep", "--budget", "itl.p99<=50ms"], in: workspace)
+        XCTAssertEqual(itl.status, 2)
+        XCTAssertTrue(itl.standardError.contains("ITL needs the gaps between streamed chunks"))
+        let command = try CrestBinary.run(["swep"], in: workspace)
+        XCTAssertEqual(command.status, 2)
+    }
+
+    func testAnOccupiedOutputFolderIsRefusedAndLeftAlone() throws {
+        let out = workspace.appendingPathComponent("taken")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try Data("precious".utf8).write(to: out.appendingPathComponent("notes.txt"))
+        let result = try CrestBinary.run(["sweep", "--out", "taken", "--levels", "1"], in: workspace)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["notes.txt"])
+    }
+
+    func testNoFeasibleLevelExitsWith3() throws {
+        let result = try CrestBinary.run(["sweep", "--levels", "1,2", "--budget", "e2e.p95<=100ms", "--requests-per-level", "50", "--out", "none"], in: workspace)
+        XCTAssertEqual(result.status, 3, result.standardError)
+        XCTAssertTrue(result.standardOutput.contains("No recommendation: No level met the budget."))
+    }
+
+    func testHelpListsTheOptionsAndPresets() throws {
+        let help = try CrestBinary.run(["sweep", "--help"], in: workspace)
+        XCTAssertEqual(help.status, 0)
+        for text in ["--budget EXPR", "--levels LIST", "--max-error-rate", "hosted-claude-instant", "EXIT CODES"] {
+            XCTAssertTrue(help.standardOutput.contains(text), text)
+        }
+        let top = try CrestBinary.run(["--help"], in: workspace)
+        XCTAssertEqual(top.status, 0)
+        XCTAssertTrue(top.standardOutput.contains("sweep"))
+    }
+
+    func testJSONOutputIsTheRecommendation() throws {
+        let result = try CrestBinary.run(["sweep", "--levels", "1,2", "--requests-per-level", "50", "--json", "--out", "j"], in: workspace)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        XCTAssertEqual(object?["concurrency"] as? Int, 2)
+        XCTAssertEqual(object?["feasible"] as? Bool, true)
+    }
+}

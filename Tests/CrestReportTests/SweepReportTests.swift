@@ -1,0 +1,75 @@
+import Crest
+import Foundation
+import XCTest
+@testable import CrestReport
+
+final class SweepReportTests: XCTestCase {
+    private func input(levels points: [(Int, Double, Double)], budgetSeconds: Double = 10) throws -> SweepReportInput {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=\(Int(budgetSeconds))s")], maxErrorRate: 0.01)
+        let levels = points.map { point -> LevelResult in
+            let (concurrency, spacing, latency) = point
+            let latencies: [Double?] = Array(repeating: latency * 0.9, count: 94) + Array(repeating: latency, count: 6)
+            var samples: [Sample] = []
+            for (index, value) in latencies.enumerated() {
+                let sent = Int64(Double(index) * spacing * 1e9)
+                samples.append(Sample(
+                    level: concurrency, client: index % concurrency, seq: index, promptIndex: index, sentAt: sent,
+                    firstTokenAt: sent + Int64(value! * 0.1e9), finishedAt: sent + Int64(value! * 1e9), promptTokens: 1600,
+                    completionTokens: 60, tokensSource: .server, outcome: .ok, phase: .measured))
+            }
+            let run = LevelRun(
+                level: Level(concurrency: concurrency), samples: samples, startedAt: 0, windowStart: 0,
+                windowEnd: Int64(Double(latencies.count) * spacing * 1e9), endedAt: samples.last!.finishedAt)
+            let summary = LevelSummary(run, confidence: 0.95)
+            return LevelResult(summary: summary, verdict: budget.verdict(for: run, summary: summary, confidence: 0.95))
+        }
+        let dataset = try DatasetLoader().parse(Data("{\"inputs\": \"x\"}\n".utf8), path: "datasets/en_1000-2000.jsonl")
+        let plan = SweepPlan(levels: points.map { Level(concurrency: $0.0) }, length: .standard, budget: budget)
+        let manifest = RunManifest(
+            target: Target(name: "sim:test", kind: "simulator", model: "claude", instanceLabel: "ClaudeInstant-ODT", pricing: .perToken(usdPer1kInput: 0.0008, usdPer1kOutput: 0.0024)),
+            dataset: dataset, budget: budget,
+            settings: RunManifest.Settings(levels: points.map(\.0), levelLength: "", seed: 1, confidence: 0.95, plateauTolerance: 0.02, requestTimeoutSeconds: 100, maxOutputTokens: nil),
+            startedAt: Date(timeIntervalSince1970: 1_700_000_000))
+        return SweepReportInput(
+            manifest: manifest, experimentName: "claude-instant-v1", levels: levels, recommendation: plan.selection.recommend(from: levels),
+            totals: SweepTotals(), budget: budget, plan: plan, isSimulated: true, generatedAt: Date(timeIntervalSince1970: 1_700_000_000))
+    }
+
+    // Every section and field of ../reference/fmbench-style-report.md is present.
+    func testCarriesEverySectionOfTheReferenceReport() throws {
+        let markdown = MarkdownRenderer.render(SweepReport(try input(levels: [(1, 2.0, 2.03), (2, 1.1, 2.2), (4, 0.7, 12)])))
+        for heading in ["# Results for performance benchmarking", "**Last modified (UTC): 2023-11-14T22:13:20Z**", "## Summary", "## Per instance results", "## Results per concurrency level", "## Method"] {
+            XCTAssertTrue(markdown.contains(heading), heading)
+        }
+        for field in ["experiment_name", "payload_file", "instance_type", "concurrency", "error_rate", "prompt_token_count_mean", "prompt_token_throughput", "completion_token_count_mean", "completion_token_throughput", "latency_mean", "transactions_per_minute", "price_per_txn", "price_per_hour"] {
+            XCTAssertTrue(markdown.contains("| \(field) |"), field)
+        }
+        XCTAssertTrue(markdown.contains("| price_per_hour | [{'input-per-1k-tokens': 0.0008}, {'output-per-1k-tokens': 0.0024}] |"))
+        XCTAssertTrue(markdown.contains("| experiment_name | instance_type | duration_in_seconds | cost |"))
+        XCTAssertTrue(markdown.contains("The total cost for running all experiments is $"))
+        XCTAssertTrue(markdown.contains("| Dataset | Instance type | Recommendation |"))
+        XCTAssertTrue(markdown.contains("The best option for staying within a latency budget of `e2e.p95<=10s AND errors<=1%` on a `ClaudeInstant-ODT` for the `en_1000-2000.jsonl` dataset is a `concurrency level of 2`. A concurrency level of 2 achieves an `average latency of 1.99 seconds`"), "0.94 × 1.98 s + 0.06 × 2.2 s")
+        XCTAssertTrue(markdown.contains("| **2** ◀ |"), "the recommendation is marked in the per-level table")
+        XCTAssertTrue(markdown.contains("| 4 | 100 | 0 | 0% |"), markdown)
+    }
+
+    func testSaysSoWhenNoLevelMeetsTheBudget() throws {
+        let report = SweepReport(try input(levels: [(1, 2.0, 12), (2, 1.1, 14)]))
+        XCTAssertTrue(report.summary.contains("no concurrency level tried met the budget"))
+        XCTAssertTrue(report.perInstance.rows[0][2].hasPrefix("Did not find any concurrency level"))
+        XCTAssertTrue(report.information.contains { $0.field == "verdict" })
+    }
+
+    func testConsoleSummaryMarksTheRecommendation() throws {
+        let text = ConsoleSummary.render(try input(levels: [(1, 2.0, 2.03), (2, 1.1, 2.2), (4, 0.7, 12)]), resultsFolder: "results/x")
+        let lines = text.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.contains { $0.contains("▶ 2") && $0.hasSuffix("feasible") })
+        XCTAssertTrue(lines.contains { $0.hasPrefix("Recommendation: Concurrency 2 meets the budget") })
+        XCTAssertTrue(lines.last!.hasPrefix("Results: results/x/"))
+    }
+
+    func testMarkdownTablesEscapePipes() {
+        let table = MarkdownTable(header: ["a", "b"], rows: [["x|y", "z"]], rightAligned: [1])
+        XCTAssertEqual(table.text, "| a | b |\n|---|---:|\n| x\\|y | z |\n")
+    }
+}

@@ -1,0 +1,52 @@
+import XCTest
+@testable import Crest
+
+final class BudgetVerdictTests: XCTestCase {
+    private func verdict(_ budget: Budget, _ run: LevelRun) -> Verdict {
+        budget.verdict(for: run, summary: LevelSummary(run, confidence: 0.95), confidence: 0.95)
+    }
+
+    // 100 requests at 1 s, 3 failures: the success-only p95 is 1 s, but failures count as over
+    // budget, so p97 and above are infinite.
+    func testFailuresCountAsOverBudgetForPercentiles() throws {
+        let latencies: [Double?] = Array(repeating: 1.0, count: 97) + [nil, nil, nil]
+        let run = LevelRunFixtures.run(concurrency: 2, latencies: latencies)
+        let p95 = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=2s")], maxErrorRate: nil)
+        let p99 = Budget(latency: [try LatencyConstraint(parsing: "e2e.p99<=2s")], maxErrorRate: nil)
+        XCTAssertTrue(verdict(p95, run).isFeasible)
+        XCTAssertFalse(verdict(p99, run).isFeasible)
+        XCTAssertEqual(verdict(p99, run).checks[0].observed.value, .infinity)
+    }
+
+    func testMeansAreOverSuccessesAndTheErrorCeilingCatchesFailures() throws {
+        let latencies: [Double?] = Array(repeating: 1.0, count: 95) + Array(repeating: nil, count: 5)
+        let run = LevelRunFixtures.run(concurrency: 2, latencies: latencies)
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.mean<=1.5s")], maxErrorRate: 0.01)
+        let result = verdict(budget, run)
+        XCTAssertEqual(result.checks[0].observed.value, 1.0, accuracy: 1e-9)
+        XCTAssertTrue(result.checks[0].isMet)
+        XCTAssertFalse(result.checks[1].isMet)
+        XCTAssertEqual(result.violations.map(\.constraint), [.errorRate(max: 0.01)])
+        XCTAssertEqual(result.tightest?.constraint, .errorRate(max: 0.01))
+        XCTAssertEqual(result.label, "infeasible")
+    }
+
+    func testTTFTAndTPOTConstraints() throws {
+        // TTFT is 10% of each latency (fixture), TPOT = 0.9·latency / 100.
+        let run = LevelRunFixtures.run(concurrency: 2, latencies: Array(repeating: 2.0, count: 100))
+        let budget = Budget(
+            latency: [try LatencyConstraint(parsing: "ttft.p99<=250ms"), try LatencyConstraint(parsing: "tpot.p95<=17ms")],
+            maxErrorRate: nil)
+        let result = verdict(budget, run)
+        XCTAssertEqual(result.checks[0].observed.value, 0.2, accuracy: 1e-6)
+        XCTAssertTrue(result.checks[0].isMet)
+        XCTAssertEqual(result.checks[1].observed.value, 0.018, accuracy: 1e-6)
+        XCTAssertFalse(result.checks[1].isMet)
+        XCTAssertEqual(result.checks[0].headroom, 0.2, accuracy: 1e-4)
+    }
+
+    func testITLIsReportedAsUnmeasurable() throws {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "itl.p99<=50ms"), try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: nil)
+        XCTAssertEqual(budget.unmeasurableConstraints.map(\.description), ["itl.p99<=50ms"])
+    }
+}

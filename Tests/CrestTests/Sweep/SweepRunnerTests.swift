@@ -1,0 +1,57 @@
+import XCTest
+@testable import Crest
+
+final class SweepRunnerTests: XCTestCase {
+    private func run(_ concurrency: Int, latency: Double, spacing: Double) -> LevelRun {
+        LevelRunFixtures.run(concurrency: concurrency, latencies: Array(repeating: latency, count: 200), spacing: spacing)
+    }
+
+    func testMeasuresEveryLevelInOrderAndRecommends() async throws {
+        let measurer = ScriptedMeasurer(runs: [
+            run(1, latency: 1, spacing: 1), run(2, latency: 1.2, spacing: 0.6), run(4, latency: 2, spacing: 0.5),
+        ])
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=1.5s")], maxErrorRate: 0.01)
+        let plan = SweepPlan(levels: [4, 1, 2].map(Level.init(concurrency:)), length: .scaledRequests(minimum: 100, perClient: 30), budget: budget)
+        var seen: [Int] = []
+        let outcome = try await SweepRunner(plan: plan).run(with: measurer) { run, result in
+            XCTAssertEqual(run.level.concurrency, result.concurrency)
+            seen.append(result.concurrency)
+        }
+        XCTAssertEqual(seen, [4, 1, 2], "levels run in the plan's order")
+        let rules = await measurer.requested.map(\.1)
+        XCTAssertEqual(rules, [.requests(120), .requests(100), .requests(100)])
+        XCTAssertEqual(outcome.levels.map(\.verdict.isFeasible), [false, true, true])
+        XCTAssertEqual(outcome.recommendation?.concurrency, 2)
+        XCTAssertEqual(outcome.totals.requests, 600)
+    }
+
+    func testAMeasurerErrorStopsTheSweep() async throws {
+        let measurer = ScriptedMeasurer(runs: [run(1, latency: 1, spacing: 1)])
+        let plan = SweepPlan(levels: [1, 2].map(Level.init(concurrency:)), length: .standard, budget: Budget(latency: [], maxErrorRate: nil))
+        var finished = 0
+        do {
+            _ = try await SweepRunner(plan: plan).run(with: measurer) { _, _ in finished += 1 }
+            XCTFail("the missing level must throw")
+        } catch is ScriptedMeasurer.ScriptError {
+            XCTAssertEqual(finished, 1, "the finished level was handed over before the failure")
+        }
+    }
+
+    func testLevelLengthRules() {
+        XCTAssertEqual(LevelLength.standard.stopRule(for: Level(concurrency: 1)), .requests(200))
+        XCTAssertEqual(LevelLength.standard.stopRule(for: Level(concurrency: 128)), .requests(512))
+        XCTAssertEqual(LevelLength.requests(50).stopRule(for: Level(concurrency: 128)), .requests(50))
+        XCTAssertEqual(LevelLength.duration(seconds: 30).stopRule(for: Level(concurrency: 4)), .duration(seconds: 30))
+    }
+
+    func testLevelListParsing() throws {
+        XCTAssertEqual(try Level.parseList("8, 1,2,2").map(\.concurrency), [1, 2, 8])
+        XCTAssertThrowsError(try Level.parseList("1,x")) { error in
+            XCTAssertEqual((error as? LevelListError)?.description, "levels '1,x': 'x' is not a whole number above zero; expected a list such as 1,2,4,8")
+        }
+        XCTAssertThrowsError(try Level.parseList("0")) { error in
+            XCTAssertEqual(error as? LevelListError, .malformed(list: "0", item: "0"))
+        }
+        XCTAssertThrowsError(try Level.parseList("")) { error in XCTAssertEqual(error as? LevelListError, .empty) }
+    }
+}
