@@ -40,7 +40,16 @@ public struct ConstraintCheck: Sendable, Equatable, Codable {
     public var summary: String {
         switch constraint {
         case .latency(let latency):
-            return "\(latency.statisticName) = \(NumberFormatting.duration(seconds: observed.value)) (limit \(NumberFormatting.duration(seconds: latency.limitSeconds)))"
+            let limit = "limit \(NumberFormatting.duration(seconds: latency.limitSeconds))"
+            guard observed.value.isInfinite else {
+                return "\(latency.statisticName) = \(NumberFormatting.duration(seconds: observed.value)) (\(limit))"
+            }
+            // Only failures are infinite: they count as over budget, and there are too many of them.
+            if case .percentile(let percentile) = latency.statistic {
+                let share = NumberFormatting.significant((1 - percentile.fraction) * 100, digits: 3)
+                return "\(latency.statisticName) over budget (\(limit)): more than \(share)% of requests failed, and failures count as over budget"
+            }
+            return "\(latency.statisticName) unmeasured (\(limit)): no request succeeded"
         case .errorRate(let max):
             return "errors = \(Budget.percent(observed.value)) (limit \(Budget.percent(max)))"
         }

@@ -50,3 +50,18 @@ final class BudgetVerdictTests: XCTestCase {
         XCTAssertEqual(budget.unmeasurableConstraints.map(\.description), ["itl.p99<=50ms"])
     }
 }
+
+final class ConstraintCheckTests: XCTestCase {
+    func testSummariesForPeople() throws {
+        let p95 = try LatencyConstraint(parsing: "e2e.p95<=20s")
+        XCTAssertEqual(ConstraintCheck(constraint: .latency(p95), observed: Estimate(value: 21.6), limit: 20).summary, "e2e.p95 = 21.6 s (limit 20 s)")
+        XCTAssertEqual(
+            ConstraintCheck(constraint: .latency(p95), observed: Estimate(value: .infinity), limit: 20).summary,
+            "e2e.p95 over budget (limit 20 s): more than 5% of requests failed, and failures count as over budget")
+        let mean = try LatencyConstraint(parsing: "ttft.mean<=800ms")
+        XCTAssertEqual(
+            ConstraintCheck(constraint: .latency(mean), observed: Estimate(value: .infinity), limit: 0.8).summary,
+            "ttft.mean unmeasured (limit 800 ms): no request succeeded")
+        XCTAssertEqual(ConstraintCheck(constraint: .errorRate(max: 0.01), observed: Estimate(value: 0.285), limit: 0.01).summary, "errors = 28.5% (limit 1%)")
+    }
+}
