@@ -54,19 +54,16 @@ struct BatchingEngine: ServingModel {
         let answer = now + 1_000_000
         let model = configuration.stepTime.model
         if request.promptTokens + 1 > model.maxModelTokens || blocks(for: request.promptTokens + 1) > configuration.totalBlocks {
-            counters.rejected4xx += 1
             notices.append(.rejected(request: request.id, time: answer, outcome: .http4xx))
             return
         }
         if let cap = faults.concurrencyCap, running.count + waiting.count >= cap {
-            counters.rejected429 += 1
             notices.append(.rejected(request: request.id, time: answer, outcome: .http429))
             return
         }
         let kvUse = 1 - Double(freeBlocks) / Double(configuration.totalBlocks)
         let errorChance = faults.errorProbability + faults.errorProbabilityPerKVOverload * max(0, kvUse - 0.95)
         if random.nextBool(probability: errorChance) {
-            counters.rejected5xx += 1
             notices.append(.rejected(request: request.id, time: answer, outcome: .http5xx))
             return
         }
@@ -171,8 +168,6 @@ struct BatchingEngine: ServingModel {
         }
         shape.sequences = stepDecodes.count + stepChunks.count
         shape.newTokens += stepDecodes.count
-        counters.steps += 1
-        counters.peakRunning = max(counters.peakRunning, running.count)
         nextWakeup = now + stepDuration(shape)
     }
 

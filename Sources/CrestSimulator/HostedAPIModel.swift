@@ -29,12 +29,10 @@ struct HostedAPIModel: ServingModel {
         releaseEnded(by: now)
         let answer = now + 2_000_000
         if let cap = faults.concurrencyCap, inFlight >= cap {
-            counters.rejected429 += 1
             notices.append(.rejected(request: request.id, time: answer, outcome: .http429))
             return
         }
         if random.nextBool(probability: faults.errorProbability) {
-            counters.rejected5xx += 1
             notices.append(.rejected(request: request.id, time: answer, outcome: .http5xx))
             return
         }
@@ -45,7 +43,6 @@ struct HostedAPIModel: ServingModel {
         let firstToken = now + Int64((ttft * 1e9).rounded())
         let finished = firstToken + Int64((Double(request.outputTokens - 1) / speed * 1e9).rounded())
         active.insert(request.id)
-        counters.peakRunning = max(counters.peakRunning, inFlight)
         ends.schedule(request.id, at: finished)
         notices.append(.firstToken(request: request.id, time: firstToken))
         notices.append(.finished(request: request.id, time: finished, completionTokens: request.outputTokens))

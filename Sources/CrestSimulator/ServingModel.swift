@@ -31,13 +31,8 @@ protocol ServingModel {
 
 /// What a serving model did during a level.
 public struct ServerCounters: Sendable, Equatable {
-    public var steps = 0
+    /// Sequences preempted (batching engine only).
     public var preemptions = 0
-    public var rejected429 = 0
-    public var rejected5xx = 0
-    public var rejected4xx = 0
-    /// The most sequences ever running at once.
-    public var peakRunning = 0
 
     public init() {}
 }

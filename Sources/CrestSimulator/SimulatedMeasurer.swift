@@ -11,8 +11,6 @@ public actor SimulatedMeasurer: Measurer {
     public let requestTimeoutSeconds: Double
     public let maxOutputTokens: Int?
     private var clock: Int64 = 0
-    /// What the server did in the most recent level.
-    public private(set) var lastCounters = ServerCounters()
 
     public init(endpoint: SimulatedEndpoint, dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int? = nil) {
         self.endpoint = endpoint
@@ -27,7 +25,6 @@ public actor SimulatedMeasurer: Measurer {
             endpoint: endpoint, level: level, rule: rule, prompts: dataset.prompts, maxOutputTokens: maxOutputTokens,
             requestTimeoutSeconds: requestTimeoutSeconds, startTime: clock, seed: derivedSeed(seed, UInt64(level.concurrency)))
         clock = simulated.run.endedAt
-        lastCounters = simulated.counters
         return simulated.run
     }
 }

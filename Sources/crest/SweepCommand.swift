@@ -126,7 +126,7 @@ struct SweepCommand: Command {
             name: targetName, kind: "simulator", model: preset.model, instanceLabel: instanceLabel ?? preset.instanceLabel,
             pricing: pricing)
         let plan = SweepPlan(levels: levels, length: length, budget: budget)
-        let folder = outputFolder ?? Self.defaultFolder(preset: preset, dataset: dataset)
+        let folder = outputFolder ?? ResultsFolderName.next(target: preset.name, dataset: dataset.name, at: Date())
         var manifest = RunManifest(
             target: target, dataset: dataset, budget: budget,
             settings: RunManifest.Settings(
@@ -210,20 +210,5 @@ struct SweepCommand: Command {
         default:
             throw UsageError("give either --price-per-hour or --price-per-1k-in/--price-per-1k-out, not both")
         }
-    }
-
-    private static func defaultFolder(preset: SimulatorPreset, dataset: Dataset) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        let base = "results/\(preset.name)-\(dataset.name)-\(formatter.string(from: Date()))"
-        var folder = base
-        var attempt = 1
-        while FileManager.default.fileExists(atPath: folder) {
-            attempt += 1
-            folder = "\(base)-\(attempt)"
-        }
-        return folder
     }
 }

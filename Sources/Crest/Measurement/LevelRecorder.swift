@@ -57,12 +57,6 @@ public struct LevelRecorder: Sendable {
         }
     }
 
-    /// When a duration window will close, once it is open; the measurer should wake the recorder then.
-    public var scheduledWindowEnd: Int64? {
-        guard let windowStart, windowEnd == nil, case .duration(let seconds) = rule else { return nil }
-        return windowStart + Int64(seconds * 1e9)
-    }
-
     /// True once the window has closed and every measured request has finished.
     public var isComplete: Bool { windowEnd != nil && measuredOpen == 0 }
 

@@ -41,14 +41,6 @@ public struct Sample: Sendable, Equatable, Codable {
         self.phase = phase
     }
 
-    /// The same request with another phase.
-    public func with(phase: Phase) -> Sample {
-        Sample(
-            level: level, client: client, seq: seq, promptIndex: promptIndex, sentAt: sentAt,
-            firstTokenAt: firstTokenAt, finishedAt: finishedAt, promptTokens: promptTokens,
-            completionTokens: completionTokens, tokensSource: tokensSource, outcome: outcome, phase: phase)
-    }
-
     // MARK: - Derived metrics (seconds)
 
     /// End-to-end latency: sent to last byte (or to the failure).

@@ -28,7 +28,7 @@ public struct SweepRunner: Sendable {
 }
 
 /// What the whole sweep sent and how long it took.
-public struct SweepTotals: Sendable, Equatable, Codable {
+public struct SweepTotals: Sendable, Equatable {
     public private(set) var requests = 0
     public private(set) var promptTokens = 0
     public private(set) var completionTokens = 0

@@ -45,7 +45,7 @@ final class ResultsWriterTests: XCTestCase {
 
     func testRefusesAFolderThatHoldsFiles() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: "\(folder!)/notes.txt", contents: Data("keep me".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: "\(folder!)/notes.txt", contents: Data("keep me".utf8)))
         XCTAssertThrowsError(try ResultsWriter(folder: folder, manifest: try manifest())) { error in
             XCTAssertEqual(error as? ResultsError, .occupied(path: folder))
         }
@@ -78,5 +78,17 @@ final class ResultsWriterTests: XCTestCase {
         XCTAssertEqual(cell("price_per_txn"), "", "no price without a transaction")
         XCTAssertEqual(cell("errors_http_5xx"), "3")
         XCTAssertEqual(cell("verdict"), "infeasible")
+    }
+}
+
+final class ResultsFolderNameTests: XCTestCase {
+    func testNamesAreUTCStampedAndNeverReused() throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("crest-names-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        let date = Date(timeIntervalSince1970: 1_700_000_000)
+        let first = ResultsFolderName.next(target: "a100", dataset: "en_1-500", at: date, parent: parent)
+        XCTAssertEqual(first, "\(parent)/a100-en_1-500-20231114-221320")
+        try FileManager.default.createDirectory(atPath: first, withIntermediateDirectories: true)
+        XCTAssertEqual(ResultsFolderName.next(target: "a100", dataset: "en_1-500", at: date, parent: parent), first + "-2")
     }
 }

@@ -98,7 +98,7 @@ final class DatasetLoaderTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crest-locator-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        FileManager.default.createFile(atPath: "\(folder)/en_1-500.jsonl", contents: Data("{\"inputs\": \"x\"}\n".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: "\(folder)/en_1-500.jsonl", contents: Data("{\"inputs\": \"x\"}\n".utf8)))
         let locator = DatasetLocator(searchFolders: [folder])
         XCTAssertEqual(try locator.path(for: "en_1-500"), "\(folder)/en_1-500.jsonl")
         XCTAssertThrowsError(try locator.path(for: "en_9-10")) { error in
