@@ -42,7 +42,7 @@ struct SweepCommand: Command {
               --levels LIST               concurrency levels, e.g. 1,2,4,8 (default \(SweepPlan.standardLevels.map(\.description).joined(separator: ",")))
               --requests-per-level N      measured requests at every level (default max(200, 4 × concurrency))
               --duration-per-level D      measure each level for a duration instead, e.g. 60s or 2m
-              --timeout D                 request timeout (default max(10 × the largest latency limit, 60s))
+              --timeout D                 request timeout (default max(10 × the largest latency limit, 300s))
 
             PRICE (default: the preset's assumed price)
               --price-per-hour USD        instance price per hour
@@ -106,9 +106,12 @@ struct SweepCommand: Command {
         case (nil, .some(let seconds)): length = .duration(seconds: seconds)
         case (nil, nil): length = .standard
         }
-        let largestLimit = budget.latency.map(\.limitSeconds).max() ?? 6
+        // The research notes suggest max(10 × budget, 60 s); the floor is 300 s here because a TTFT or
+        // TPOT budget says nothing about how long a whole answer may take, and cutting long answers
+        // short would count healthy requests as failures.
+        let largestLimit = budget.latency.map(\.limitSeconds).max() ?? 0
         requestTimeoutSeconds = try arguments.value("--timeout").map { try Self.duration($0, option: "--timeout") }
-            ?? max(10 * largestLimit, 60)
+            ?? max(10 * largestLimit, 300)
 
         pricing = try Self.pricing(&arguments) ?? preset.pricing
         outputFolder = try arguments.value("--out")
