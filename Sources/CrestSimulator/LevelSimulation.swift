@@ -46,7 +46,7 @@ final class LevelSimulation<Server: ServingModel> {
         let promptIndex: Int
         let promptTokens: Int
         let outputTokens: Int
-        let phase: Phase
+        let recorded: LevelRecorder.SentRequest
         let sentAt: Int64
         let downlinkDelay: Int64
         var firstTokenAt: Int64?
@@ -150,7 +150,7 @@ final class LevelSimulation<Server: ServingModel> {
         let uplink = oneWayDelay()
         requests.append(ClientRequest(
             client: client, seq: clientSequence[client], promptIndex: promptIndex, promptTokens: prompt.promptTokens,
-            outputTokens: output, phase: recorder.requestSent(at: settings.startTime + now), sentAt: now,
+            outputTokens: output, recorded: recorder.requestSent(at: settings.startTime + now), sentAt: now,
             downlinkDelay: oneWayDelay()))
         clientSequence[client] += 1
         queue.schedule(.arrive(request: id), at: now + uplink)
@@ -162,7 +162,9 @@ final class LevelSimulation<Server: ServingModel> {
         for notice in notices {
             switch notice {
             case .firstToken(let request, let time):
-                requests[request].firstTokenAt = time + requests[request].downlinkDelay
+                let arrival = time + requests[request].downlinkDelay
+                requests[request].firstTokenAt = arrival
+                recorder.firstTokenArrived(requests[request].recorded, at: settings.startTime + arrival)
             case .finished(let request, let time, let completionTokens):
                 requests[request].completionTokens = completionTokens
                 queue.schedule(.respond(request: request), at: time + requests[request].downlinkDelay)
@@ -193,7 +195,8 @@ final class LevelSimulation<Server: ServingModel> {
             sentAt: settings.startTime + request.sentAt, firstTokenAt: firstToken.map { settings.startTime + $0 },
             finishedAt: settings.startTime + now, promptTokens: request.promptTokens,
             completionTokens: succeeded ? request.completionTokens : 0,
-            tokensSource: succeeded ? .server : .estimate, outcome: request.outcome, phase: request.phase))
+            tokensSource: succeeded ? .server : .estimate, outcome: request.outcome, phase: request.recorded.phase),
+            request.recorded)
         let pause = thinkTime + (request.outcome == .http429 ? retryAfter : 0)
         queue.schedule(.send(client: request.client), at: now + pause)
     }

@@ -1,10 +1,18 @@
 /// Assigns phases to a level's requests as they start and finish, the same way for every measurer:
 /// the first `Level.warmupCompletions` completions are warm-up; the window opens at the last of
-/// them; requests sent inside the window are measured; the window closes when the stop rule says.
+/// them; requests sent inside the window are measured; the window closes when the stop rule says:
+/// after a count, after a duration, or when a sequential test decides the level.
 ///
-/// A measurer calls `requestSent` when a client sends, `requestFinished` when a response ends, and
-/// reads `isComplete` to know when it may stop.
+/// A measurer calls `requestSent` when a client sends, `firstTokenArrived` and `requestFinished` as
+/// the response comes, `advanceClock` as time passes, and stops once `isComplete` is true.
 public struct LevelRecorder: Sendable {
+    /// What the recorder said about a request when it was sent; hand it back with its later events.
+    public struct SentRequest: Sendable, Equatable {
+        public let phase: Phase
+        /// The request's place among the measured ones, for sequential tests.
+        fileprivate let measuredIndex: Int?
+    }
+
     public let level: Level
     public let rule: StopRule
     public let startedAt: Int64
@@ -15,45 +23,56 @@ public struct LevelRecorder: Sendable {
     private var completions = 0
     private var measuredSent = 0
     private var measuredOpen = 0
+    private var judge: SequentialJudge?
 
     public init(level: Level, rule: StopRule, startedAt: Int64) {
         self.level = level
         self.rule = rule
         self.startedAt = startedAt
+        if case .sequential(let test) = rule { judge = SequentialJudge(test: test) }
     }
 
-    /// Tells the recorder a request is being sent at `time`; returns the phase it belongs to.
-    public mutating func requestSent(at time: Int64) -> Phase {
-        guard let windowStart else { return .warmup }
-        if let windowEnd, time >= windowEnd { return .cooldown }
-        if case .duration(let seconds) = rule, time >= windowStart + Int64(seconds * 1e9) {
-            windowEnd = windowStart + Int64(seconds * 1e9)
-            return .cooldown
+    /// Tells the recorder a request is being sent at `time`.
+    public mutating func requestSent(at time: Int64) -> SentRequest {
+        advanceClock(to: time)
+        guard windowStart != nil, windowEnd == nil else {
+            return SentRequest(phase: windowStart == nil ? .warmup : .cooldown, measuredIndex: nil)
         }
         if case .requests(let count) = rule, measuredSent >= count {
             // The window closes at the first send past the count, so it holds exactly `count` sends.
             windowEnd = time
-            return .cooldown
+            return SentRequest(phase: .cooldown, measuredIndex: nil)
         }
         measuredSent += 1
         measuredOpen += 1
-        return .measured
+        return SentRequest(phase: .measured, measuredIndex: judge?.sent(at: time))
     }
 
-    /// Records a finished request; `sample.phase` must be what `requestSent` returned for it.
-    public mutating func requestFinished(_ sample: Sample) {
+    /// The first token of a request arrived at `time`.
+    public mutating func firstTokenArrived(_ request: SentRequest, at time: Int64) {
+        if let index = request.measuredIndex { judge?.firstToken(index, at: time) }
+    }
+
+    /// Records a finished request; `sample.phase` must be `request.phase`.
+    public mutating func requestFinished(_ sample: Sample, _ request: SentRequest) {
         completions += 1
         if sample.phase == .measured { measuredOpen -= 1 }
         samples.append(sample)
+        if let index = request.measuredIndex { judge?.finished(index, sample) }
         if windowStart == nil, completions >= level.warmupCompletions { windowStart = sample.finishedAt }
+        advanceClock(to: sample.finishedAt)
     }
 
-    /// Closes a duration window once the clock passes its end, even if no request is sent then.
+    /// Closes the window when its time has come: at a duration's end, or when the test decides.
     public mutating func advanceClock(to time: Int64) {
-        if let windowStart, windowEnd == nil, case .duration(let seconds) = rule,
-            time >= windowStart + Int64(seconds * 1e9)
-        {
-            windowEnd = windowStart + Int64(seconds * 1e9)
+        guard let windowStart, windowEnd == nil else { return }
+        switch rule {
+        case .duration(let seconds):
+            if time >= windowStart + Int64(seconds * 1e9) { windowEnd = windowStart + Int64(seconds * 1e9) }
+        case .sequential:
+            if judge?.advance(to: time) != nil { windowEnd = time }
+        case .requests:
+            break
         }
     }
 
@@ -64,7 +83,7 @@ public struct LevelRecorder: Sendable {
     public func finish(endedAt: Int64) -> LevelRun {
         precondition(isComplete, "finish(endedAt:) called before the level's window closed")
         return LevelRun(
-            level: level, samples: samples, startedAt: startedAt, windowStart: windowStart!,
-            windowEnd: windowEnd!, endedAt: endedAt)
+            level: level, samples: samples, startedAt: startedAt, windowStart: windowStart!, windowEnd: windowEnd!,
+            endedAt: endedAt, decision: judge?.decision)
     }
 }

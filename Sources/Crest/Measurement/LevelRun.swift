@@ -10,14 +10,20 @@ public struct LevelRun: Sendable, Equatable {
     public let windowEnd: Int64
     /// When the last measured request finished: the level's end.
     public let endedAt: Int64
+    /// The sequential test's verdict, for levels run under `StopRule.sequential`.
+    public let decision: LevelDecision?
 
-    public init(level: Level, samples: [Sample], startedAt: Int64, windowStart: Int64, windowEnd: Int64, endedAt: Int64) {
+    public init(
+        level: Level, samples: [Sample], startedAt: Int64, windowStart: Int64, windowEnd: Int64, endedAt: Int64,
+        decision: LevelDecision? = nil
+    ) {
         self.level = level
         self.samples = samples
         self.startedAt = startedAt
         self.windowStart = windowStart
         self.windowEnd = windowEnd
         self.endedAt = endedAt
+        self.decision = decision
     }
 
     /// The requests sent inside the measured window.

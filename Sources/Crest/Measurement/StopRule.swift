@@ -7,12 +7,15 @@ public enum StopRule: Sendable, Equatable {
     case requests(Int)
     /// Close the window after this many seconds.
     case duration(seconds: Double)
+    /// Close the window as soon as the level's budget verdict is decided (see `LevelTest`).
+    case sequential(LevelTest)
 
     /// A short phrase for reports: "200 requests", "60 s".
     public var summary: String {
         switch self {
         case .requests(let count): return "\(count) measured requests"
         case .duration(let seconds): return "\(NumberFormatting.significant(seconds)) s measured"
+        case .sequential(let test): return "\(test.mode.rawValue) test, looks at \(test.looks.map(String.init).joined(separator: "/")) requests"
         }
     }
 }

@@ -2,51 +2,97 @@ import XCTest
 @testable import Crest
 
 final class LevelRecorderTests: XCTestCase {
-    private func sample(_ seq: Int, sent: Int64, finished: Int64, phase: Phase, outcome: Outcome = .ok) -> Sample {
+    private func sample(_ seq: Int, sent: Int64, finished: Int64, phase: Phase, outcome: Outcome = .ok, level: Int = 2) -> Sample {
         Sample(
-            level: 2, client: seq % 2, seq: seq, promptIndex: 0, sentAt: sent, firstTokenAt: sent + 1, finishedAt: finished,
+            level: level, client: seq % level, seq: seq, promptIndex: 0, sentAt: sent, firstTokenAt: sent + 1, finishedAt: finished,
             promptTokens: 10, completionTokens: 5, tokensSource: .server, outcome: outcome, phase: phase)
+    }
+
+    /// Sends and finishes `count` warm-up requests one after another, 10 ns each.
+    private func warmUp(_ recorder: inout LevelRecorder, count: Int, level: Int = 2) {
+        for seq in 0..<count {
+            let time = Int64(seq) * 10
+            let sent = recorder.requestSent(at: time)
+            XCTAssertEqual(sent.phase, .warmup)
+            recorder.requestFinished(sample(seq, sent: time, finished: time + 10, phase: .warmup, level: level), sent)
+        }
     }
 
     // Warm-up is the first max(N, 8) completions; the window opens at the last of them and closes
     // at the first send after the count.
     func testRequestsRuleOpensAfterWarmupAndClosesAfterTheCount() {
         var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .requests(3), startedAt: 0)
-        var time: Int64 = 0
-        for seq in 0..<8 {
-            XCTAssertEqual(recorder.requestSent(at: time), .warmup)
-            recorder.requestFinished(sample(seq, sent: time, finished: time + 10, phase: .warmup))
-            time += 10
-        }
+        warmUp(&recorder, count: 8)
         XCTAssertEqual(recorder.windowStart, 80, "the eighth completion")
         XCTAssertFalse(recorder.isComplete)
-        let phases = (0..<4).map { index in recorder.requestSent(at: 80 + Int64(index)) }
-        XCTAssertEqual(phases, [.measured, .measured, .measured, .cooldown])
+        let sent = (0..<4).map { index in recorder.requestSent(at: 80 + Int64(index)) }
+        XCTAssertEqual(sent.map(\.phase), [.measured, .measured, .measured, .cooldown])
         XCTAssertEqual(recorder.windowEnd, 83)
         XCTAssertFalse(recorder.isComplete, "measured requests are still running")
-        for seq in 8..<11 { recorder.requestFinished(sample(seq, sent: 80 + Int64(seq - 8), finished: 200, phase: .measured)) }
+        for index in 0..<3 { recorder.requestFinished(sample(8 + index, sent: 80 + Int64(index), finished: 200, phase: .measured), sent[index]) }
         XCTAssertTrue(recorder.isComplete)
         let run = recorder.finish(endedAt: 200)
         XCTAssertEqual(run.measured.count, 3)
         XCTAssertEqual(run.windowSeconds, 3e-9, accuracy: 1e-15, "[80, 83): three sends")
+        XCTAssertNil(run.decision)
     }
 
     func testDurationRuleClosesOnTheClock() {
         var recorder = LevelRecorder(level: Level(concurrency: 8), rule: .duration(seconds: 1), startedAt: 0)
-        for seq in 0..<8 {
-            _ = recorder.requestSent(at: 0)
-            recorder.requestFinished(sample(seq, sent: 0, finished: 100, phase: .warmup))
-        }
-        XCTAssertEqual(recorder.requestSent(at: 500), .measured)
-        recorder.advanceClock(to: 1_000_000_100)
-        XCTAssertEqual(recorder.windowEnd, 1_000_000_100)
-        XCTAssertEqual(recorder.requestSent(at: 1_000_000_200), .cooldown)
-        recorder.requestFinished(sample(9, sent: 500, finished: 1_500_000_000, phase: .measured))
+        warmUp(&recorder, count: 8, level: 8)
+        let measured = recorder.requestSent(at: 500)
+        XCTAssertEqual(measured.phase, .measured)
+        recorder.advanceClock(to: 1_000_000_080)
+        XCTAssertEqual(recorder.windowEnd, 1_000_000_080)
+        XCTAssertEqual(recorder.requestSent(at: 1_000_000_200).phase, .cooldown)
+        recorder.requestFinished(sample(9, sent: 500, finished: 1_500_000_000, phase: .measured, level: 8), measured)
         XCTAssertTrue(recorder.isComplete)
     }
 
     func testWarmupIsAtLeastEightCompletions() {
         XCTAssertEqual(Level(concurrency: 1).warmupCompletions, 8)
         XCTAssertEqual(Level(concurrency: 64).warmupCompletions, 64)
+    }
+
+    // A level far over its p95 limit is decided after a handful of requests, before they even
+    // finish: requests still running past the limit are already over it.
+    func testSequentialRuleStopsAClearlyInfeasibleLevelEarly() throws {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: nil)
+        var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .sequential(.screening(budget, level: Level(concurrency: 2))), startedAt: 0)
+        warmUp(&recorder, count: 8)
+        var sent: [LevelRecorder.SentRequest] = []
+        for index in 0..<10 { sent.append(recorder.requestSent(at: 100 + Int64(index))) }
+        XCTAssertNil(recorder.windowEnd)
+        recorder.advanceClock(to: 2_000_000_000)
+        XCTAssertEqual(recorder.windowEnd, 2_000_000_000, "ten requests past 1 s settle it")
+        XCTAssertEqual(recorder.requestSent(at: 2_000_000_001).phase, .cooldown)
+        for (index, request) in sent.enumerated() {
+            recorder.requestFinished(sample(8 + index, sent: 100 + Int64(index), finished: 3_000_000_000, phase: .measured), request)
+        }
+        let decision = try XCTUnwrap(recorder.finish(endedAt: 3_000_000_000).decision)
+        XCTAssertFalse(decision.isFeasible)
+        XCTAssertEqual(decision.certainty, .certified)
+        XCTAssertEqual(decision.requests, 32, "the first look, over its first 32 requests")
+    }
+
+    // A clearly feasible level certifies after ln(0.025)/ln(0.95) ≈ 72 requests under the limit.
+    func testSequentialRuleCertifiesAFeasibleLevel() throws {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: nil)
+        let test = LevelTest(budget: budget, mode: .confirmation, looks: [32, 64, 128])
+        var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .sequential(test), startedAt: 0)
+        warmUp(&recorder, count: 8)
+        var time: Int64 = 100
+        var seq = 8
+        while recorder.windowEnd == nil {
+            let sent = recorder.requestSent(at: time)
+            recorder.requestFinished(sample(seq, sent: time, finished: time + 500_000_000, phase: .measured), sent)
+            time += 500_000_001
+            seq += 1
+        }
+        let decision = try XCTUnwrap(recorder.finish(endedAt: time).decision)
+        XCTAssertTrue(decision.isFeasible)
+        XCTAssertEqual(decision.certainty, .certified)
+        XCTAssertEqual(decision.look, 3, "32 and 64 requests cannot certify p95 at α/3; 128 can")
+        XCTAssertEqual(decision.label, "certified feasible")
     }
 }

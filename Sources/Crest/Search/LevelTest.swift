@@ -1,0 +1,82 @@
+import Foundation
+
+/// How a level is judged while it runs: a group-sequential test of the budget.
+///
+/// The test looks at the first n₁ < n₂ < ... measured requests (in send order), each look at error
+/// rate α / looks (Bonferroni), and stops the level at the first look whose verdict is clear. A
+/// look never waits for stragglers it does not need: a request still running past a latency limit
+/// is already over it. Failed requests count as over every latency limit.
+public struct LevelTest: Sendable, Equatable {
+    public enum Mode: String, Sendable, Equatable, Codable {
+        /// For levels on the way to the answer: stop as soon as the direction is clear, from a
+        /// certificate or from point estimates well inside (or outside) the limits.
+        case screening
+        /// For the answer and its neighbour: stop only on a certificate, or at the cap.
+        case confirmation
+    }
+
+    public let budget: Budget
+    public let mode: Mode
+    /// Measured requests at each look, increasing; the last is the cap.
+    public let looks: [Int]
+    /// The level's error rate, shared over the looks.
+    public let alpha: Double
+    /// Screening calls a level likely feasible when every point estimate is within this share of
+    /// its limit, and likely infeasible when one exceeds its limit by the inverse share.
+    public let screeningMargin: Double
+
+    public init(budget: Budget, mode: Mode, looks: [Int], alpha: Double = 0.05, screeningMargin: Double = 0.9) {
+        precondition(!looks.isEmpty && zip(looks, looks.dropFirst()).allSatisfy { $0 < $1 }, "looks must increase")
+        self.budget = budget
+        self.mode = mode
+        self.looks = looks
+        self.alpha = alpha
+        self.screeningMargin = screeningMargin
+    }
+
+    /// The error rate of each look.
+    public var alphaPerLook: Double { alpha / Double(looks.count) }
+
+    /// Looks at first, 2·first, 4·first... and finally `cap`.
+    public static func doublingLooks(first: Int, cap: Int) -> [Int] {
+        var looks: [Int] = []
+        var n = first
+        while n < cap {
+            looks.append(n)
+            n *= 2
+        }
+        looks.append(cap)
+        return looks
+    }
+
+    /// The screening size of ../research/algorithms.md §2.2: max(32, 2N) requests, at least two cycles.
+    public static func screeningSize(for level: Level) -> Int { max(32, 2 * level.concurrency) }
+
+    /// The confirmation cap: enough requests to certify the budget's tightest statistic when it is
+    /// a little under its limit (max(600, 4N) for p95, max(3000, 4N) for p99; ../research/algorithms.md §2.3),
+    /// and at least enough to certify a 1% error ceiling with a failure or two.
+    public static func confirmationCap(for level: Level, budget: Budget) -> Int {
+        var cap = max(600, 4 * level.concurrency)
+        for constraint in budget.latency {
+            if case .percentile(let percentile) = constraint.statistic {
+                // Zero exceedances certify at n ≥ ln α / ln p; allow about five times that.
+                cap = max(cap, Int((5 * log(0.05) / log(percentile.fraction)).rounded(.up)))
+            }
+        }
+        if let ceiling = budget.maxErrorRate, ceiling > 0 { cap = max(cap, Int((8 / ceiling).rounded(.up))) }
+        return cap
+    }
+
+    /// The screening test of `level`: looks at n_s and 2·n_s.
+    public static func screening(_ budget: Budget, level: Level) -> LevelTest {
+        let first = screeningSize(for: level)
+        return LevelTest(budget: budget, mode: .screening, looks: [first, 2 * first])
+    }
+
+    /// The confirmation test of `level`: looks doubling from n_s to the cap.
+    public static func confirmation(_ budget: Budget, level: Level) -> LevelTest {
+        LevelTest(
+            budget: budget, mode: .confirmation,
+            looks: doublingLooks(first: screeningSize(for: level), cap: confirmationCap(for: level, budget: budget)))
+    }
+}

@@ -1,0 +1,268 @@
+/// Runs a `LevelTest` while a level runs: told of each measured request as it is sent, gets its
+/// first token and finishes, it keeps per-constraint counts of requests known to be over or under
+/// each limit, and reports a `LevelDecision` as soon as the current look can decide.
+///
+/// Validity: a look tests a fixed set, the first nⱼ measured requests. While they resolve, the count
+/// of requests known over a limit only grows and the count of those not known under only shrinks,
+/// so the first time either crosses its threshold, the fully resolved look would cross it too: a
+/// decision taken early is the one the look would take, and costs no extra error rate.
+struct SequentialJudge: Sendable {
+    private enum State: UInt8 { case unknown, over, under }
+
+    /// One constraint's bookkeeping.
+    private struct Tracker: Sendable {
+        let constraint: Constraint
+        /// The latency limit in ns for latency constraints; nil for the error ceiling.
+        let limitNanoseconds: Int64?
+        var states: [State] = []
+        var over = 0
+        var under = 0
+        /// The first request index whose elapsed time may still cross the limit (censoring).
+        var cursor = 0
+        /// Thresholds for the current look: met when known-over plus unknown ≤ metMax; broken when known-over ≥ brokenMin.
+        var metMax = -1
+        var brokenMin = Int.max
+    }
+
+    let test: LevelTest
+    private var trackers: [Tracker]
+    private var sentAt: [Int64] = []
+    private var firstTokenAt: [Int64?] = []
+    private var samples: [Sample?] = []
+    /// Finished requests among the current look's.
+    private var finishedInLook = 0
+    private var look = 0
+    private(set) var decision: LevelDecision?
+
+    init(test: LevelTest) {
+        self.test = test
+        var trackers = test.budget.latency.map { constraint in
+            Tracker(constraint: .latency(constraint), limitNanoseconds: Int64((constraint.limitSeconds * 1e9).rounded()))
+        }
+        if let ceiling = test.budget.maxErrorRate {
+            trackers.append(Tracker(constraint: .errorRate(max: ceiling), limitNanoseconds: nil))
+        }
+        self.trackers = trackers
+        prepareLook()
+    }
+
+    private var lookSize: Int { test.looks[look] }
+
+    // MARK: - Events
+
+    /// A measured request was sent; returns its index.
+    mutating func sent(at time: Int64) -> Int {
+        sentAt.append(time)
+        firstTokenAt.append(nil)
+        samples.append(nil)
+        for index in trackers.indices { trackers[index].states.append(.unknown) }
+        return sentAt.count - 1
+    }
+
+    mutating func firstToken(_ index: Int, at time: Int64) {
+        firstTokenAt[index] = time
+    }
+
+    mutating func finished(_ index: Int, _ sample: Sample) {
+        samples[index] = sample
+        if index < lookSize { finishedInLook += 1 }
+        for tracker in trackers.indices where trackers[tracker].states[index] == .unknown {
+            set(tracker, index, to: state(of: sample, for: trackers[tracker]))
+        }
+    }
+
+    /// Brings censoring up to `now` and returns the decision once there is one.
+    mutating func advance(to now: Int64) -> LevelDecision? {
+        guard decision == nil else { return decision }
+        censor(at: now)
+        while decision == nil {
+            if let reached = decide() {
+                decision = reached
+            } else if isLookResolved && look + 1 < test.looks.count {
+                look += 1
+                prepareLook()
+            } else {
+                break
+            }
+        }
+        return decision
+    }
+
+    // MARK: - Per-request states
+
+    private func state(of sample: Sample, for tracker: Tracker) -> State {
+        guard sample.outcome.isSuccess else { return .over }
+        guard case .latency(let constraint) = tracker.constraint else { return .under }
+        let value: Double?
+        switch constraint.metric {
+        case .e2e: value = sample.latencySeconds
+        case .ttft: value = sample.ttftSeconds
+        // A one-token answer has no time per output token; it cannot break a TPOT budget.
+        case .tpot: value = sample.tpotSeconds ?? 0
+        case .itl: value = nil
+        }
+        guard let value else { return .over }
+        return value <= constraint.limitSeconds ? .under : .over
+    }
+
+    /// Marks as over the requests still unanswered past a latency limit: they cannot come in under it.
+    private mutating func censor(at now: Int64) {
+        for index in trackers.indices {
+            guard let limit = trackers[index].limitNanoseconds, case .latency(let constraint) = trackers[index].constraint,
+                constraint.metric != .tpot
+            else { continue }
+            while trackers[index].cursor < sentAt.count {
+                let request = trackers[index].cursor
+                if trackers[index].states[request] == .unknown {
+                    // A first token that came in time settles TTFT's side unless the request fails later.
+                    if constraint.metric == .ttft, let first = firstTokenAt[request], first - sentAt[request] <= limit {
+                        trackers[index].cursor += 1
+                        continue
+                    }
+                    guard now - sentAt[request] > limit else { break }
+                    set(index, request, to: .over)
+                }
+                trackers[index].cursor += 1
+            }
+        }
+    }
+
+    private mutating func set(_ tracker: Int, _ request: Int, to state: State) {
+        trackers[tracker].states[request] = state
+        guard request < lookSize else { return }
+        if state == .over { trackers[tracker].over += 1 }
+        if state == .under { trackers[tracker].under += 1 }
+    }
+
+    // MARK: - Looks
+
+    /// Counts the requests the new look adds and computes its thresholds.
+    private mutating func prepareLook() {
+        let n = lookSize
+        let alpha = test.alphaPerLook
+        let previous = look == 0 ? 0 : test.looks[look - 1]
+        finishedInLook += (previous..<min(n, sentAt.count)).count { samples[$0] != nil }
+        for index in trackers.indices {
+            for request in previous..<min(n, sentAt.count) {
+                if trackers[index].states[request] == .over { trackers[index].over += 1 }
+                if trackers[index].states[request] == .under { trackers[index].under += 1 }
+            }
+            switch trackers[index].constraint {
+            case .latency(let constraint):
+                guard case .percentile(let percentile) = constraint.statistic else { continue }
+                trackers[index].metMax = largestCount(upTo: n) { exceedanceTest(exceedances: $0, of: n, percentile: percentile.fraction, alpha: alpha) == .met }
+                trackers[index].brokenMin = smallestCount(upTo: n) { exceedanceTest(exceedances: $0, of: n, percentile: percentile.fraction, alpha: alpha) == .broken }
+            case .errorRate(let ceiling):
+                trackers[index].metMax = largestCount(upTo: n) { errorRateTest(failures: $0, of: n, ceiling: ceiling, alpha: alpha) == .met }
+                trackers[index].brokenMin = smallestCount(upTo: n) { errorRateTest(failures: $0, of: n, ceiling: ceiling, alpha: alpha) == .broken }
+            }
+        }
+    }
+
+    /// True when the look's requests have all been sent and every constraint knows their side.
+    private var isLookResolved: Bool {
+        sentAt.count >= lookSize && trackers.allSatisfy { $0.over + $0.under == lookSize }
+            && (finishedInLook == lookSize || !needsFinishedRequests)
+    }
+
+    /// Mean constraints need finished requests, not just sides.
+    private var needsFinishedRequests: Bool {
+        test.budget.latency.contains { $0.statistic == .mean }
+    }
+
+    private func outcome(of tracker: Tracker) -> TestOutcome {
+        let n = lookSize
+        switch tracker.constraint {
+        case .latency(let constraint) where constraint.statistic == .mean:
+            guard isLookResolved else { return .undecided }
+            return meanTest(values(of: constraint, upTo: n).filter(\.isFinite), limit: constraint.limitSeconds, alpha: test.alphaPerLook)
+        default:
+            if tracker.over >= tracker.brokenMin { return .broken }
+            let notUnder = n - tracker.under
+            if notUnder <= tracker.metMax { return .met }
+            return .undecided
+        }
+    }
+
+    private mutating func decide() -> LevelDecision? {
+        let outcomes = trackers.map(outcome)
+        if outcomes.contains(.broken) { return make(feasible: false, certainty: .certified, outcomes: outcomes) }
+        if outcomes.allSatisfy({ $0 == .met }) { return make(feasible: true, certainty: .certified, outcomes: outcomes) }
+        guard isLookResolved else { return nil }
+        let ratios = trackers.map(pointRatio)
+        if test.mode == .screening {
+            if ratios.allSatisfy({ $0 <= test.screeningMargin }) { return make(feasible: true, certainty: .likely, outcomes: outcomes) }
+            if ratios.contains(where: { $0 > 1 / test.screeningMargin }) { return make(feasible: false, certainty: .likely, outcomes: outcomes) }
+        }
+        guard look + 1 == test.looks.count else { return nil }
+        return make(feasible: ratios.allSatisfy { $0 <= 1 }, certainty: .borderline, outcomes: outcomes)
+    }
+
+    private func make(feasible: Bool, certainty: Certainty, outcomes: [TestOutcome]) -> LevelDecision {
+        LevelDecision(
+            isFeasible: feasible, certainty: certainty, look: look + 1, requests: lookSize,
+            constraints: zip(trackers, outcomes).map { tracker, outcome in
+                ConstraintDecision(constraint: tracker.constraint, outcome: outcome, over: tracker.over, judged: lookSize)
+            })
+    }
+
+    // MARK: - Point estimates of a resolved look
+
+    /// The look's point estimate over its limit: below 1 is inside the budget.
+    private func pointRatio(_ tracker: Tracker) -> Double {
+        let n = lookSize
+        switch tracker.constraint {
+        case .errorRate(let ceiling):
+            let failures = (0..<n).count { samples[$0].map { !$0.outcome.isSuccess } ?? false }
+            let rate = Double(failures) / Double(n)
+            return ceiling > 0 ? rate / ceiling : (failures == 0 ? 0 : .infinity)
+        case .latency(let constraint):
+            let values = values(of: constraint, upTo: n)
+            switch constraint.statistic {
+            case .mean:
+                let finite = values.filter(\.isFinite)
+                return finite.isEmpty ? .infinity : finite.reduce(0, +) / Double(finite.count) / constraint.limitSeconds
+            case .percentile(let percentile):
+                return (quantile(percentile.fraction, ofSorted: values.sorted(), method: .linear) ?? .infinity) / constraint.limitSeconds
+            }
+        }
+    }
+
+    /// The metric's values over the first `n` requests: +∞ for failures and for requests censored over the limit.
+    private func values(of constraint: LatencyConstraint, upTo n: Int) -> [Double] {
+        (0..<n).map { index in
+            guard let sample = samples[index] else { return .infinity }
+            guard sample.outcome.isSuccess else { return .infinity }
+            switch constraint.metric {
+            case .e2e: return sample.latencySeconds
+            case .ttft: return sample.ttftSeconds ?? .infinity
+            case .tpot: return sample.tpotSeconds ?? 0
+            case .itl: return .infinity
+            }
+        }
+    }
+}
+
+/// The largest k in 0...n with `holds(k)`, for a property true up to some k and false after; −1 if none.
+private func largestCount(upTo n: Int, where holds: (Int) -> Bool) -> Int {
+    guard holds(0) else { return -1 }
+    var low = 0
+    var high = n
+    while low < high {
+        let middle = (low + high + 1) / 2
+        if holds(middle) { low = middle } else { high = middle - 1 }
+    }
+    return low
+}
+
+/// The smallest k in 0...n with `holds(k)`, for a property false up to some k and true after; Int.max if none.
+private func smallestCount(upTo n: Int, where holds: (Int) -> Bool) -> Int {
+    guard holds(n) else { return .max }
+    var low = 0
+    var high = n
+    while low < high {
+        let middle = (low + high) / 2
+        if holds(middle) { high = middle } else { low = middle + 1 }
+    }
+    return low
+}
