@@ -76,14 +76,19 @@ public struct LevelRecorder: Sendable {
         }
     }
 
-    /// True once the window has closed and every measured request has finished.
-    public var isComplete: Bool { windowEnd != nil && measuredOpen == 0 }
+    /// True once the window has closed and every measured request has finished (or, for a decided
+    /// screening test, at once: see `LevelTest.drainsMeasuredRequests`).
+    public var isComplete: Bool {
+        guard windowEnd != nil else { return false }
+        if case .sequential(let test) = rule, !test.drainsMeasuredRequests { return true }
+        return measuredOpen == 0
+    }
 
     /// The level's result; call once `isComplete` is true.
     public func finish(endedAt: Int64) -> LevelRun {
         precondition(isComplete, "finish(endedAt:) called before the level's window closed")
         return LevelRun(
             level: level, samples: samples, startedAt: startedAt, windowStart: windowStart!, windowEnd: windowEnd!,
-            endedAt: endedAt, decision: judge?.decision)
+            endedAt: endedAt, decision: judge?.decision, abandoned: measuredOpen)
     }
 }

@@ -12,10 +12,12 @@ public struct LevelRun: Sendable, Equatable {
     public let endedAt: Int64
     /// The sequential test's verdict, for levels run under `StopRule.sequential`.
     public let decision: LevelDecision?
+    /// Measured requests still in flight when a decided screening level ended; they are in no statistic.
+    public let abandoned: Int
 
     public init(
         level: Level, samples: [Sample], startedAt: Int64, windowStart: Int64, windowEnd: Int64, endedAt: Int64,
-        decision: LevelDecision? = nil
+        decision: LevelDecision? = nil, abandoned: Int = 0
     ) {
         self.level = level
         self.samples = samples
@@ -24,6 +26,7 @@ public struct LevelRun: Sendable, Equatable {
         self.windowEnd = windowEnd
         self.endedAt = endedAt
         self.decision = decision
+        self.abandoned = abandoned
     }
 
     /// The requests sent inside the measured window.

@@ -41,6 +41,7 @@ public enum LevelsTable {
             },
             Column(name: "verdict") { level, _ in level.verdict.label },
             // Crest's additions.
+            Column(name: "verdict_detail") { level, _ in level.verdict.certaintyLabel },
         ]
         columns += distributionColumns(.ttft, stats: [.p90])
         columns += distributionColumns(.tpot, stats: [.p90])

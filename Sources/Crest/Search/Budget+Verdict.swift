@@ -18,7 +18,7 @@ extension Budget {
         if let maxErrorRate {
             checks.append(ConstraintCheck(constraint: .errorRate(max: maxErrorRate), observed: summary.errorRate, limit: maxErrorRate))
         }
-        return Verdict(checks: checks)
+        return Verdict(checks: checks, decision: run.decision)
     }
 
     /// The constraints no measurer can check yet (ITL, until per-chunk times are recorded).

@@ -24,6 +24,10 @@ public struct LevelTest: Sendable, Equatable {
     /// Screening calls a level likely feasible when every point estimate is within this share of
     /// its limit, and likely infeasible when one exceeds its limit by the inverse share.
     public let screeningMargin: Double
+    /// Once decided, a screening level ends at once: its verdict is known, and requests still in
+    /// flight would only cost time. A confirmation level keeps the load steady until its measured
+    /// requests finish, so the statistics reported for the answer are complete.
+    public var drainsMeasuredRequests: Bool { mode == .confirmation }
 
     public init(budget: Budget, mode: Mode, looks: [Int], alpha: Double = 0.05, screeningMargin: Double = 0.9) {
         precondition(!looks.isEmpty && zip(looks, looks.dropFirst()).allSatisfy { $0 < $1 }, "looks must increase")

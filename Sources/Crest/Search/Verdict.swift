@@ -56,21 +56,29 @@ public struct ConstraintCheck: Sendable, Equatable, Codable {
     }
 }
 
-/// A level's standing against the budget.
+/// A level's standing against the budget: the point estimates of every constrained statistic with
+/// their intervals, and, for a level run under a sequential test, the test's decision.
 public struct Verdict: Sendable, Equatable, Codable {
     public let checks: [ConstraintCheck]
+    /// The sequential test's decision; nil for a level measured for a fixed count or time.
+    public let decision: LevelDecision?
 
-    public init(checks: [ConstraintCheck]) {
+    public init(checks: [ConstraintCheck], decision: LevelDecision? = nil) {
         self.checks = checks
+        self.decision = decision
     }
 
-    /// True when every constraint is met.
-    public var isFeasible: Bool { checks.allSatisfy(\.isMet) }
+    /// True when the level meets the budget: by the test's decision when there is one, else by
+    /// the point estimates.
+    public var isFeasible: Bool { decision?.isFeasible ?? checks.allSatisfy(\.isMet) }
+
+    /// How the verdict was reached: "certified", "likely", "borderline", or "point estimate".
+    public var certaintyLabel: String { decision?.certainty.rawValue ?? "point estimate" }
 
     /// The constraint with the least headroom: the one that binds first as load grows.
     public var tightest: ConstraintCheck? { checks.min { $0.headroom < $1.headroom } }
 
-    /// The constraints this level breaks.
+    /// The constraints this level breaks, by their point estimates.
     public var violations: [ConstraintCheck] { checks.filter { !$0.isMet } }
 
     /// "feasible" or "infeasible", as written in levels.csv.

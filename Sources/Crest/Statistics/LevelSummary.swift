@@ -12,7 +12,9 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     public let outcomes: OutcomeCounts
     /// The measured window's length.
     public let durationSeconds: Double
-    /// Successful requests per minute over the measured window, with a batch-means interval.
+    /// Successful completions per minute inside the measured window, with a batch-means interval.
+    /// Counting completions (whichever phase sent them) rather than measured requests keeps the
+    /// figure right when a decided level ends with requests still in flight.
     public let transactionsPerMinute: Estimate
     /// All measured requests (successes and failures) per second: the arrival rate the level sustains.
     public let requestsPerSecond: Double
@@ -24,9 +26,9 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     public let tpot: DistributionSummary?
     public let promptTokenCountMean: Double
     public let completionTokenCountMean: Double
-    /// Prompt tokens of successful requests per second of the window.
+    /// Prompt tokens of successful completions inside the window, per second.
     public let promptTokenThroughput: Double
-    /// Completion tokens of successful requests per second of the window.
+    /// Completion tokens of successful completions inside the window, per second.
     public let completionTokenThroughput: Double
     /// The time-average number of requests in flight during the window.
     public let achievedConcurrency: Double
@@ -43,6 +45,9 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     public init(_ run: LevelRun, confidence: Double) {
         let measured = run.measured.sorted { ($0.sentAt, $0.client) < ($1.sentAt, $1.client) }
         let succeeded = measured.filter { $0.outcome.isSuccess }
+        let completedInWindow = run.samples.filter {
+            $0.outcome.isSuccess && $0.finishedAt > run.windowStart && $0.finishedAt <= run.windowEnd
+        }
         let window = max(run.windowSeconds, 1e-9)
 
         concurrency = run.level.concurrency
@@ -52,17 +57,15 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         errorRate = clopperPearson(successes: errors, trials: measured.count, confidence: confidence)
         outcomes = OutcomeCounts(measured)
         durationSeconds = run.windowSeconds
-        transactionsPerMinute = Self.throughput(of: succeeded, in: run, confidence: confidence)
+        transactionsPerMinute = Self.throughput(of: completedInWindow, in: run, confidence: confidence)
         requestsPerSecond = Double(measured.count) / window
         latency = DistributionSummary(succeeded.map(\.latencySeconds), confidence: confidence)
         ttft = DistributionSummary(succeeded.compactMap(\.ttftSeconds), confidence: confidence)
         tpot = DistributionSummary(succeeded.compactMap(\.tpotSeconds), confidence: confidence)
-        let promptTokens = succeeded.reduce(0) { $0 + $1.promptTokens }
-        let completionTokens = succeeded.reduce(0) { $0 + $1.completionTokens }
-        promptTokenCountMean = succeeded.isEmpty ? 0 : Double(promptTokens) / Double(succeeded.count)
-        completionTokenCountMean = succeeded.isEmpty ? 0 : Double(completionTokens) / Double(succeeded.count)
-        promptTokenThroughput = Double(promptTokens) / window
-        completionTokenThroughput = Double(completionTokens) / window
+        promptTokenCountMean = succeeded.isEmpty ? 0 : Double(succeeded.reduce(0) { $0 + $1.promptTokens }) / Double(succeeded.count)
+        completionTokenCountMean = succeeded.isEmpty ? 0 : Double(succeeded.reduce(0) { $0 + $1.completionTokens }) / Double(succeeded.count)
+        promptTokenThroughput = Double(completedInWindow.reduce(0) { $0 + $1.promptTokens }) / window
+        completionTokenThroughput = Double(completedInWindow.reduce(0) { $0 + $1.completionTokens }) / window
         achievedConcurrency = Self.timeAverageInFlight(run.samples, from: run.windowStart, to: run.windowEnd)
         let meanLatencyAll = measured.isEmpty ? 0 : measured.reduce(0) { $0 + $1.latencySeconds } / Double(measured.count)
         littleLawConcurrency = requestsPerSecond * meanLatencyAll
@@ -71,17 +74,17 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         cooldownRequests = run.samples.count { $0.phase == .cooldown }
     }
 
-    /// Throughput with an interval: the window is cut into 10 equal slices and the successes sent in
+    /// Throughput with an interval: the window is cut into 10 equal slices and the completions in
     /// each are the batch means (see `meanInterval`).
-    private static func throughput(of succeeded: [Sample], in run: LevelRun, confidence: Double) -> Estimate {
+    private static func throughput(of completed: [Sample], in run: LevelRun, confidence: Double) -> Estimate {
         let window = max(run.windowSeconds, 1e-9)
-        let perMinute = Double(succeeded.count) / window * 60
+        let perMinute = Double(completed.count) / window * 60
         let slices = 10
-        guard succeeded.count >= 2 * slices else { return Estimate(value: perMinute) }
+        guard completed.count >= 2 * slices else { return Estimate(value: perMinute) }
         let sliceLength = Double(run.windowEnd - run.windowStart) / Double(slices)
         var counts = [Double](repeating: 0, count: slices)
-        for sample in succeeded {
-            let slice = Int(Double(sample.sentAt - run.windowStart) / sliceLength)
+        for sample in completed {
+            let slice = Int(Double(sample.finishedAt - run.windowStart - 1) / sliceLength)
             counts[min(max(slice, 0), slices - 1)] += 1
         }
         let rates = counts.map { $0 / (sliceLength / 1e9) * 60 }

@@ -31,7 +31,7 @@ final class ResultsWriterTests: XCTestCase {
             try writer.record(run, LevelResult(summary: summary, verdict: budget.verdict(for: run, summary: summary, confidence: 0.95)))
         }
         let samples = try String(contentsOfFile: "\(folder!)/samples.jsonl", encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(samples.count, 60)
+        XCTAssertEqual(samples.count, 104, "two levels of 30 measured requests, each padded with 11 before and after")
         XCTAssertEqual(try Sample(jsonLine: samples[0]).level, 1)
         let levels = try String(contentsOfFile: "\(folder!)/levels.csv", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(levels.count, 3, "a header and a row per level")

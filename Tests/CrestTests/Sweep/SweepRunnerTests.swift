@@ -22,7 +22,7 @@ final class SweepRunnerTests: XCTestCase {
         XCTAssertEqual(rules, [.requests(120), .requests(100), .requests(100)])
         XCTAssertEqual(outcome.levels.map(\.verdict.isFeasible), [false, true, true])
         XCTAssertEqual(outcome.recommendation?.concurrency, 2)
-        XCTAssertEqual(outcome.totals.requests, 600)
+        XCTAssertEqual(outcome.totals.requests, 600 + 2 * (2 + 3 + 5), "measured plus each level's padding")
     }
 
     func testAMeasurerErrorStopsTheSweep() async throws {
