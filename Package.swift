@@ -22,6 +22,9 @@ let package = Package(
         // Benchmarks: release-build executables that print figures.
         .executableTarget(
             name: "SimulatorSpeed", dependencies: ["Crest", "CrestSimulator"], path: "Benchmarks/SimulatorSpeed"),
+        .executableTarget(
+            name: "SearchBenchmark", dependencies: ["Crest", "CrestSimulator"], path: "Benchmarks/SearchBenchmark",
+            exclude: ["ground-truth.json"]),
         .testTarget(name: "CrestTests", dependencies: ["Crest"]),
         .testTarget(name: "CrestSimulatorTests", dependencies: ["Crest", "CrestSimulator"]),
         .testTarget(name: "CrestReportTests", dependencies: ["Crest", "CrestReport"]),

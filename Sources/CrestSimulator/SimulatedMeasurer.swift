@@ -2,8 +2,10 @@ import Crest
 
 /// Measures levels against a simulated endpoint in virtual time. Deterministic: the same seed,
 /// dataset and levels give byte-identical samples. Each level starts from an idle server (its
-/// warm-up absorbs the start) and draws its randomness from a stream of its own, so a level's
-/// results do not depend on which levels ran before it; its times continue the sweep's clock.
+/// warm-up absorbs the start) and draws its randomness from a stream of its own, keyed by the
+/// level and by how many times it was measured before: a level's first measurement does not depend
+/// on which other levels ran, and measuring it again brings new requests, not a replay. Its times
+/// continue the sweep's clock.
 public actor SimulatedMeasurer: Measurer {
     public let endpoint: SimulatedEndpoint
     public let dataset: Dataset
@@ -11,6 +13,7 @@ public actor SimulatedMeasurer: Measurer {
     public let requestTimeoutSeconds: Double
     public let maxOutputTokens: Int?
     private var clock: Int64 = 0
+    private var visits: [Int: UInt64] = [:]
 
     public init(endpoint: SimulatedEndpoint, dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int? = nil) {
         self.endpoint = endpoint
@@ -21,9 +24,12 @@ public actor SimulatedMeasurer: Measurer {
     }
 
     public func measure(_ level: Level, until rule: StopRule) throws -> LevelRun {
+        let visit = visits[level.concurrency, default: 0]
+        visits[level.concurrency] = visit + 1
+        let levelSeed = visit == 0 ? derivedSeed(seed, UInt64(level.concurrency)) : derivedSeed(seed, UInt64(level.concurrency), visit)
         let simulated = try simulate(
             endpoint: endpoint, level: level, rule: rule, prompts: dataset.prompts, maxOutputTokens: maxOutputTokens,
-            requestTimeoutSeconds: requestTimeoutSeconds, startTime: clock, seed: derivedSeed(seed, UInt64(level.concurrency)))
+            requestTimeoutSeconds: requestTimeoutSeconds, startTime: clock, seed: levelSeed)
         clock = simulated.run.endedAt
         return simulated.run
     }

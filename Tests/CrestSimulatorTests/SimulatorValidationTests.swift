@@ -1,3 +1,4 @@
+import Foundation
 import Crest
 import XCTest
 @testable import CrestSimulator
@@ -133,5 +134,23 @@ enum MeanValueAnalysis {
             probability = next
         }
         return throughput
+    }
+}
+
+final class SimulatedMeasurerTests: XCTestCase {
+    // Measuring a level again must bring new requests: a replay would make a confirmation worthless.
+    func testMeasuringALevelAgainDrawsNewRequests() async throws {
+        let bin = PromptBin.standard[1]
+        let dataset = try DatasetLoader().parse(Data(DatasetGenerator(seed: 1, promptsPerBin: 20).payloadLines(for: bin).utf8), path: "x.jsonl")
+        let measurer = SimulatedMeasurer(endpoint: SimulatorPreset.a100.endpoint, dataset: dataset, seed: 3, requestTimeoutSeconds: 300)
+        let first = try await measurer.measure(Level(concurrency: 4), until: .requests(50))
+        let again = try await measurer.measure(Level(concurrency: 4), until: .requests(50))
+        XCTAssertNotEqual(first.measured.map(\.latencySeconds), again.measured.map(\.latencySeconds))
+        XCTAssertGreaterThanOrEqual(again.startedAt, first.endedAt, "the sweep's clock runs on")
+        // And the first visit of a level does not depend on the levels before it.
+        let fresh = SimulatedMeasurer(endpoint: SimulatorPreset.a100.endpoint, dataset: dataset, seed: 3, requestTimeoutSeconds: 300)
+        _ = try await fresh.measure(Level(concurrency: 2), until: .requests(50))
+        let later = try await fresh.measure(Level(concurrency: 4), until: .requests(50))
+        XCTAssertEqual(later.measured.map(\.latencySeconds), first.measured.map(\.latencySeconds))
     }
 }

@@ -26,18 +26,30 @@ public enum LinearCurves {
 
     /// Mean latency under continuous batching: R = θ₀ + θ₁·N for N ≤ B and N·(θ₀/B + θ₁) beyond,
     /// where throughput is flat at B/R(B). Rows [1, N] below B and [N/B, N] above.
+    ///
+    /// A cap must earn its extra parameter. Each point carries its own standard error, so −2·log
+    /// likelihood is the weighted SSE and AIC = SSE_w + 2k; the capped fit (k = 3, B included) is kept
+    /// when it lowers that by more than 2 against the uncapped line (k = 2, B = ∞). (AICc's small-sample
+    /// term corrects for an estimated variance, which these fits do not have: with five levels it
+    /// would charge the cap 24, more than any bend could show.) Without a cap the model stays linear
+    /// beyond the data rather than assuming the plateau starts where the measurements stop.
     public static func continuousBatching(_ points: [CurvePoint]) -> CurveFit? {
-        var best: CurveFit?
-        for cap in candidateBends(points) + [points.map(\.concurrency).max() ?? 1] {
-            let design = points.map { $0.concurrency <= cap ? [1, $0.concurrency] : [$0.concurrency / cap, $0.concurrency] }
-            guard let solution = weightedLeastSquares(design: design, observations: points.map(\.value), weights: points.map(\.weight)),
-                solution.coefficients.allSatisfy({ $0 >= 0 })
-            else { continue }
-            if best == nil || solution.weightedSSE < best!.weightedSSE {
-                best = fit(.continuousBatching, solution, parameters: solution.coefficients + [cap], points: points, parameterCount: 3)
-            }
+        guard let uncapped = batchingFit(points, cap: .infinity) else { return nil }
+        var capped: CurveFit?
+        for cap in candidateBends(points) {
+            guard let fit = batchingFit(points, cap: cap) else { continue }
+            if capped == nil || fit.weightedSSE < capped!.weightedSSE { capped = fit }
         }
-        return best
+        guard let capped, capped.observations >= 4 else { return uncapped }
+        return capped.weightedSSE + 6 < uncapped.weightedSSE + 4 - 2 ? capped : uncapped
+    }
+
+    private static func batchingFit(_ points: [CurvePoint], cap: Double) -> CurveFit? {
+        let design = points.map { $0.concurrency <= cap ? [1.0, $0.concurrency] : [$0.concurrency / cap, $0.concurrency] }
+        guard let solution = weightedLeastSquares(design: design, observations: points.map(\.value), weights: points.map(\.weight)),
+            solution.coefficients.allSatisfy({ $0 >= 0 })
+        else { return nil }
+        return fit(.continuousBatching, solution, parameters: solution.coefficients + [cap], points: points, parameterCount: cap.isFinite ? 3 : 2)
     }
 
     /// Bends strictly inside the measured range on a grid fine enough for integer levels: every

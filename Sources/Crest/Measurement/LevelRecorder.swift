@@ -24,12 +24,14 @@ public struct LevelRecorder: Sendable {
     private var measuredSent = 0
     private var measuredOpen = 0
     private var judge: SequentialJudge?
+    private var stability: StabilityTracker?
 
     public init(level: Level, rule: StopRule, startedAt: Int64) {
         self.level = level
         self.rule = rule
         self.startedAt = startedAt
         if case .sequential(let test) = rule { judge = SequentialJudge(test: test) }
+        if case .stable(let stabilityRule) = rule { stability = StabilityTracker(rule: stabilityRule) }
     }
 
     /// Tells the recorder a request is being sent at `time`.
@@ -59,6 +61,7 @@ public struct LevelRecorder: Sendable {
         if sample.phase == .measured { measuredOpen -= 1 }
         samples.append(sample)
         if let index = request.measuredIndex { judge?.finished(index, sample) }
+        if sample.phase == .measured, windowEnd == nil, stability?.add(sample) == true { windowEnd = sample.finishedAt }
         if windowStart == nil, completions >= level.warmupCompletions { windowStart = sample.finishedAt }
         advanceClock(to: sample.finishedAt)
     }
@@ -71,7 +74,7 @@ public struct LevelRecorder: Sendable {
             if time >= windowStart + Int64(seconds * 1e9) { windowEnd = windowStart + Int64(seconds * 1e9) }
         case .sequential:
             if judge?.advance(to: time) != nil { windowEnd = time }
-        case .requests:
+        case .requests, .stable:
             break
         }
     }
@@ -89,6 +92,7 @@ public struct LevelRecorder: Sendable {
         precondition(isComplete, "finish(endedAt:) called before the level's window closed")
         return LevelRun(
             level: level, samples: samples, startedAt: startedAt, windowStart: windowStart!, windowEnd: windowEnd!,
-            endedAt: endedAt, decision: judge?.decision, abandoned: measuredOpen)
+            endedAt: endedAt, decision: judge?.decision, abandoned: measuredOpen,
+            completeBefore: measuredOpen > 0 ? judge?.earliestUnfinishedSentAt : nil)
     }
 }

@@ -32,6 +32,8 @@ struct SequentialJudge: Sendable {
     /// Finished requests among the current look's.
     private var finishedInLook = 0
     private var look = 0
+    /// The first measured request not yet finished (all before it have).
+    private var firstUnfinished = 0
     private(set) var decision: LevelDecision?
 
     init(test: LevelTest) {
@@ -66,6 +68,7 @@ struct SequentialJudge: Sendable {
     mutating func finished(_ index: Int, _ sample: Sample) {
         samples[index] = sample
         if index < lookSize { finishedInLook += 1 }
+        while firstUnfinished < samples.count, samples[firstUnfinished] != nil { firstUnfinished += 1 }
         for tracker in trackers.indices where trackers[tracker].states[index] == .unknown {
             set(tracker, index, to: state(of: sample, for: trackers[tracker]))
         }
@@ -86,6 +89,11 @@ struct SequentialJudge: Sendable {
             }
         }
         return decision
+    }
+
+    /// When the earliest still-unfinished measured request was sent; nil when all have finished.
+    var earliestUnfinishedSentAt: Int64? {
+        firstUnfinished < sentAt.count ? sentAt[firstUnfinished] : nil
     }
 
     // MARK: - Per-request states

@@ -1,0 +1,156 @@
+// Search quality benchmark: runs Crest's adaptive search and the peer strategies on simulator
+// profiles with known answers, and prints accuracy and cost per strategy.
+//
+//     swift run -c release SearchBenchmark              # the full benchmark
+//     swift run -c release SearchBenchmark --quick      # a minute's subset
+//     swift run -c release SearchBenchmark --ground-truth   # recompute the cached answers (slow)
+//     swift run -c release SearchBenchmark --trace 17   # print every step of profile 17's searches
+import Crest
+import CrestSimulator
+import Foundation
+
+struct Options {
+    var quick = false
+    var rebuildGroundTruth = false
+    var profiles = 120
+    var seeds = 10
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
+    var trace: Int?
+    var strategies = ["crest", "model-analyzer", "fixed-grid", "perf-analyzer-binary", "guidellm-goodput", "aiperf-smooth-isotonic"]
+
+    init(_ arguments: [String]) {
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            func next() -> String { index += 1; return arguments[index] }
+            switch argument {
+            case "--quick": quick = true
+            case "--ground-truth": rebuildGroundTruth = true
+            case "--profiles": profiles = Int(next())!
+            case "--seeds": seeds = Int(next())!
+            case "--jobs": jobs = Int(next())!
+            case "--trace": trace = Int(next())!
+            case "--strategies": strategies = next().split(separator: ",").map(String.init)
+            default: FileHandle.standardError.write(Data("unknown option \(argument)\n".utf8)); exit(2)
+            }
+            index += 1
+        }
+    }
+}
+
+func strategy(named name: String) -> any SearchStrategy {
+    switch name {
+    case "crest": return AdaptiveSearch()
+    case "model-analyzer": return ModelAnalyzerSearch()
+    case "fixed-grid": return FixedGridSearch()
+    case "perf-analyzer-binary": return BinarySearch()
+    case "guidellm-goodput": return GoodputSearch()
+    default: return SmoothIsotonicSearch()
+    }
+}
+
+let fixturePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("ground-truth.json").path
+
+func jsonCoders() -> (JSONEncoder, JSONDecoder) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return (encoder, decoder)
+}
+
+func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+/// Runs `work` over `items` with at most `jobs` at once, keeping the input order.
+func parallelMap<T: Sendable, R: Sendable>(_ items: [T], jobs: Int, _ work: @escaping @Sendable (T) async throws -> R) async throws -> [R] {
+    try await withThrowingTaskGroup(of: (Int, R).self) { group in
+        var results = [R?](repeating: nil, count: items.count)
+        var next = 0
+        for _ in 0..<min(jobs, items.count) {
+            let index = next
+            group.addTask { (index, try await work(items[index])) }
+            next += 1
+        }
+        while let (index, result) = try await group.next() {
+            results[index] = result
+            if next < items.count {
+                let index = next
+                group.addTask { (index, try await work(items[index])) }
+                next += 1
+            }
+        }
+        return results.map { $0! }
+    }
+}
+
+func groundTruth(for profiles: [Profile], options: Options) async throws -> [GroundTruth] {
+    let (encoder, decoder) = jsonCoders()
+    if !options.rebuildGroundTruth, let data = FileManager.default.contents(atPath: fixturePath),
+        let cached = try? decoder.decode([GroundTruth].self, from: data), cached.count >= profiles.count,
+        zip(cached, profiles).allSatisfy({ $0.profile == $1 })
+    {
+        return Array(cached.prefix(profiles.count))
+    }
+    log("computing ground truth for \(profiles.count) profiles (cached in \(fixturePath) afterwards)")
+    let start = Date()
+    let truths = try await parallelMap(profiles, jobs: options.jobs) { profile in
+        let truth = try GroundTruthBuilder.build(profile, requests: 8000, seeds: 2)
+        log("  \(profile.label): answer \(truth.answer.map(String.init) ?? "none"), limit \(String(format: "%.3g", truth.limitSeconds)) s\(truth.ambiguous ? ", ambiguous" : "")")
+        return truth
+    }
+    try encoder.encode(truths).write(to: URL(fileURLWithPath: fixturePath))
+    log(String(format: "ground truth took %.0f s", Date().timeIntervalSince(start)))
+    return truths
+}
+
+func runSearch(_ name: String, profile: Profile, truth: GroundTruth, seed: UInt64) async throws -> SearchOutcome {
+    let dataset = Dataset(name: profile.workload, path: "", format: .plainText, prompts: profile.prompts, fingerprint: "")
+    let measurer = SimulatedMeasurer(
+        endpoint: profile.endpoint, dataset: dataset, seed: derivedSeed(0x5EA2C4, UInt64(profile.id), seed),
+        requestTimeoutSeconds: max(10 * truth.limitSeconds, 300))
+    let budget = Budget(latency: [profile.constraint(limitSeconds: truth.limitSeconds)], maxErrorRate: GroundTruth.maxErrorRate)
+    let session = SearchSession(measurer: measurer, budget: budget, limits: SearchLimits(maxConcurrency: GroundTruthBuilder.maxConcurrency))
+    return try await strategy(named: name).search(session)
+}
+
+func main() async throws {
+    let options = Options(Array(CommandLine.arguments.dropFirst()))
+    let profiles = Profile.generate(count: options.profiles)
+    let truths = try await groundTruth(for: profiles, options: options)
+    if let traced = options.trace {
+        let truth = truths[traced]
+        print("profile \(truth.profile.label): limit \(truth.limitSeconds) s, answer \(truth.answer.map(String.init) ?? "none")\(truth.ambiguous ? " (ambiguous)" : "")")
+        for level in truth.levels { print(String(format: "  truth N=%d stat=%.4g err=%.4f X=%.4g", level.concurrency, level.statistic, level.errorRate, level.throughput)) }
+        for name in options.strategies {
+            let outcome = try await runSearch(name, profile: truth.profile, truth: truth, seed: 1)
+            print("\n\(name): answer \(outcome.recommendation.map { "\($0.concurrency) feasible=\($0.isFeasible)" } ?? "none"), \(outcome.totals.requests) requests, \(outcome.stopReason)")
+            for step in outcome.steps {
+                print("  \(step.step) N=\(step.concurrency) \(step.phase) \(step.test) → \(step.verdict) [\(step.observed)] n=\(step.measuredRequests) cum=\(step.cumulativeRequests) :: \(step.reason)")
+            }
+        }
+        return
+    }
+    let selected = options.quick ? Array(truths.prefix(20)) : truths
+    let seeds = options.quick ? 3 : options.seeds
+    let jobsList = selected.flatMap { truth in (1...seeds).flatMap { seed in options.strategies.map { (truth, UInt64(seed), $0) } } }
+    log("running \(jobsList.count) searches (\(selected.count) profiles × \(seeds) seeds × \(options.strategies.count) strategies) on \(options.jobs) cores")
+    let start = Date()
+    let trials = try await parallelMap(jobsList, jobs: options.jobs) { job in
+        let (truth, seed, name) = job
+        let outcome = try await runSearch(name, profile: truth.profile, truth: truth, seed: seed)
+        return Trial(profile: truth.profileID, strategy: name, outcome: outcome, truth: truth)
+    }
+    let board = Scoreboard(trials: trials)
+    let ambiguous = Set(selected.filter(\.ambiguous).map(\.profileID))
+    let noisyFaulty = Set(selected.filter { $0.profile.highNoise && $0.profile.failures == "random-5xx" }.map(\.profileID))
+    let calm = Set(selected.filter { !$0.profile.highNoise && $0.profile.failures == "none" }.map(\.profileID))
+    print("Search benchmark: \(selected.count) profiles (\(selected.count - ambiguous.count) not ambiguous), \(seeds) seeds each, costs as ratios to model-analyzer")
+    print(board.table(title: "Profiles that are not ambiguous", where: { !ambiguous.contains($0.profile) }, order: options.strategies, reference: "model-analyzer"))
+    print(board.table(title: "Ambiguous profiles (the answer's neighbour is within 2% of the budget, or gains under 0.5% throughput)", where: { ambiguous.contains($0.profile) }, order: options.strategies, reference: "model-analyzer"))
+    print(board.table(title: "High noise with 0.5% random 5xx (not ambiguous)", where: { noisyFaulty.contains($0.profile) && !ambiguous.contains($0.profile) }, order: options.strategies, reference: "model-analyzer"))
+    print(board.table(title: "Low noise, no faults (not ambiguous)", where: { calm.contains($0.profile) && !ambiguous.contains($0.profile) }, order: options.strategies, reference: "model-analyzer"))
+    log(String(format: "searches took %.0f s", Date().timeIntervalSince(start)))
+}
+
+try await main()

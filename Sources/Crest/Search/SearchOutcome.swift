@@ -1,0 +1,22 @@
+/// Why a search stopped.
+public enum SearchStopReason: String, Sendable, Equatable, Codable {
+    /// It found and confirmed its answer.
+    case converged
+    /// Even concurrency 1 breaks the budget.
+    case noFeasibleLevel = "no_feasible_level"
+    /// Every level up to the maximum concurrency meets the budget.
+    case feasibleUpToLimit = "feasible_up_to_limit"
+    /// The total request or time budget ran out before the answer was confirmed.
+    case budgetExhausted = "budget_exhausted"
+}
+
+/// What a search found, and what it cost.
+public struct SearchOutcome: Sendable, Equatable {
+    public let strategy: String
+    /// Every level measured, in the order measured (a level measured twice appears twice).
+    public let levels: [LevelResult]
+    public let recommendation: Recommendation?
+    public let steps: [SearchStep]
+    public let stopReason: SearchStopReason
+    public let totals: SweepTotals
+}

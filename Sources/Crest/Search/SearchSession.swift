@@ -1,0 +1,100 @@
+/// Measures levels on behalf of a search strategy: runs them through the measurer, judges them,
+/// keeps every result, counts what the search spends against its limits, and logs each decision.
+/// Strategies decide which level to try next; the session does everything else the same way for
+/// all of them, so their costs compare fairly.
+public final class SearchSession<M: Measurer> {
+    public let measurer: M
+    public let budget: Budget
+    public let limits: SearchLimits
+    public let confidence: Double
+    /// Every level measured, in order.
+    public private(set) var results: [LevelResult] = []
+    public private(set) var steps: [SearchStep] = []
+    public private(set) var totals = SweepTotals()
+    /// The bracket strategies report: highest feasible and lowest infeasible level so far.
+    public var feasibleBelow: Int?
+    public var infeasibleAbove: Int?
+    private let onLevel: (LevelRun, LevelResult, SearchStep) throws -> Void
+
+    public init(
+        measurer: M, budget: Budget, limits: SearchLimits, confidence: Double = 0.95,
+        onLevel: @escaping (LevelRun, LevelResult, SearchStep) throws -> Void = { _, _, _ in }
+    ) {
+        self.measurer = measurer
+        self.budget = budget
+        self.limits = limits
+        self.confidence = confidence
+        self.onLevel = onLevel
+    }
+
+    /// True once the total budget is spent.
+    public var isExhausted: Bool {
+        if let maxRequests = limits.maxRequests, totals.requests >= maxRequests { return true }
+        if let maxSeconds = limits.maxSeconds, totals.durationSeconds >= maxSeconds { return true }
+        return false
+    }
+
+    /// The requests left under `maxRequests`, if there is one.
+    public var remainingRequests: Int? { limits.maxRequests.map { max(0, $0 - totals.requests) } }
+
+    /// Measures `concurrency` until `rule` says, and logs the step.
+    @discardableResult
+    public func measure(
+        _ concurrency: Int, until rule: StopRule, phase: String, reason: String, prediction: SearchStep.Prediction? = nil
+    ) async throws -> LevelResult {
+        let run = try await measurer.measure(Level(concurrency: concurrency), until: rule)
+        let summary = LevelSummary(run, confidence: confidence)
+        let result = LevelResult(summary: summary, verdict: budget.verdict(for: run, summary: summary, confidence: confidence))
+        totals.add(run)
+        results.append(result)
+        let step = SearchStep(
+            step: steps.count + 1, concurrency: concurrency, phase: phase, reason: reason, prediction: prediction,
+            test: Self.testName(rule), verdict: result.verdict.decision?.label ?? result.verdict.label,
+            transactionsPerMinute: summary.transactionsPerMinute.value,
+            observed: result.verdict.checks.map { "\($0.constraint.statisticName)=\(Self.format($0))" }.joined(separator: " "),
+            measuredRequests: summary.requests, requestsSent: run.samples.count + run.abandoned,
+            cumulativeRequests: totals.requests, cumulativeSeconds: totals.durationSeconds,
+            feasibleBelow: feasibleBelow, infeasibleAbove: infeasibleAbove)
+        steps.append(step)
+        try onLevel(run, result, step)
+        return result
+    }
+
+    /// Updates the bracket fields of the last step (strategies call it after moving their bracket).
+    public func recordBracket(feasibleBelow: Int?, infeasibleAbove: Int?) {
+        self.feasibleBelow = feasibleBelow
+        self.infeasibleAbove = infeasibleAbove
+        guard let last = steps.popLast() else { return }
+        steps.append(SearchStep(
+            step: last.step, concurrency: last.concurrency, phase: last.phase, reason: last.reason, prediction: last.prediction,
+            test: last.test, verdict: last.verdict, transactionsPerMinute: last.transactionsPerMinute, observed: last.observed,
+            measuredRequests: last.measuredRequests, requestsSent: last.requestsSent, cumulativeRequests: last.cumulativeRequests,
+            cumulativeSeconds: last.cumulativeSeconds, feasibleBelow: feasibleBelow, infeasibleAbove: infeasibleAbove))
+    }
+
+    /// The outcome of the search so far.
+    public func outcome(strategy: String, recommendation: Recommendation?, stopReason: SearchStopReason) -> SearchOutcome {
+        SearchOutcome(strategy: strategy, levels: results, recommendation: recommendation, steps: steps, stopReason: stopReason, totals: totals)
+    }
+
+    private static func testName(_ rule: StopRule) -> String {
+        switch rule {
+        case .requests(let count): return "\(count) requests"
+        case .duration(let seconds): return "\(NumberFormatting.significant(seconds)) s"
+        case .sequential(let test): return test.mode.rawValue
+        case .stable: return "stability windows"
+        }
+    }
+
+    private static func format(_ check: ConstraintCheck) -> String {
+        if case .errorRate = check.constraint { return Budget.percent(check.observed.value) }
+        return check.observed.value.isFinite ? NumberFormatting.significant(check.observed.value, digits: 4) + "s" : "inf"
+    }
+}
+
+/// A way to search for the best level: Crest's adaptive controller, or one of the baselines it is
+/// benchmarked against.
+public protocol SearchStrategy: Sendable {
+    var name: String { get }
+    func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome
+}

@@ -1,0 +1,379 @@
+import Foundation
+
+/// Crest's adaptive search (../research/algorithms.md §2.3): RAMP → FIT → BRACKET → KNEE → CONFIRM.
+///
+/// - Ramp: from one client, ×4 while every constrained statistic is under a quarter of its limit,
+///   else ×2; once three levels are in, the fitted latency curves aim the next step just past their
+///   predicted crossing of the budget.
+/// - Bracket: between the highest feasible and lowest infeasible level, probe where the fit says the
+///   budget is crossed (log-bisection when the fit is untrusted, the bracket stalls, or errors rather
+///   than latency broke the budget), and stop early when the throughput model says nothing inside
+///   the bracket gains more than half the plateau tolerance.
+/// - Knee: recommend the smallest level whose throughput is within the tolerance of the best feasible.
+/// - Confirm: the answer must be *certified* feasible by a sequential test; its infeasible neighbour
+///   is confirmed when moving up would gain throughput. A failed confirmation moves the bracket down.
+/// Every level is a sequential test that stops as soon as its verdict is clear.
+public struct AdaptiveSearch: SearchStrategy {
+    public let name = "crest"
+    public let plateauTolerance: Double
+
+    public init(plateauTolerance: Double = 0.02) {
+        self.plateauTolerance = plateauTolerance
+    }
+
+    public func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
+        try await AdaptiveController(session: session, tolerance: plateauTolerance, strategy: name).run()
+    }
+}
+
+/// The adaptive search's state while it runs.
+final class AdaptiveController<M: Measurer> {
+    private let session: SearchSession<M>
+    private let tolerance: Double
+    private let strategy: String
+    private let models: LevelCurves
+    /// The most reliable result per level: a confirmation replaces a screening.
+    private var known: [Int: LevelResult] = [:]
+    /// Levels that failed confirmation: never the answer.
+    private var rejected: Set<Int> = []
+    private var lastProbeRaisedFloor = true
+    /// Levels whose confirmation ended borderline with point estimates inside the budget.
+    private var borderlineAnswers: [Int] = []
+    private var bracketHistory: [Double] = []
+
+    init(session: SearchSession<M>, tolerance: Double, strategy: String) {
+        self.session = session
+        self.tolerance = tolerance
+        self.strategy = strategy
+        models = LevelCurves(budget: session.budget)
+    }
+
+    private var budget: Budget { session.budget }
+    private var maxConcurrency: Int { session.limits.maxConcurrency }
+
+    // MARK: - The search
+
+    func run() async throws -> SearchOutcome {
+        var first = try await screen(1, phase: "calibrate", reason: "start from one client")
+        if !first.verdict.isFeasible {
+            first = try await confirm(1, reason: "one client looked infeasible; confirm before giving up")
+            if judge(first) != .certified { return finish(answer: nil, reason: .noFeasibleLevel) }
+        }
+        let reachedLimit = try await ramp()
+        try await bracket()
+        guard var candidate = try await knee() else { return finish(answer: nil, reason: .noFeasibleLevel) }
+        // Confirm: the answer must be certified. A refuted candidate gives way to the bracket's floor
+        // below it; a borderline one to a level with margin. At most three confirmations.
+        for _ in 0..<3 where !session.isExhausted {
+            let result = judge(known[candidate]) == .certified ? known[candidate]! : try await confirm(candidate, reason: "confirm the answer")
+            switch judge(result) ?? .borderline(feasibleByPoint: result.verdict.isFeasible) {
+            case .certified:
+                let answer = try await stepUpIfWorthwhile(from: candidate)
+                return finish(answer: answer, reason: reachedLimit && bracketCeiling == nil ? .feasibleUpToLimit : .converged)
+            case .refuted:
+                rejected.insert(candidate)
+                candidate = bracketFloor.map { min($0, candidate - 1) } ?? candidate - 1
+            case .borderline(let feasibleByPoint):
+                if feasibleByPoint { borderlineAnswers.append(candidate) }
+                rejected.insert(candidate)
+                candidate = stepDown(from: candidate, result)
+            }
+            guard candidate >= 1 else { break }
+        }
+        if let certified = bestCertified() { return finish(answer: certified, reason: .converged) }
+        return finish(answer: borderlineAnswers.max() ?? bestScreened(), reason: session.isExhausted ? .budgetExhausted : .converged)
+    }
+
+    /// After certifying `answer`, tries the level just above it once, unless a test already settled
+    /// it or it could not gain more than the plateau tolerance.
+    private func stepUpIfWorthwhile(from answer: Int) async throws -> Int {
+        let next = answer + 1
+        guard next <= maxConcurrency, !session.isExhausted, !rejected.contains(next) else { return answer }
+        if let settled = known[next], settled.verdict.decision?.certainty == .certified {
+            return settled.verdict.isFeasible ? next : answer
+        }
+        if let model = models.throughput(feasibleOnly: known),
+            models.throughputValue(model, at: Double(next)) <= (1 + tolerance) * models.throughputValue(model, at: Double(answer))
+        {
+            return answer
+        }
+        let result = try await confirm(next, reason: "confirm that the next level up breaks the budget")
+        return judge(result) == .certified ? next : answer
+    }
+
+    /// How a confirmed level stands for the final answer.
+    private enum Judgement: Equatable {
+        case certified
+        case refuted
+        case borderline(feasibleByPoint: Bool)
+    }
+
+    /// Judges a level for the final answer: certified by its own test, or by pooling the error
+    /// ceiling over it and every level above it (failure rates do not fall as load rises, so
+    /// failures counted above a level bound its own rate); refuted when its test broke the budget.
+    private func judge(_ result: LevelResult?) -> Judgement? {
+        guard let result, let decision = result.verdict.decision else { return nil }
+        if decision.certainty == .certified { return decision.isFeasible ? .certified : .refuted }
+        guard decision.certainty == .borderline else { return nil }
+        let pending = decision.constraints.filter { $0.outcome != .met }
+        let errorsOnly = pending.allSatisfy { if case .errorRate = $0.constraint { return true } else { return false } }
+        if errorsOnly, !pending.isEmpty, pooledErrorsMet(atOrAbove: result.concurrency) { return .certified }
+        return .borderline(feasibleByPoint: decision.isFeasible)
+    }
+
+    private func pooledErrorsMet(atOrAbove concurrency: Int) -> Bool {
+        guard let ceiling = budget.maxErrorRate else { return true }
+        let above = session.results.filter { $0.concurrency >= concurrency }
+        let requests = above.reduce(0) { $0 + $1.summary.requests }
+        let failures = above.reduce(0) { $0 + $1.summary.errors }
+        return errorRateTest(failures: failures, of: requests, ceiling: ceiling, alpha: 0.05) == .met
+    }
+
+    /// A lower level with margin after a borderline confirmation at `level`: the statistic's
+    /// upper interval bound at `level` is above its limit by some share; step down by that share
+    /// divided by how fast the statistic grows with load (its elasticity), and by at least one level.
+    private func stepDown(from level: Int, _ result: LevelResult) -> Int {
+        let check = result.verdict.checks.max { $0.headroom > $1.headroom }
+        var share = 0.05
+        if let check, let upper = check.observed.upper, upper.isFinite, check.limit > 0 {
+            share = max(0.02, (upper - check.observed.value) / check.limit)
+        }
+        let elasticity = max(0.3, models.elasticity(near: level, in: known) ?? 1)
+        let target = Int((Double(level) * (1 - share / elasticity)).rounded(.down))
+        return max(1, min(target, level - 1))
+    }
+
+    /// Ramps up until a level breaks the budget, the throughput plateaus, or the limit is reached.
+    /// Returns true when it reached the limit with every level feasible.
+    private func ramp() async throws -> Bool {
+        while bracketCeiling == nil, !session.isExhausted {
+            let floor = bracketFloor ?? 0
+            guard floor < maxConcurrency else { return true }
+            let (target, reason, prediction) = rampTarget(from: max(floor, 1))
+            let result = try await screen(target, phase: "ramp", reason: reason, prediction: prediction)
+            if result.verdict.isFeasible, plateauReached() { return false }
+        }
+        return false
+    }
+
+    private func rampTarget(from floor: Int) -> (Int, String, SearchStep.Prediction?) {
+        let ratio = models.worstRatio(known[floor])
+        let errorFree = (known[floor]?.summary.errors ?? 0) == 0
+        var growth = ratio < 0.25 && errorFree ? 4.0 : 2.0
+        var reason = "grow ×\(Int(growth)): the budget's tightest statistic is at \(Int((ratio * 100).rounded()))% of its limit"
+        if ratio >= 0.25, let elasticity = models.elasticity(near: floor, in: known) {
+            // Predict the crossing from how fast the statistic has grown with load, and step just past it.
+            let crossing = pow(1 / max(ratio, 1e-6), 1 / max(elasticity, 0.2))
+            growth = min(2, max(1.1, 1.1 * crossing))
+            reason = "grow ×\(NumberFormatting.significant(growth, digits: 3)): at \(Int((ratio * 100).rounded()))% of the limit, rising with elasticity \(NumberFormatting.significant(elasticity, digits: 2))"
+        }
+        var target = min(max(Int((Double(floor) * growth).rounded(.up)), floor + 1), maxConcurrency)
+        if let crossing = models.crossing(in: known, above: Double(floor), below: Double(maxConcurrency)), crossing.isTrusted {
+            let aim = Int((crossing.concurrency * 1.1).rounded(.up))
+            if aim < target {
+                target = max(aim, floor + 1)
+                reason = "the \(crossing.prediction.model) fit of \(crossing.prediction.statistic) crosses its limit near \(Int(crossing.concurrency.rounded())); step just past it"
+            }
+            return (target, reason, models.prediction(at: Double(target), in: known, statistic: crossing.prediction.statistic))
+        }
+        return (target, reason, nil)
+    }
+
+    /// True when the ramp has reached the plateau: the last step gained less throughput than the
+    /// tolerance plus two standard errors, and the throughput model sees no more than the tolerance
+    /// to gain up to the maximum concurrency (../research/algorithms.md §2.3). Throughput here is
+    /// N / mean latency (Little's law), far steadier than completions counted in a short window.
+    private func plateauReached() -> Bool {
+        let feasible = known.values.filter(\.verdict.isFeasible).sorted { $0.concurrency < $1.concurrency }
+        guard feasible.count >= 3, let top = feasible.last, let model = models.throughput(feasibleOnly: known) else { return false }
+        let previous = feasible[feasible.count - 2]
+        guard let topRate = models.littleRate(top), let previousRate = models.littleRate(previous) else { return false }
+        let gain = topRate.value / previousRate.value - 1
+        let noise = (pow(topRate.relativeError, 2) + pow(previousRate.relativeError, 2)).squareRoot()
+        guard gain < tolerance + 2 * noise else { return false }
+        let ceiling = models.throughputValue(model, at: Double(maxConcurrency))
+        return ceiling <= (1 + tolerance) * models.throughputValue(model, at: Double(top.concurrency))
+    }
+
+    /// Narrows [highest feasible, lowest infeasible] until they are adjacent or nothing inside can gain.
+    private func bracket() async throws {
+        while let ceiling = bracketCeiling, let floor = bracketFloor, ceiling - floor > 1, !session.isExhausted {
+            // A borderline probe in a narrow bracket means the statistic is within its noise of the limit
+            // there: more screening cannot tell these levels apart; the confirmation will.
+            if let last = session.results.last, last.verdict.decision?.certainty == .borderline, Double(ceiling) / Double(floor) < 1.3 { return }
+            if let model = models.throughput(feasibleOnly: known),
+                models.throughputValue(model, at: Double(ceiling - 1)) <= (1 + tolerance / 2) * models.throughputValue(model, at: Double(floor))
+            {
+                return  // Regret stop: no level inside the bracket gains a meaningful amount.
+            }
+            let (target, reason, prediction) = bracketTarget(floor: floor, ceiling: ceiling)
+            let result = try await screen(target, phase: "bracket", reason: reason, prediction: prediction)
+            lastProbeRaisedFloor = result.verdict.isFeasible
+            bracketHistory.append(log(Double(ceiling) / Double(floor)))
+        }
+    }
+
+    private func bracketTarget(floor: Int, ceiling: Int) -> (Int, String, SearchStep.Prediction?) {
+        let midpoint = min(max(Int((Double(floor) * Double(ceiling)).squareRoot().rounded()), floor + 1), ceiling - 1)
+        let errorsBroke = known[ceiling].map { models.brokeOnlyOnErrors($0) } ?? false
+        if !isStalled, !errorsBroke, let crossing = models.crossing(in: known, above: Double(floor), below: Double(ceiling)), crossing.isTrusted {
+            // Probe a little past the prediction on the side the last probe moved, so a miss still shrinks the bracket.
+            let offset = max(1, crossing.concurrency * 0.03)
+            let aimed = lastProbeRaisedFloor ? crossing.concurrency + offset : crossing.concurrency - offset
+            let target = min(max(Int(aimed.rounded()), floor + 1), ceiling - 1)
+            let reason = "the \(crossing.prediction.model) fit of \(crossing.prediction.statistic) crosses its limit near \(NumberFormatting.significant(crossing.concurrency, digits: 3)) in [\(floor), \(ceiling)]"
+            return (target, reason, models.prediction(at: Double(target), in: known, statistic: crossing.prediction.statistic))
+        }
+        let why = errorsBroke ? "errors, not latency, broke the budget above" : isStalled ? "the fit stalled" : "no trusted fit yet"
+        return (midpoint, "log-bisect [\(floor), \(ceiling)]: \(why)", nil)
+    }
+
+    /// True when the last two probes each shrank the bracket (in log terms) by less than half.
+    private var isStalled: Bool {
+        guard bracketHistory.count >= 3 else { return false }
+        let widths = Array(bracketHistory.suffix(3))
+        return widths[1] > 0.5 * widths[0] && widths[2] > 0.5 * widths[1]
+    }
+
+    /// The smallest level whose throughput is within the tolerance of the best feasible. Nil when no
+    /// level is feasible.
+    ///
+    /// Single screening rates are too noisy (5-10%) to resolve a 2% tolerance, so the throughput
+    /// model fitted to the feasible levels (Little's law on mean latency; USL when throughput falls)
+    /// places the knee, and only when it shows where throughput stops growing: a batch cap or a peak
+    /// below the bracket's floor. Otherwise throughput is still rising at the floor, and the floor
+    /// is the knee. While the measured levels around the model's knee are far apart (a ×4 ramp
+    /// step), the search measures there and fits again. The knee never lies at or below a level
+    /// measured clearly slower than the model's peak.
+    private func knee() async throws -> Int? {
+        guard let floor = bracketFloor else { return nil }
+        var candidate = floor
+        for _ in 0..<5 {
+            guard let model = models.throughput(feasibleOnly: known), models.showsPlateau(model, below: floor) else { return try await settle(floor) }
+            let rates = (1...floor).map { models.throughputValue(model, at: Double($0)) }
+            let top = rates.max() ?? 0
+            let peak = (rates.firstIndex(of: top) ?? floor - 1) + 1
+            candidate = (rates.firstIndex { $0 >= (1 - tolerance) * top } ?? floor - 1) + 1
+            let feasible = known.values.filter { $0.verdict.isFeasible && $0.concurrency <= floor && !rejected.contains($0.concurrency) }
+            let slower = feasible.filter { level in
+                guard level.concurrency < peak, let rate = models.littleRate(level) else { return false }
+                return rate.value * (1 + 2 * rate.relativeError) < (1 - tolerance) * top
+            }.map(\.concurrency).max()
+            if let slower { candidate = max(candidate, slower + 1) }
+            candidate = min(candidate, floor)
+            let levels = feasible.map(\.concurrency).sorted()
+            guard let below = levels.last(where: { $0 < candidate }), let above = levels.first(where: { $0 >= candidate }),
+                Double(above) / Double(below) > 1.2, !session.isExhausted
+            else { break }
+            let probe = known[candidate] == nil ? candidate : Int((Double(below) * Double(above)).squareRoot().rounded())
+            guard known[probe] == nil, probe > below, probe <= above else { break }
+            _ = try await screen(probe, phase: "knee", reason: "the \(model.model.rawValue) fit puts the knee near \(candidate), between measured levels \(below) and \(above)")
+        }
+        return try await settle(candidate)
+    }
+
+    /// The knee candidate after rejections, measured (screening) if it was not; searches lower if it fails.
+    private func settle(_ level: Int) async throws -> Int? {
+        var candidate = level
+        while rejected.contains(candidate) && candidate > 1 { candidate -= 1 }
+        if rejected.contains(candidate) { return nil }
+        if known[candidate] == nil {
+            let result = try await screen(candidate, phase: "knee", reason: "throughput within \(NumberFormatting.significant(tolerance * 100))% of the best feasible; higher levels only add latency")
+            if !result.verdict.isFeasible { return try await knee() }
+        }
+        return candidate
+    }
+
+    // MARK: - Measuring
+
+    private func screen(_ concurrency: Int, phase: String, reason: String, prediction: SearchStep.Prediction? = nil) async throws -> LevelResult {
+        try await measure(concurrency, test: .screening(budget, level: Level(concurrency: concurrency)), phase: phase, reason: reason, prediction: prediction)
+    }
+
+    private func confirm(_ concurrency: Int, reason: String) async throws -> LevelResult {
+        try await measure(
+            concurrency, test: .confirmation(budget, level: Level(concurrency: concurrency)), phase: "confirm", reason: reason,
+            prediction: models.prediction(at: Double(concurrency), in: known, statistic: nil))
+    }
+
+    private func measure(_ concurrency: Int, test: LevelTest, phase: String, reason: String, prediction: SearchStep.Prediction?) async throws -> LevelResult {
+        let result = try await session.measure(concurrency, until: .sequential(test), phase: phase, reason: reason, prediction: prediction)
+        if test.mode == .confirmation || known[concurrency]?.verdict.decision?.certainty != .certified || !result.verdict.isFeasible {
+            known[concurrency] = result
+        }
+        session.recordBracket(feasibleBelow: bracketFloor, infeasibleAbove: bracketCeiling)
+        return result
+    }
+
+    // MARK: - The bracket
+
+    /// The lowest level known infeasible (or rejected by confirmation).
+    private var bracketCeiling: Int? {
+        known.values.filter { !$0.verdict.isFeasible }.map(\.concurrency).min().map { min($0, rejected.min() ?? .max) } ?? rejected.min()
+    }
+
+    /// The highest feasible level below the ceiling.
+    private var bracketFloor: Int? {
+        let ceiling = bracketCeiling ?? .max
+        return known.values.filter { $0.verdict.isFeasible && $0.concurrency < ceiling }.map(\.concurrency).max()
+    }
+
+    private func bestCertified() -> Int? {
+        known.values.filter { judge($0) == .certified }.max { $0.summary.transactionsPerMinute.value < $1.summary.transactionsPerMinute.value }?.concurrency
+    }
+
+    private func bestScreened() -> Int? {
+        guard let floor = bracketFloor else { return nil }
+        return known[floor]?.concurrency
+    }
+
+    // MARK: - The answer
+
+    private func finish(answer: Int?, reason: SearchStopReason) -> SearchOutcome {
+        guard let answer, let chosen = known[answer] else {
+            let closest = known.values.max { models.worstRatio($0) > models.worstRatio($1) }
+            let recommendation = closest.map { level in
+                Recommendation(
+                    isFeasible: false, level: level, limit: nil, highestThroughputConcurrency: nil,
+                    explanation: "No level met the budget. The closest was concurrency \(level.concurrency): "
+                        + level.verdict.violations.map(\.summary).joined(separator: "; ") + ".")
+            }
+            return session.outcome(strategy: strategy, recommendation: recommendation, stopReason: reason)
+        }
+        let feasible = known.values.filter(\.verdict.isFeasible)
+        let best = feasible.max { $0.summary.transactionsPerMinute.value < $1.summary.transactionsPerMinute.value }
+        let limit: RecommendationLimit
+        if reason == .feasibleUpToLimit {
+            limit = .rangeEnd
+        } else if answer == bracketFloor, let ceiling = bracketCeiling, let above = known[ceiling] {
+            limit = .budget(nextConcurrency: ceiling, violations: above.verdict.violations)
+        } else {
+            // On a plateau the gain above the answer is the throughput model's: measured best levels are noisy.
+            let floor = bracketFloor ?? answer
+            var gain = 0.0
+            if let model = models.throughput(feasibleOnly: known) {
+                let top = (answer...max(answer, floor)).map { models.throughputValue(model, at: Double($0)) }.max() ?? 0
+                gain = top / max(models.throughputValue(model, at: Double(answer)), 1e-12) - 1
+            }
+            limit = .plateau(bestConcurrency: floor, gain: gain)
+        }
+        let certainty = judge(chosen) == .certified ? "certified" : "borderline: within its own noise of the limit"
+        var explanation = "Concurrency \(answer) meets the budget (\(certainty)) with \(NumberFormatting.significant(chosen.summary.transactionsPerMinute.value, digits: 4)) transactions/minute."
+        switch limit {
+        case .budget(let next, let violations):
+            explanation += " Concurrency \(next) breaks it" + (violations.isEmpty ? "." : ": " + violations.map(\.summary).joined(separator: "; ") + ".")
+        case .plateau(let bestConcurrency, let gain):
+            if bestConcurrency > answer {
+                explanation += " Up to concurrency \(bestConcurrency) the throughput model gains at most \(NumberFormatting.significant(max(gain, 0) * 100, digits: 2))% more, within the \(NumberFormatting.significant(tolerance * 100))% plateau tolerance, for more latency."
+            } else {
+                explanation += " Throughput has reached its plateau; higher levels only add latency."
+            }
+        case .rangeEnd:
+            explanation += " Every level up to \(maxConcurrency) met the budget."
+        }
+        if reason == .budgetExhausted { explanation += " The search budget ran out before this answer was confirmed." }
+        let recommendation = Recommendation(
+            isFeasible: true, level: chosen, limit: limit, highestThroughputConcurrency: best?.concurrency, explanation: explanation)
+        return session.outcome(strategy: strategy, recommendation: recommendation, stopReason: reason)
+    }
+}

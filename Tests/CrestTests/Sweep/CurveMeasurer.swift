@@ -1,0 +1,71 @@
+import Foundation
+@testable import Crest
+
+/// A closed-loop measurer whose latency at each concurrency follows a scripted curve: each request's
+/// latency is log-normal around `medianLatency(N)`, and fails with `failureProbability(N)` (as a
+/// 429 when `failsAs429`). N clients send back to back; throughput emerges as N / mean latency.
+/// Deterministic for a seed. The scripted shapes test the adaptive controller.
+actor CurveMeasurer: Measurer {
+    let medianLatency: @Sendable (Int) -> Double
+    let failureProbability: @Sendable (Int) -> Double
+    let sigma: Double
+    let failsAs429: Bool
+    let seed: UInt64
+    private var clock: Int64 = 0
+    private(set) var levelsMeasured: [Int] = []
+
+    init(
+        sigma: Double = 0.3, seed: UInt64 = 1, failsAs429: Bool = false,
+        failureProbability: @escaping @Sendable (Int) -> Double = { _ in 0 },
+        medianLatency: @escaping @Sendable (Int) -> Double
+    ) {
+        self.medianLatency = medianLatency
+        self.failureProbability = failureProbability
+        self.sigma = sigma
+        self.failsAs429 = failsAs429
+        self.seed = seed
+    }
+
+    func measure(_ level: Level, until rule: StopRule) throws -> LevelRun {
+        levelsMeasured.append(level.concurrency)
+        let n = level.concurrency
+        var random = SeededRandom(seed: derivedSeed(seed, UInt64(n), UInt64(levelsMeasured.count)))
+        var recorder = LevelRecorder(level: level, rule: rule, startedAt: clock)
+        // In-flight requests: (finish time, client, seq, sent, sent request, outcome).
+        var inFlight: [(finish: Int64, client: Int, seq: Int, sent: Int64, request: LevelRecorder.SentRequest, outcome: Outcome)] = []
+        var seqs = Array(repeating: 0, count: n)
+        func send(_ client: Int, at time: Int64) {
+            let request = recorder.requestSent(at: time)
+            let fails = random.nextBool(probability: failureProbability(n))
+            let latency = fails ? 0.01 : medianLatency(n) * random.nextLogNormal(mu: 0, sigma: sigma)
+            let finish = time + Int64(latency * 1e9)
+            if !fails { recorder.firstTokenArrived(request, at: time + Int64(latency * 0.1e9)) }
+            inFlight.append((finish, client, seqs[client], time, request, fails ? (failsAs429 ? .http429 : .http5xx) : .ok))
+            seqs[client] += 1
+        }
+        for client in 0..<n { send(client, at: clock) }
+        while true {
+            let index = inFlight.indices.min { (inFlight[$0].finish, inFlight[$0].client) < (inFlight[$1].finish, inFlight[$1].client) }!
+            let done = inFlight.remove(at: index)
+            let ok = done.outcome == .ok
+            recorder.requestFinished(
+                Sample(
+                    level: n, client: done.client, seq: done.seq, promptIndex: 0, sentAt: done.sent,
+                    firstTokenAt: ok ? done.sent + (done.finish - done.sent) / 10 : nil, finishedAt: done.finish, promptTokens: 500,
+                    completionTokens: ok ? 100 : 0, tokensSource: ok ? .server : .estimate, outcome: done.outcome, phase: done.request.phase),
+                done.request)
+            if recorder.isComplete {
+                let run = recorder.finish(endedAt: done.finish)
+                clock = done.finish
+                return run
+            }
+            send(done.client, at: done.finish)
+            if let next = inFlight.map(\.finish).min() { recorder.advanceClock(to: next) }
+            if recorder.isComplete {
+                let run = recorder.finish(endedAt: done.finish)
+                clock = done.finish
+                return run
+            }
+        }
+    }
+}
