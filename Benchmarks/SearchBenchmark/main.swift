@@ -16,6 +16,7 @@ struct Options {
     var seeds = 10
     var jobs = ProcessInfo.processInfo.activeProcessorCount
     var trace: Int?
+    var detail = false
     var strategies = ["crest", "model-analyzer", "fixed-grid", "perf-analyzer-binary", "guidellm-goodput", "aiperf-smooth-isotonic"]
 
     init(_ arguments: [String]) {
@@ -30,6 +31,7 @@ struct Options {
             case "--seeds": seeds = Int(next())!
             case "--jobs": jobs = Int(next())!
             case "--trace": trace = Int(next())!
+            case "--detail": detail = true
             case "--strategies": strategies = next().split(separator: ",").map(String.init)
             default: FileHandle.standardError.write(Data("unknown option \(argument)\n".utf8)); exit(2)
             }
@@ -142,6 +144,16 @@ func main() async throws {
         return Trial(profile: truth.profileID, strategy: name, outcome: outcome, truth: truth)
     }
     let board = Scoreboard(trials: trials)
+    if options.detail {
+        for truth in selected {
+            print("\(truth.profile.label): answer \(truth.answer.map(String.init) ?? "none")\(truth.ambiguous ? " (ambiguous)" : "")")
+            for name in options.strategies {
+                let mine = trials.filter { $0.profile == truth.profileID && $0.strategy == name }
+                let answers = mine.map { "\($0.answer.map(String.init) ?? "-")\($0.feasible ? "" : "!")\($0.withinThroughput ? "" : "~")" }.joined(separator: " ")
+                print("    \(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(answers)   requests \(mine.map { String($0.requests) }.joined(separator: " "))")
+            }
+        }
+    }
     let ambiguous = Set(selected.filter(\.ambiguous).map(\.profileID))
     let noisyFaulty = Set(selected.filter { $0.profile.highNoise && $0.profile.failures == "random-5xx" }.map(\.profileID))
     let calm = Set(selected.filter { !$0.profile.highNoise && $0.profile.failures == "none" }.map(\.profileID))

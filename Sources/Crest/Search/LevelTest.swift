@@ -24,10 +24,21 @@ public struct LevelTest: Sendable, Equatable {
     /// Screening calls a level likely feasible when every point estimate is within this share of
     /// its limit, and likely infeasible when one exceeds its limit by the inverse share.
     public let screeningMargin: Double
+    /// Failures already counted at this level or above, and the requests they came from: failure
+    /// rates do not fall as load rises, so they are evidence for this level's error ceiling too
+    /// (used only to show the ceiling met, never to show it broken).
+    public var errorEvidence: (failures: Int, requests: Int)?
+
     /// Once decided, a screening level ends at once: its verdict is known, and requests still in
     /// flight would only cost time. A confirmation level keeps the load steady until its measured
     /// requests finish, so the statistics reported for the answer are complete.
     public var drainsMeasuredRequests: Bool { mode == .confirmation }
+
+    public static func == (lhs: LevelTest, rhs: LevelTest) -> Bool {
+        lhs.budget == rhs.budget && lhs.mode == rhs.mode && lhs.looks == rhs.looks && lhs.alpha == rhs.alpha
+            && lhs.screeningMargin == rhs.screeningMargin && lhs.errorEvidence?.failures == rhs.errorEvidence?.failures
+            && lhs.errorEvidence?.requests == rhs.errorEvidence?.requests
+    }
 
     public init(budget: Budget, mode: Mode, looks: [Int], alpha: Double = 0.05, screeningMargin: Double = 0.9) {
         precondition(!looks.isEmpty && zip(looks, looks.dropFirst()).allSatisfy { $0 < $1 }, "looks must increase")

@@ -161,7 +161,15 @@ struct SequentialJudge: Sendable {
                 trackers[index].metMax = largestCount(upTo: n) { exceedanceTest(exceedances: $0, of: n, percentile: percentile.fraction, alpha: alpha) == .met }
                 trackers[index].brokenMin = smallestCount(upTo: n) { exceedanceTest(exceedances: $0, of: n, percentile: percentile.fraction, alpha: alpha) == .broken }
             case .errorRate(let ceiling):
-                trackers[index].metMax = largestCount(upTo: n) { errorRateTest(failures: $0, of: n, ceiling: ceiling, alpha: alpha) == .met }
+                // The ceiling is met by this level's own failures, or by them pooled with those seen at
+                // this level or above, whichever shows it; pooling never shows it broken.
+                let own = largestCount(upTo: n) { errorRateTest(failures: $0, of: n, ceiling: ceiling, alpha: alpha) == .met }
+                var pooledMax = -1
+                if let prior = test.errorEvidence, prior.requests > 0 {
+                    let pooled = n + prior.requests
+                    pooledMax = largestCount(upTo: pooled) { errorRateTest(failures: $0, of: pooled, ceiling: ceiling, alpha: alpha) == .met } - prior.failures
+                }
+                trackers[index].metMax = max(own, pooledMax)
                 trackers[index].brokenMin = smallestCount(upTo: n) { errorRateTest(failures: $0, of: n, ceiling: ceiling, alpha: alpha) == .broken }
             }
         }
@@ -221,6 +229,10 @@ struct SequentialJudge: Sendable {
         let n = lookSize
         switch tracker.constraint {
         case .errorRate(let ceiling):
+            // A screening-sized sample says nothing about a 1% rate from its point estimate (one failure
+            // in 32 reads as 3%): screening judges the ceiling only by its test, which catches a quota
+            // or a failure cliff within a few dozen requests.
+            if test.mode == .screening { return outcome(of: tracker) == .broken ? .infinity : 0 }
             let failures = (0..<n).count { samples[$0].map { !$0.outcome.isSuccess } ?? false }
             let rate = Double(failures) / Double(n)
             return ceiling > 0 ? rate / ceiling : (failures == 0 ? 0 : .infinity)

@@ -60,11 +60,15 @@ final class AdaptiveController<M: Measurer> {
             if judge(first) != .certified { return finish(answer: nil, reason: .noFeasibleLevel) }
         }
         let reachedLimit = try await ramp()
-        try await bracket()
-        guard var candidate = try await knee() else { return finish(answer: nil, reason: .noFeasibleLevel) }
-        // Confirm: the answer must be certified. A refuted candidate gives way to the bracket's floor
-        // below it; a borderline one to a level with margin. At most three confirmations.
-        for _ in 0..<3 where !session.isExhausted {
+        // Confirm: the answer must be certified. A refuted candidate sends the search back to the
+        // bracket below it; a borderline one gives way to a level with margin. At most four confirmations.
+        var next: Int?
+        for _ in 0..<4 where !session.isExhausted {
+            if next == nil {
+                try await bracket()
+                next = try await knee()
+            }
+            guard let candidate = next, candidate >= 1 else { break }
             let result = judge(known[candidate]) == .certified ? known[candidate]! : try await confirm(candidate, reason: "confirm the answer")
             switch judge(result) ?? .borderline(feasibleByPoint: result.verdict.isFeasible) {
             case .certified:
@@ -72,14 +76,14 @@ final class AdaptiveController<M: Measurer> {
                 return finish(answer: answer, reason: reachedLimit && bracketCeiling == nil ? .feasibleUpToLimit : .converged)
             case .refuted:
                 rejected.insert(candidate)
-                candidate = bracketFloor.map { min($0, candidate - 1) } ?? candidate - 1
+                next = nil
             case .borderline(let feasibleByPoint):
                 if feasibleByPoint { borderlineAnswers.append(candidate) }
                 rejected.insert(candidate)
-                candidate = stepDown(from: candidate, result)
+                next = stepDown(from: candidate, result)
             }
-            guard candidate >= 1 else { break }
         }
+        if bracketFloor == nil && bestCertified() == nil && borderlineAnswers.isEmpty { return finish(answer: nil, reason: .noFeasibleLevel) }
         if let certified = bestCertified() { return finish(answer: certified, reason: .converged) }
         return finish(answer: borderlineAnswers.max() ?? bestScreened(), reason: session.isExhausted ? .budgetExhausted : .converged)
     }
@@ -121,12 +125,27 @@ final class AdaptiveController<M: Measurer> {
         return .borderline(feasibleByPoint: decision.isFeasible)
     }
 
+    /// The error ceiling judged on the failures counted at `concurrency` and above: met by the
+    /// one-sided Clopper-Pearson test, or, failing that, with at least 3/ceiling requests and a rate
+    /// under half the ceiling (a 0.5% rate against a 1% ceiling takes thousands of requests to
+    /// certify, and is not where the budget's risk lies).
     private func pooledErrorsMet(atOrAbove concurrency: Int) -> Bool {
         guard let ceiling = budget.maxErrorRate else { return true }
-        let above = session.results.filter { $0.concurrency >= concurrency }
-        let requests = above.reduce(0) { $0 + $1.summary.requests }
-        let failures = above.reduce(0) { $0 + $1.summary.errors }
-        return errorRateTest(failures: failures, of: requests, ceiling: ceiling, alpha: 0.05) == .met
+        let (failures, requests) = errorEvidence(atOrAbove: concurrency)
+        guard requests > 0 else { return false }
+        if errorRateTest(failures: failures, of: requests, ceiling: ceiling, alpha: 0.05) == .met { return true }
+        return ceiling > 0 && Double(requests) >= 3 / ceiling && Double(failures) / Double(requests) <= ceiling / 2
+    }
+
+    /// Failures and requests measured at `concurrency` and above, up to the highest level whose own
+    /// error rate is within the ceiling: under monotone failure rates each bounds this level's rate,
+    /// and the levels past a quota or failure cliff would only loosen the bound.
+    private func errorEvidence(atOrAbove concurrency: Int) -> (failures: Int, requests: Int) {
+        let ceiling = budget.maxErrorRate ?? 1
+        let levels = session.results.filter { $0.concurrency >= concurrency }
+        let clean = levels.filter { $0.summary.errorRate.value <= ceiling }.map(\.concurrency).max() ?? concurrency
+        let pooled = levels.filter { $0.concurrency <= clean }
+        return (pooled.reduce(0) { $0 + $1.summary.errors }, pooled.reduce(0) { $0 + $1.summary.requests })
     }
 
     /// A lower level with margin after a borderline confirmation at `level`: the statistic's
@@ -291,8 +310,10 @@ final class AdaptiveController<M: Measurer> {
     }
 
     private func confirm(_ concurrency: Int, reason: String) async throws -> LevelResult {
-        try await measure(
-            concurrency, test: .confirmation(budget, level: Level(concurrency: concurrency)), phase: "confirm", reason: reason,
+        var test = LevelTest.confirmation(budget, level: Level(concurrency: concurrency))
+        test.errorEvidence = errorEvidence(atOrAbove: concurrency)
+        return try await measure(
+            concurrency, test: test, phase: "confirm", reason: reason,
             prediction: models.prediction(at: Double(concurrency), in: known, statistic: nil))
     }
 
