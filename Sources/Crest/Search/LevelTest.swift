@@ -2,8 +2,12 @@ import Foundation
 
 /// How a level is judged while it runs: a group-sequential test of the budget.
 ///
-/// The test looks at the first n₁ < n₂ < ... measured requests (in send order), each look at error
-/// rate α / looks (Bonferroni), and stops the level at the first look whose verdict is clear. A
+/// The test looks at the first n₁ < n₂ < ... measured requests (in send order) and stops the level
+/// at the first look whose verdict is clear. The error rate is spent over the looks by the Lan-DeMets
+/// power family with ρ = 2: look j gets α·(tⱼ² − tⱼ₋₁²), tⱼ = nⱼ / n_cap. Early looks need
+/// overwhelming evidence (clear cases have it), and most of α is left for the cap, where levels
+/// close to their limit are decided. The looks' rates sum to α, so the level's error rate is at
+/// most α by the union bound. A
 /// look never waits for stragglers it does not need: a request still running past a latency limit
 /// is already over it. Failed requests count as over every latency limit.
 public struct LevelTest: Sendable, Equatable {
@@ -49,8 +53,13 @@ public struct LevelTest: Sendable, Equatable {
         self.screeningMargin = screeningMargin
     }
 
-    /// The error rate of each look.
-    public var alphaPerLook: Double { alpha / Double(looks.count) }
+    /// The error rate spent at look `index` (0-based).
+    public func alpha(atLook index: Int) -> Double {
+        let cap = Double(looks.last!)
+        let now = Double(looks[index]) / cap
+        let before = index == 0 ? 0 : Double(looks[index - 1]) / cap
+        return alpha * (now * now - before * before)
+    }
 
     /// Looks at first, 2·first, 4·first... and finally `cap`.
     public static func doublingLooks(first: Int, cap: Int) -> [Int] {

@@ -147,7 +147,7 @@ struct SequentialJudge: Sendable {
     /// Counts the requests the new look adds and computes its thresholds.
     private mutating func prepareLook() {
         let n = lookSize
-        let alpha = test.alphaPerLook
+        let alpha = test.alpha(atLook: look)
         let previous = look == 0 ? 0 : test.looks[look - 1]
         finishedInLook += (previous..<min(n, sentAt.count)).count { samples[$0] != nil }
         for index in trackers.indices {
@@ -191,7 +191,7 @@ struct SequentialJudge: Sendable {
         switch tracker.constraint {
         case .latency(let constraint) where constraint.statistic == .mean:
             guard isLookResolved else { return .undecided }
-            return meanTest(values(of: constraint, upTo: n).filter(\.isFinite), limit: constraint.limitSeconds, alpha: test.alphaPerLook)
+            return meanTest(values(of: constraint, upTo: n).filter(\.isFinite), limit: constraint.limitSeconds, alpha: test.alpha(atLook: look))
         default:
             if tracker.over >= tracker.brokenMin { return .broken }
             let notUnder = n - tracker.under

@@ -140,3 +140,14 @@ final class AdaptiveSearchTests: XCTestCase {
         XCTAssertTrue(outcome.steps.allSatisfy { !$0.reason.isEmpty && !$0.verdict.isEmpty })
     }
 }
+
+extension AdaptiveSearchTests {
+    // Regression: 6% random failures make every p95 infinite (failures count as over budget) while
+    // screening, which judges a 10% error ceiling only by its test, still passes levels; the ramp's
+    // arithmetic on an infinite ratio trapped.
+    func testInfinitePercentilesFromFailuresDoNotBreakTheRamp() async throws {
+        let measurer = CurveMeasurer(failureProbability: { _ in 0.06 }) { _ in 1 }
+        let outcome = try await search(measurer, budget: try budget("e2e.p95<=10s", errors: 0.10))
+        XCTAssertEqual(outcome.recommendation?.isFeasible, false, "a p95 that failures push to infinity is over any limit")
+    }
+}

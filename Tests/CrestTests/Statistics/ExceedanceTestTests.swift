@@ -70,3 +70,23 @@ final class SteadyStateTests: XCTestCase {
         XCTAssertFalse(SteadyState(drifting).isSteady)
     }
 }
+
+final class LevelTestTests: XCTestCase {
+    func testAlphaSpendingSumsToAlphaAndSavesMostForTheCap() throws {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: 0.01)
+        let test = LevelTest(budget: budget, mode: .confirmation, looks: LevelTest.doublingLooks(first: 50, cap: 800))
+        XCTAssertEqual(test.looks, [50, 100, 200, 400, 800])
+        let spent = test.looks.indices.map(test.alpha(atLook:))
+        XCTAssertEqual(spent.reduce(0, +), 0.05, accuracy: 1e-12)
+        XCTAssertLessThan(spent[0], 0.001)
+        XCTAssertEqual(spent.last!, 0.05 * 0.75, accuracy: 1e-12)
+    }
+
+    func testConfirmationCapCoversTheTightestStatistic() throws {
+        let p99 = Budget(latency: [try LatencyConstraint(parsing: "ttft.p99<=1s")], maxErrorRate: nil)
+        XCTAssertGreaterThanOrEqual(LevelTest.confirmationCap(for: Level(concurrency: 8), budget: p99), 1490, "five times the 298 needed at zero exceedances")
+        let errors = Budget(latency: [], maxErrorRate: 0.01)
+        XCTAssertEqual(LevelTest.confirmationCap(for: Level(concurrency: 8), budget: errors), 800)
+        XCTAssertEqual(LevelTest.confirmationCap(for: Level(concurrency: 400), budget: errors), 1600)
+    }
+}

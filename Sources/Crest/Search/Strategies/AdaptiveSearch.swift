@@ -179,12 +179,13 @@ final class AdaptiveController<M: Measurer> {
         let ratio = models.worstRatio(known[floor])
         let errorFree = (known[floor]?.summary.errors ?? 0) == 0
         var growth = ratio < 0.25 && errorFree ? 4.0 : 2.0
-        var reason = "grow ×\(Int(growth)): the budget's tightest statistic is at \(Int((ratio * 100).rounded()))% of its limit"
-        if ratio >= 0.25, let elasticity = models.elasticity(near: floor, in: known) {
+        let share = ratio.isFinite ? "\(Int((ratio * 100).rounded()))% of its limit" : "over its limit by its point estimate"
+        var reason = "grow ×\(Int(growth)): the budget's tightest statistic is at \(share)"
+        if ratio >= 0.25, ratio.isFinite, let elasticity = models.elasticity(near: floor, in: known) {
             // Predict the crossing from how fast the statistic has grown with load, and step just past it.
             let crossing = pow(1 / max(ratio, 1e-6), 1 / max(elasticity, 0.2))
             growth = min(2, max(1.1, 1.1 * crossing))
-            reason = "grow ×\(NumberFormatting.significant(growth, digits: 3)): at \(Int((ratio * 100).rounded()))% of the limit, rising with elasticity \(NumberFormatting.significant(elasticity, digits: 2))"
+            reason = "grow ×\(NumberFormatting.significant(growth, digits: 3)): at \(share), rising with elasticity \(NumberFormatting.significant(elasticity, digits: 2))"
         }
         var target = min(max(Int((Double(floor) * growth).rounded(.up)), floor + 1), maxConcurrency)
         if let crossing = models.crossing(in: known, above: Double(floor), below: Double(maxConcurrency)), crossing.isTrusted {
