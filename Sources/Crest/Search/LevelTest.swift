@@ -33,6 +33,11 @@ public struct LevelTest: Sendable, Equatable {
     /// (used only to show the ceiling met, never to show it broken).
     public var errorEvidence: (failures: Int, requests: Int)?
 
+    /// Exceedances already counted at this very level by earlier runs, per latency constraint (in
+    /// the budget's order): an independent sample of the same level, pooled into percentile tests
+    /// so a confirmation does not repeat its screening from scratch.
+    public var priorExceedances: [(over: Int, judged: Int)] = []
+
     /// Once decided, a screening level ends at once: its verdict is known, and requests still in
     /// flight would only cost time. A confirmation level keeps the load steady until its measured
     /// requests finish, so the statistics reported for the answer are complete.
@@ -42,6 +47,8 @@ public struct LevelTest: Sendable, Equatable {
         lhs.budget == rhs.budget && lhs.mode == rhs.mode && lhs.looks == rhs.looks && lhs.alpha == rhs.alpha
             && lhs.screeningMargin == rhs.screeningMargin && lhs.errorEvidence?.failures == rhs.errorEvidence?.failures
             && lhs.errorEvidence?.requests == rhs.errorEvidence?.requests
+            && lhs.priorExceedances.map(\.over) == rhs.priorExceedances.map(\.over)
+            && lhs.priorExceedances.map(\.judged) == rhs.priorExceedances.map(\.judged)
     }
 
     public init(budget: Budget, mode: Mode, looks: [Int], alpha: Double = 0.05, screeningMargin: Double = 0.9) {

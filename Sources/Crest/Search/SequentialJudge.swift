@@ -158,8 +158,12 @@ struct SequentialJudge: Sendable {
             switch trackers[index].constraint {
             case .latency(let constraint):
                 guard case .percentile(let percentile) = constraint.statistic else { continue }
-                trackers[index].metMax = largestCount(upTo: n) { exceedanceTest(exceedances: $0, of: n, percentile: percentile.fraction, alpha: alpha) == .met }
-                trackers[index].brokenMin = smallestCount(upTo: n) { exceedanceTest(exceedances: $0, of: n, percentile: percentile.fraction, alpha: alpha) == .broken }
+                // Exceedances from earlier runs at this level pool in: the thresholds are on the
+                // pooled count, shifted by what the earlier runs contributed.
+                let prior = index < test.priorExceedances.count ? test.priorExceedances[index] : (over: 0, judged: 0)
+                let pooled = n + prior.judged
+                trackers[index].metMax = largestCount(upTo: pooled) { exceedanceTest(exceedances: $0, of: pooled, percentile: percentile.fraction, alpha: alpha) == .met } - prior.over
+                trackers[index].brokenMin = smallestCount(upTo: pooled) { exceedanceTest(exceedances: $0, of: pooled, percentile: percentile.fraction, alpha: alpha) == .broken } - prior.over
             case .errorRate(let ceiling):
                 // The ceiling is met by this level's own failures, or by them pooled with those seen at
                 // this level or above, whichever shows it; pooling never shows it broken.

@@ -73,6 +73,12 @@ final class AdaptiveController<M: Measurer> {
             switch judge(result) ?? .borderline(feasibleByPoint: result.verdict.isFeasible) {
             case .certified:
                 let answer = try await stepUpIfWorthwhile(from: candidate)
+                // A confirmed step up past a level that screening had called infeasible reopens the
+                // bracket above it: search on from there.
+                if answer > candidate, let ceiling = bracketCeiling, ceiling > answer + 1 {
+                    next = nil
+                    continue
+                }
                 return finish(answer: answer, reason: reachedLimit && bracketCeiling == nil ? .feasibleUpToLimit : .converged)
             case .refuted:
                 rejected.insert(candidate)
@@ -93,8 +99,10 @@ final class AdaptiveController<M: Measurer> {
     private func stepUpIfWorthwhile(from answer: Int) async throws -> Int {
         let next = answer + 1
         guard next <= maxConcurrency, !session.isExhausted, !rejected.contains(next) else { return answer }
-        if let settled = known[next], settled.verdict.decision?.certainty == .certified {
-            return settled.verdict.isFeasible ? next : answer
+        if let settled = known[next], let decision = settled.verdict.decision, decision.certainty != .borderline {
+            // Certified either way, or likely infeasible by screening (a point estimate past the
+            // limit by the screening margin): a confirmation would not change the answer.
+            if decision.certainty == .certified || !decision.isFeasible { return decision.isFeasible ? next : answer }
         }
         if let model = models.throughput(feasibleOnly: known),
             models.throughputValue(model, at: Double(next)) <= (1 + tolerance) * models.throughputValue(model, at: Double(answer))
@@ -313,6 +321,12 @@ final class AdaptiveController<M: Measurer> {
     private func confirm(_ concurrency: Int, reason: String) async throws -> LevelResult {
         var test = LevelTest.confirmation(budget, level: Level(concurrency: concurrency))
         test.errorEvidence = errorEvidence(atOrAbove: concurrency)
+        test.priorExceedances = budget.latency.map { constraint in
+            session.results.filter { $0.concurrency == concurrency }.compactMap(\.verdict.decision).reduce((over: 0, judged: 0)) { total, decision in
+                guard let counted = decision.constraints.first(where: { $0.constraint == .latency(constraint) }) else { return total }
+                return (total.over + counted.over, total.judged + counted.judged)
+            }
+        }
         return try await measure(
             concurrency, test: test, phase: "confirm", reason: reason,
             prediction: models.prediction(at: Double(concurrency), in: known, statistic: nil))
