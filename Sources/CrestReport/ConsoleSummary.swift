@@ -4,16 +4,16 @@ import Crest
 public enum ConsoleSummary {
     public static func render(_ input: SweepReportInput, resultsFolder: String) -> String {
         var text = "\(input.manifest.target.name) · \(input.manifest.dataset.name) · budget \(input.budget)\n\n"
-        let header = ["concurrency", "trans/min", "e2e mean", "e2e p95", "ttft p95", "tpot p95", "errors", "verdict"]
+        let header = ["concurrency", "requests", "trans/min", "e2e mean", "e2e p95", "ttft p95", "tpot p95", "errors", "verdict"]
         var rows = [header]
         for level in input.levels {
             let s = level.summary
             let chosen = input.recommendation?.concurrency == level.concurrency
             rows.append([
-                (chosen ? "▶ " : "") + "\(s.concurrency)", Format.rate(s.transactionsPerMinute.value),
+                (chosen ? "▶ " : "") + "\(s.concurrency)", "\(s.requests)", Format.rate(s.transactionsPerMinute.value),
                 Format.seconds(s.latency?.mean) + " s", Format.seconds(s.latency?.p95) + " s",
                 Format.seconds(s.ttft?.p95) + " s", Format.seconds(s.tpot?.p95) + " s", Format.percent(s.errorRate.value),
-                level.verdict.label,
+                level.verdict.decision?.label ?? level.verdict.label,
             ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max()! }
@@ -30,7 +30,8 @@ public enum ConsoleSummary {
                 text += "Price per transaction: $\(NumberFormatting.significant(price, digits: 4)) at \(input.pricing!.summary).\n"
             }
         }
-        text += "Results: \(resultsFolder)/ (report.md, levels.csv, samples.jsonl, recommendation.json, run.json)\n"
+        text += SearchStory.lines(input).first.map { "Search: \($0)\n" } ?? ""
+        text += "Results: \(resultsFolder)/ (report.md, levels.csv, samples.jsonl, search.jsonl, recommendation.json, run.json)\n"
         return text
     }
 }

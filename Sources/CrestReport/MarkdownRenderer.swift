@@ -19,6 +19,8 @@ public enum MarkdownRenderer {
         text += report.throughputTable.text + "\n"
         text += "Time to first token and time per output token (seconds), token throughput and requests in flight.\n\n"
         text += report.latencyTable.text + "\n"
+        text += "## How the search went\n\n" + report.story.map { "- \($0)\n" }.joined() + "\n"
+        text += report.steps.text + "\n"
         text += "## Method\n\n" + report.method.map { "- \($0)\n" }.joined()
         return text
     }

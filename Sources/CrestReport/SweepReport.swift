@@ -19,6 +19,9 @@ public struct SweepReport: Sendable {
     public let perInstance: MarkdownTable
     public let throughputTable: MarkdownTable
     public let latencyTable: MarkdownTable
+    /// How the search went, in a few lines, and step by step.
+    public let story: [String]
+    public let steps: MarkdownTable
     /// How the numbers were obtained.
     public let method: [String]
 
@@ -44,6 +47,8 @@ public struct SweepReport: Sendable {
             rows: [["`\(input.payloadFile)`", "`\(input.instance)`", Self.perInstanceSentence(input)]])
         throughputTable = Self.throughputTable(input)
         latencyTable = Self.latencyTable(input)
+        story = SearchStory.lines(input)
+        steps = SearchStory.table(input)
         method = Self.methodLines(input)
     }
 
@@ -156,14 +161,28 @@ public struct SweepReport: Sendable {
 
     // MARK: - Method
 
+    private static func levelsLine(_ input: SweepReportInput) -> String {
+        let warmup = "Each level is a closed loop of N clients; the first max(N, 8) completions are dropped as warm-up, and the requests sent inside the measured window are the measured ones."
+        switch input.method {
+        case .fixed(let levels, let length):
+            return "Levels: the fixed list \(levels.map(\.description).joined(separator: ", ")), \(length.summary) each. " + warmup + " The load runs on until every measured request has finished."
+        case .adaptive(let limits, _):
+            var line = "Levels: chosen by Crest's adaptive search (ramp, fit, bracket, knee, confirm) up to concurrency \(limits.maxConcurrency). "
+            line += warmup + " Each level is a sequential test of the budget that stops as soon as its verdict is clear: screening levels look at max(32, 2N) and twice that many requests; the answer is confirmed with up to several hundred more, α = 5% spent over its looks. A decided screening level ends at once; its statistics cover the requests sent before the first one still in flight."
+            if let maxRequests = limits.maxRequests { line += " Total budget: \(maxRequests) requests." }
+            if let maxSeconds = limits.maxSeconds { line += " Total budget: \(NumberFormatting.duration(seconds: maxSeconds))." }
+            return line
+        }
+    }
+
     private static func methodLines(_ input: SweepReportInput) -> [String] {
         let manifest = input.manifest
         var lines = [
             "Target: `\(manifest.target.name)` (\(manifest.target.kind)), model `\(manifest.target.model)`.",
             "Dataset: `\(manifest.dataset.path)`, \(manifest.dataset.prompts) prompts of \(Format.tokens(manifest.dataset.promptTokensMean)) tokens on average (\(manifest.dataset.promptTokensSource == .estimate ? "estimated by Crest's token estimator" : "counts from the dataset")), fingerprint `\(manifest.dataset.fingerprint)`.",
-            "Levels: \(input.plan.levels.map(\.description).joined(separator: ", ")), each a closed loop of N clients; \(input.plan.length.summary) per level after dropping the first max(N, 8) completions as warm-up. Measured requests are those sent inside the measured window; the load runs on until all of them finish.",
+            levelsLine(input),
             "Budget: `\(input.budget)`. Latency percentiles count failed requests as over budget; means are over successful requests. Intervals are 95%: order statistics for percentiles, batch means for means and throughput, Clopper-Pearson for error rates.",
-            "Selection: among levels that meet the budget, the smallest whose throughput is within \(NumberFormatting.significant(input.plan.selection.plateauTolerance * 100))% of the best.",
+            "Selection: among levels that meet the budget, the smallest whose throughput is within \(NumberFormatting.significant(input.plateauTolerance * 100))% of the best.",
             "Sweep: \(input.totals.requests) requests in \(NumberFormatting.duration(seconds: input.totals.durationSeconds))\(input.isSimulated ? " of simulated time" : "").",
         ]
         if let seed = manifest.settings.seed { lines.append("Seed: \(seed) (the simulator repeats a run exactly for a seed).") }

@@ -6,28 +6,41 @@ public struct SweepReportInput: Sendable {
     public let manifest: RunManifest
     /// The folder name of the run, used as FMBench's experiment_name.
     public let experimentName: String
+    /// One result per measured concurrency (its most informative run), sorted by concurrency.
     public let levels: [LevelResult]
+    /// How many times each concurrency was measured.
+    public let runs: [Int: Int]
     public let recommendation: Recommendation?
+    public let steps: [SearchStep]
+    public let stopReason: SearchStopReason
     public let totals: SweepTotals
     public let budget: Budget
-    public let plan: SweepPlan
+    public let method: SweepMethod
     /// True when times are a simulator's virtual time.
     public let isSimulated: Bool
     public let generatedAt: Date
 
     public init(
-        manifest: RunManifest, experimentName: String, levels: [LevelResult], recommendation: Recommendation?,
-        totals: SweepTotals, budget: Budget, plan: SweepPlan, isSimulated: Bool, generatedAt: Date
+        manifest: RunManifest, experimentName: String, outcome: SearchOutcome, budget: Budget, method: SweepMethod,
+        isSimulated: Bool, generatedAt: Date
     ) {
         self.manifest = manifest
         self.experimentName = experimentName
-        self.levels = levels
-        self.recommendation = recommendation
-        self.totals = totals
+        levels = outcome.levels.mostInformativePerLevel
+        runs = outcome.levels.runsPerLevel
+        recommendation = outcome.recommendation
+        steps = outcome.steps
+        stopReason = outcome.stopReason
+        totals = outcome.totals
         self.budget = budget
-        self.plan = plan
+        self.method = method
         self.isSimulated = isSimulated
         self.generatedAt = generatedAt
+    }
+
+    var plateauTolerance: Double {
+        if case .adaptive(_, let tolerance) = method { return tolerance }
+        return 0.02
     }
 
     var pricing: Pricing? { manifest.target.pricing }

@@ -3,8 +3,6 @@ import Foundation
 
 /// Progress lines on stderr, one per level, so stdout carries only the result.
 struct Progress {
-    let levelCount: Int
-
     func started(target: String, dataset: Dataset, budget: Budget, folder: String) {
         let tokens = Int(dataset.meanPromptTokens.rounded())
         let estimated = dataset.hasEstimatedTokenCounts ? ", estimated" : ""
@@ -12,10 +10,9 @@ struct Progress {
         StandardError.write("writing \(folder)/\n")
     }
 
-    func finished(_ result: LevelResult) {
+    func finished(_ result: LevelResult, step: SearchStep) {
         let s = result.summary
-        let p95 = s.latency.map { NumberFormatting.duration(seconds: $0.p95.value) } ?? "n/a"
         let errors = s.errors == 0 ? "" : ", \(s.errors) errors"
-        StandardError.write("  concurrency \(s.concurrency): \(s.requests) requests, \(NumberFormatting.significant(s.transactionsPerMinute.value, digits: 4)) trans/min, e2e p95 \(p95)\(errors): \(result.verdict.label)\n")
+        StandardError.write("  \(step.step). concurrency \(s.concurrency) (\(step.phase)): \(s.requests) measured, \(NumberFormatting.significant(s.transactionsPerMinute.value, digits: 4)) trans/min, \(step.observed)\(errors): \(step.verdict)\n")
     }
 }

@@ -13,15 +13,18 @@ struct SweepCommand: Command {
     static let defaultBudget = "e2e.p95<=20s"
     static let defaultDataset = "en_1000-2000"
 
+    static let defaultMaxConcurrency = 1024
+
     static var usage: String {
         let presets = SimulatorPreset.all.map { "      \($0.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \($0.summary)" }
         return """
             USAGE: crest sweep [options]
 
-            Runs closed-loop load at each concurrency level, judges every level against a latency budget,
-            and recommends the level with the best throughput within it. With no options it sweeps the
-            built-in simulator (sim:\(SimulatorPreset.standard.name)) with the \(defaultDataset) dataset under
-            the budget '\(defaultBudget)' and errors <= 1%, and writes results/<name>/.
+            Finds the highest-throughput concurrency within a latency budget. By default an adaptive search
+            ramps the load, fits latency and throughput curves, brackets the budget's edge, and confirms
+            its answer with a sequential test; each level runs only until its verdict is clear. With no
+            options it searches the built-in simulator (sim:\(SimulatorPreset.standard.name)) with the
+            \(defaultDataset) dataset under the budget '\(defaultBudget)' and errors <= 1%, and writes results/<name>/.
 
             TARGET
               --target sim:PRESET         the built-in simulated endpoint (default sim:\(SimulatorPreset.standard.name)); presets:
@@ -38,11 +41,16 @@ struct SweepCommand: Command {
                                           <= VALUE in ms or s, e.g. 'e2e.p95<=20s' 'ttft.p99<=1.5s' (default '\(defaultBudget)')
               --max-error-rate P          the highest share of failed requests, e.g. 1% or 0.5% (default 1%)
 
-            LEVELS
-              --levels LIST               concurrency levels, e.g. 1,2,4,8 (default \(SweepPlan.standardLevels.map(\.description).joined(separator: ",")))
+            SEARCH
+              --max-requests N            a total budget of requests the search plans within
+              --max-time D                a total budget of (simulated) time, e.g. 30m
+              --max-concurrency N         the highest level the search may try (default \(defaultMaxConcurrency))
+              --timeout D                 request timeout (default max(10 × the largest latency limit, 300s))
+
+            FIXED LEVELS (instead of the search)
+              --levels LIST               measure exactly these levels, e.g. 1,2,4,8 (\(FixedListSearch.standardLevels.map(\.description).joined(separator: ",")) is FMBench-like)
               --requests-per-level N      measured requests at every level (default max(200, 4 × concurrency))
               --duration-per-level D      measure each level for a duration instead, e.g. 60s or 2m
-              --timeout D                 request timeout (default max(10 × the largest latency limit, 300s))
 
             PRICE (default: the preset's assumed price)
               --price-per-hour USD        instance price per hour
@@ -66,8 +74,7 @@ struct SweepCommand: Command {
     let datasetName: String
     let maxOutputTokens: Int?
     let budget: Budget
-    let levels: [Level]
-    let length: LevelLength
+    let method: SweepMethod
     let requestTimeoutSeconds: Double
     let pricing: Pricing
     let outputFolder: String?
@@ -97,18 +104,30 @@ struct SweepCommand: Command {
             throw UsageError("budget '\(itl)': ITL needs the gaps between streamed chunks, which Crest does not record yet; constrain tpot (time per output token of each request) instead")
         }
 
-        levels = try arguments.value("--levels").map(Level.parseList) ?? SweepPlan.standardLevels
+        let levels = try arguments.value("--levels").map(Level.parseList)
         let requests = try arguments.value("--requests-per-level").map { try Self.positiveInteger($0, option: "--requests-per-level") }
         let duration = try arguments.value("--duration-per-level").map { try Self.duration($0, option: "--duration-per-level") }
-        switch (requests, duration) {
-        case (.some, .some): throw UsageError("give --requests-per-level or --duration-per-level, not both")
-        case (.some(let count), nil): length = .requests(count)
-        case (nil, .some(let seconds)): length = .duration(seconds: seconds)
-        case (nil, nil): length = .standard
+        let maxRequests = try arguments.value("--max-requests").map { try Self.positiveInteger($0, option: "--max-requests") }
+        let maxTime = try arguments.value("--max-time").map { try Self.duration($0, option: "--max-time") }
+        let maxConcurrency = try arguments.value("--max-concurrency").map { try Self.positiveInteger($0, option: "--max-concurrency") }
+        if let levels {
+            let length: LevelLength
+            switch (requests, duration) {
+            case (.some, .some): throw UsageError("give --requests-per-level or --duration-per-level, not both")
+            case (.some(let count), nil): length = .requests(count)
+            case (nil, .some(let seconds)): length = .duration(seconds: seconds)
+            case (nil, nil): length = .standard
+            }
+            if maxConcurrency != nil { throw UsageError("--max-concurrency goes with the adaptive search; with --levels, list the levels") }
+            method = .fixed(levels: levels, length: length)
+        } else {
+            if requests != nil || duration != nil {
+                throw UsageError("--requests-per-level and --duration-per-level go with --levels; the adaptive search sizes each level itself")
+            }
+            method = .adaptive(
+                limits: SearchLimits(maxRequests: maxRequests, maxSeconds: maxTime, maxConcurrency: maxConcurrency ?? Self.defaultMaxConcurrency),
+                plateauTolerance: 0.02)
         }
-        // The research notes suggest max(10 × budget, 60 s); the floor is 300 s here because a TTFT or
-        // TPOT budget says nothing about how long a whole answer may take, and cutting long answers
-        // short would count healthy requests as failures.
         let largestLimit = budget.latency.map(\.limitSeconds).max() ?? 0
         requestTimeoutSeconds = try arguments.value("--timeout").map { try Self.duration($0, option: "--timeout") }
             ?? max(10 * largestLimit, 300)
@@ -128,28 +147,26 @@ struct SweepCommand: Command {
         let target = Target(
             name: targetName, kind: "simulator", model: preset.model, instanceLabel: instanceLabel ?? preset.instanceLabel,
             pricing: pricing)
-        let plan = SweepPlan(levels: levels, length: length, budget: budget)
         let folder = outputFolder ?? ResultsFolderName.next(target: preset.name, dataset: dataset.name, at: Date())
         var manifest = RunManifest(
             target: target, dataset: dataset, budget: budget,
             settings: RunManifest.Settings(
-                levels: levels.map(\.concurrency), levelLength: length.summary, seed: seed, confidence: plan.confidence,
-                plateauTolerance: plan.selection.plateauTolerance, requestTimeoutSeconds: requestTimeoutSeconds,
-                maxOutputTokens: maxOutputTokens),
+                method: method, seed: seed, confidence: 0.95, requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens),
             startedAt: Date())
         let writer = try ResultsWriter(folder: folder, manifest: manifest)
         let measurer = SimulatedMeasurer(
             endpoint: preset.endpoint, dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds,
             maxOutputTokens: maxOutputTokens)
-        let progress = Progress(levelCount: levels.count)
+        let progress = Progress()
         progress.started(target: targetName, dataset: dataset, budget: budget, folder: folder)
+        let session = SearchSession(measurer: measurer, budget: budget, limits: limits) { run, result, step in
+            try writer.record(run, result, step: step)
+            progress.finished(result, step: step)
+        }
 
-        let outcome: SweepOutcome
+        let outcome: SearchOutcome
         do {
-            outcome = try await SweepRunner(plan: plan).run(with: measurer) { run, result in
-                try writer.record(run, result)
-                progress.finished(result)
-            }
+            outcome = try await strategy.search(session)
         } catch {
             manifest.end(status: "failed", at: Date())
             try? writer.write(manifest: manifest)
@@ -159,9 +176,8 @@ struct SweepCommand: Command {
         manifest.end(status: "finished", at: Date())
         try writer.write(manifest: manifest)
         let input = SweepReportInput(
-            manifest: manifest, experimentName: URL(fileURLWithPath: folder).lastPathComponent, levels: outcome.levels,
-            recommendation: outcome.recommendation, totals: outcome.totals, budget: budget, plan: plan, isSimulated: true,
-            generatedAt: Date())
+            manifest: manifest, experimentName: URL(fileURLWithPath: folder).lastPathComponent, outcome: outcome, budget: budget,
+            method: method, isSimulated: true, generatedAt: Date())
         try writer.write(MarkdownRenderer.render(SweepReport(input)), to: "report.md")
         guard let recommendation = outcome.recommendation else { return .runFailed }
         try writer.write(recommendation: recommendation, budget: budget)
@@ -171,6 +187,18 @@ struct SweepCommand: Command {
             StandardOutput.write(ConsoleSummary.render(input, resultsFolder: folder))
         }
         return recommendation.isFeasible ? .success : .noFeasibleLevel
+    }
+
+    private var strategy: any SearchStrategy {
+        switch method {
+        case .fixed(let levels, let length): return FixedListSearch(levels: levels, length: length)
+        case .adaptive(_, let tolerance): return AdaptiveSearch(plateauTolerance: tolerance)
+        }
+    }
+
+    private var limits: SearchLimits {
+        if case .adaptive(let limits, _) = method { return limits }
+        return SearchLimits(maxConcurrency: Int.max)
     }
 
     // MARK: - Option values

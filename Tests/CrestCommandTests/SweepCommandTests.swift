@@ -21,8 +21,8 @@ final class SweepCommandTests: XCTestCase {
         }
     }
 
-    // The README's first command: no arguments, a full sweep, a recommendation strictly inside the
-    // levels tried, where throughput has flattened and latency crossed the budget.
+    // The README's first command: no arguments, an adaptive search, a certified recommendation
+    // strictly inside the levels tried, where throughput has flattened and latency crossed the budget.
     func testTheDefaultSweepFindsAKneeInsideTheLevelsTried() throws {
         let result = try CrestBinary.run(["sweep"], in: workspace)
         XCTAssertEqual(result.status, 0, result.standardError)
@@ -30,7 +30,7 @@ final class SweepCommandTests: XCTestCase {
         let runs = try FileManager.default.contentsOfDirectory(atPath: workspace.appendingPathComponent("results").path)
         XCTAssertEqual(runs.count, 1)
         let folder = workspace.appendingPathComponent("results").appendingPathComponent(runs[0])
-        for file in ["report.md", "levels.csv", "samples.jsonl", "run.json", "recommendation.json"] {
+        for file in ["report.md", "levels.csv", "samples.jsonl", "search.jsonl", "run.json", "recommendation.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), file)
         }
         let recommendation = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("recommendation.json"))) as! [String: Any]
@@ -42,11 +42,17 @@ final class SweepCommandTests: XCTestCase {
         let throughput = levels.map { Double($0["transactions_per_minute"]!)! }
         let index = concurrencies.firstIndex(of: chosen)!
         XCTAssertGreaterThan(throughput[index], 5 * throughput[0], "throughput rises")
-        let lastGain = throughput[throughput.count - 1] / throughput[throughput.count - 2]
+        let lastGain = throughput[throughput.count - 1] / throughput[index]
         let firstGain = throughput[1] / throughput[0]
         XCTAssertLessThan(lastGain - 1, (firstGain - 1) / 4, "and flattens")
         XCTAssertEqual(levels[index]["verdict"], "feasible")
-        XCTAssertEqual(levels[index + 1]["verdict"], "infeasible", "latency crosses the budget above it")
+        XCTAssertEqual(levels[index]["verdict_detail"], "certified")
+        XCTAssertTrue(levels[(index + 1)...].allSatisfy { $0["verdict"] == "infeasible" || $0["verdict_detail"] != "certified" }, "nothing above is certified feasible")
+        XCTAssertEqual(levels.last?["verdict"], "infeasible", "latency crosses the budget above it")
+        let steps = try String(contentsOf: folder.appendingPathComponent("search.jsonl"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(steps.count, levels.map { Int($0["runs"]!)! }.reduce(0, +), "a step per measurement")
+        let report = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
+        XCTAssertTrue(report.contains("## How the search went"))
     }
 
     // The same seed gives byte-identical levels.csv and samples.jsonl; another seed does not.
@@ -127,5 +133,21 @@ final class SweepCommandTests: XCTestCase {
         let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
         XCTAssertEqual(object?["concurrency"] as? Int, 2)
         XCTAssertEqual(object?["feasible"] as? Bool, true)
+    }
+}
+
+extension SweepCommandTests {
+    func testSearchOptionsAndTheirConflicts() throws {
+        let mixed = try CrestBinary.run(["sweep", "--requests-per-level", "100"], in: workspace)
+        XCTAssertEqual(mixed.status, 2)
+        XCTAssertEqual(mixed.standardError, "crest sweep: --requests-per-level and --duration-per-level go with --levels; the adaptive search sizes each level itself\n")
+        let budgeted = try CrestBinary.run(["sweep", "--max-requests", "300", "--out", "small", "--json"], in: workspace)
+        XCTAssertEqual(budgeted.status, 0, budgeted.standardError)
+        let steps = try String(contentsOf: workspace.appendingPathComponent("small/search.jsonl"), encoding: .utf8).split(separator: "\n")
+        let last = try JSONSerialization.jsonObject(with: Data(steps.last!.utf8)) as! [String: Any]
+        let spent = try XCTUnwrap(last["cumulative_requests"] as? Int)
+        XCTAssertLessThan(spent, 300 + 600, "the search stops once its budget is spent (a level in progress finishes)")
+        let report = try String(contentsOf: workspace.appendingPathComponent("small/report.md"), encoding: .utf8)
+        XCTAssertTrue(report.contains("Stopped: the total budget ran out before the answer was confirmed."), report)
     }
 }

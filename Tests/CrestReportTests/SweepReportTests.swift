@@ -24,21 +24,31 @@ final class SweepReportTests: XCTestCase {
             return LevelResult(summary: summary, verdict: budget.verdict(for: run, summary: summary, confidence: 0.95))
         }
         let dataset = try DatasetLoader().parse(Data("{\"inputs\": \"x\"}\n".utf8), path: "datasets/en_1000-2000.jsonl")
-        let plan = SweepPlan(levels: points.map { Level(concurrency: $0.0) }, length: .standard, budget: budget)
+        let method = SweepMethod.fixed(levels: points.map { Level(concurrency: $0.0) }, length: .standard)
         let manifest = RunManifest(
             target: Target(name: "sim:test", kind: "simulator", model: "claude", instanceLabel: "ClaudeInstant-ODT", pricing: .perToken(usdPer1kInput: 0.0008, usdPer1kOutput: 0.0024)),
             dataset: dataset, budget: budget,
-            settings: RunManifest.Settings(levels: points.map(\.0), levelLength: "", seed: 1, confidence: 0.95, plateauTolerance: 0.02, requestTimeoutSeconds: 100, maxOutputTokens: nil),
+            settings: RunManifest.Settings(method: method, seed: 1, confidence: 0.95, requestTimeoutSeconds: 100, maxOutputTokens: nil),
             startedAt: Date(timeIntervalSince1970: 1_700_000_000))
+        let steps = levels.enumerated().map { index, level in
+            SearchStep(
+                step: index + 1, concurrency: level.concurrency, phase: "fixed", reason: "next level of the list", prediction: nil, test: "200 requests",
+                verdict: level.verdict.label, transactionsPerMinute: level.summary.transactionsPerMinute.value, observed: "", measuredRequests: level.summary.requests,
+                requestsSent: level.summary.requests, cumulativeRequests: 100 * (index + 1), cumulativeSeconds: 0, feasibleBelow: nil, infeasibleAbove: nil)
+        }
+        let recommendation = LevelSelection().recommend(from: levels)
+        let outcome = SearchOutcome(
+            strategy: "fixed-list", levels: levels, recommendation: recommendation, steps: steps,
+            stopReason: recommendation?.isFeasible == true ? .converged : .noFeasibleLevel, totals: SweepTotals())
         return SweepReportInput(
-            manifest: manifest, experimentName: "claude-instant-v1", levels: levels, recommendation: plan.selection.recommend(from: levels),
-            totals: SweepTotals(), budget: budget, plan: plan, isSimulated: true, generatedAt: Date(timeIntervalSince1970: 1_700_000_000))
+            manifest: manifest, experimentName: "claude-instant-v1", outcome: outcome, budget: budget, method: method, isSimulated: true,
+            generatedAt: Date(timeIntervalSince1970: 1_700_000_000))
     }
 
     // Every section and field of ../reference/fmbench-style-report.md is present.
     func testCarriesEverySectionOfTheReferenceReport() throws {
         let markdown = MarkdownRenderer.render(SweepReport(try input(levels: [(1, 2.0, 2.03), (2, 1.1, 2.2), (4, 0.7, 12)])))
-        for heading in ["# Results for performance benchmarking", "**Last modified (UTC): 2023-11-14T22:13:20Z**", "## Summary", "## Per instance results", "## Results per concurrency level", "## Method"] {
+        for heading in ["# Results for performance benchmarking", "**Last modified (UTC): 2023-11-14T22:13:20Z**", "## Summary", "## Per instance results", "## Results per concurrency level", "## How the search went", "## Method"] {
             XCTAssertTrue(markdown.contains(heading), heading)
         }
         for field in ["experiment_name", "payload_file", "instance_type", "concurrency", "error_rate", "prompt_token_count_mean", "prompt_token_throughput", "completion_token_count_mean", "completion_token_throughput", "latency_mean", "transactions_per_minute", "price_per_txn", "price_per_hour"] {

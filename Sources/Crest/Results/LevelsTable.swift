@@ -3,60 +3,62 @@
 /// confidence bounds as `<column>_lo` / `<column>_hi`. Times in seconds, rates per minute or second
 /// as named, empty where not measured.
 public enum LevelsTable {
-    /// One column: its name and how to read it off a level.
+    /// One column: its name and how to read it off a level (with the sweep's pricing and the
+    /// number of times the level was measured).
     struct Column: Sendable {
         let name: String
-        let value: @Sendable (LevelResult, Pricing?) -> String
+        let value: @Sendable (LevelResult, Pricing?, Int) -> String
     }
 
-    /// The file's text for `levels`, header included.
-    public static func csv(_ levels: [LevelResult], pricing: Pricing?) -> String {
+    /// The file's text for `levels`, header included; `runs` counts the times each level was measured.
+    public static func csv(_ levels: [LevelResult], pricing: Pricing?, runs: [Int: Int] = [:]) -> String {
         var text = CSV.row(columns.map(\.name))
         for level in levels {
-            text += CSV.row(columns.map { $0.value(level, pricing) })
+            text += CSV.row(columns.map { $0.value(level, pricing, runs[level.concurrency] ?? 1) })
         }
         return text
     }
 
     static let columns: [Column] = {
         var columns: [Column] = [
-            Column(name: "concurrency") { level, _ in "\(level.summary.concurrency)" },
-            Column(name: "requests") { level, _ in "\(level.summary.requests)" },
-            Column(name: "errors") { level, _ in "\(level.summary.errors)" },
-            Column(name: "error_rate") { level, _ in fraction(level.summary.errorRate.value) },
-            Column(name: "duration_s") { level, _ in seconds(level.summary.durationSeconds) },
-            Column(name: "transactions_per_minute") { level, _ in rate(level.summary.transactionsPerMinute.value) },
+            Column(name: "concurrency") { level, _, _ in "\(level.summary.concurrency)" },
+            Column(name: "requests") { level, _, _ in "\(level.summary.requests)" },
+            Column(name: "errors") { level, _, _ in "\(level.summary.errors)" },
+            Column(name: "error_rate") { level, _, _ in fraction(level.summary.errorRate.value) },
+            Column(name: "duration_s") { level, _, _ in seconds(level.summary.durationSeconds) },
+            Column(name: "transactions_per_minute") { level, _, _ in rate(level.summary.transactionsPerMinute.value) },
         ]
         columns += distributionColumns(.latency, stats: [.mean, .p50, .p90, .p95, .p99])
         columns += distributionColumns(.ttft, stats: [.mean, .p50, .p95, .p99])
         columns += distributionColumns(.tpot, stats: [.mean, .p50, .p95, .p99])
         columns += [
-            Column(name: "prompt_token_count_mean") { level, _ in rate(level.summary.promptTokenCountMean) },
-            Column(name: "completion_token_count_mean") { level, _ in rate(level.summary.completionTokenCountMean) },
-            Column(name: "prompt_token_throughput") { level, _ in rate(level.summary.promptTokenThroughput) },
-            Column(name: "completion_token_throughput") { level, _ in rate(level.summary.completionTokenThroughput) },
-            Column(name: "tokens_estimated") { level, _ in level.summary.tokensEstimated ? "true" : "false" },
-            Column(name: "price_per_txn") { level, pricing in
+            Column(name: "prompt_token_count_mean") { level, _, _ in rate(level.summary.promptTokenCountMean) },
+            Column(name: "completion_token_count_mean") { level, _, _ in rate(level.summary.completionTokenCountMean) },
+            Column(name: "prompt_token_throughput") { level, _, _ in rate(level.summary.promptTokenThroughput) },
+            Column(name: "completion_token_throughput") { level, _, _ in rate(level.summary.completionTokenThroughput) },
+            Column(name: "tokens_estimated") { level, _, _ in level.summary.tokensEstimated ? "true" : "false" },
+            Column(name: "price_per_txn") { level, pricing, _ in
                 pricing?.pricePerTransaction(level.summary).map { NumberFormatting.fixed($0, places: 8) } ?? ""
             },
-            Column(name: "verdict") { level, _ in level.verdict.label },
+            Column(name: "verdict") { level, _, _ in level.verdict.label },
             // Crest's additions.
-            Column(name: "verdict_detail") { level, _ in level.verdict.certaintyLabel },
+            Column(name: "verdict_detail") { level, _, _ in level.verdict.certaintyLabel },
+            Column(name: "runs") { _, _, runs in "\(runs)" },
         ]
         columns += distributionColumns(.ttft, stats: [.p90])
         columns += distributionColumns(.tpot, stats: [.p90])
         columns += [
-            Column(name: "requests_per_second") { level, _ in rate(level.summary.requestsPerSecond) },
-            Column(name: "achieved_concurrency") { level, _ in rate(level.summary.achievedConcurrency) },
-            Column(name: "little_law_concurrency") { level, _ in rate(level.summary.littleLawConcurrency) },
+            Column(name: "requests_per_second") { level, _, _ in rate(level.summary.requestsPerSecond) },
+            Column(name: "achieved_concurrency") { level, _, _ in rate(level.summary.achievedConcurrency) },
+            Column(name: "little_law_concurrency") { level, _, _ in rate(level.summary.littleLawConcurrency) },
         ]
         for outcome in Outcome.allCases where !outcome.isSuccess {
-            columns.append(Column(name: "errors_\(outcome.rawValue)") { level, _ in "\(level.summary.outcomes[outcome])" })
+            columns.append(Column(name: "errors_\(outcome.rawValue)") { level, _, _ in "\(level.summary.outcomes[outcome])" })
         }
         columns += [
-            Column(name: "warmup_requests") { level, _ in "\(level.summary.warmupRequests)" },
-            Column(name: "cooldown_requests") { level, _ in "\(level.summary.cooldownRequests)" },
-            Column(name: "budget_checks") { level, _ in
+            Column(name: "warmup_requests") { level, _, _ in "\(level.summary.warmupRequests)" },
+            Column(name: "cooldown_requests") { level, _, _ in "\(level.summary.cooldownRequests)" },
+            Column(name: "budget_checks") { level, _, _ in
                 level.verdict.checks.map { "\($0.constraint.statisticName)=\(checkValue($0))\($0.isMet ? "<=" : ">")\(checkLimit($0))" }
                     .joined(separator: "; ")
             },
@@ -100,7 +102,7 @@ public enum LevelsTable {
 
     private static func distributionColumns(_ metric: Metric, stats: [Stat]) -> [Column] {
         stats.map { stat in
-            Column(name: "\(metric.rawValue)_\(stat.rawValue)") { level, _ in
+            Column(name: "\(metric.rawValue)_\(stat.rawValue)") { level, _, _ in
                 metric.read(level.summary).map { seconds(stat.read($0).value) } ?? ""
             }
         }
@@ -109,8 +111,8 @@ public enum LevelsTable {
     private static func boundColumns(_ name: String, seconds isSeconds: Bool = false, _ read: @escaping @Sendable (LevelResult) -> Estimate?) -> [Column] {
         let format: @Sendable (Double) -> String = isSeconds ? seconds : rate
         return [
-            Column(name: "\(name)_lo") { level, _ in read(level)?.lower.map(format) ?? "" },
-            Column(name: "\(name)_hi") { level, _ in read(level)?.upper.map(format) ?? "" },
+            Column(name: "\(name)_lo") { level, _, _ in read(level)?.lower.map(format) ?? "" },
+            Column(name: "\(name)_hi") { level, _, _ in read(level)?.upper.map(format) ?? "" },
         ]
     }
 

@@ -1,13 +1,15 @@
 import Foundation
 
 /// Writes a sweep's results folder as the sweep goes: samples are appended and flushed after each
-/// level, levels.csv is rewritten whole (atomically) after each level, and run.json and
-/// recommendation.json are written at the start and the end. Whatever a finished level wrote
-/// survives a crash.
+/// level, each search step is appended to search.jsonl, levels.csv is rewritten whole (atomically)
+/// after each level, and run.json and recommendation.json are written at the start and the end.
+/// Whatever a finished level wrote survives a crash.
 public final class ResultsWriter {
     public let folder: String
     private let samples: FileHandle
-    private var levels: [LevelResult] = []
+    private let steps: FileHandle
+    /// Every level run so far, in order.
+    public private(set) var results: [LevelResult] = []
     private let pricing: Pricing?
 
     /// Creates `folder` (and its parents) and starts the run's files.
@@ -19,11 +21,8 @@ public final class ResultsWriter {
         }
         do {
             try files.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let samplesPath = "\(folder)/samples.jsonl"
-            guard files.createFile(atPath: samplesPath, contents: nil) else {
-                throw ResultsError.unwritable(path: samplesPath, reason: "the file could not be created")
-            }
-            samples = try FileHandle(forWritingTo: URL(fileURLWithPath: samplesPath))
+            samples = try Self.newFile("\(folder)/samples.jsonl")
+            steps = try Self.newFile("\(folder)/search.jsonl")
         } catch let error as ResultsError {
             throw error
         } catch {
@@ -36,21 +35,19 @@ public final class ResultsWriter {
 
     deinit {
         try? samples.close()
+        try? steps.close()
     }
 
-    /// Appends a finished level's samples and rewrites levels.csv.
-    public func record(_ run: LevelRun, _ result: LevelResult) throws {
+    /// Appends a finished level's samples and its search step, and rewrites levels.csv with one row
+    /// per concurrency: the level's most informative run.
+    public func record(_ run: LevelRun, _ result: LevelResult, step: SearchStep) throws {
         var text = ""
         text.reserveCapacity(run.samples.count * 240)
         for sample in run.samples { text += sample.jsonLine }
-        do {
-            try samples.write(contentsOf: Data(text.utf8))
-            try samples.synchronize()
-        } catch {
-            throw ResultsError.unwritable(path: "\(folder)/samples.jsonl", reason: (error as NSError).localizedDescription)
-        }
-        levels.append(result)
-        try write(LevelsTable.csv(levels, pricing: pricing), to: "levels.csv")
+        try append(text, to: samples, name: "samples.jsonl")
+        try append(Self.jsonLine(step), to: steps, name: "search.jsonl")
+        results.append(result)
+        try write(LevelsTable.csv(results.mostInformativePerLevel, pricing: pricing, runs: results.runsPerLevel), to: "levels.csv")
     }
 
     /// Writes recommendation.json.
@@ -71,6 +68,30 @@ public final class ResultsWriter {
         } catch {
             throw ResultsError.unwritable(path: path, reason: (error as NSError).localizedDescription)
         }
+    }
+
+    private func append(_ text: String, to handle: FileHandle, name: String) throws {
+        do {
+            try handle.write(contentsOf: Data(text.utf8))
+            try handle.synchronize()
+        } catch {
+            throw ResultsError.unwritable(path: "\(folder)/\(name)", reason: (error as NSError).localizedDescription)
+        }
+    }
+
+    private static func newFile(_ path: String) throws -> FileHandle {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw ResultsError.unwritable(path: path, reason: "the file could not be created")
+        }
+        return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    }
+
+    /// A search step as one line of search.jsonl, keys sorted.
+    static func jsonLine(_ step: SearchStep) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: (try? encoder.encode(step)) ?? Data(), as: UTF8.self) + "\n"
     }
 
     private func write(json value: some Encodable, to name: String) throws {

@@ -30,8 +30,15 @@ public struct RunManifest: Sendable, Equatable, Codable {
     }
 
     public struct Settings: Sendable, Equatable, Codable {
-        public let levels: [Int]
-        public let levelLength: String
+        /// "adaptive" or "fixed".
+        public let method: String
+        /// The fixed list's levels; nil for the adaptive search.
+        public let levels: [Int]?
+        /// The fixed list's measurement per level; nil for the adaptive search.
+        public let levelLength: String?
+        public let maxRequests: Int?
+        public let maxSeconds: Double?
+        public let maxConcurrency: Int?
         public let seed: UInt64?
         public let confidence: Double
         public let plateauTolerance: Double
@@ -39,21 +46,37 @@ public struct RunManifest: Sendable, Equatable, Codable {
         public let maxOutputTokens: Int?
 
         public init(
-            levels: [Int], levelLength: String, seed: UInt64?, confidence: Double, plateauTolerance: Double,
-            requestTimeoutSeconds: Double, maxOutputTokens: Int?
+            method: SweepMethod, seed: UInt64?, confidence: Double, requestTimeoutSeconds: Double, maxOutputTokens: Int?
         ) {
-            self.levels = levels
-            self.levelLength = levelLength
+            self.method = method.name
+            switch method {
+            case .fixed(let levels, let length):
+                self.levels = levels.map(\.concurrency)
+                levelLength = length.summary
+                maxRequests = nil
+                maxSeconds = nil
+                maxConcurrency = nil
+                plateauTolerance = 0.02
+            case .adaptive(let limits, let tolerance):
+                levels = nil
+                levelLength = nil
+                maxRequests = limits.maxRequests
+                maxSeconds = limits.maxSeconds
+                maxConcurrency = limits.maxConcurrency
+                plateauTolerance = tolerance
+            }
             self.seed = seed
             self.confidence = confidence
-            self.plateauTolerance = plateauTolerance
             self.requestTimeoutSeconds = requestTimeoutSeconds
             self.maxOutputTokens = maxOutputTokens
         }
 
         enum CodingKeys: String, CodingKey {
-            case levels, seed, confidence
+            case method, levels, seed, confidence
             case levelLength = "level_length"
+            case maxRequests = "max_requests"
+            case maxSeconds = "max_seconds"
+            case maxConcurrency = "max_concurrency"
             case plateauTolerance = "plateau_tolerance"
             case requestTimeoutSeconds = "request_timeout_s"
             case maxOutputTokens = "max_output_tokens"

@@ -19,4 +19,16 @@ public struct SearchOutcome: Sendable, Equatable {
     public let steps: [SearchStep]
     public let stopReason: SearchStopReason
     public let totals: SweepTotals
+
+    public init(
+        strategy: String, levels: [LevelResult], recommendation: Recommendation?, steps: [SearchStep], stopReason: SearchStopReason,
+        totals: SweepTotals
+    ) {
+        self.strategy = strategy
+        self.levels = levels
+        self.recommendation = recommendation
+        self.steps = steps
+        self.stopReason = stopReason
+        self.totals = totals
+    }
 }

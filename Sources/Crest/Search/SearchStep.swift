@@ -40,6 +40,28 @@ public struct SearchStep: Sendable, Equatable, Codable {
     public let feasibleBelow: Int?
     public let infeasibleAbove: Int?
 
+    public init(
+        step: Int, concurrency: Int, phase: String, reason: String, prediction: Prediction?, test: String, verdict: String,
+        transactionsPerMinute: Double, observed: String, measuredRequests: Int, requestsSent: Int, cumulativeRequests: Int,
+        cumulativeSeconds: Double, feasibleBelow: Int?, infeasibleAbove: Int?
+    ) {
+        self.step = step
+        self.concurrency = concurrency
+        self.phase = phase
+        self.reason = reason
+        self.prediction = prediction
+        self.test = test
+        self.verdict = verdict
+        self.transactionsPerMinute = transactionsPerMinute
+        self.observed = observed
+        self.measuredRequests = measuredRequests
+        self.requestsSent = requestsSent
+        self.cumulativeRequests = cumulativeRequests
+        self.cumulativeSeconds = cumulativeSeconds
+        self.feasibleBelow = feasibleBelow
+        self.infeasibleAbove = infeasibleAbove
+    }
+
     enum CodingKeys: String, CodingKey {
         case step, concurrency, phase, reason, prediction, test, verdict, observed
         case transactionsPerMinute = "transactions_per_minute"

@@ -18,24 +18,36 @@ final class ResultsWriterTests: XCTestCase {
         return RunManifest(
             target: Target(name: "sim:test", kind: "simulator", model: "m", instanceLabel: "box", pricing: .hourly(usdPerHour: 2, instances: 1)),
             dataset: dataset, budget: Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=2s")], maxErrorRate: 0.01),
-            settings: RunManifest.Settings(levels: [1], levelLength: "100 measured requests", seed: 1, confidence: 0.95, plateauTolerance: 0.02, requestTimeoutSeconds: 60, maxOutputTokens: nil),
+            settings: RunManifest.Settings(method: .fixed(levels: [Level(concurrency: 1)], length: .requests(100)), seed: 1, confidence: 0.95, requestTimeoutSeconds: 60, maxOutputTokens: nil),
             startedAt: Date(timeIntervalSince1970: 0))
     }
 
     func testWritesSamplesLevelsAndRunAsTheSweepGoes() throws {
         let writer = try ResultsWriter(folder: folder, manifest: try manifest())
         let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=2s")], maxErrorRate: 0.01)
-        for concurrency in [1, 2] {
-            let run = LevelRunFixtures.run(concurrency: concurrency, latencies: Array(repeating: 1, count: 30))
+        for (index, concurrency) in [1, 2, 2].enumerated() {
+            let run = LevelRunFixtures.run(concurrency: concurrency, latencies: Array(repeating: 1, count: index == 1 ? 20 : 30))
             let summary = LevelSummary(run, confidence: 0.95)
-            try writer.record(run, LevelResult(summary: summary, verdict: budget.verdict(for: run, summary: summary, confidence: 0.95)))
+            let step = SearchStep(
+                step: index + 1, concurrency: concurrency, phase: "test", reason: "why", prediction: nil, test: "screening", verdict: "likely feasible",
+                transactionsPerMinute: 60, observed: "", measuredRequests: summary.requests, requestsSent: run.samples.count,
+                cumulativeRequests: 0, cumulativeSeconds: 0, feasibleBelow: nil, infeasibleAbove: nil)
+            try writer.record(run, LevelResult(summary: summary, verdict: budget.verdict(for: run, summary: summary, confidence: 0.95)), step: step)
         }
         let samples = try String(contentsOfFile: "\(folder!)/samples.jsonl", encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(samples.count, 104, "two levels of 30 measured requests, each padded with 11 before and after")
+        XCTAssertEqual(samples.count, 52 + 42 + 52, "runs of 30, 20 and 30 measured requests, each padded with 11 before and after")
         XCTAssertEqual(try Sample(jsonLine: samples[0]).level, 1)
         let levels = try String(contentsOfFile: "\(folder!)/levels.csv", encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(levels.count, 3, "a header and a row per level")
+        XCTAssertEqual(levels.count, 3, "a header and a row per concurrency")
         XCTAssertTrue(levels[1].hasPrefix("1,30,0,0.000000,"))
+        XCTAssertTrue(levels[2].hasPrefix("2,30,0,0.000000,"), "the level's most informative run")
+        let header = levels[0].split(separator: ",").map(String.init)
+        XCTAssertEqual(levels[2].split(separator: ",", omittingEmptySubsequences: false)[header.firstIndex(of: "runs")!], "2")
+        let steps = try String(contentsOfFile: "\(folder!)/search.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(steps.count, 3)
+        let step = try JSONSerialization.jsonObject(with: Data(steps[2].utf8)) as! [String: Any]
+        XCTAssertEqual(step["measured_requests"] as? Int, 30)
+        XCTAssertEqual(step["step"] as? Int, 3)
         let run = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder!)/run.json"))) as! [String: Any]
         XCTAssertEqual(run["status"] as? String, "running")
         XCTAssertEqual((run["target"] as? [String: Any])?["instance_label"] as? String, "box")

@@ -63,7 +63,7 @@ final class AdaptiveController<M: Measurer> {
         // Confirm: the answer must be certified. A refuted candidate sends the search back to the
         // bracket below it; a borderline one gives way to a level with margin. At most four confirmations.
         var next: Int?
-        for _ in 0..<4 where !session.isExhausted {
+        for _ in 0..<6 where !session.isExhausted {
             if next == nil {
                 try await bracket()
                 next = try await knee()
@@ -156,14 +156,16 @@ final class AdaptiveController<M: Measurer> {
         return (pooled.reduce(0) { $0 + $1.summary.errors }, pooled.reduce(0) { $0 + $1.summary.requests })
     }
 
-    /// A lower level with margin after a borderline confirmation at `level`: the statistic's
-    /// upper interval bound at `level` is above its limit by some share; step down by that share
-    /// divided by how fast the statistic grows with load (its elasticity), and by at least one level.
+    /// A lower level with margin after a borderline confirmation at `level`. To certify, a level's
+    /// statistic must sit about two interval half-widths under its limit (the test's noise at the
+    /// confirmation's size); step down by that share of the limit divided by how fast the statistic
+    /// grows with load (its elasticity), and by at least one level. Near the knee, where borderline
+    /// answers happen, throughput changes little over such a step.
     private func stepDown(from level: Int, _ result: LevelResult) -> Int {
         let check = result.verdict.checks.max { $0.headroom > $1.headroom }
-        var share = 0.05
+        var share = 0.06
         if let check, let upper = check.observed.upper, upper.isFinite, check.limit > 0 {
-            share = max(0.02, (upper - check.observed.value) / check.limit)
+            share = max(0.03, 2 * (upper - check.observed.value) / check.limit)
         }
         let elasticity = max(0.3, models.elasticity(near: level, in: known) ?? 1)
         let target = Int((Double(level) * (1 - share / elasticity)).rounded(.down))
@@ -190,8 +192,10 @@ final class AdaptiveController<M: Measurer> {
         let share = ratio.isFinite ? "\(Int((ratio * 100).rounded()))% of its limit" : "over its limit by its point estimate"
         var reason = "grow ×\(Int(growth)): the budget's tightest statistic is at \(share)"
         if ratio >= 0.25, ratio.isFinite, let elasticity = models.elasticity(near: floor, in: known) {
-            // Predict the crossing from how fast the statistic has grown with load, and step just past it.
-            let crossing = pow(1 / max(ratio, 1e-6), 1 / max(elasticity, 0.2))
+            // Predict the crossing from how fast the statistic has grown with load, and step just past
+            // it. Near the budget, latency grows at least roughly in step with load; a smaller measured
+            // elasticity is two noisy estimates, and trusting it would overshoot.
+            let crossing = pow(1 / max(ratio, 1e-6), 1 / max(elasticity, 0.7))
             growth = min(2, max(1.1, 1.1 * crossing))
             reason = "grow ×\(NumberFormatting.significant(growth, digits: 3)): at \(share), rising with elasticity \(NumberFormatting.significant(elasticity, digits: 2))"
         }
@@ -397,7 +401,12 @@ final class AdaptiveController<M: Measurer> {
         var explanation = "Concurrency \(answer) meets the budget (\(certainty)) with \(NumberFormatting.significant(chosen.summary.transactionsPerMinute.value, digits: 4)) transactions/minute."
         switch limit {
         case .budget(let next, let violations):
-            explanation += " Concurrency \(next) breaks it" + (violations.isEmpty ? "." : ": " + violations.map(\.summary).joined(separator: "; ") + ".")
+            if let above = known[next], !violations.isEmpty || above.verdict.decision?.certainty == .certified {
+                explanation += " Concurrency \(next) breaks it" + (violations.isEmpty ? " (its test shows it)." : ": " + violations.map(\.summary).joined(separator: "; ") + ".")
+            } else if let above = known[next] {
+                let tightest = above.verdict.tightest.map { ": " + $0.summary } ?? ""
+                explanation += " Concurrency \(next) could not be certified\(tightest), within its own noise of the limit."
+            }
         case .plateau(let bestConcurrency, let gain):
             if bestConcurrency > answer {
                 explanation += " Up to concurrency \(bestConcurrency) the throughput model gains at most \(NumberFormatting.significant(max(gain, 0) * 100, digits: 2))% more, within the \(NumberFormatting.significant(tolerance * 100))% plateau tolerance, for more latency."

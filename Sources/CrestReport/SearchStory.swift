@@ -1,0 +1,51 @@
+import Crest
+
+/// The story of a search, for people: what it measured, in which order, and why it stopped.
+enum SearchStory {
+    static func lines(_ input: SweepReportInput) -> [String] {
+        let steps = input.steps
+        guard !steps.isEmpty else { return ["No level was measured."] }
+        let distinct = Set(steps.map(\.concurrency)).count
+        var lines = [
+            "\(steps.count) measurements of \(distinct) levels, \(input.totals.requests) requests in \(NumberFormatting.duration(seconds: input.totals.durationSeconds))\(input.isSimulated ? " of simulated time" : "")."
+        ]
+        for phase in ["calibrate", "ramp", "bracket", "knee", "confirm", "fixed"] {
+            let inPhase = steps.filter { $0.phase == phase }
+            guard !inPhase.isEmpty else { continue }
+            let path = inPhase.map { "\($0.concurrency) (\(shortVerdict($0.verdict)))" }.joined(separator: " → ")
+            let requests = inPhase.reduce(0) { $0 + $1.requestsSent }
+            lines.append("\(label(phase)): \(path); \(requests) requests.")
+        }
+        switch input.stopReason {
+        case .converged: lines.append("Stopped: the answer was confirmed" + (input.recommendation.map { " at concurrency \($0.concurrency)." } ?? "."))
+        case .noFeasibleLevel: lines.append("Stopped: even the lowest level broke the budget.")
+        case .feasibleUpToLimit: lines.append("Stopped: every level up to the maximum concurrency met the budget.")
+        case .budgetExhausted: lines.append("Stopped: the total budget ran out before the answer was confirmed.")
+        }
+        return lines
+    }
+
+    static func table(_ input: SweepReportInput) -> MarkdownTable {
+        MarkdownTable(
+            header: ["step", "concurrency", "phase", "test", "verdict", "observed", "requests", "why"],
+            rows: input.steps.map { step in
+                ["\(step.step)", "\(step.concurrency)", step.phase, step.test, step.verdict, step.observed, "\(step.requestsSent)", step.reason]
+            },
+            rightAligned: [0, 1, 6])
+    }
+
+    private static func label(_ phase: String) -> String {
+        switch phase {
+        case "calibrate": return "Calibrate"
+        case "ramp": return "Ramp"
+        case "bracket": return "Bracket"
+        case "knee": return "Knee"
+        case "confirm": return "Confirm"
+        default: return "Levels"
+        }
+    }
+
+    private static func shortVerdict(_ verdict: String) -> String {
+        verdict.replacingOccurrences(of: "infeasible", with: "over").replacingOccurrences(of: "feasible", with: "ok")
+    }
+}
