@@ -93,16 +93,16 @@ final class SimulatorValidationTests: XCTestCase {
         ampleEngine.kvCacheTokens *= 8
         let ample = SimulatorFixtures.endpoint(engine: ampleEngine, outputTokens: 800, outputSigma: 0.3)
 
-        let below = try SimulatorFixtures.measure(tight, concurrency: 32, requests: 400, prompts: prompts)
-        let atCap = try SimulatorFixtures.measure(tight, concurrency: 48, requests: 400, prompts: prompts)
-        let beyond = try SimulatorFixtures.measure(tight, concurrency: 128, requests: 400, prompts: prompts)
-        let ampleBeyond = try SimulatorFixtures.measure(ample, concurrency: 128, requests: 400, prompts: prompts)
+        let below = try SimulatorFixtures.measure(tight, concurrency: 32, requests: 800, prompts: prompts)
+        let atCap = try SimulatorFixtures.measure(tight, concurrency: 48, requests: 800, prompts: prompts)
+        let beyond = try SimulatorFixtures.measure(tight, concurrency: 128, requests: 800, prompts: prompts)
+        let ampleBeyond = try SimulatorFixtures.measure(ample, concurrency: 128, requests: 800, prompts: prompts)
 
         XCTAssertEqual(below.level.counters.preemptions, 0, "32 requests of ~1k tokens fit in 31k tokens of cache")
         XCTAssertGreaterThan(beyond.level.counters.preemptions, 200)
         XCTAssertEqual(ampleBeyond.level.counters.preemptions, 0)
         let capThroughput = atCap.summary.transactionsPerMinute.value
-        XCTAssertLessThan(beyond.summary.transactionsPerMinute.value, capThroughput * 1.03, "tight KV: no gain past the cap")
+        XCTAssertLessThan(beyond.summary.transactionsPerMinute.value, capThroughput * 1.05, "tight KV: no gain past the cap beyond noise")
         XCTAssertGreaterThan(ampleBeyond.summary.transactionsPerMinute.value, capThroughput * 1.5, "ample KV keeps scaling")
         XCTAssertGreaterThan(beyond.summary.latency!.p95.value, atCap.summary.latency!.p95.value * 1.8, "the queue grows instead")
     }

@@ -90,9 +90,19 @@ public struct LevelRecorder: Sendable {
     /// The level's result; call once `isComplete` is true.
     public func finish(endedAt: Int64) -> LevelRun {
         precondition(isComplete, "finish(endedAt:) called before the level's window closed")
+        // MSER-5 after the warm-up drop (../research/algorithms.md §2.2), for levels measured to a
+        // count or a time; a sequential test's verdict rests on a fixed prefix, so its levels keep theirs.
+        var steadyFrom: Int64?
+        var isSteady = true
+        if judge == nil {
+            let measured = samples.filter { $0.phase == .measured }.sorted { ($0.sentAt, $0.client) < ($1.sentAt, $1.client) }
+            let analysis = SteadyState(measured.map(\.latencySeconds))
+            isSteady = analysis.isSteady
+            if analysis.truncation > 0 { steadyFrom = measured[analysis.truncation].sentAt }
+        }
         return LevelRun(
             level: level, samples: samples, startedAt: startedAt, windowStart: windowStart!, windowEnd: windowEnd!,
             endedAt: endedAt, decision: judge?.decision, abandoned: measuredOpen,
-            completeBefore: measuredOpen > 0 ? judge?.earliestUnfinishedSentAt : nil)
+            completeBefore: measuredOpen > 0 ? judge?.earliestUnfinishedSentAt : nil, steadyFrom: steadyFrom, isSteady: isSteady)
     }
 }

@@ -18,10 +18,16 @@ public struct LevelRun: Sendable, Equatable {
     /// sent before it count, a complete prefix: the abandoned ones are the slow ones, and leaving
     /// out only them would bias every latency statistic low.
     public let completeBefore: Int64?
+    /// Measured requests sent before this time are a transient that MSER-5 found after the warm-up
+    /// drop; they are in no statistic. Nil when none was found.
+    public let steadyFrom: Int64?
+    /// False when MSER-5 found no steady state: the level drifted throughout its window.
+    public let isSteady: Bool
 
     public init(
         level: Level, samples: [Sample], startedAt: Int64, windowStart: Int64, windowEnd: Int64, endedAt: Int64,
-        decision: LevelDecision? = nil, abandoned: Int = 0, completeBefore: Int64? = nil
+        decision: LevelDecision? = nil, abandoned: Int = 0, completeBefore: Int64? = nil, steadyFrom: Int64? = nil,
+        isSteady: Bool = true
     ) {
         self.level = level
         self.samples = samples
@@ -32,13 +38,26 @@ public struct LevelRun: Sendable, Equatable {
         self.decision = decision
         self.abandoned = abandoned
         self.completeBefore = completeBefore
+        self.steadyFrom = steadyFrom
+        self.isSteady = isSteady
     }
 
-    /// The requests sent inside the measured window (before `completeBefore`, when requests were abandoned).
+    /// The requests sent inside the measured window: after any transient (`steadyFrom`), and before
+    /// `completeBefore` when requests were abandoned.
     public var measured: [Sample] {
-        samples.filter { $0.phase == .measured && $0.sentAt < (completeBefore ?? .max) }
+        samples.filter { $0.phase == .measured && $0.sentAt < (completeBefore ?? .max) && $0.sentAt >= (steadyFrom ?? .min) }
+    }
+
+    /// Measured requests left out as a transient.
+    public var transientRequests: Int {
+        guard let steadyFrom else { return 0 }
+        return samples.count { $0.phase == .measured && $0.sentAt < steadyFrom }
     }
 
     /// The window's length in seconds.
-    public var windowSeconds: Double { Double(windowEnd - windowStart) / 1e9 }
+    public var windowSeconds: Double { Double(windowEnd - statisticsStart) / 1e9 }
+
+    /// Where the window the statistics use begins: the window's start, or the steady state's when
+    /// MSER-5 left out a transient, so that counts and the time they are divided by agree.
+    public var statisticsStart: Int64 { max(windowStart, steadyFrom ?? windowStart) }
 }

@@ -58,6 +58,8 @@ public enum LevelsTable {
         columns += [
             Column(name: "warmup_requests") { level, _, _ in "\(level.summary.warmupRequests)" },
             Column(name: "cooldown_requests") { level, _, _ in "\(level.summary.cooldownRequests)" },
+            Column(name: "transient_requests") { level, _, _ in "\(level.summary.transientRequests)" },
+            Column(name: "steady") { level, _, _ in level.summary.isSteady ? "true" : "false" },
             Column(name: "budget_checks") { level, _, _ in
                 level.verdict.checks.map { "\($0.constraint.statisticName)=\(checkValue($0))\($0.isMet ? "<=" : ">")\(checkLimit($0))" }
                     .joined(separator: "; ")

@@ -40,13 +40,17 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     public let tokensEstimated: Bool
     public let warmupRequests: Int
     public let cooldownRequests: Int
+    /// Measured requests MSER-5 left out as a transient after the warm-up.
+    public let transientRequests: Int
+    /// False when the level never settled in its window (MSER-5), so its figures are less reliable.
+    public let isSteady: Bool
 
     /// Summarises `run` with intervals at `confidence` (0.95 for 95%).
     public init(_ run: LevelRun, confidence: Double) {
         let measured = run.measured.sorted { ($0.sentAt, $0.client) < ($1.sentAt, $1.client) }
         let succeeded = measured.filter { $0.outcome.isSuccess }
         let completedInWindow = run.samples.filter {
-            $0.outcome.isSuccess && $0.finishedAt > run.windowStart && $0.finishedAt <= run.windowEnd
+            $0.outcome.isSuccess && $0.finishedAt > run.statisticsStart && $0.finishedAt <= run.windowEnd
         }
         let window = max(run.windowSeconds, 1e-9)
 
@@ -66,12 +70,14 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         completionTokenCountMean = succeeded.isEmpty ? 0 : Double(succeeded.reduce(0) { $0 + $1.completionTokens }) / Double(succeeded.count)
         promptTokenThroughput = Double(completedInWindow.reduce(0) { $0 + $1.promptTokens }) / window
         completionTokenThroughput = Double(completedInWindow.reduce(0) { $0 + $1.completionTokens }) / window
-        achievedConcurrency = Self.timeAverageInFlight(run.samples, from: run.windowStart, to: run.windowEnd)
+        achievedConcurrency = Self.timeAverageInFlight(run.samples, from: run.statisticsStart, to: run.windowEnd)
         let meanLatencyAll = measured.isEmpty ? 0 : measured.reduce(0) { $0 + $1.latencySeconds } / Double(measured.count)
         littleLawConcurrency = requestsPerSecond * meanLatencyAll
         tokensEstimated = succeeded.contains { $0.tokensSource == .estimate }
         warmupRequests = run.samples.count { $0.phase == .warmup }
         cooldownRequests = run.samples.count { $0.phase == .cooldown }
+        transientRequests = run.transientRequests
+        isSteady = run.isSteady
     }
 
     /// Throughput with an interval: the window is cut into 10 equal slices and the completions in
@@ -81,10 +87,10 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         let perMinute = Double(completed.count) / window * 60
         let slices = 10
         guard completed.count >= 2 * slices else { return Estimate(value: perMinute) }
-        let sliceLength = Double(run.windowEnd - run.windowStart) / Double(slices)
+        let sliceLength = Double(run.windowEnd - run.statisticsStart) / Double(slices)
         var counts = [Double](repeating: 0, count: slices)
         for sample in completed {
-            let slice = Int(Double(sample.finishedAt - run.windowStart - 1) / sliceLength)
+            let slice = Int(Double(sample.finishedAt - run.statisticsStart - 1) / sliceLength)
             counts[min(max(slice, 0), slices - 1)] += 1
         }
         let rates = counts.map { $0 / (sliceLength / 1e9) * 60 }
