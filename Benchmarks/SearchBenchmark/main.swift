@@ -16,6 +16,7 @@ struct Options {
     var seeds = 10
     var jobs = ProcessInfo.processInfo.activeProcessorCount
     var trace: Int?
+    var traceSeed: UInt64 = 1
     var detail = false
     var strategies = ["crest", "model-analyzer", "fixed-grid", "perf-analyzer-binary", "guidellm-goodput", "aiperf-smooth-isotonic"]
 
@@ -32,6 +33,7 @@ struct Options {
             case "--jobs": jobs = Int(next())!
             case "--trace": trace = Int(next())!
             case "--detail": detail = true
+            case "--trace-seed": traceSeed = UInt64(next())!
             case "--strategies": strategies = next().split(separator: ",").map(String.init)
             default: FileHandle.standardError.write(Data("unknown option \(argument)\n".utf8)); exit(2)
             }
@@ -125,7 +127,7 @@ func main() async throws {
         print("profile \(truth.profile.label): limit \(truth.limitSeconds) s, answer \(truth.answer.map(String.init) ?? "none")\(truth.ambiguous ? " (ambiguous)" : "")")
         for level in truth.levels { print(String(format: "  truth N=%d stat=%.4g err=%.4f X=%.4g", level.concurrency, level.statistic, level.errorRate, level.throughput)) }
         for name in options.strategies {
-            let outcome = try await runSearch(name, profile: truth.profile, truth: truth, seed: 1)
+            let outcome = try await runSearch(name, profile: truth.profile, truth: truth, seed: options.traceSeed)
             print("\n\(name): answer \(outcome.recommendation.map { "\($0.concurrency) feasible=\($0.isFeasible)" } ?? "none"), \(outcome.totals.requests) requests, \(outcome.stopReason)")
             for step in outcome.steps {
                 print("  \(step.step) N=\(step.concurrency) \(step.phase) \(step.test) → \(step.verdict) [\(step.observed)] n=\(step.measuredRequests) cum=\(step.cumulativeRequests) :: \(step.reason)")

@@ -247,6 +247,15 @@ struct SequentialJudge: Sendable {
                 let finite = values.filter(\.isFinite)
                 return finite.isEmpty ? .infinity : finite.reduce(0, +) / Double(finite.count) / constraint.limitSeconds
             case .percentile(let percentile):
+                // A sample too small for its percentile (under 1.5/(1 − p) requests: the p99 of 32 is
+                // their maximum) would let one slow or failed request decide. Screen such a sample by
+                // its exceedance count instead: "likely met" at a loose 20%, "likely broken" only at
+                // 5%, since a false break caps the whole search while a false pass is caught later.
+                if test.mode == .screening, Double(n) < 1.5 / (1 - percentile.fraction) {
+                    let p = percentile.fraction
+                    if exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.05) == .broken { return .infinity }
+                    return exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.2) == .met ? 0 : 1
+                }
                 return (quantile(percentile.fraction, ofSorted: values.sorted(), method: .linear) ?? .infinity) / constraint.limitSeconds
             }
         }

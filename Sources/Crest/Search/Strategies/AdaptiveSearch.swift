@@ -39,6 +39,8 @@ final class AdaptiveController<M: Measurer> {
     private var lastProbeRaisedFloor = true
     /// Levels whose confirmation ended borderline with point estimates inside the budget.
     private var borderlineAnswers: [Int] = []
+    /// Levels confirmed a second time because only their error ceiling was undecided.
+    private var remeasured: Set<Int> = []
     private var bracketHistory: [Double] = []
 
     init(session: SearchSession<M>, tolerance: Double, strategy: String) {
@@ -57,7 +59,8 @@ final class AdaptiveController<M: Measurer> {
         var first = try await screen(1, phase: "calibrate", reason: "start from one client")
         if !first.verdict.isFeasible {
             first = try await confirm(1, reason: "one client looked infeasible; confirm before giving up")
-            if judge(first) != .certified { return finish(answer: nil, reason: .noFeasibleLevel) }
+            // Give up only when the budget is shown broken, or stays broken by its point estimates.
+            if judge(first) == .refuted || !first.verdict.isFeasible { return finish(answer: nil, reason: .noFeasibleLevel) }
         }
         let reachedLimit = try await ramp()
         // Confirm: the answer must be certified. A refuted candidate sends the search back to the
@@ -85,6 +88,13 @@ final class AdaptiveController<M: Measurer> {
                 next = nil
             case .borderline(let feasibleByPoint):
                 if feasibleByPoint { borderlineAnswers.append(candidate) }
+                // Undecided only on errors: a failure rate that does not depend on load is not cured
+                // by less load; measure the same level again (its earlier runs pool in) once.
+                if onlyErrorsUndecided(result), !remeasured.contains(candidate) {
+                    remeasured.insert(candidate)
+                    next = candidate
+                    continue
+                }
                 rejected.insert(candidate)
                 next = stepDown(from: candidate, result)
             }
@@ -145,6 +155,13 @@ final class AdaptiveController<M: Measurer> {
         return ceiling > 0 && Double(requests) >= 3 / ceiling && Double(failures) / Double(requests) <= ceiling / 2
     }
 
+    /// True when a level's test decided every latency constraint but left the error ceiling open.
+    private func onlyErrorsUndecided(_ result: LevelResult) -> Bool {
+        guard let decision = result.verdict.decision else { return false }
+        let pending = decision.constraints.filter { $0.outcome != .met }
+        return !pending.isEmpty && pending.allSatisfy { if case .errorRate = $0.constraint { return true } else { return false } }
+    }
+
     /// Failures and requests measured at `concurrency` and above, up to the highest level whose own
     /// error rate is within the ceiling: under monotone failure rates each bounds this level's rate,
     /// and the levels past a quota or failure cliff would only loosen the bound.
@@ -162,7 +179,8 @@ final class AdaptiveController<M: Measurer> {
     /// grows with load (its elasticity), and by at least one level. Near the knee, where borderline
     /// answers happen, throughput changes little over such a step.
     private func stepDown(from level: Int, _ result: LevelResult) -> Int {
-        let check = result.verdict.checks.max { $0.headroom > $1.headroom }
+        let latency = result.verdict.checks.filter { if case .latency = $0.constraint { return true } else { return false } }
+        let check = latency.max { $0.headroom > $1.headroom }
         var share = 0.06
         if let check, let upper = check.observed.upper, upper.isFinite, check.limit > 0 {
             share = max(0.03, 2 * (upper - check.observed.value) / check.limit)
