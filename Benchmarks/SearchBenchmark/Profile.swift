@@ -15,6 +15,8 @@ struct Profile: Codable, Equatable {
     let metric: String           // e2e.mean, e2e.p95, ttft.p99, tpot.p95
     let budgetMultiple: Double   // the limit as a multiple of the statistic at one client
     let failures: String         // none, cap-429, random-5xx, load-5xx
+    /// For a noisy twin, the calm profile it copies.
+    var twinOf: Int? = nil
 
     /// A short label for tables.
     var label: String {
@@ -85,6 +87,18 @@ struct Profile: Codable, Equatable {
         return LatencyConstraint(metric: LatencyMetric(rawValue: String(parts[0]))!, statistic: statistic, limitSeconds: limitSeconds)
     }
 
+    /// For each calm profile (low noise, no faults), a twin with high noise and 0.5% random 5xx,
+    /// numbered from `firstID`: the same engine, workload and budget rule under a harsher endpoint,
+    /// so the loss of accuracy to noise and faults is measured like for like.
+    static func noisyTwins(of profiles: [Profile], firstID: Int) -> [Profile] {
+        profiles.filter { !$0.highNoise && $0.failures == "none" }.enumerated().map { index, calm in
+            Profile(
+                id: firstID + index, engine: calm.engine, maxRunningSequences: calm.maxRunningSequences, kvTight: calm.kvTight,
+                workload: calm.workload, highNoise: true, wideAreaNetwork: calm.wideAreaNetwork, metric: calm.metric,
+                budgetMultiple: calm.budgetMultiple, failures: "random-5xx", twinOf: calm.id)
+        }
+    }
+
     /// `count` profiles drawn from a fixed seed.
     static func generate(count: Int, seed: UInt64 = 2026) -> [Profile] {
         var random = SeededRandom(seed: seed)
@@ -98,7 +112,7 @@ struct Profile: Codable, Equatable {
                 workload: pick(["fixed-1024-128", "llmperf-550-150", "chat", "rag-3000-100", "longgen-200-800"]),
                 highNoise: random.nextBool(probability: 0.35), wideAreaNetwork: random.nextBool(probability: 0.3),
                 metric: pick(["e2e.mean", "e2e.p95", "ttft.p99", "tpot.p95"]), budgetMultiple: pick([1.25, 2, 4, 10]),
-                failures: pick(["none", "none", "cap-429", "random-5xx", "load-5xx"]))
+                failures: pick(["none", "none", "cap-429", "random-5xx", "load-5xx"]), twinOf: nil)
         }
     }
 }

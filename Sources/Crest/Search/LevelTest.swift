@@ -105,9 +105,9 @@ public struct LevelTest: Sendable, Equatable {
     }
 
     /// The confirmation test of `level`: looks doubling from n_s to the cap.
-    public static func confirmation(_ budget: Budget, level: Level) -> LevelTest {
+    public static func confirmation(_ budget: Budget, level: Level, alpha: Double = 0.05) -> LevelTest {
         LevelTest(
             budget: budget, mode: .confirmation,
-            looks: doublingLooks(first: screeningSize(for: level), cap: confirmationCap(for: level, budget: budget)))
+            looks: doublingLooks(first: screeningSize(for: level), cap: confirmationCap(for: level, budget: budget)), alpha: alpha)
     }
 }

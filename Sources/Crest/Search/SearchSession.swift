@@ -34,8 +34,17 @@ public final class SearchSession<M: Measurer> {
         return false
     }
 
-    /// The requests left under `maxRequests`, if there is one.
-    public var remainingRequests: Int? { limits.maxRequests.map { max(0, $0 - totals.requests) } }
+    /// The requests left under the total budget, if there is one: `maxRequests` directly, and a time
+    /// budget converted at the rate requests have been going so far.
+    public var remainingRequests: Int? {
+        var remaining = limits.maxRequests.map { max(0, $0 - totals.requests) }
+        if let maxSeconds = limits.maxSeconds, totals.requests > 0, totals.durationSeconds > 0 {
+            let perRequest = totals.durationSeconds / Double(totals.requests)
+            let byTime = Int(max(0, maxSeconds - totals.durationSeconds) / perRequest)
+            remaining = min(remaining ?? .max, byTime)
+        }
+        return remaining
+    }
 
     /// Measures `concurrency` until `rule` says, and logs the step.
     @discardableResult

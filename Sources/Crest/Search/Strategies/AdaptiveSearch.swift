@@ -16,13 +16,16 @@ import Foundation
 public struct AdaptiveSearch: SearchStrategy {
     public let name = "crest"
     public let plateauTolerance: Double
+    /// The error rate of the answer's confirmation: the chance of certifying a level that breaks the budget.
+    public let confirmationAlpha: Double
 
-    public init(plateauTolerance: Double = 0.02) {
+    public init(plateauTolerance: Double = 0.02, confirmationAlpha: Double = 0.05) {
         self.plateauTolerance = plateauTolerance
+        self.confirmationAlpha = confirmationAlpha
     }
 
     public func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
-        try await AdaptiveController(session: session, tolerance: plateauTolerance, strategy: name).run()
+        try await AdaptiveController(session: session, tolerance: plateauTolerance, confirmationAlpha: confirmationAlpha, strategy: name).run()
     }
 }
 
@@ -30,6 +33,7 @@ public struct AdaptiveSearch: SearchStrategy {
 final class AdaptiveController<M: Measurer> {
     private let session: SearchSession<M>
     private let tolerance: Double
+    private let confirmationAlpha: Double
     private let strategy: String
     private let models: LevelCurves
     /// The most reliable result per level: a confirmation replaces a screening.
@@ -43,9 +47,10 @@ final class AdaptiveController<M: Measurer> {
     private var remeasured: Set<Int> = []
     private var bracketHistory: [Double] = []
 
-    init(session: SearchSession<M>, tolerance: Double, strategy: String) {
+    init(session: SearchSession<M>, tolerance: Double, confirmationAlpha: Double, strategy: String) {
         self.session = session
         self.tolerance = tolerance
+        self.confirmationAlpha = confirmationAlpha
         self.strategy = strategy
         models = LevelCurves(budget: session.budget)
     }
@@ -175,25 +180,37 @@ final class AdaptiveController<M: Measurer> {
 
     /// A lower level with margin after a borderline confirmation at `level`. To certify, a level's
     /// statistic must sit about two interval half-widths under its limit (the test's noise at the
-    /// confirmation's size); step down by that share of the limit divided by how fast the statistic
-    /// grows with load (its elasticity), and by at least one level. Near the knee, where borderline
-    /// answers happen, throughput changes little over such a step.
+    /// confirmation's size); step down by that share of the limit, plus any excess of the point
+    /// estimate over the limit, divided by how fast the statistic grows with load (its elasticity),
+    /// and by at least one level. Near the knee, where borderline answers happen, throughput
+    /// changes little over such a step.
     private func stepDown(from level: Int, _ result: LevelResult) -> Int {
         let latency = result.verdict.checks.filter { if case .latency = $0.constraint { return true } else { return false } }
         let check = latency.max { $0.headroom > $1.headroom }
         var share = 0.06
         if let check, let upper = check.observed.upper, upper.isFinite, check.limit > 0 {
-            share = max(0.03, 2 * (upper - check.observed.value) / check.limit)
+            let excess = max(0, check.observed.value - check.limit) / check.limit
+            share = max(0.03, excess + 2 * (upper - check.observed.value) / check.limit)
         }
         let elasticity = max(0.3, models.elasticity(near: level, in: known) ?? 1)
         let target = Int((Double(level) * (1 - share / elasticity)).rounded(.down))
         return max(1, min(target, level - 1))
     }
 
+    /// True while the total budget leaves room to explore `level` and still confirm an answer:
+    /// exploration stops early rather than leave no requests for the confirmation.
+    private func canExplore(_ level: Int) -> Bool {
+        guard let remaining = session.remainingRequests else { return !session.isExhausted }
+        let floor = bracketFloor ?? 1
+        let reserve = LevelTest.confirmationCap(for: Level(concurrency: floor), budget: budget) / 2 + Level(concurrency: floor).warmupCompletions
+        let exploring = 3 * LevelTest.screeningSize(for: Level(concurrency: level)) + Level(concurrency: level).warmupCompletions
+        return remaining > reserve + exploring
+    }
+
     /// Ramps up until a level breaks the budget, the throughput plateaus, or the limit is reached.
     /// Returns true when it reached the limit with every level feasible.
     private func ramp() async throws -> Bool {
-        while bracketCeiling == nil, !session.isExhausted {
+        while bracketCeiling == nil, !session.isExhausted, canExplore(min((bracketFloor ?? 1) * 2, maxConcurrency)) {
             let floor = bracketFloor ?? 0
             guard floor < maxConcurrency else { return true }
             let (target, reason, prediction) = rampTarget(from: max(floor, 1))
@@ -247,7 +264,7 @@ final class AdaptiveController<M: Measurer> {
 
     /// Narrows [highest feasible, lowest infeasible] until they are adjacent or nothing inside can gain.
     private func bracket() async throws {
-        while let ceiling = bracketCeiling, let floor = bracketFloor, ceiling - floor > 1, !session.isExhausted {
+        while let ceiling = bracketCeiling, let floor = bracketFloor, ceiling - floor > 1, canExplore(ceiling) {
             // A borderline probe in a narrow bracket means the statistic is within its noise of the limit
             // there: more screening cannot tell these levels apart; the confirmation will.
             if let last = session.results.last, last.verdict.decision?.certainty == .borderline, Double(ceiling) / Double(floor) < 1.3 { return }
@@ -313,7 +330,7 @@ final class AdaptiveController<M: Measurer> {
             candidate = min(candidate, floor)
             let levels = feasible.map(\.concurrency).sorted()
             guard let below = levels.last(where: { $0 < candidate }), let above = levels.first(where: { $0 >= candidate }),
-                Double(above) / Double(below) > 1.2, !session.isExhausted
+                Double(above) / Double(below) > 1.2, canExplore(above)
             else { break }
             let probe = known[candidate] == nil ? candidate : Int((Double(below) * Double(above)).squareRoot().rounded())
             guard known[probe] == nil, probe > below, probe <= above else { break }
@@ -341,7 +358,16 @@ final class AdaptiveController<M: Measurer> {
     }
 
     private func confirm(_ concurrency: Int, reason: String) async throws -> LevelResult {
-        var test = LevelTest.confirmation(budget, level: Level(concurrency: concurrency))
+        var test = LevelTest.confirmation(budget, level: Level(concurrency: concurrency), alpha: confirmationAlpha)
+        if let remaining = session.remainingRequests {
+            // Plan within the total budget: the confirmation gets what is left after its warm-up.
+            let affordable = max(remaining - Level(concurrency: concurrency).warmupCompletions, test.looks[0])
+            if affordable < test.looks.last! {
+                test = LevelTest(
+                    budget: budget, mode: .confirmation, looks: LevelTest.doublingLooks(first: min(test.looks[0], affordable), cap: affordable),
+                    alpha: confirmationAlpha)
+            }
+        }
         test.errorEvidence = errorEvidence(atOrAbove: concurrency)
         test.priorExceedances = budget.latency.map { constraint in
             session.results.filter { $0.concurrency == concurrency }.compactMap(\.verdict.decision).reduce((over: 0, judged: 0)) { total, decision in

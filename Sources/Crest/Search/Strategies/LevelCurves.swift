@@ -42,9 +42,13 @@ struct LevelCurves {
     // MARK: - Latency statistics
 
     /// The measured points of a constraint's statistic, in the order measured (finite values only).
+    /// A level whose test found it infeasible while its statistic reads under the limit is left out:
+    /// it was decided from requests still running past the limit, and the few that finished are
+    /// the fast ones, so its value is biased low.
     func points(of constraint: LatencyConstraint, in known: [Int: LevelResult]) -> [CurvePoint] {
         known.values.sorted { $0.concurrency < $1.concurrency }.compactMap { result in
             guard let check = result.verdict.checks.first(where: { $0.constraint == .latency(constraint) }), check.observed.value.isFinite else { return nil }
+            if !result.verdict.isFeasible && check.observed.value <= check.limit { return nil }
             let spread = (check.observed.upper.flatMap { $0.isFinite ? $0 : nil } ?? check.observed.value * 1.2)
                 - (check.observed.lower ?? check.observed.value * 0.8)
             return CurvePoint(concurrency: Double(result.concurrency), value: check.observed.value, standardError: max(spread, 0) / (2 * 1.96))
