@@ -45,7 +45,6 @@ struct Options {
 func strategy(named name: String) -> any SearchStrategy {
     switch name {
     case "crest": return AdaptiveSearch()
-    case "crest-alpha10": return AdaptiveSearch(confirmationAlpha: 0.10)
     case "model-analyzer": return ModelAnalyzerSearch()
     case "fixed-grid": return FixedGridSearch()
     case "perf-analyzer-binary": return BinarySearch()
@@ -152,6 +151,7 @@ func main() async throws {
         let outcome = try await runSearch(name, profile: truth.profile, truth: truth, seed: seed)
         return Trial(profile: truth.profileID, strategy: name, outcome: outcome, truth: truth)
     }
+    log(String(format: "searches took %.0f s", Date().timeIntervalSince(start)))
     let board = Scoreboard(trials: trials)
     if options.detail {
         for truth in selected {
@@ -177,7 +177,6 @@ func main() async throws {
         print(board.table(title: "Calm profiles (low noise, no faults), \(calm.count) not ambiguous with a not-ambiguous twin", where: { calm.contains($0.profile) }, order: options.strategies, reference: "model-analyzer"))
         print(board.table(title: "Their twins with high noise (step CV 10%, stalls) and 0.5% random 5xx", where: { noisy.contains($0.profile) }, order: options.strategies, reference: "model-analyzer"))
     }
-    log(String(format: "searches took %.0f s", Date().timeIntervalSince(start)))
 }
 
 try await main()

@@ -43,7 +43,7 @@ public final class ResultsWriter {
     public func record(_ run: LevelRun, _ result: LevelResult, step: SearchStep) throws {
         var text = ""
         text.reserveCapacity(run.samples.count * 240)
-        for sample in run.samples { text += sample.jsonLine }
+        for sample in run.samples { text += sample.jsonLine(step: step.step) }
         try append(text, to: samples, name: "samples.jsonl")
         try append(Self.jsonLine(step), to: steps, name: "search.jsonl")
         results.append(result)

@@ -20,7 +20,7 @@ public struct SearchStep: Sendable, Equatable, Codable {
 
     public let step: Int
     public let concurrency: Int
-    /// "calibrate", "ramp", "bracket", "knee", "confirm", "recheck", or a baseline's own phase names.
+    /// "calibrate", "ramp", "bracket", "knee", "confirm", "fixed" (a listed level), or a baseline's own phase names.
     public let phase: String
     public let reason: String
     public let prediction: Prediction?

@@ -10,12 +10,40 @@ public struct DatasetLocator: Sendable {
         self.searchFolders = searchFolders
     }
 
-    /// The folders Crest searches by default: `$CREST_DATASETS` if set, then `./datasets`.
-    public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> DatasetLocator {
+    /// The folders Crest searches by default: `$CREST_DATASETS` if set, then `./datasets`, then the
+    /// `datasets` folder of the package the executable was built in, so the shipped bins are found
+    /// when `crest` runs from another directory.
+    public static func standard(
+        environment: [String: String] = ProcessInfo.processInfo.environment, executablePath: String? = Self.runningExecutable()
+    ) -> DatasetLocator {
         var folders: [String] = []
         if let custom = environment["CREST_DATASETS"], !custom.isEmpty { folders.append(custom) }
         folders.append("datasets")
+        if let executablePath, let package = packageFolder(containing: executablePath) { folders.append("\(package)/datasets") }
         return DatasetLocator(searchFolders: folders)
+    }
+
+    /// The nearest folder above `path` that holds both `Package.swift` and `datasets/`: a build's
+    /// executable sits in `<package>/.build/<configuration>/`.
+    static func packageFolder(containing path: String) -> String? {
+        var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        for _ in 0..<6 {
+            let files = FileManager.default
+            if files.fileExists(atPath: folder.appendingPathComponent("Package.swift").path),
+                files.fileExists(atPath: folder.appendingPathComponent("datasets").path)
+            {
+                return folder.path
+            }
+            let parent = folder.deletingLastPathComponent()
+            if parent.path == folder.path { break }
+            folder = parent
+        }
+        return nil
+    }
+
+    /// The running executable's real path (Linux's /proc link), nil where there is none.
+    public static func runningExecutable() -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
     }
 
     /// The path of the dataset named `nameOrPath`.

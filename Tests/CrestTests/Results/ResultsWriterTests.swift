@@ -37,6 +37,10 @@ final class ResultsWriterTests: XCTestCase {
         let samples = try String(contentsOfFile: "\(folder!)/samples.jsonl", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(samples.count, 52 + 42 + 52, "runs of 30, 20 and 30 measured requests, each padded with 11 before and after")
         XCTAssertEqual(try Sample(jsonLine: samples[0]).level, 1)
+        // The two runs at concurrency 2 stay apart by the step that measured them.
+        let stepsOfSamples = samples.map { (try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["step"] as? Int }
+        XCTAssertEqual(stepsOfSamples.filter { $0 == 2 }.count, 42)
+        XCTAssertEqual(stepsOfSamples.filter { $0 == 3 }.count, 52)
         let levels = try String(contentsOfFile: "\(folder!)/levels.csv", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(levels.count, 3, "a header and a row per concurrency")
         XCTAssertTrue(levels[1].hasPrefix("1,30,0,0.000000,"))

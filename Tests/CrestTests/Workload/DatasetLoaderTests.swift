@@ -107,4 +107,16 @@ final class DatasetLoaderTests: XCTestCase {
                 "dataset 'en_9-10': no such file or bin (looked for en_9-10, \(folder)/en_9-10.jsonl, \(folder)/en_9-10)")
         }
     }
+
+    func testTheShippedBinsAreFoundFromTheBuiltExecutable() throws {
+        let package = FileManager.default.temporaryDirectory.appendingPathComponent("crest-package-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: "\(package)/.build/debug", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: "\(package)/datasets", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: package) }
+        XCTAssertTrue(FileManager.default.createFile(atPath: "\(package)/Package.swift", contents: Data()))
+        XCTAssertTrue(FileManager.default.createFile(atPath: "\(package)/datasets/en_1-500.jsonl", contents: Data("{\"inputs\": \"x\"}\n".utf8)))
+        let locator = DatasetLocator.standard(environment: [:], executablePath: "\(package)/.build/debug/crest")
+        XCTAssertEqual(locator.searchFolders, ["datasets", "\(package)/datasets"])
+        XCTAssertNil(DatasetLocator.packageFolder(containing: "/usr/bin/crest"), "no package above a system path")
+    }
 }
