@@ -95,4 +95,39 @@ final class LevelRecorderTests: XCTestCase {
         XCTAssertEqual(decision.look, 3, "32 and 64 requests cannot certify p95 at α/3; 128 can")
         XCTAssertEqual(decision.label, "certified feasible")
     }
+
+    /// Runs a confirmation where every `overEvery`-th request takes 2 s against a 1 s limit.
+    private func confirm(overEvery: Int) throws -> LevelDecision {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: nil)
+        let test = LevelTest(budget: budget, mode: .confirmation, looks: [32, 64, 128, 256, 512])
+        var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .sequential(test), startedAt: 0)
+        warmUp(&recorder, count: 8)
+        var time: Int64 = 100
+        var seq = 8
+        while recorder.windowEnd == nil {
+            let sent = recorder.requestSent(at: time)
+            let latency: Int64 = (seq - 8) % overEvery == overEvery - 1 ? 2_000_000_000 : 500_000_000
+            recorder.requestFinished(sample(seq, sent: time, finished: time + latency, phase: .measured), sent)
+            time += latency + 1
+            seq += 1
+        }
+        return try XCTUnwrap(recorder.finish(endedAt: time).decision)
+    }
+
+    // 6.25% of requests over a p95 limit: 512 requests could certify it only by a fluke, so the
+    // confirmation stops as borderline instead of running to the cap; not at 32 or 64 requests,
+    // which know the rate too loosely to give up on it, but at 128.
+    func testAConfirmationThatCannotCertifyStopsForFutility() throws {
+        let decision = try confirm(overEvery: 16)
+        XCTAssertEqual(decision.certainty, .borderline)
+        XCTAssertEqual(decision.requests, 128)
+    }
+
+    // 2% over the same limit: certifiable, so the test runs on until it certifies.
+    func testAConfirmationWithAChanceToCertifyRunsOn() throws {
+        let decision = try confirm(overEvery: 50)
+        XCTAssertEqual(decision.certainty, .certified)
+        XCTAssertTrue(decision.isFeasible)
+        XCTAssertGreaterThan(decision.requests, 32)
+    }
 }

@@ -179,18 +179,22 @@ final class AdaptiveController<M: Measurer> {
     }
 
     /// A lower level with margin after a borderline confirmation at `level`. To certify, a level's
-    /// statistic must sit about two interval half-widths under its limit (the test's noise at the
-    /// confirmation's size); step down by that share of the limit, plus any excess of the point
-    /// estimate over the limit, divided by how fast the statistic grows with load (its elasticity),
-    /// and by at least one level. Near the knee, where borderline answers happen, throughput
-    /// changes little over such a step.
+    /// statistic must sit about two interval half-widths under its limit, half-widths at the size
+    /// of a full confirmation (a confirmation stopped early for futility had a wider one: scale it
+    /// by √(n / cap)); step down by that share of the limit, plus any excess of the point estimate
+    /// over the limit, divided by how fast the statistic grows with load (its elasticity), and by
+    /// at least one level. Near the knee, where borderline answers happen, throughput changes
+    /// little over such a step.
     private func stepDown(from level: Int, _ result: LevelResult) -> Int {
         let latency = result.verdict.checks.filter { if case .latency = $0.constraint { return true } else { return false } }
         let check = latency.max { $0.headroom > $1.headroom }
         var share = 0.06
         if let check, let upper = check.observed.upper, upper.isFinite, check.limit > 0 {
             let excess = max(0, check.observed.value - check.limit) / check.limit
-            share = max(0.03, excess + 2 * (upper - check.observed.value) / check.limit)
+            let judged = result.verdict.decision?.requests ?? result.summary.requests
+            let cap = LevelTest.confirmationCap(for: Level(concurrency: level), budget: budget)
+            let shrink = judged < cap ? (Double(judged) / Double(cap)).squareRoot() : 1
+            share = max(0.03, excess + 2 * (upper - check.observed.value) * shrink / check.limit)
         }
         let elasticity = max(0.3, models.elasticity(near: level, in: known) ?? 1)
         let target = Int((Double(level) * (1 - share / elasticity)).rounded(.down))
@@ -439,7 +443,13 @@ final class AdaptiveController<M: Measurer> {
                 let top = (answer...max(answer, floor)).map { models.throughputValue(model, at: Double($0)) }.max() ?? 0
                 gain = top / max(models.throughputValue(model, at: Double(answer)), 1e-12) - 1
             }
-            limit = .plateau(bestConcurrency: floor, gain: gain)
+            // A gain past the tolerance that the search did not take: the level above that would give
+            // it failed its confirmation.
+            if gain > tolerance, let next = rejected.filter({ $0 > answer }).min(), let above = known[next] {
+                limit = .budget(nextConcurrency: next, violations: above.verdict.violations)
+            } else {
+                limit = .plateau(bestConcurrency: floor, gain: gain)
+            }
         }
         let certainty = judge(chosen) == .certified ? "certified" : "borderline: within its own noise of the limit"
         var explanation = "Concurrency \(answer) meets the budget (\(certainty)) with \(NumberFormatting.significant(chosen.summary.transactionsPerMinute.value, digits: 4)) transactions/minute."
@@ -452,8 +462,11 @@ final class AdaptiveController<M: Measurer> {
                 explanation += " Concurrency \(next) could not be certified\(tightest), within its own noise of the limit."
             }
         case .plateau(let bestConcurrency, let gain):
-            if bestConcurrency > answer {
-                explanation += " Up to concurrency \(bestConcurrency) the throughput model gains at most \(NumberFormatting.significant(max(gain, 0) * 100, digits: 2))% more, within the \(NumberFormatting.significant(tolerance * 100))% plateau tolerance, for more latency."
+            let percent = NumberFormatting.significant(max(gain, 0) * 100, digits: 2)
+            if bestConcurrency > answer, gain > tolerance {
+                explanation += " Up to concurrency \(bestConcurrency) the throughput model gains up to \(percent)% more, but no level there was confirmed."
+            } else if bestConcurrency > answer {
+                explanation += " Up to concurrency \(bestConcurrency) the throughput model gains at most \(percent)% more, within the \(NumberFormatting.significant(tolerance * 100))% plateau tolerance, for more latency."
             } else {
                 explanation += " Throughput has reached its plateau; higher levels only add latency."
             }
