@@ -5,14 +5,11 @@ extension Sample {
     ///
     /// Written by hand rather than with `JSONEncoder`: a sweep writes one line per request, and a
     /// fixed key order keeps the file byte-identical for a seed.
-    public var jsonLine: String { jsonLine(prefix: "{") }
-
-    /// The line with the search step (the measurement) that sent the request first: a search may
-    /// measure a level more than once, and the step tells its runs apart.
-    public func jsonLine(step: Int) -> String { jsonLine(prefix: "{\"step\":\(step),") }
-
-    private func jsonLine(prefix: String) -> String {
-        var line = prefix + "\"level\":\(level),\"client\":\(client),\"seq\":\(seq),\"prompt_index\":\(promptIndex)"
+    ///
+    /// The search step (the measurement) that sent the request comes first: a search may measure a
+    /// level more than once, and the step tells its runs apart. Reading a line ignores it.
+    public func jsonLine(step: Int) -> String {
+        var line = "{\"step\":\(step),\"level\":\(level),\"client\":\(client),\"seq\":\(seq),\"prompt_index\":\(promptIndex)"
         line += ",\"sent_ns\":\(sentAt),\"first_token_ns\":\(firstTokenAt.map(String.init) ?? "null")"
         line += ",\"finished_ns\":\(finishedAt),\"prompt_tokens\":\(promptTokens)"
         line += ",\"completion_tokens\":\(completionTokens),\"tokens_source\":\"\(tokensSource.rawValue)\""

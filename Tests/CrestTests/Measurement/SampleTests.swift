@@ -22,12 +22,12 @@ final class SampleTests: XCTestCase {
     }
 
     func testJSONLineHasTheDocumentedKeysAndRoundTrips() throws {
-        let line = sample.jsonLine
-        XCTAssertEqual(line, #"{"level":4,"client":2,"seq":7,"prompt_index":11,"sent_ns":1000000000,"first_token_ns":1250000000,"finished_ns":3250000000,"prompt_tokens":1500,"completion_tokens":101,"tokens_source":"server","outcome":"ok","phase":"measured"}"# + "\n")
+        let line = sample.jsonLine(step: 3)
+        XCTAssertEqual(line, #"{"step":3,"level":4,"client":2,"seq":7,"prompt_index":11,"sent_ns":1000000000,"first_token_ns":1250000000,"finished_ns":3250000000,"prompt_tokens":1500,"completion_tokens":101,"tokens_source":"server","outcome":"ok","phase":"measured"}"# + "\n")
         XCTAssertEqual(try Sample(jsonLine: line), sample)
         let failed = sample.withOutcome(.timeout)
-        XCTAssertTrue(failed.jsonLine.contains(#""first_token_ns":null"#))
-        XCTAssertEqual(try Sample(jsonLine: failed.jsonLine), failed)
+        XCTAssertTrue(failed.jsonLine(step: 1).contains(#""first_token_ns":null"#))
+        XCTAssertEqual(try Sample(jsonLine: failed.jsonLine(step: 1)), failed)
     }
 }
 
