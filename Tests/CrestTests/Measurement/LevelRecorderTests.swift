@@ -77,36 +77,26 @@ final class LevelRecorderTests: XCTestCase {
 
     // A clearly feasible level certifies after ln(0.025)/ln(0.95) ≈ 72 requests under the limit.
     func testSequentialRuleCertifiesAFeasibleLevel() throws {
-        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: nil)
-        let test = LevelTest(budget: budget, mode: .confirmation, looks: [32, 64, 128])
-        var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .sequential(test), startedAt: 0)
-        warmUp(&recorder, count: 8)
-        var time: Int64 = 100
-        var seq = 8
-        while recorder.windowEnd == nil {
-            let sent = recorder.requestSent(at: time)
-            recorder.requestFinished(sample(seq, sent: time, finished: time + 500_000_000, phase: .measured), sent)
-            time += 500_000_001
-            seq += 1
-        }
-        let decision = try XCTUnwrap(recorder.finish(endedAt: time).decision)
+        let decision = try confirm(looks: [32, 64, 128], overEvery: nil)
         XCTAssertTrue(decision.isFeasible)
         XCTAssertEqual(decision.certainty, .certified)
         XCTAssertEqual(decision.look, 3, "32 and 64 requests cannot certify p95 at α/3; 128 can")
         XCTAssertEqual(decision.label, "certified feasible")
     }
 
-    /// Runs a confirmation where every `overEvery`-th request takes 2 s against a 1 s limit.
-    private func confirm(overEvery: Int) throws -> LevelDecision {
+    /// Runs a confirmation against `e2e.p95<=1s` where requests take 0.5 s, and every
+    /// `overEvery`-th one 2 s.
+    private func confirm(looks: [Int] = [32, 64, 128, 256, 512], overEvery: Int?) throws -> LevelDecision {
         let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: nil)
-        let test = LevelTest(budget: budget, mode: .confirmation, looks: [32, 64, 128, 256, 512])
+        let test = LevelTest(budget: budget, mode: .confirmation, looks: looks)
         var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .sequential(test), startedAt: 0)
         warmUp(&recorder, count: 8)
         var time: Int64 = 100
         var seq = 8
         while recorder.windowEnd == nil {
             let sent = recorder.requestSent(at: time)
-            let latency: Int64 = (seq - 8) % overEvery == overEvery - 1 ? 2_000_000_000 : 500_000_000
+            let isSlow = overEvery.map { (seq - 8) % $0 == $0 - 1 } ?? false
+            let latency: Int64 = isSlow ? 2_000_000_000 : 500_000_000
             recorder.requestFinished(sample(seq, sent: time, finished: time + latency, phase: .measured), sent)
             time += latency + 1
             seq += 1

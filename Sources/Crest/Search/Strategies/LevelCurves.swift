@@ -49,9 +49,7 @@ struct LevelCurves {
         known.values.sorted { $0.concurrency < $1.concurrency }.compactMap { result in
             guard let check = result.verdict.checks.first(where: { $0.constraint == .latency(constraint) }), check.observed.value.isFinite else { return nil }
             if !result.verdict.isFeasible && check.observed.value <= check.limit { return nil }
-            let spread = (check.observed.upper.flatMap { $0.isFinite ? $0 : nil } ?? check.observed.value * 1.2)
-                - (check.observed.lower ?? check.observed.value * 0.8)
-            return CurvePoint(concurrency: Double(result.concurrency), value: check.observed.value, standardError: max(spread, 0) / (2 * 1.96))
+            return CurvePoint(concurrency: Double(result.concurrency), value: check.observed.value, standardError: check.observed.standardError(orShare: 0.2))
         }
     }
 
@@ -94,15 +92,13 @@ struct LevelCurves {
         if isDeclining(feasible) {
             let points = feasible.map { result -> CurvePoint in
                 let tpm = result.summary.transactionsPerMinute
-                let spread = (tpm.upper ?? tpm.value * 1.1) - (tpm.lower ?? tpm.value * 0.9)
-                return CurvePoint(concurrency: Double(result.concurrency), value: tpm.value / 60, standardError: max(spread, 0) / 60 / (2 * 1.96))
+                return CurvePoint(concurrency: Double(result.concurrency), value: tpm.value / 60, standardError: tpm.standardError(orShare: 0.1) / 60)
             }
             if let scalability = UniversalScalability.fit(points) { return scalability }
         }
         let latencyPoints = feasible.compactMap { result -> CurvePoint? in
             guard let mean = result.summary.latency?.mean, mean.value > 0 else { return nil }
-            let spread = (mean.upper ?? mean.value * 1.1) - (mean.lower ?? mean.value * 0.9)
-            return CurvePoint(concurrency: Double(result.concurrency), value: mean.value, standardError: max(spread, 0) / (2 * 1.96))
+            return CurvePoint(concurrency: Double(result.concurrency), value: mean.value, standardError: mean.standardError(orShare: 0.1))
         }
         guard latencyPoints.count >= 3 else { return nil }
         return LinearCurves.continuousBatching(latencyPoints)
@@ -141,14 +137,16 @@ struct LevelCurves {
     /// A level's request rate by Little's law, N / mean latency, with its relative standard error.
     func littleRate(_ result: LevelResult) -> (value: Double, relativeError: Double)? {
         guard let mean = result.summary.latency?.mean, mean.value > 0 else { return nil }
-        let spread = (mean.upper ?? mean.value * 1.2) - (mean.lower ?? mean.value * 0.8)
-        return (Double(result.concurrency) / mean.value, spread / (2 * 1.96) / mean.value)
+        return (Double(result.concurrency) / mean.value, mean.standardError(orShare: 0.2) / mean.value)
     }
+}
 
-    /// The relative standard error of a level's throughput estimate.
-    func relativeThroughputError(_ result: LevelResult) -> Double {
-        let tpm = result.summary.transactionsPerMinute
-        guard let lower = tpm.lower, let upper = tpm.upper, tpm.value > 0 else { return 0.1 }
-        return (upper - lower) / (2 * 1.96) / tpm.value
+private extension Estimate {
+    /// The standard error behind a 95% interval; where a bound is missing or infinite, the value
+    /// ± `share` stands in for it.
+    func standardError(orShare share: Double) -> Double {
+        let upper = upper.flatMap { $0.isFinite ? $0 : nil } ?? value * (1 + share)
+        let lower = lower ?? value * (1 - share)
+        return max(upper - lower, 0) / (2 * 1.96)
     }
 }
