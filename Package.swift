@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
-// Crest uses no third-party packages: only the toolchain's Foundation, Dispatch, Glibc and XCTest.
+// Crest uses no third-party packages: only the toolchain's Foundation, Dispatch, Glibc, Synchronization
+// and XCTest, plus a local C target that includes system headers.
 import PackageDescription
 
 let package = Package(
@@ -9,16 +10,24 @@ let package = Package(
         .library(name: "Crest", targets: ["Crest"]),
         .library(name: "CrestSimulator", targets: ["CrestSimulator"]),
         .library(name: "CrestReport", targets: ["CrestReport"]),
+        .library(name: "CrestHTTP", targets: ["CrestHTTP"]),
+        .library(name: "CrestServe", targets: ["CrestServe"]),
     ],
     targets: [
         // The domain: workloads, samples, statistics, budgets, pricing, results. No network I/O.
         .target(name: "Crest"),
         // The discrete-event serving engine and its presets, behind the Measurer protocol.
         .target(name: "CrestSimulator", dependencies: ["Crest"]),
+        // epoll and eventfd, which the toolchain's Glibc module does not export: system headers only.
+        .target(name: "CEpoll"),
+        // Live endpoints: the epoll load generator, HTTP/1.1 and SSE parsing, API kinds, the HTTP server.
+        .target(name: "CrestHTTP", dependencies: ["Crest", "CEpoll"]),
+        // The simulator in real time behind an OpenAI-compatible HTTP API (`crest serve`).
+        .target(name: "CrestServe", dependencies: ["Crest", "CrestSimulator", "CrestHTTP"]),
         // Reports computed from results, rendered as Markdown.
         .target(name: "CrestReport", dependencies: ["Crest"]),
         // The command-line tool: argument parsing and wiring only.
-        .executableTarget(name: "crest", dependencies: ["Crest", "CrestSimulator", "CrestReport"]),
+        .executableTarget(name: "crest", dependencies: ["Crest", "CrestSimulator", "CrestReport", "CrestHTTP", "CrestServe"]),
         // Benchmarks: release-build executables that print figures.
         .executableTarget(
             name: "SimulatorSpeed", dependencies: ["Crest", "CrestSimulator"], path: "Benchmarks/SimulatorSpeed"),
@@ -27,6 +36,8 @@ let package = Package(
             exclude: ["ground-truth.json"]),
         .testTarget(name: "CrestTests", dependencies: ["Crest"]),
         .testTarget(name: "CrestSimulatorTests", dependencies: ["Crest", "CrestSimulator"]),
+        .testTarget(name: "CrestHTTPTests", dependencies: ["Crest", "CrestHTTP"]),
+        .testTarget(name: "CrestServeTests", dependencies: ["Crest", "CrestSimulator", "CrestHTTP", "CrestServe"]),
         .testTarget(name: "CrestReportTests", dependencies: ["Crest", "CrestReport"]),
         .testTarget(name: "CrestCommandTests", dependencies: ["crest"]),
     ]

@@ -35,6 +35,8 @@ struct BatchingEngine: ServingModel {
     private let watermarkBlocks: Int
     private(set) var nextWakeup: Int64?
     private(set) var counters = ServerCounters()
+    /// Report `.token` for every token after the first: costs a notice per token, so sweeps leave it off.
+    var reportsEveryToken = false
     // The step in progress.
     private var stepDecodes: [Int] = []
     private var stepChunks: [(request: Int, tokens: Int)] = []
@@ -96,6 +98,7 @@ struct BatchingEngine: ServingModel {
         guard nextWakeup == now else { return }
         for request in stepDecodes where sequences[request]!.status == .running {
             sequences[request]!.generated += 1
+            if reportsEveryToken { notices.append(.token(request: request, time: now)) }
             finishIfDone(request, at: now, notices: &notices)
         }
         for (request, tokens) in stepChunks where sequences[request]!.status == .running {
@@ -112,6 +115,12 @@ struct BatchingEngine: ServingModel {
         running.removeAll { sequences[$0]!.status != .running }
         nextWakeup = nil
         if !running.isEmpty || !waiting.isEmpty { startStep(at: now) }
+    }
+
+    func load(at now: Int64) -> ServerLoad {
+        ServerLoad(
+            running: running.count, waiting: waiting.count,
+            kvCacheUsage: 1 - Double(freeBlocks) / Double(configuration.totalBlocks))
     }
 
     private mutating func finishIfDone(_ request: Int, at now: Int64, notices: inout [ServerNotice]) {

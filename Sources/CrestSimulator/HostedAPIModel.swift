@@ -14,6 +14,10 @@ struct HostedAPIModel: ServingModel {
     private var active = Set<Int>()
     private var inFlight: Int { active.count }
     private(set) var counters = ServerCounters()
+    mutating func load(at now: Int64) -> ServerLoad {
+        releaseEnded(by: now)
+        return ServerLoad(running: inFlight, waiting: 0, kvCacheUsage: 0)
+    }
 
     init(configuration: HostedAPIConfiguration, faults: FaultModel, seed: UInt64) {
         self.configuration = configuration

@@ -165,6 +165,8 @@ final class LevelSimulation<Server: ServingModel> {
                 let arrival = time + requests[request].downlinkDelay
                 requests[request].firstTokenAt = arrival
                 recorder.firstTokenArrived(requests[request].recorded, at: settings.startTime + arrival)
+            case .token:
+                break
             case .finished(let request, let time, let completionTokens):
                 requests[request].completionTokens = completionTokens
                 queue.schedule(.respond(request: request), at: time + requests[request].downlinkDelay)

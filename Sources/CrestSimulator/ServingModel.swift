@@ -11,6 +11,8 @@ struct ServerRequest {
 /// What a serving model reports back to the simulation, at server time `time`.
 enum ServerNotice {
     case firstToken(request: Int, time: Int64)
+    /// A token after the first; only from a batching engine asked to report every token (`crest serve` streams them).
+    case token(request: Int, time: Int64)
     case finished(request: Int, time: Int64, completionTokens: Int)
     case rejected(request: Int, time: Int64, outcome: Outcome)
 }
@@ -27,6 +29,18 @@ protocol ServingModel {
     mutating func abort(request: Int, at now: Int64)
     /// Counters for tests and benchmarks.
     var counters: ServerCounters { get }
+    /// What the server holds at `now`, for a `/metrics` page.
+    mutating func load(at now: Int64) -> ServerLoad
+}
+
+/// What a server holds at a moment: the gauges vLLM and TGI export.
+public struct ServerLoad: Sendable, Equatable {
+    /// Requests being generated.
+    public var running: Int
+    /// Requests queued for admission.
+    public var waiting: Int
+    /// The share of the KV cache in use, 0...1 (0 for a hosted API).
+    public var kvCacheUsage: Double
 }
 
 /// What a serving model did during a level.

@@ -1,4 +1,5 @@
 import Crest
+import CrestHTTP
 import CrestSimulator
 import Foundation
 
@@ -6,7 +7,10 @@ import Foundation
 /// code in this one place.
 enum CommandLineTool {
     /// Every command's name and summary, for the top-level help.
-    static let commandSummaries = [(SweepCommand.name, SweepCommand.summary), (DatasetsCommand.name, DatasetsCommand.summary)]
+    static let commandSummaries = [
+        (SweepCommand.name, SweepCommand.summary), (ServeCommand.name, ServeCommand.summary),
+        (DatasetsCommand.name, DatasetsCommand.summary),
+    ]
 
     static let usage = """
         crest \(CrestVersion.current): finds the best concurrency for an LLM inference endpoint.
@@ -32,6 +36,8 @@ enum CommandLineTool {
             return .success
         case SweepCommand.name:
             return await execute(SweepCommand.self, arguments: list)
+        case ServeCommand.name:
+            return await execute(ServeCommand.self, arguments: list)
         case DatasetsCommand.name:
             return await execute(DatasetsCommand.self, arguments: list)
         default:
@@ -66,6 +72,7 @@ enum CommandLineTool {
             if case .occupied = error { return (error.description, .usage) }
             return (error.description, .runFailed)
         case let error as SimulationError: return (error.description, .runFailed)
+        case let error as SocketError: return (error.description, .runFailed)
         default: return (String(describing: error), .runFailed)
         }
     }

@@ -16,8 +16,7 @@ struct SweepCommand: Command {
     static let defaultMaxConcurrency = 1024
 
     static var usage: String {
-        let presets = SimulatorPreset.all.map { "      \($0.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \($0.summary)" }
-        return """
+        """
             USAGE: crest sweep [options]
 
             Finds the highest-throughput concurrency within a latency budget. By default an adaptive search
@@ -26,10 +25,7 @@ struct SweepCommand: Command {
             options it searches the built-in simulator (sim:\(SimulatorPreset.standard.name)) with the
             \(defaultDataset) dataset under the budget '\(defaultBudget)' and errors <= 1%, and writes results/<name>/.
 
-            TARGET
-              --target sim:PRESET         the built-in simulated endpoint (default sim:\(SimulatorPreset.standard.name)); presets:
-            \(presets.joined(separator: "\n"))
-              --instance-label NAME       the instance name reports show (default: the preset's)
+            \(SweepTarget.usage)
 
             DATASET
               --dataset FILE|BIN          a prompt file (FMBench payload JSONL, OpenAI chat JSONL, or one prompt
@@ -68,30 +64,26 @@ struct SweepCommand: Command {
             """
     }
 
-    let preset: SimulatorPreset
-    let targetName: String
+    let sweepTarget: SweepTarget
     let instanceLabel: String?
     let datasetName: String
     let maxOutputTokens: Int?
     let budget: Budget
     let method: SweepMethod
     let requestTimeoutSeconds: Double
-    let pricing: Pricing
+    let pricing: Pricing?
     let outputFolder: String?
     let seed: UInt64
     let printsJSON: Bool
 
     init(arguments: ArgumentList) throws {
+        try self.init(arguments: arguments, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Parses with `environment` as the place API keys come from.
+    init(arguments: ArgumentList, environment: [String: String]) throws {
         var arguments = arguments
-        let target = try arguments.value("--target") ?? "sim:\(SimulatorPreset.standard.name)"
-        guard target.hasPrefix("sim:") else {
-            throw UsageError("--target '\(target)': only the built-in simulator is available so far; use sim:PRESET (\(SimulatorPreset.all.map { "sim:" + $0.name }.joined(separator: ", ")))")
-        }
-        guard let preset = SimulatorPreset.named(String(target.dropFirst(4))) else {
-            throw UsageError("--target '\(target)': unknown preset; known: \(SimulatorPreset.all.map(\.name).joined(separator: ", "))")
-        }
-        self.preset = preset
-        targetName = target
+        sweepTarget = try SweepTarget.parse(&arguments, environment: environment)
         instanceLabel = try arguments.value("--instance-label")
         datasetName = try arguments.value("--dataset") ?? Self.defaultDataset
         maxOutputTokens = try arguments.value("--max-tokens").map { try Self.positiveInteger($0, option: "--max-tokens") }
@@ -132,7 +124,7 @@ struct SweepCommand: Command {
         requestTimeoutSeconds = try arguments.value("--timeout").map { try Self.duration($0, option: "--timeout") }
             ?? max(10 * largestLimit, 300)
 
-        pricing = try Self.pricing(&arguments) ?? preset.pricing
+        pricing = try Self.pricing(&arguments) ?? sweepTarget.defaultPricing
         outputFolder = try arguments.value("--out")
         seed = try arguments.value("--seed").map { text in
             guard let seed = UInt64(text) else { throw UsageError("--seed '\(text)': expected a whole number from 0 to \(UInt64.max)") }
@@ -144,29 +136,22 @@ struct SweepCommand: Command {
 
     func run() async throws -> ExitCode {
         let dataset = try DatasetLoader(defaultMaxOutputTokens: maxOutputTokens).load(path: DatasetLocator.standard().path(for: datasetName))
-        let target = Target(
-            name: targetName, kind: "simulator", model: preset.model, instanceLabel: instanceLabel ?? preset.instanceLabel,
-            pricing: pricing)
-        let folder = outputFolder ?? ResultsFolderName.next(target: preset.name, dataset: dataset.name, at: Date())
+        let target = sweepTarget.target(instanceLabel: instanceLabel, pricing: pricing)
+        let folder = outputFolder ?? ResultsFolderName.next(target: sweepTarget.folderName, dataset: dataset.name, at: Date())
         var manifest = RunManifest(
             target: target, dataset: dataset, budget: budget,
             settings: RunManifest.Settings(
                 method: method, seed: seed, confidence: 0.95, requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens),
             startedAt: Date())
         let writer = try ResultsWriter(folder: folder, manifest: manifest)
-        let measurer = SimulatedMeasurer(
-            endpoint: preset.endpoint, dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds,
-            maxOutputTokens: maxOutputTokens)
+        let (measurer, finishMeasuring) = try sweepTarget.measurer(
+            dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens)
+        defer { finishMeasuring() }
         let progress = Progress()
-        progress.started(target: targetName, dataset: dataset, budget: budget, folder: folder)
-        let session = SearchSession(measurer: measurer, budget: budget, limits: limits) { run, result, step in
-            try writer.record(run, result, step: step)
-            progress.finished(result, step: step)
-        }
-
+        progress.started(target: sweepTarget.name, dataset: dataset, budget: budget, folder: folder)
         let outcome: SearchOutcome
         do {
-            outcome = try await strategy.search(session)
+            outcome = try await search(measurer, writer: writer, progress: progress)
         } catch {
             manifest.end(status: "failed", at: Date())
             try? writer.write(manifest: manifest)
@@ -177,8 +162,10 @@ struct SweepCommand: Command {
         try writer.write(manifest: manifest)
         let input = SweepReportInput(
             manifest: manifest, experimentName: URL(fileURLWithPath: folder).lastPathComponent, outcome: outcome, budget: budget,
-            method: method, isSimulated: true, generatedAt: Date())
+            method: method, isSimulated: sweepTarget.isSimulated, generatedAt: Date())
         try writer.write(MarkdownRenderer.render(SweepReport(input)), to: "report.md")
+        let nothingSucceeded = outcome.levels.allSatisfy { $0.summary.successes == 0 }
+        if nothingSucceeded { StandardError.write("crest sweep: \(Self.nothingSucceeded(outcome, target: sweepTarget.name))\n") }
         guard let recommendation = outcome.recommendation else { return .runFailed }
         try writer.write(recommendation: recommendation, budget: budget)
         if printsJSON {
@@ -187,6 +174,14 @@ struct SweepCommand: Command {
             StandardOutput.write(ConsoleSummary.render(input, resultsFolder: folder))
         }
         return recommendation.isFeasible ? .success : .noFeasibleLevel
+    }
+
+    private func search(_ measurer: some Measurer, writer: ResultsWriter, progress: Progress) async throws -> SearchOutcome {
+        let session = SearchSession(measurer: measurer, budget: budget, limits: limits) { run, result, step in
+            try writer.record(run, result, step: step)
+            progress.finished(result, step: step)
+        }
+        return try await strategy.search(session)
     }
 
     private var strategy: any SearchStrategy {
@@ -199,6 +194,19 @@ struct SweepCommand: Command {
     private var limits: SearchLimits {
         if case .adaptive(let limits, _) = method { return limits }
         return SearchLimits(maxConcurrency: Int.max)
+    }
+
+    /// Why a sweep has nothing to recommend: no request at any level succeeded, and how they failed.
+    private static func nothingSucceeded(_ outcome: SearchOutcome, target: String) -> String {
+        var counts: [Outcome: Int] = [:]
+        for level in outcome.levels {
+            for kind in Outcome.allCases { counts[kind, default: 0] += level.summary.outcomes[kind] }
+        }
+        let failures = Outcome.allCases.filter { !$0.isSuccess && counts[$0, default: 0] > 0 }.map { "\(counts[$0]!) \($0.rawValue)" }
+        var message = "no request succeeded at any level (\(failures.joined(separator: ", ")))"
+        if counts[.transport, default: 0] > 0 { message += "; is the endpoint up and reachable at \(target)?" }
+        if counts[.http4xx, default: 0] > 0 { message += "; a 4xx usually means a wrong --model, path or API key" }
+        return message
     }
 
     // MARK: - Option values

@@ -32,20 +32,20 @@ public struct RecommendationRecord: Sendable, Equatable, Codable {
         feasible = recommendation.isFeasible
         concurrency = recommendation.concurrency
         transactionsPerMinute = summary.transactionsPerMinute.value
-        transactionsPerMinuteLower = summary.transactionsPerMinute.lower
-        transactionsPerMinuteUpper = summary.transactionsPerMinute.upper
+        transactionsPerMinuteLower = finite(summary.transactionsPerMinute.lower)
+        transactionsPerMinuteUpper = finite(summary.transactionsPerMinute.upper)
         requestsPerSecond = summary.requestsPerSecond
         latency = recommendation.level.verdict.checks.map { check in
             Statistic(
-                constraint: check.constraint.description, value: check.observed.value.isFinite ? check.observed.value : nil,
-                lower: check.observed.lower, upper: check.observed.upper.flatMap { $0.isFinite ? $0 : nil },
-                limit: check.limit, met: check.isMet, headroom: check.headroom.isFinite ? check.headroom : nil)
+                constraint: check.constraint.description, value: finite(check.observed.value),
+                lower: finite(check.observed.lower), upper: finite(check.observed.upper),
+                limit: check.limit, met: check.isMet, headroom: finite(check.headroom))
         }
         bindingConstraint = recommendation.bindingConstraint?.constraint.description
-        headroom = recommendation.bindingConstraint.map(\.headroom).flatMap { $0.isFinite ? $0 : nil }
+        headroom = finite(recommendation.bindingConstraint?.headroom)
         self.budget = budget.description
         highestThroughputConcurrency = recommendation.highestThroughputConcurrency
-        pricePerTransaction = pricing?.pricePerTransaction(summary)
+        pricePerTransaction = finite(pricing?.pricePerTransaction(summary))
         explanation = recommendation.explanation
     }
 
@@ -59,4 +59,10 @@ public struct RecommendationRecord: Sendable, Equatable, Codable {
         case highestThroughputConcurrency = "highest_throughput_concurrency"
         case pricePerTransaction = "price_per_txn"
     }
+}
+
+/// JSON has no infinity: a statistic that is infinite (a percentile of failures, a price per
+/// transaction at zero throughput) is written as null.
+private func finite(_ value: Double?) -> Double? {
+    value.flatMap { $0.isFinite ? $0 : nil }
 }

@@ -1,5 +1,5 @@
+import Crest
 import XCTest
-@testable import CrestSimulator
 
 final class EventQueueTests: XCTestCase {
     func testPopsByTimeThenBySchedulingOrder() {
@@ -33,21 +33,3 @@ final class EventQueueTests: XCTestCase {
         XCTAssertEqual(queue.peekTime, reference.map(\.time).min())
     }
 }
-
-final class RingDequeTests: XCTestCase {
-    func testAppendsPrependsAndGrowsInOrder() {
-        var deque = RingDeque<Int>()
-        for value in 0..<40 { deque.append(value) }
-        deque.prepend(-1)
-        deque.prepend(-2)
-        XCTAssertEqual(deque.count, 42)
-        XCTAssertEqual(deque.removeFirst(), -2)
-        XCTAssertEqual(deque.removeFirst(), -1)
-        deque.removeFirst { $0 == 20 }
-        var rest: [Int] = []
-        while !deque.isEmpty { rest.append(deque.removeFirst()) }
-        XCTAssertEqual(rest, Array(0..<20) + Array(21..<40))
-    }
-}
-
-import Crest

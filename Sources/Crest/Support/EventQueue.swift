@@ -1,35 +1,52 @@
 /// A min-heap of timed events with a deterministic order: by time, then by the order they were
 /// scheduled. Two events at the same nanosecond always pop in the same order, so a seed gives
-/// the same run.
-struct EventQueue<Event> {
-    private struct Entry {
-        let time: Int64
-        let order: UInt64
-        let event: Event
+/// the same run. The simulator's clock and the live load generator's timers both run on it.
+/// Inlinable, so that the simulator's hot loop gets a specialised copy.
+public struct EventQueue<Event> {
+    @usableFromInline
+    struct Entry {
+        @usableFromInline let time: Int64
+        @usableFromInline let order: UInt64
+        @usableFromInline let event: Event
 
+        @inlinable
+        init(time: Int64, order: UInt64, event: Event) {
+            self.time = time
+            self.order = order
+            self.event = event
+        }
+
+        @inlinable
         func precedes(_ other: Entry) -> Bool {
             time != other.time ? time < other.time : order < other.order
         }
     }
 
-    private var heap: [Entry] = []
-    private var scheduled: UInt64 = 0
+    @usableFromInline var heap: [Entry] = []
+    @usableFromInline var scheduled: UInt64 = 0
 
-    var isEmpty: Bool { heap.isEmpty }
-    var count: Int { heap.count }
+    public init() {}
+
+    @inlinable public var isEmpty: Bool { heap.isEmpty }
+    @inlinable public var count: Int { heap.count }
 
     /// The earliest event's time.
-    var peekTime: Int64? { heap.first?.time }
+    @inlinable public var peekTime: Int64? { heap.first?.time }
+
+    /// The earliest event, left in place.
+    @inlinable public var peek: (time: Int64, event: Event)? { heap.first.map { ($0.time, $0.event) } }
 
     /// Schedules `event` at `time` (ns).
-    mutating func schedule(_ event: Event, at time: Int64) {
+    @inlinable
+    public mutating func schedule(_ event: Event, at time: Int64) {
         heap.append(Entry(time: time, order: scheduled, event: event))
         scheduled &+= 1
         siftUp(heap.count - 1)
     }
 
     /// Removes and returns the earliest event.
-    mutating func pop() -> (time: Int64, event: Event)? {
+    @inlinable
+    public mutating func pop() -> (time: Int64, event: Event)? {
         guard !heap.isEmpty else { return nil }
         let first = heap[0]
         let last = heap.removeLast()
@@ -40,7 +57,8 @@ struct EventQueue<Event> {
         return (first.time, first.event)
     }
 
-    private mutating func siftUp(_ index: Int) {
+    @inlinable
+    mutating func siftUp(_ index: Int) {
         var child = index
         let entry = heap[child]
         while child > 0 {
@@ -52,7 +70,8 @@ struct EventQueue<Event> {
         heap[child] = entry
     }
 
-    private mutating func siftDown(_ index: Int) {
+    @inlinable
+    mutating func siftDown(_ index: Int) {
         var parent = index
         let entry = heap[parent]
         let count = heap.count

@@ -1,0 +1,36 @@
+import Crest
+
+/// Measures levels against a live HTTP endpoint in real time, with the epoll load generator.
+///
+/// Times in its samples are nanoseconds on the monotonic clock from the measurer's creation (the
+/// sweep's start). Call `shutdown()` when the sweep is over: it closes the connections and stops
+/// the loop's thread.
+public final class LiveMeasurer: Measurer, @unchecked Sendable {
+    public let endpoint: LiveEndpoint
+    private let loop: EventLoop
+    private let generator: LoadGenerator
+
+    public init(
+        endpoint: LiveEndpoint, dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int? = nil
+    ) throws {
+        raiseOpenFileLimit()
+        ignoreBrokenPipes()
+        self.endpoint = endpoint
+        loop = try EventLoop(name: "crest-load")
+        generator = try LoadGenerator(
+            loop: loop, endpoint: endpoint, prompts: dataset.prompts, maxOutputTokens: maxOutputTokens,
+            requestTimeoutSeconds: requestTimeoutSeconds, seed: seed, origin: MonotonicClock.nanoseconds())
+    }
+
+    public func measure(_ level: Level, until rule: StopRule) async throws -> LevelRun {
+        try await withCheckedThrowingContinuation { continuation in
+            loop.execute { [generator] in generator.start(level, until: rule, continuation: continuation) }
+        }
+    }
+
+    /// Closes every connection and stops the load generator's thread.
+    public func shutdown() {
+        loop.execute { [generator] in generator.stop() }
+        loop.shutdown()
+    }
+}

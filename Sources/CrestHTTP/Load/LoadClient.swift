@@ -1,0 +1,215 @@
+import CEpoll
+import Crest
+import Glibc
+
+/// One closed-loop client: one kept-alive HTTP/1.1 connection, one request at a time. It writes
+/// the request, parses the response as bytes arrive (SSE events through the API's reader), takes
+/// the first-token and end times on the loop thread as it reads, and hands the finished request
+/// to its generator.
+final class LoadClient: SocketHandler {
+    let index: Int
+    private unowned let generator: LoadGenerator
+    private var descriptor: Int32 = -1
+    private var isConnecting = false
+    /// A response already came over this connection: it was kept alive, so a failure before any
+    /// byte of the next response may only mean the server closed it meanwhile.
+    private var hasServedResponse = false
+    private var outgoing: [UInt8] = []
+    private var written = 0
+    private var responseParser = HTTPResponseParser()
+    private var eventParser = ServerSentEventParser()
+    private(set) var request: RequestInFlight?
+    /// A pause before the next request (after a 429 or a refused connection).
+    var pauseTimer: Int?
+
+    init(index: Int, generator: LoadGenerator) {
+        self.index = index
+        self.generator = generator
+    }
+
+    var isBusy: Bool { request != nil || pauseTimer != nil }
+
+    func send(_ bytes: [UInt8], _ request: RequestInFlight) {
+        self.request = request
+        outgoing = bytes
+        written = 0
+        responseParser.reset()
+        eventParser = ServerSentEventParser()
+        if descriptor < 0 { connect() } else { flush() }
+    }
+
+    func timedOut() {
+        guard request != nil else { return }
+        closeSocket()
+        fail(.timeout)
+    }
+
+    /// Closes the connection, abandoning any request on it (the end of a sweep).
+    func close() {
+        closeSocket()
+        request = nil
+    }
+
+    // MARK: - Socket events
+
+    func socketReady(_ events: UInt32) {
+        if isConnecting {
+            guard events & (EPOLLOUT.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 else { return }
+            isConnecting = false
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length)
+            guard error == 0 else { return connectionBroke() }
+            flush()
+            return
+        }
+        if events & EPOLLOUT.rawValue != 0, written < outgoing.count { flush() }
+        if events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0, descriptor >= 0 { readAvailable() }
+    }
+
+    private func connect() {
+        do {
+            descriptor = try generator.address.connectNonBlocking()
+        } catch {
+            return fail(.transport)
+        }
+        isConnecting = true
+        hasServedResponse = false
+        generator.loop.register(descriptor, events: EPOLLIN.rawValue | EPOLLOUT.rawValue, handler: self)
+    }
+
+    private func flush() {
+        while written < outgoing.count {
+            let count = outgoing.withUnsafeBytes { bytes in
+                Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+            }
+            if count > 0 {
+                written += count
+            } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                generator.loop.modify(descriptor, events: EPOLLIN.rawValue | EPOLLOUT.rawValue)
+                return
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                return connectionBroke()
+            }
+        }
+        outgoing = []
+        generator.loop.modify(descriptor, events: EPOLLIN.rawValue)
+    }
+
+    private func readAvailable() {
+        let buffer = generator.readBuffer
+        while descriptor >= 0 {
+            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            if count > 0 {
+                consume(UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count))
+            } else if count == 0 {
+                return connectionClosedByPeer()
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                return
+            } else if errno != EINTR {
+                return connectionBroke()
+            }
+        }
+    }
+
+    // MARK: - Responses
+
+    private func consume(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard request != nil else {
+            // Bytes with no request outstanding: the server broke the protocol; start afresh.
+            closeSocket()
+            return
+        }
+        let time = generator.loop.now
+        request!.receivedAnything = true
+        var ended = false
+        do {
+            try responseParser.parse(bytes, head: { head in request!.head = head }, body: { piece in body(piece, at: time) }, end: { ended = true })
+        } catch {
+            closeSocket()
+            return fail(.malformed)
+        }
+        guard ended else { return }
+        if request?.head?.closesConnection == true { closeSocket() }
+        hasServedResponse = true
+        complete(at: time)
+    }
+
+    private func body(_ piece: UnsafeBufferPointer<UInt8>, at time: Int64) {
+        let isStreamedSuccess = generator.endpoint.streaming && (200..<300).contains(request!.head?.status ?? 0)
+        guard isStreamedSuccess else {
+            if request!.body.count < 1 << 20 { request!.body.append(contentsOf: piece) }
+            return
+        }
+        let api = generator.endpoint.api
+        eventParser.parse(piece) { event in
+            if api.read(event, into: &request!.reading), request!.firstTokenAt == nil {
+                request!.firstTokenAt = time
+                generator.firstTokenArrived(request!, at: time)
+            }
+        }
+    }
+
+    private func complete(at time: Int64) {
+        guard var finished = request, let head = finished.head else { return fail(.malformed) }
+        let outcome: Outcome
+        switch head.status {
+        case 200..<300:
+            if !generator.endpoint.streaming { finished.reading = generator.endpoint.api.readBody(finished.body) }
+            outcome = finished.reading.isError ? .http5xx : finished.reading.isMalformed ? .malformed : .ok
+        case 429: outcome = .http429
+        case 400..<500: outcome = .http4xx
+        case 500..<600: outcome = .http5xx
+        default: outcome = .malformed
+        }
+        finish(FinishedRequest(request: finished, outcome: outcome, finishedAt: time, retryAfterSeconds: head.retryAfterSeconds))
+    }
+
+    private func connectionClosedByPeer() {
+        let time = generator.loop.now
+        closeSocket()
+        guard request != nil else { return }
+        var ended = false
+        if (try? responseParser.connectionClosed(end: { ended = true })) != nil, ended { return complete(at: time) }
+        connectionFailed()
+    }
+
+    private func connectionBroke() {
+        closeSocket()
+        guard request != nil else { return }
+        connectionFailed()
+    }
+
+    /// A kept-alive connection the server had closed is not the endpoint failing: send again, once,
+    /// on a new connection, keeping the original send time (the user would have waited for it).
+    private func connectionFailed() {
+        guard var retry = request else { return }
+        if hasServedResponse && !retry.receivedAnything && !retry.wasResent {
+            retry.wasResent = true
+            send(generator.requestBytes(retry.promptIndex), retry)
+            return
+        }
+        fail(.transport)
+    }
+
+    private func fail(_ outcome: Outcome) {
+        guard let failed = request else { return }
+        finish(FinishedRequest(request: failed, outcome: outcome, finishedAt: generator.loop.now, retryAfterSeconds: nil))
+    }
+
+    private func finish(_ finished: FinishedRequest) {
+        generator.loop.cancelTimer(finished.request.timeoutTimer)
+        request = nil
+        generator.requestFinished(finished, by: self)
+    }
+
+    private func closeSocket() {
+        guard descriptor >= 0 else { return }
+        generator.loop.deregister(descriptor)
+        Glibc.close(descriptor)
+        descriptor = -1
+        isConnecting = false
+    }
+}

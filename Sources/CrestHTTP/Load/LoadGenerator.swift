@@ -1,0 +1,175 @@
+import Crest
+import Glibc
+
+/// The closed-loop load of a live sweep, on the event loop's thread: N clients, each sending its
+/// next request as soon as its last one ends, with every request recorded by the level's
+/// `LevelRecorder`, exactly as the simulator's clients are.
+///
+/// Levels follow each other without a restart: going from N to M clients keeps the connections,
+/// starts the clients that are missing and lets the surplus ones retire after their current
+/// request. Requests still running when a level ends finish during the next one unrecorded (the
+/// next level's warm-up absorbs them); between levels, clients that finish wait.
+final class LoadGenerator: @unchecked Sendable {
+    private struct LevelInProgress {
+        let number: Int
+        var recorder: LevelRecorder
+        let continuation: CheckedContinuation<LevelRun, Error>
+        var sequence: [Int]
+        var tick = 0
+    }
+
+    /// How often a running level's clock advances when no request ends (duration rules and
+    /// sequential tests close windows in time).
+    private static let tickNanoseconds: Int64 = 10_000_000
+    /// The pause after a refused or broken connection, so a dead endpoint is not hammered in a spin.
+    private static let transportPauseNanoseconds: Int64 = 50_000_000
+    /// The longest Retry-After honoured; a 429 without one waits a second.
+    private static let longestRetryAfter = 30.0
+
+    let loop: EventLoop
+    let address: SocketAddress
+    let endpoint: LiveEndpoint
+    /// One read buffer for every client: the loop reads one socket at a time.
+    let readBuffer: UnsafeMutableRawBufferPointer
+    private let prompts: [Prompt]
+    private let requests: [[UInt8]]
+    private let origin: Int64
+    private let timeout: Int64
+    private var promptOrder: [Int]
+    private var promptCursor = 0
+    private var clients: [LoadClient] = []
+    private var activeClients = 0
+    private var levelsStarted = 0
+    private var current: LevelInProgress?
+
+    init(
+        loop: EventLoop, endpoint: LiveEndpoint, prompts: [Prompt], maxOutputTokens: Int?, requestTimeoutSeconds: Double,
+        seed: UInt64, origin: Int64
+    ) throws {
+        self.loop = loop
+        self.endpoint = endpoint
+        self.prompts = prompts
+        address = try SocketAddress.resolve(host: endpoint.host, port: endpoint.port)
+        requests = try prompts.map { try endpoint.request(for: $0, maxOutputTokens: maxOutputTokens) }
+        self.origin = origin
+        timeout = Int64(requestTimeoutSeconds * 1e9)
+        readBuffer = .allocate(byteCount: 256 * 1024, alignment: 16)
+        var random = SeededRandom(seed: derivedSeed(seed, 3))
+        promptOrder = Array(prompts.indices)
+        for index in stride(from: promptOrder.count - 1, to: 0, by: -1) {
+            promptOrder.swapAt(index, random.nextInt(below: index + 1))
+        }
+    }
+
+    deinit { readBuffer.deallocate() }
+
+    func requestBytes(_ promptIndex: Int) -> [UInt8] { requests[promptIndex] }
+
+    /// Starts `level`; `continuation` gets its run once the recorder says it is complete.
+    func start(_ level: Level, until rule: StopRule, continuation: CheckedContinuation<LevelRun, Error>) {
+        levelsStarted += 1
+        current = LevelInProgress(
+            number: levelsStarted, recorder: LevelRecorder(level: level, rule: rule, startedAt: loop.now - origin),
+            continuation: continuation, sequence: Array(repeating: 0, count: level.concurrency))
+        activeClients = level.concurrency
+        while clients.count < activeClients { clients.append(LoadClient(index: clients.count, generator: self)) }
+        for client in clients.prefix(activeClients) where !client.isBusy { sendNext(from: client, readyAt: loop.now) }
+        scheduleTick()
+    }
+
+    /// Closes every connection; a level still running ends with `CancellationError`.
+    func stop() {
+        for client in clients {
+            if let pause = client.pauseTimer { loop.cancelTimer(pause) }
+            client.close()
+        }
+        if let level = current {
+            current = nil
+            level.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    // MARK: - From the clients
+
+    func firstTokenArrived(_ request: RequestInFlight, at time: Int64) {
+        guard let recorded = request.recorded, current?.number == request.levelNumber else { return }
+        current?.recorder.firstTokenArrived(recorded, at: time - origin)
+    }
+
+    func requestFinished(_ finished: FinishedRequest, by client: LoadClient) {
+        let request = finished.request
+        if let recorded = request.recorded, current?.number == request.levelNumber {
+            let sample = sample(finished, client: client.index, phase: recorded.phase)
+            current?.recorder.requestFinished(sample, recorded)
+        }
+        completeLevelIfDone()
+        let pause: Int64
+        switch finished.outcome {
+        case .http429: pause = Int64(min(finished.retryAfterSeconds ?? 1, Self.longestRetryAfter) * 1e9)
+        case .transport: pause = Self.transportPauseNanoseconds
+        default: pause = 0
+        }
+        if pause == 0 { return clientIsFree(client, since: finished.finishedAt) }
+        let resumeAt = loop.now + pause
+        client.pauseTimer = loop.schedule(at: resumeAt) { [unowned self, unowned client] in
+            client.pauseTimer = nil
+            clientIsFree(client, since: resumeAt)
+        }
+    }
+
+    // MARK: - Sending
+
+    private func clientIsFree(_ client: LoadClient, since readyAt: Int64) {
+        guard current != nil, client.index < activeClients else { return }
+        sendNext(from: client, readyAt: readyAt)
+    }
+
+    private func sendNext(from client: LoadClient, readyAt: Int64) {
+        guard current != nil else { return }
+        let promptIndex = promptOrder[promptCursor % promptOrder.count]
+        promptCursor += 1
+        let now = loop.now
+        let recorded = current!.recorder.requestSent(at: now - origin)
+        let seq = current!.sequence[client.index]
+        current!.sequence[client.index] += 1
+        var request = RequestInFlight(
+            promptIndex: promptIndex, levelNumber: current!.number, recorded: recorded, seq: seq, sentAt: now,
+            sendLag: max(0, now - readyAt))
+        request.timeoutTimer = loop.schedule(at: now + timeout) { [unowned client] in client.timedOut() }
+        client.send(requests[promptIndex], request)
+    }
+
+    // MARK: - Levels
+
+    private func sample(_ finished: FinishedRequest, client: Int, phase: Phase) -> Sample {
+        let request = finished.request
+        let succeeded = finished.outcome.isSuccess
+        let completion = request.reading.completion
+        return Sample(
+            level: current!.recorder.level.concurrency, client: client, seq: request.seq, promptIndex: request.promptIndex,
+            sentAt: request.sentAt - origin, firstTokenAt: request.firstTokenAt.map { $0 - origin },
+            finishedAt: finished.finishedAt - origin,
+            promptTokens: request.reading.promptTokens ?? prompts[request.promptIndex].promptTokens,
+            completionTokens: succeeded ? completion.tokens : 0, tokensSource: succeeded ? completion.source : .estimate,
+            outcome: finished.outcome, phase: phase)
+    }
+
+    private func scheduleTick() {
+        guard let number = current?.number else { return }
+        current!.tick = loop.schedule(at: loop.now + Self.tickNanoseconds) { [unowned self] in
+            guard current?.number == number else { return }
+            completeLevelIfDone()
+            scheduleTick()
+        }
+    }
+
+    private func completeLevelIfDone() {
+        guard current != nil else { return }
+        let now = loop.now
+        current!.recorder.advanceClock(to: now - origin)
+        guard current!.recorder.isComplete, let level = current else { return }
+        current = nil
+        loop.cancelTimer(level.tick)
+        level.continuation.resume(returning: level.recorder.finish(endedAt: now - origin))
+    }
+}

@@ -1,0 +1,33 @@
+import Crest
+
+/// One request of the load generator, from the moment its client sends it to its end.
+struct RequestInFlight {
+    let promptIndex: Int
+    /// Which level's recorder it belongs to (`LoadGenerator`'s level count), and what that
+    /// recorder said when it was sent. Nil for requests sent between levels, which no level records.
+    let levelNumber: Int
+    let recorded: LevelRecorder.SentRequest?
+    let seq: Int
+    /// Monotonic ns, taken just before the client connects or writes.
+    let sentAt: Int64
+    /// How late the send was: from the moment the client was free to send to `sentAt`.
+    let sendLag: Int64
+    var timeoutTimer = 0
+    var head: HTTPResponseHead?
+    var firstTokenAt: Int64?
+    var reading = ResponseReading()
+    /// The body of an unstreamed or failed response (the first megabyte).
+    var body: [UInt8] = []
+    var receivedAnything = false
+    /// Resent once already because its kept-alive connection turned out to be closed.
+    var wasResent = false
+}
+
+/// How a request ended, as its client saw it.
+struct FinishedRequest {
+    let request: RequestInFlight
+    let outcome: Outcome
+    let finishedAt: Int64
+    /// For a 429: how long the server asked the client to wait.
+    let retryAfterSeconds: Double?
+}

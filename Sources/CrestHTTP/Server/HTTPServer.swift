@@ -1,0 +1,149 @@
+import CEpoll
+import Glibc
+import Synchronization
+
+/// Answers requests on the server's loop thread.
+public protocol HTTPRequestHandler: AnyObject {
+    /// Respond through `response`, now or later (timers on `response.loop`); check
+    /// `response.isOpen` before writing later, as the client may have gone.
+    func handle(_ request: HTTPServerRequest, response: HTTPResponseWriter)
+}
+
+/// A small HTTP/1.1 server on the event loop: kept-alive connections, one request at a time per
+/// connection, responses whole or streamed in chunks. It serves the simulator (`crest serve`) and
+/// the scripted endpoints of the tests. Everything after `init` happens on the loop's thread.
+public final class HTTPServer: SocketHandler, @unchecked Sendable {
+    public let loop: EventLoop
+    /// The port it listens on (the kernel's choice when asked for port 0).
+    public let port: Int
+    private let handler: HTTPRequestHandler
+    private let listener: Int32
+    private var connections: [Int32: ServerConnection] = [:]
+    private let accepted = Atomic<Int>(0)
+
+    /// How many connections the server has accepted so far (readable from any thread).
+    public var acceptedConnections: Int { accepted.load(ordering: .relaxed) }
+
+    /// Listens on `host:port`; call from any thread before the loop serves anything.
+    public init(loop: EventLoop, handler: HTTPRequestHandler, host: String = "127.0.0.1", port: Int = 0) throws {
+        ignoreBrokenPipes()
+        raiseOpenFileLimit()
+        self.loop = loop
+        self.handler = handler
+        listener = try SocketAddress.resolve(host: host, port: port).listen()
+        self.port = boundPort(of: listener)
+        loop.execute { [self] in loop.register(listener, events: EPOLLIN.rawValue, handler: self) }
+    }
+
+    public func socketReady(_ events: UInt32) {
+        while true {
+            let descriptor = accept(listener, nil, nil)
+            guard descriptor >= 0 else { return }
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+            setNoDelay(descriptor)
+            accepted.add(1, ordering: .relaxed)
+            let connection = ServerConnection(descriptor: descriptor, server: self)
+            connections[descriptor] = connection
+            loop.register(descriptor, events: EPOLLIN.rawValue, handler: connection)
+        }
+    }
+
+    func dispatch(_ request: HTTPServerRequest, on connection: ServerConnection) {
+        handler.handle(request, response: HTTPResponseWriter(connection: connection))
+    }
+
+    func closed(_ descriptor: Int32) { connections[descriptor] = nil }
+}
+
+/// One accepted connection: parses requests, writes responses, buffers what the socket will not
+/// take at once.
+final class ServerConnection: SocketHandler {
+    private let descriptor: Int32
+    private unowned let server: HTTPServer
+    private var parser = HTTPRequestParser()
+    private var pendingOutput: [UInt8] = []
+    private var isResponding = false
+    private(set) var isOpen = true
+    private var closeAfterResponse = false
+    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+
+    init(descriptor: Int32, server: HTTPServer) {
+        self.descriptor = descriptor
+        self.server = server
+    }
+
+    var loop: EventLoop { server.loop }
+
+    func socketReady(_ events: UInt32) {
+        if events & EPOLLOUT.rawValue != 0 { flush() }
+        if events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { readAvailable() }
+    }
+
+    private func readAvailable() {
+        while isOpen {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { return close() }
+            if count < 0 { return }
+            var offset = 0
+            while offset < count, isOpen {
+                let parsed: (request: HTTPServerRequest?, consumed: Int)
+                do {
+                    parsed = try buffer.withUnsafeBufferPointer {
+                        try parser.parse(UnsafeBufferPointer(rebasing: $0[offset..<count]))
+                    }
+                } catch {
+                    write(Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
+                    closeAfterResponse = true
+                    return flushThenMaybeClose()
+                }
+                offset += parsed.consumed
+                if let request = parsed.request {
+                    isResponding = true
+                    if request.fields["connection"]?.lowercased() == "close" { closeAfterResponse = true }
+                    server.dispatch(request, on: self)
+                }
+            }
+        }
+    }
+
+    func write(_ bytes: [UInt8]) {
+        guard isOpen else { return }
+        if !pendingOutput.isEmpty {
+            pendingOutput.append(contentsOf: bytes)
+            return
+        }
+        let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        if count == bytes.count { return }
+        if count < 0 && errno != EAGAIN && errno != EWOULDBLOCK { return close() }
+        pendingOutput = Array(bytes[max(0, count)...])
+        loop.modify(descriptor, events: EPOLLIN.rawValue | EPOLLOUT.rawValue)
+    }
+
+    private func flush() {
+        guard !pendingOutput.isEmpty else { return }
+        let count = pendingOutput.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        if count < 0 && errno != EAGAIN && errno != EWOULDBLOCK { return close() }
+        if count > 0 { pendingOutput.removeFirst(count) }
+        if pendingOutput.isEmpty {
+            loop.modify(descriptor, events: EPOLLIN.rawValue)
+            if !isResponding && closeAfterResponse { close() }
+        }
+    }
+
+    func responseEnded() {
+        isResponding = false
+        flushThenMaybeClose()
+    }
+
+    private func flushThenMaybeClose() {
+        if closeAfterResponse && pendingOutput.isEmpty { close() }
+    }
+
+    func close() {
+        guard isOpen else { return }
+        isOpen = false
+        loop.deregister(descriptor)
+        Glibc.close(descriptor)
+        server.closed(descriptor)
+    }
+}

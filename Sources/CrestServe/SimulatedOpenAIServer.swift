@@ -1,0 +1,219 @@
+import Crest
+import CrestHTTP
+import CrestSimulator
+import Foundation
+
+/// The simulator in real time behind an OpenAI-compatible API: `/v1/chat/completions` and
+/// `/v1/completions` (streamed or whole, with the usage block), `/v1/models`, `/health`, and
+/// `/metrics` in Prometheus text with vLLM's gauge names. Any model name is accepted and echoed.
+///
+/// Everything runs on the server's event loop: requests arrive into the engine at the loop's
+/// clock, the engine's steps are timed by loop timers at the exact times it asks for (so timer
+/// lateness never accumulates), and each token goes out as one SSE event when its step ends.
+public final class SimulatedOpenAIServer: HTTPRequestHandler, @unchecked Sendable {
+    private struct OpenResponse {
+        let writer: HTTPResponseWriter
+        let request: OpenAIRequest
+        var tokensSent = 0
+    }
+
+    public let modelName: String
+    private let simulation: RealTimeSimulation
+    private let retryAfterSeconds: Double
+    private var loop: EventLoop!
+    private var origin: Int64 = 0
+    private var responses: [Int: OpenResponse] = [:]
+    private var scheduledWakeup: Int64?
+    private var outcomes: [Outcome: Int] = [:]
+
+    public init(endpoint: SimulatedEndpoint, modelName: String, seed: UInt64) {
+        simulation = RealTimeSimulation(endpoint: endpoint, seed: seed)
+        retryAfterSeconds = endpoint.faults.retryAfterSeconds
+        self.modelName = modelName
+    }
+
+    /// Starts serving on `host:port` (port 0: any free port) on `loop`; returns the server.
+    public func listen(on loop: EventLoop, host: String = "127.0.0.1", port: Int) throws -> HTTPServer {
+        self.loop = loop
+        origin = loop.now
+        return try HTTPServer(loop: loop, handler: self, host: host, port: port)
+    }
+
+    private var now: Int64 { loop.now - origin }
+
+    public func handle(_ request: HTTPServerRequest, response: HTTPResponseWriter) {
+        switch (request.method, request.path) {
+        case ("POST", "/v1/chat/completions"): generate(.chat, request, response)
+        case ("POST", "/v1/completions"): generate(.completions, request, response)
+        case ("GET", "/v1/models"):
+            response.send(status: 200, body: json(["object": "list", "data": [["id": modelName, "object": "model", "owned_by": "crest"]]]))
+        case ("GET", "/health"): response.send(status: 200, body: [])
+        case ("GET", "/metrics"): response.send(status: 200, contentType: "text/plain; version=0.0.4", body: Array(metrics().utf8))
+        case (_, "/v1/chat/completions"), (_, "/v1/completions"), (_, "/v1/models"), (_, "/health"), (_, "/metrics"):
+            response.send(status: 405, body: error("method \(request.method) not allowed"))
+        default:
+            response.send(status: 404, body: error("no route \(request.path)"))
+        }
+    }
+
+    // MARK: - Generation
+
+    private func generate(_ kind: OpenAIRequest.Kind, _ request: HTTPServerRequest, _ response: HTTPResponseWriter) {
+        let parsed: OpenAIRequest
+        do {
+            parsed = try OpenAIRequest(kind: kind, body: request.body, defaultModel: modelName)
+        } catch let problem as OpenAIRequestError {
+            return response.send(status: 400, body: error(problem.message))
+        } catch {
+            return response.send(status: 400, body: self.error("bad request"))
+        }
+        let (id, events) = simulation.arrive(
+            promptTokens: parsed.promptTokens, maxOutputTokens: parsed.maxOutputTokens, ignoreEOS: parsed.ignoreEOS, at: now)
+        responses[id] = OpenResponse(writer: response, request: parsed)
+        let rejected = events.contains { if case .rejected = $0.event { return true } else { return false } }
+        if parsed.streaming && !rejected {
+            response.startStream()
+            if kind == .chat { response.sendChunk(sse(chunk(id, parsed, delta: ["role": "assistant", "content": ""]))) }
+        }
+        deliver(events)
+        scheduleWakeup()
+    }
+
+    private func deliver(_ events: [(time: Int64, event: RealTimeSimulation.Event)]) {
+        let current = now
+        for (time, event) in events {
+            if time <= current {
+                apply(event)
+            } else {
+                loop.schedule(at: origin + time) { [self] in apply(event) }
+            }
+        }
+    }
+
+    private func scheduleWakeup() {
+        guard let wakeup = simulation.nextWakeup, wakeup != scheduledWakeup else { return }
+        scheduledWakeup = wakeup
+        loop.schedule(at: origin + wakeup) { [self] in
+            guard scheduledWakeup == wakeup else { return }
+            scheduledWakeup = nil
+            // The engine steps at the time it asked for, not when the timer fired: no drift.
+            deliver(simulation.wake(at: wakeup))
+            scheduleWakeup()
+        }
+    }
+
+    private func apply(_ event: RealTimeSimulation.Event) {
+        switch event {
+        case .firstToken(let id), .token(let id):
+            guard let open = openResponse(id), open.request.streaming else { return }
+            open.writer.sendChunk(sse(tokenChunk(id, open.request, index: open.tokensSent)))
+            responses[id]?.tokensSent += 1
+        case .finished(let id, let completionTokens):
+            guard let open = openResponse(id) else { return }
+            responses[id] = nil
+            outcomes[.ok, default: 0] += 1
+            finish(open, id: id, completionTokens: completionTokens)
+        case .rejected(let id, let outcome):
+            guard let open = openResponse(id) else { return }
+            responses[id] = nil
+            outcomes[outcome, default: 0] += 1
+            switch outcome {
+            case .http429:
+                open.writer.send(status: 429, body: error("too many requests"), fields: ["Retry-After": NumberFormatting.significant(retryAfterSeconds)])
+            case .http4xx:
+                open.writer.send(status: 400, body: error("the prompt is longer than the model's context"))
+            default:
+                open.writer.send(status: 500, body: error("simulated server error"))
+            }
+        }
+    }
+
+    /// The response of request `id`, if its client is still there; a request whose client left is
+    /// aborted in the engine, as vLLM aborts on disconnect.
+    private func openResponse(_ id: Int) -> OpenResponse? {
+        guard let open = responses[id] else { return nil }
+        guard open.writer.isOpen else {
+            responses[id] = nil
+            simulation.abort(request: id, at: now)
+            return nil
+        }
+        return open
+    }
+
+    private func finish(_ open: OpenResponse, id: Int, completionTokens: Int) {
+        let usage = ["prompt_tokens": open.request.promptTokens, "completion_tokens": completionTokens,
+                     "total_tokens": open.request.promptTokens + completionTokens]
+        let finishReason = completionTokens == open.request.maxOutputTokens ? "length" : "stop"
+        guard open.request.streaming else {
+            let text = (0..<completionTokens).map(Self.word).joined()
+            let choice: [String: Any] = open.request.kind == .chat
+                ? ["index": 0, "message": ["role": "assistant", "content": text], "finish_reason": finishReason]
+                : ["index": 0, "text": text, "finish_reason": finishReason]
+            return open.writer.send(status: 200, body: json(envelope(id, open.request, choices: [choice]).merging(["usage": usage]) { $1 }))
+        }
+        // Tokens the model did not report one by one (none for a batching engine) go out now.
+        for index in open.tokensSent..<max(open.tokensSent, completionTokens) { open.writer.sendChunk(sse(tokenChunk(id, open.request, index: index))) }
+        let last: [String: Any] = open.request.kind == .chat
+            ? ["index": 0, "delta": [String: String](), "finish_reason": finishReason] : ["index": 0, "text": "", "finish_reason": finishReason]
+        open.writer.sendChunk(sse(json(envelope(id, open.request, choices: [last]))))
+        if open.request.includeUsage {
+            open.writer.sendChunk(sse(json(envelope(id, open.request, choices: []).merging(["usage": usage]) { $1 })))
+        }
+        open.writer.sendChunk(Array("data: [DONE]\n\n".utf8))
+        open.writer.endStream()
+    }
+
+    // MARK: - Bodies
+
+    private func envelope(_ id: Int, _ request: OpenAIRequest, choices: [[String: Any]]) -> [String: Any] {
+        let object: String
+        switch (request.kind, request.streaming) {
+        case (.chat, true): object = "chat.completion.chunk"
+        case (.chat, false): object = "chat.completion"
+        case (.completions, _): object = "text_completion"
+        }
+        return ["id": "cmpl-crest-\(id)", "object": object, "model": request.model, "created": 0, "choices": choices]
+    }
+
+    private func chunk(_ id: Int, _ request: OpenAIRequest, delta: [String: String]) -> [UInt8] {
+        json(envelope(id, request, choices: [["index": 0, "delta": delta]]))
+    }
+
+    private func tokenChunk(_ id: Int, _ request: OpenAIRequest, index: Int) -> [UInt8] {
+        let word = Self.word(index)
+        if request.kind == .completions { return json(envelope(id, request, choices: [["index": 0, "text": word]])) }
+        return chunk(id, request, delta: ["content": word])
+    }
+
+    /// The simulated text: one short word per token.
+    private static func word(_ index: Int) -> String {
+        let words = ["the ", "model ", "writes ", "a ", "token ", "each ", "step "]
+        return words[index % words.count]
+    }
+
+    private func sse(_ data: [UInt8]) -> [UInt8] { Array("data: ".utf8) + data + [10, 10] }
+
+    private func json(_ object: [String: Any]) -> [UInt8] {
+        Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+    }
+
+    private func error(_ message: String) -> [UInt8] {
+        json(["error": ["message": message, "type": "invalid_request_error"], "object": "error"])
+    }
+
+    /// Prometheus text with vLLM's names, so dashboards and scrapers built for vLLM read it.
+    private func metrics() -> String {
+        let load = simulation.load(at: now)
+        var lines = [
+            "# HELP vllm:num_requests_running Requests being generated.", "# TYPE vllm:num_requests_running gauge",
+            "vllm:num_requests_running \(load.running)",
+            "# HELP vllm:num_requests_waiting Requests waiting to be admitted.", "# TYPE vllm:num_requests_waiting gauge",
+            "vllm:num_requests_waiting \(load.waiting)",
+            "# HELP vllm:kv_cache_usage_perc KV-cache usage, 1 means 100 percent.", "# TYPE vllm:kv_cache_usage_perc gauge",
+            "vllm:kv_cache_usage_perc \(load.kvCacheUsage)",
+            "# HELP crest:requests_total Requests answered, by outcome.", "# TYPE crest:requests_total counter",
+        ]
+        for outcome in Outcome.allCases { lines.append("crest:requests_total{outcome=\"\(outcome.rawValue)\"} \(outcomes[outcome, default: 0])") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,127 @@
+import Crest
+import CrestHTTP
+import CrestServe
+import CrestSimulator
+import Dispatch
+import Foundation
+import Glibc
+
+/// `crest serve`: the simulator in real time behind an OpenAI-compatible HTTP API.
+struct ServeCommand: Command {
+    static let name = "serve"
+    static let summary = "serve the simulator in real time behind an OpenAI-compatible HTTP API"
+    static let defaultPort = 8088
+
+    static var usage: String {
+        """
+        USAGE: crest serve [options]
+
+        Runs a simulated inference server in real time: POST /v1/chat/completions and /v1/completions
+        (streamed with "stream": true, with the usage block when stream_options.include_usage is set),
+        GET /v1/models, /health, and /metrics (Prometheus text with vLLM's gauge names). Any model name
+        is accepted. Point 'crest sweep --url', vLLM's benchmark or GuideLLM at it. Ctrl-C stops it.
+
+        OPTIONS
+          --preset NAME               the simulated engine (default \(SimulatorPreset.standard.name)): \(SimulatorPreset.all.map(\.name).joined(separator: ", "))
+          --host HOST                 the address to listen on (default 127.0.0.1)
+          --port P                    the port (default \(defaultPort); 0 picks a free one)
+          --model NAME                the name /v1/models reports (default: the preset's model)
+          --seed N                    the seed of the engine's randomness (default 1)
+
+        FAULTS (override the preset's)
+          --error-rate P              answer this share of requests with a 500, e.g. 0.5%
+          --concurrency-cap N         answer 429 when N requests are already in the server
+          --retry-after D             the Retry-After of those 429s (default 1s)
+        """
+    }
+
+    let preset: SimulatorPreset
+    let endpoint: SimulatedEndpoint
+    let host: String
+    let port: Int
+    let modelName: String
+    let seed: UInt64
+
+    init(arguments: ArgumentList) throws {
+        var arguments = arguments
+        let presetName = try arguments.value("--preset") ?? SimulatorPreset.standard.name
+        guard let preset = SimulatorPreset.named(presetName) else {
+            throw UsageError("--preset '\(presetName)': unknown; known: \(SimulatorPreset.all.map(\.name).joined(separator: ", "))")
+        }
+        self.preset = preset
+        var endpoint = preset.endpoint
+        if let rate = try arguments.value("--error-rate") { endpoint.faults.errorProbability = try Budget.parseErrorRate(rate) }
+        if let cap = try arguments.value("--concurrency-cap") {
+            guard let value = Int(cap), value > 0 else { throw UsageError("--concurrency-cap '\(cap)': expected a whole number above zero") }
+            endpoint.faults.concurrencyCap = value
+        }
+        if let retry = try arguments.value("--retry-after") {
+            guard let seconds = DurationParsing.seconds(retry) else { throw UsageError("--retry-after '\(retry)': expected a duration such as 1s") }
+            endpoint.faults.retryAfterSeconds = seconds
+        }
+        self.endpoint = endpoint
+        host = try arguments.value("--host") ?? "127.0.0.1"
+        let portText = try arguments.value("--port")
+        guard let port = portText.map({ Int($0) }) ?? Self.defaultPort, (0...65535).contains(port) else {
+            throw UsageError("--port '\(portText ?? "")': expected a port number from 0 to 65535")
+        }
+        self.port = port
+        modelName = try arguments.value("--model") ?? preset.model
+        seed = try arguments.value("--seed").map { text in
+            guard let seed = UInt64(text) else { throw UsageError("--seed '\(text)': expected a whole number from 0 to \(UInt64.max)") }
+            return seed
+        } ?? 1
+        try arguments.finish(command: Self.name)
+    }
+
+    func run() async throws -> ExitCode {
+        let loop = try EventLoop(name: "crest-serve")
+        let handler = SimulatedOpenAIServer(endpoint: endpoint, modelName: modelName, seed: seed)
+        let server: HTTPServer
+        do {
+            server = try handler.listen(on: loop, host: host, port: port)
+        } catch {
+            throw UsageError("cannot listen on \(host):\(port): \(error)")
+        }
+        StandardError.write("""
+            crest serve: sim:\(preset.name) as model '\(modelName)' on http://\(host):\(server.port)
+              POST /v1/chat/completions  POST /v1/completions  GET /v1/models  GET /health  GET /metrics
+              Ctrl-C stops.
+
+            """)
+        await TerminationSignal().wait()
+        loop.shutdown()
+        StandardError.write("crest serve: stopped\n")
+        return .success
+    }
+}
+
+/// Waits for SIGINT or SIGTERM (Ctrl-C, `kill`), whichever comes first.
+private final class TerminationSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Void, Never>?
+    private var sources: [DispatchSourceSignal] = []
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            lock.withLock { self.continuation = continuation }
+            let queue = DispatchQueue(label: "crest-signals")
+            for signalNumber in [SIGINT, SIGTERM] {
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+                source.setEventHandler { @Sendable [self] in resume() }
+                source.resume()
+                sources.append(source)
+            }
+        }
+        for source in sources { source.cancel() }
+    }
+
+    private func resume() {
+        let pending = lock.withLock { () -> CheckedContinuation<Void, Never>? in
+            defer { continuation = nil }
+            return continuation
+        }
+        pending?.resume()
+    }
+}

@@ -1,0 +1,145 @@
+import Crest
+import CrestHTTP
+import CrestSimulator
+import Foundation
+
+/// The endpoint a sweep measures, as the command line named it: the built-in simulator or a live
+/// HTTP endpoint.
+enum SweepTarget {
+    case simulated(SimulatorPreset)
+    case live(LiveEndpoint)
+
+    static let usage = """
+        TARGET (the simulator by default)
+          --target sim:PRESET         the built-in simulated endpoint (default sim:\(SimulatorPreset.standard.name)); presets:
+        \(SimulatorPreset.all.map { "      \($0.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
+          --url URL                   a live endpoint instead, http://HOST:PORT[/PATH] (the API's usual path when none)
+          --api KIND                  openai-chat (default), openai-completions or tgi
+          --model NAME                the model to ask for (required for the OpenAI kinds)
+          --no-stream                 ask for whole responses (no TTFT); streaming is the default
+          --request-field KEY=JSON    a field for every request body, repeatable: temperature=0,
+                                      ignore_eos=true, 'stop=["\\n"]' (TGI: into parameters)
+          --api-key-env NAME          the environment variable holding the API key (default OPENAI_API_KEY
+                                      when set); the key is sent as a bearer token and never written anywhere
+          --instance-label NAME       the instance name reports show (default: the preset's, or the host)
+        """
+
+    /// Reads the target options, taking the API key from `environment`.
+    static func parse(_ arguments: inout ArgumentList, environment: [String: String]) throws -> SweepTarget {
+        let targetOption = try arguments.value("--target")
+        let url = try arguments.value("--url")
+        let apiName = try arguments.value("--api")
+        let model = try arguments.value("--model")
+        let noStream = arguments.flag("--no-stream")
+        let fields = try arguments.values("--request-field")
+        let keyVariable = try arguments.value("--api-key-env")
+        guard let url else {
+            if let option = [apiName.map { _ in "--api" }, model.map { _ in "--model" }, noStream ? "--no-stream" : nil,
+                             fields.isEmpty ? nil : "--request-field", keyVariable.map { _ in "--api-key-env" }].compactMap({ $0 }).first {
+                throw UsageError("\(option) goes with --url (a live endpoint); the simulator needs none")
+            }
+            return .simulated(try preset(targetOption ?? "sim:\(SimulatorPreset.standard.name)"))
+        }
+        if let targetOption { throw UsageError("give --target '\(targetOption)' or --url '\(url)', not both") }
+        let api = try apiName.map { name in
+            guard let kind = APIKind(rawValue: name) else {
+                throw UsageError("--api '\(name)': unknown; known: \(APIKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return kind
+        } ?? .openAIChat
+        guard let model = model ?? (api == .tgi ? "tgi" : nil) else {
+            throw UsageError("--model is required with --api \(api.rawValue): the server serves requests only for a model it knows (see its /v1/models)")
+        }
+        var extraFields: [String: String] = [:]
+        for field in fields {
+            guard let equals = field.firstIndex(of: "="), equals != field.startIndex else {
+                throw UsageError("--request-field '\(field)': expected KEY=JSON such as temperature=0")
+            }
+            let value = String(field[field.index(after: equals)...])
+            guard (try? JSONSerialization.jsonObject(with: Data(value.utf8), options: [.fragmentsAllowed])) != nil else {
+                throw UsageError("--request-field '\(field)': the value is not JSON; quote strings, e.g. 'user=\"crest\"'")
+            }
+            extraFields[String(field[..<equals])] = value
+        }
+        let apiKey: String?
+        if let keyVariable {
+            guard let key = environment[keyVariable], !key.isEmpty else {
+                throw UsageError("--api-key-env \(keyVariable): the variable is not set or empty")
+            }
+            apiKey = key
+        } else {
+            apiKey = environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        do {
+            return .live(try LiveEndpoint(
+                url: url, api: api, model: model, streaming: !noStream, extraFields: extraFields, apiKey: apiKey))
+        } catch let error as LiveEndpointError {
+            throw UsageError(error.description)
+        }
+    }
+
+    private static func preset(_ target: String) throws -> SimulatorPreset {
+        guard target.hasPrefix("sim:") else {
+            throw UsageError("--target '\(target)': expected sim:PRESET (\(SimulatorPreset.all.map { "sim:" + $0.name }.joined(separator: ", "))); for a live endpoint use --url")
+        }
+        guard let preset = SimulatorPreset.named(String(target.dropFirst(4))) else {
+            throw UsageError("--target '\(target)': unknown preset; known: \(SimulatorPreset.all.map(\.name).joined(separator: ", "))")
+        }
+        return preset
+    }
+
+    /// How the user named it, for run.json and reports.
+    var name: String {
+        switch self {
+        case .simulated(let preset): return "sim:\(preset.name)"
+        case .live(let endpoint): return endpoint.displayURL
+        }
+    }
+
+    /// A short name for results folders.
+    var folderName: String {
+        switch self {
+        case .simulated(let preset): return preset.name
+        case .live(let endpoint): return "\(endpoint.host)-\(endpoint.port)"
+        }
+    }
+
+    var isSimulated: Bool {
+        if case .simulated = self { return true }
+        return false
+    }
+
+    /// The price a report assumes when the command line gives none: the preset's, or none.
+    var defaultPricing: Pricing? {
+        if case .simulated(let preset) = self { return preset.pricing }
+        return nil
+    }
+
+    func target(instanceLabel: String?, pricing: Pricing?) -> Target {
+        switch self {
+        case .simulated(let preset):
+            return Target(
+                name: name, kind: "simulator", model: preset.model, instanceLabel: instanceLabel ?? preset.instanceLabel, pricing: pricing)
+        case .live(let endpoint):
+            return Target(
+                name: name, kind: endpoint.api.rawValue, model: endpoint.model, instanceLabel: instanceLabel ?? endpoint.authority,
+                pricing: pricing)
+        }
+    }
+
+    /// The measurer for this target, and what to do once the sweep is over.
+    func measurer(dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int?) throws -> (any Measurer, () -> Void) {
+        switch self {
+        case .simulated(let preset):
+            let measurer = SimulatedMeasurer(
+                endpoint: preset.endpoint, dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds,
+                maxOutputTokens: maxOutputTokens)
+            return (measurer, {})
+        case .live(let endpoint):
+            let measurer = try LiveMeasurer(
+                endpoint: endpoint, dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds,
+                maxOutputTokens: maxOutputTokens)
+            return (measurer, { measurer.shutdown() })
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+
+/// `crest serve` and `crest sweep --url`, as a user runs them: two processes over loopback.
+final class LiveSweepCommandTests: XCTestCase {
+    private var workspace: URL!
+
+    override func setUpWithError() throws {
+        workspace = try CrestBinary.workspace()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: workspace)
+    }
+
+    /// Starts `crest serve --port 0` and returns it with the URL it printed.
+    private func startServer(_ extra: [String] = []) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = try CrestBinary.executable
+        process.arguments = ["serve", "--port", "0"] + extra
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "interactive=no"
+        process.environment = environment
+        let error = Pipe()
+        process.standardError = error
+        try process.run()
+        var printed = ""
+        while !printed.contains("\n") {
+            let data = error.fileHandleForReading.availableData
+            guard !data.isEmpty else { break }
+            printed += String(decoding: data, as: UTF8.self)
+        }
+        guard let range = printed.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
+            process.terminate()
+            throw XCTSkip("crest serve printed no URL: \(printed)")
+        }
+        return (process, String(printed[range]))
+    }
+
+    func testASweepOfTheServedSimulatorOverHTTP() throws {
+        let (server, url) = try startServer()
+        defer {
+            server.interrupt()
+            server.waitUntilExit()
+        }
+        let result = try CrestBinary.run(
+            ["sweep", "--url", url, "--model", "any-name", "--levels", "1,4", "--requests-per-level", "8", "--max-tokens", "8",
+             "--budget", "e2e.p95<=5s", "--out", "live"],
+            in: workspace)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let folder = workspace.appendingPathComponent("live")
+        let samples = try String(contentsOf: folder.appendingPathComponent("samples.jsonl"), encoding: .utf8).split(separator: "\n")
+        XCTAssertGreaterThanOrEqual(samples.count, 2 * 8 + 8 + 8)
+        for line in samples {
+            let sample = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            XCTAssertEqual(sample["outcome"] as? String, "ok")
+            XCTAssertEqual(sample["tokens_source"] as? String, "server")
+            XCTAssertNotNil(sample["first_token_ns"] as? Int, "streamed by default: every sample has its first token")
+        }
+        let run = try String(contentsOf: folder.appendingPathComponent("run.json"), encoding: .utf8)
+        XCTAssertTrue(run.contains("openai-chat"), run)
+        XCTAssertTrue(run.contains(url), run)
+        // Ctrl-C stops the server cleanly.
+        server.interrupt()
+        server.waitUntilExit()
+        XCTAssertEqual(server.terminationStatus, 0)
+    }
+
+    func testLiveTargetMistakesGetExitCode2() throws {
+        let cases: [([String], String)] = [
+            (["--url", "http://127.0.0.1:1", "--target", "sim:l4-llama3-8b"], "not both"),
+            (["--url", "http://127.0.0.1:1"], "--model is required"),
+            (["--url", "https://api.example.com", "--model", "m"], "https is not supported yet"),
+            (["--url", "http://127.0.0.1:1", "--model", "m", "--api", "bedrock"], "known: openai-chat"),
+            (["--url", "http://127.0.0.1:1", "--model", "m", "--request-field", "stop=[unclosed"], "not JSON"),
+            (["--url", "http://127.0.0.1:1", "--model", "m", "--api-key-env", "CREST_TEST_UNSET_KEY"], "not set"),
+            (["--model", "m"], "goes with --url"),
+        ]
+        for (arguments, expected) in cases {
+            let result = try CrestBinary.run(["sweep"] + arguments, in: workspace)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains(expected), "\(arguments): \(result.standardError)")
+        }
+    }
+
+    func testAnEndpointThatRefusesConnectionsEndsTheRunWithAnExplanation() throws {
+        let result = try CrestBinary.run(
+            ["sweep", "--url", "http://127.0.0.1:9", "--model", "m", "--levels", "1", "--requests-per-level", "2", "--out", "down"],
+            in: workspace)
+        XCTAssertEqual(result.status, 3, result.standardError + result.standardOutput)
+        XCTAssertTrue(result.standardError.contains("no request succeeded at any level"), result.standardError)
+        XCTAssertTrue(result.standardError.contains("transport); is the endpoint up and reachable"), result.standardError)
+    }
+}

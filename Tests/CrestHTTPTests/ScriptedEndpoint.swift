@@ -1,0 +1,122 @@
+import Crest
+import CrestHTTP
+import Foundation
+import Synchronization
+
+/// An OpenAI-compatible and TGI-compatible endpoint whose every response follows a script with
+/// exact timings: the first token `firstTokenDelay` after the request arrives, then one token every
+/// `tokenGap`. End-to-end tests compare what the load generator measured with the script.
+final class ScriptedEndpoint: HTTPRequestHandler, @unchecked Sendable {
+    enum Fault {
+        case status(Int, retryAfter: String?)
+        /// Drops the connection after this many tokens.
+        case breakAfter(tokens: Int)
+        /// Never answers.
+        case silence
+        /// Answers 200 with a body that is not JSON (unstreamed requests).
+        case malformedBody
+    }
+
+    struct Script {
+        var firstTokenDelay = 0.040
+        var tokenGap = 0.010
+        var tokens = 5
+        /// The prompt size the usage block reports.
+        var promptTokens = 321
+        var fault: Fault?
+    }
+
+    let script: Script
+    private let served = Atomic<Int>(0)
+
+    init(_ script: Script) { self.script = script }
+
+    var requestsServed: Int { served.load(ordering: .relaxed) }
+
+    /// The shortest end-to-end time a successful response can take.
+    var minimumLatency: Double { script.firstTokenDelay + Double(script.tokens - 1) * script.tokenGap }
+
+    func handle(_ request: HTTPServerRequest, response: HTTPResponseWriter) {
+        served.add(1, ordering: .relaxed)
+        let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
+        let kind: APIKind
+        let streaming: Bool
+        switch request.path {
+        case "/v1/chat/completions": kind = .openAIChat; streaming = body["stream"] as? Bool ?? false
+        case "/v1/completions": kind = .openAICompletions; streaming = body["stream"] as? Bool ?? false
+        case "/generate_stream": kind = .tgi; streaming = true
+        case "/generate": kind = .tgi; streaming = false
+        default: return response.send(status: 404, body: Array("{\"error\":\"no route\"}".utf8))
+        }
+        switch script.fault {
+        case .status(let status, let retryAfter):
+            return response.send(status: status, body: Array("{\"error\":\"scripted\"}".utf8), fields: retryAfter.map { ["Retry-After": $0] } ?? [:])
+        case .silence:
+            return
+        case .malformedBody where !streaming:
+            return response.send(status: 200, body: Array("not json".utf8))
+        default:
+            break
+        }
+        let start = response.loop.now
+        let tokenTime = { (index: Int) in start + Int64((self.script.firstTokenDelay + Double(index) * self.script.tokenGap) * 1e9) }
+        guard streaming else {
+            response.loop.schedule(at: tokenTime(script.tokens - 1)) { [self] in
+                response.send(status: 200, body: wholeBody(kind))
+            }
+            return
+        }
+        response.startStream()
+        if kind == .openAIChat { response.sendChunk(event(#"{"choices":[{"delta":{"role":"assistant","content":""}}]}"#)) }
+        for index in 0..<script.tokens {
+            response.loop.schedule(at: tokenTime(index)) { [self] in
+                if case .breakAfter(let tokens) = script.fault, index == tokens { return response.abort() }
+                response.sendChunk(event(tokenEvent(kind, index: index)))
+                guard index == script.tokens - 1 else { return }
+                if kind != .tgi {
+                    response.sendChunk(event(#"{"choices":[],"usage":{"prompt_tokens":\#(script.promptTokens),"completion_tokens":\#(script.tokens)}}"#))
+                    response.sendChunk(event("[DONE]"))
+                }
+                response.endStream()
+            }
+        }
+    }
+
+    private func event(_ data: String) -> [UInt8] { Array("data: \(data)\n\n".utf8) }
+
+    private func tokenEvent(_ kind: APIKind, index: Int) -> String {
+        switch kind {
+        case .openAIChat: return #"{"choices":[{"delta":{"content":"t\#(index)"}}]}"#
+        case .openAICompletions: return #"{"choices":[{"text":"t\#(index)"}]}"#
+        case .tgi:
+            let details = index == script.tokens - 1 ? #"{"finish_reason":"length","generated_tokens":\#(script.tokens)}"# : "null"
+            return #"{"token":{"id":\#(index),"text":"t","special":false},"details":\#(details)}"#
+        }
+    }
+
+    private func wholeBody(_ kind: APIKind) -> [UInt8] {
+        switch kind {
+        case .openAIChat, .openAICompletions:
+            return Array(#"{"choices":[{"message":{"content":"text"},"text":"text"}],"usage":{"prompt_tokens":\#(script.promptTokens),"completion_tokens":\#(script.tokens)}}"#.utf8)
+        case .tgi:
+            return Array(#"{"generated_text":"text","details":{"generated_tokens":\#(script.tokens)}}"#.utf8)
+        }
+    }
+}
+
+/// A scripted endpoint listening on a loopback port, with its own loop thread.
+final class ScriptedServer {
+    let endpoint: ScriptedEndpoint
+    let loop: EventLoop
+    let server: HTTPServer
+
+    init(_ script: ScriptedEndpoint.Script) throws {
+        endpoint = ScriptedEndpoint(script)
+        loop = try EventLoop(name: "scripted-server")
+        server = try HTTPServer(loop: loop, handler: endpoint)
+    }
+
+    var url: String { "http://127.0.0.1:\(server.port)" }
+
+    func stop() { loop.shutdown() }
+}
