@@ -34,6 +34,8 @@ let package = Package(
         .executableTarget(
             name: "SearchBenchmark", dependencies: ["Crest", "CrestSimulator"], path: "Benchmarks/SearchBenchmark",
             exclude: ["ground-truth.json"]),
+        .executableTarget(
+            name: "LoadGeneratorOverhead", dependencies: ["Crest", "CrestHTTP"], path: "Benchmarks/LoadGeneratorOverhead"),
         .testTarget(name: "CrestTests", dependencies: ["Crest"]),
         .testTarget(name: "CrestSimulatorTests", dependencies: ["Crest", "CrestSimulator"]),
         .testTarget(name: "CrestHTTPTests", dependencies: ["Crest", "CrestHTTP"]),

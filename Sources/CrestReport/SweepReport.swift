@@ -185,7 +185,10 @@ public struct SweepReport: Sendable {
             "Selection: among levels that meet the budget, the smallest whose throughput is within \(NumberFormatting.significant(input.plateauTolerance * 100))% of the best.",
             "Sweep: \(input.totals.requests) requests in \(NumberFormatting.duration(seconds: input.totals.durationSeconds))\(input.isSimulated ? " of simulated time" : "").",
         ]
-        if let seed = manifest.settings.seed { lines.append("Seed: \(seed) (the simulator repeats a run exactly for a seed).") }
+        if let seed = manifest.settings.seed {
+            lines.append(input.isSimulated ? "Seed: \(seed) (the simulator repeats a run exactly for a seed)." : "Seed: \(seed) (fixes the order prompts are sent in).")
+        }
+        if let check = LoadGeneratorCheck.sentence(input.levels) { lines.append(check) }
         if input.pricing != nil && input.isSimulated {
             lines.append("Price: \(input.pricing!.summary); a simulator preset's price is an assumed list price: set yours with --price-per-hour or --price-per-1k-in and --price-per-1k-out.")
         }

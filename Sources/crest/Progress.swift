@@ -14,5 +14,8 @@ struct Progress {
         let s = result.summary
         let errors = s.errors == 0 ? "" : ", \(s.errors) errors"
         StandardError.write("  \(step.step). concurrency \(s.concurrency) (\(step.phase)): \(s.requests) measured, \(NumberFormatting.significant(s.transactionsPerMinute.value, digits: 4)) trans/min, \(step.observed)\(errors): \(step.verdict)\n")
+        if let problem = s.client?.problem {
+            StandardError.write("     warning: the client may have limited this level: \(problem); its latencies include the client's own delay\n")
+        }
     }
 }

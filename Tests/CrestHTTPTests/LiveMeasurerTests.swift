@@ -47,6 +47,23 @@ final class LiveMeasurerTests: XCTestCase {
         }
     }
 
+    func testTheGeneratorChecksItself() async throws {
+        let script = ScriptedEndpoint.Script()
+        let (run, _) = try await measure(script, api: .openAIChat, level: 2, rule: .requests(6))
+        let check = try XCTUnwrap(run.client)
+        XCTAssertGreaterThanOrEqual(check.requests, run.samples.count)
+        // Each response: the role event, a token event per token, the usage event and [DONE]; the
+        // other client's request still running at the end has streamed some of its own.
+        let perResponse = script.tokens + 3
+        XCTAssertTrue((check.requests * perResponse..<(check.requests + 1) * perResponse).contains(check.events), "\(check.events) events")
+        XCTAssertGreaterThan(check.cpuSeconds, 0)
+        XCTAssertEqual(check.wallSeconds, Double(run.endedAt - run.startedAt) / 1e9, accuracy: 0.005)
+        XCTAssertFalse(check.isClientLimited, "two clients at 10 ms a token cannot load the generator: \(check)")
+        XCTAssertTrue(run.samples.allSatisfy { $0.sendLag != nil && $0.sendLag! >= 0 })
+        XCTAssertLessThanOrEqual(check.sendLagP50Seconds, check.sendLagP99Seconds)
+        XCTAssertLessThanOrEqual(check.sendLagP99Seconds, check.sendLagMaxSeconds)
+    }
+
     func testUnstreamedResponsesHaveNoFirstToken() async throws {
         let script = ScriptedEndpoint.Script()
         for api in APIKind.allCases {

@@ -23,11 +23,13 @@ public struct LevelRun: Sendable, Equatable {
     public let steadyFrom: Int64?
     /// False when MSER-5 found no steady state: the level drifted throughout its window.
     public let isSteady: Bool
+    /// The live load generator's check on itself; nil for the simulator.
+    public let client: ClientCheck?
 
     public init(
         level: Level, samples: [Sample], startedAt: Int64, windowStart: Int64, windowEnd: Int64, endedAt: Int64,
         decision: LevelDecision? = nil, abandoned: Int = 0, completeBefore: Int64? = nil, steadyFrom: Int64? = nil,
-        isSteady: Bool = true
+        isSteady: Bool = true, client: ClientCheck? = nil
     ) {
         self.level = level
         self.samples = samples
@@ -40,6 +42,15 @@ public struct LevelRun: Sendable, Equatable {
         self.completeBefore = completeBefore
         self.steadyFrom = steadyFrom
         self.isSteady = isSteady
+        self.client = client
+    }
+
+    /// The same run with the load generator's check attached.
+    public func checked(by client: ClientCheck) -> LevelRun {
+        LevelRun(
+            level: level, samples: samples, startedAt: startedAt, windowStart: windowStart, windowEnd: windowEnd, endedAt: endedAt,
+            decision: decision, abandoned: abandoned, completeBefore: completeBefore, steadyFrom: steadyFrom, isSteady: isSteady,
+            client: client)
     }
 
     /// The requests sent inside the measured window: after any transient (`steadyFrom`), and before

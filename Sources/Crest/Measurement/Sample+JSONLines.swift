@@ -13,7 +13,9 @@ extension Sample {
         line += ",\"sent_ns\":\(sentAt),\"first_token_ns\":\(firstTokenAt.map(String.init) ?? "null")"
         line += ",\"finished_ns\":\(finishedAt),\"prompt_tokens\":\(promptTokens)"
         line += ",\"completion_tokens\":\(completionTokens),\"tokens_source\":\"\(tokensSource.rawValue)\""
-        line += ",\"outcome\":\"\(outcome.rawValue)\",\"phase\":\"\(phase.rawValue)\"}\n"
+        line += ",\"outcome\":\"\(outcome.rawValue)\",\"phase\":\"\(phase.rawValue)\""
+        if let sendLag { line += ",\"send_lag_ns\":\(sendLag)" }
+        line += "}\n"
         return line
     }
 

@@ -21,11 +21,14 @@ public struct Sample: Sendable, Equatable, Codable {
     public let tokensSource: TokensSource
     public let outcome: Outcome
     public let phase: Phase
+    /// How late the request left after its client was free to send it (live endpoints only): the
+    /// load generator's own delay, which a closed loop would otherwise count as the endpoint's.
+    public let sendLag: Int64?
 
     public init(
         level: Int, client: Int, seq: Int, promptIndex: Int, sentAt: Int64, firstTokenAt: Int64?,
         finishedAt: Int64, promptTokens: Int, completionTokens: Int, tokensSource: TokensSource,
-        outcome: Outcome, phase: Phase
+        outcome: Outcome, phase: Phase, sendLag: Int64? = nil
     ) {
         self.level = level
         self.client = client
@@ -39,6 +42,7 @@ public struct Sample: Sendable, Equatable, Codable {
         self.tokensSource = tokensSource
         self.outcome = outcome
         self.phase = phase
+        self.sendLag = sendLag
     }
 
     // MARK: - Derived metrics (seconds)
@@ -67,5 +71,6 @@ public struct Sample: Sendable, Equatable, Codable {
         case promptTokens = "prompt_tokens"
         case completionTokens = "completion_tokens"
         case tokensSource = "tokens_source"
+        case sendLag = "send_lag_ns"
     }
 }

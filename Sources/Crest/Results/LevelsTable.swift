@@ -60,6 +60,15 @@ public enum LevelsTable {
             Column(name: "cooldown_requests") { level, _, _ in "\(level.summary.cooldownRequests)" },
             Column(name: "transient_requests") { level, _, _ in "\(level.summary.transientRequests)" },
             Column(name: "steady") { level, _, _ in level.summary.isSteady ? "true" : "false" },
+            // The live load generator's check on itself (empty for the simulator).
+            Column(name: "client_limited") { level, _, _ in level.summary.client.map { $0.isClientLimited ? "true" : "false" } ?? "" },
+            Column(name: "client_cpu_share") { level, _, _ in level.summary.client.map { NumberFormatting.fixed($0.cpuShare, places: 3) } ?? "" },
+            Column(name: "client_cpu_us_per_request") { level, _, _ in
+                level.summary.client.map { NumberFormatting.fixed($0.cpuMicrosecondsPerRequest, places: 1) } ?? ""
+            },
+            Column(name: "client_send_lag_p99_ms") { level, _, _ in
+                level.summary.client.map { NumberFormatting.fixed($0.sendLagP99Seconds * 1000, places: 3) } ?? ""
+            },
             Column(name: "budget_checks") { level, _, _ in
                 level.verdict.checks.map { "\($0.constraint.statisticName)=\(checkValue($0))\($0.isMet ? "<=" : ">")\(checkLimit($0))" }
                     .joined(separator: "; ")

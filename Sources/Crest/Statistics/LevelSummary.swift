@@ -44,6 +44,8 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     public let transientRequests: Int
     /// False when the level never settled in its window (MSER-5), so its figures are less reliable.
     public let isSteady: Bool
+    /// The live load generator's check on itself; nil for the simulator.
+    public let client: ClientCheck?
 
     /// Summarises `run` with intervals at `confidence` (0.95 for 95%).
     public init(_ run: LevelRun, confidence: Double) {
@@ -78,6 +80,7 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         cooldownRequests = run.samples.count { $0.phase == .cooldown }
         transientRequests = run.transientRequests
         isSteady = run.isSteady
+        client = run.client
     }
 
     /// Throughput with an interval: the window is cut into 10 equal slices and the completions in

@@ -16,32 +16,34 @@ public struct HTTPResponseHead: Sendable, Equatable {
 ///
 /// It copies nothing of the body: pieces are slices of the buffer it was given.
 public struct HTTPResponseParser {
+    // Buffers live outside the state enum: an array inside an enum payload is copied on every
+    // byte appended to it.
     private enum State {
-        case head(HTTPHeaderBlock)
+        case head
         case fixedLength(remaining: Int)
-        case chunkSize(line: [UInt8])
+        case chunkSize
+        /// After a chunk size's ';': extensions, ignored to the end of the line.
+        case chunkExtension
         case chunkData(remaining: Int)
-        case chunkDataEnd(seen: Int)
-        case trailer(line: [UInt8])
+        case chunkDataEnd(seenCarriageReturn: Bool)
+        case trailer
         case untilClose
         case done
     }
 
-    private var state = State.head(HTTPHeaderBlock())
+    private var state = State.head
+    private var headBlock = HTTPHeaderBlock()
+    private var chunkSize = 0
+    private var chunkSizeDigits = 0
+    private var trailerLineLength = 0
 
     public init() {}
 
     /// True once the whole response has been seen.
     public var isDone: Bool { if case .done = state { return true } else { return false } }
 
-    /// True while no byte of the head has been seen: the connection is between responses.
-    public var hasStarted: Bool {
-        if case .head(let block) = state { return !block.bytes.isEmpty }
-        return true
-    }
-
     /// Readies the parser for the next response on a kept-alive connection.
-    public mutating func reset() { state = .head(HTTPHeaderBlock()) }
+    public mutating func reset() { self = HTTPResponseParser() }
 
     /// Parses `input`, calling `head` once, `body` for each piece of body, and `end` when the
     /// response is complete. Bytes after the end are left alone; returns how many were used.
@@ -52,70 +54,93 @@ public struct HTTPResponseParser {
     ) throws -> Int {
         var index = 0
         while index < input.count {
-            let rest = UnsafeBufferPointer(rebasing: input[index...])
             switch state {
-            case .head(var block):
-                let (consumed, isComplete) = try block.append(rest)
+            case .head:
+                let (consumed, isComplete) = try headBlock.append(UnsafeBufferPointer(rebasing: input[index...]))
                 index += consumed
-                guard isComplete else { state = .head(block); return index }
-                let parsed = try Self.responseHead(block)
+                guard isComplete else { return index }
+                let parsed = try Self.responseHead(headBlock)
                 head(parsed)
                 state = Self.bodyState(for: parsed)
                 if case .done = state { end(); return index }
             case .fixedLength(let remaining):
-                let take = min(remaining, rest.count)
-                body(UnsafeBufferPointer(rebasing: rest[..<take]))
+                let take = min(remaining, input.count - index)
+                body(UnsafeBufferPointer(rebasing: input[index..<(index + take)]))
                 index += take
-                state = remaining - take == 0 ? .done : .fixedLength(remaining: remaining - take)
-                if remaining - take == 0 { end(); return index }
-            case .chunkSize(var line):
-                let byte = rest[0]
-                index += 1
-                if byte == 10 {
-                    let size = try Self.chunkSize(line)
-                    state = size == 0 ? .trailer(line: []) : .chunkData(remaining: size)
-                } else {
-                    line.append(byte)
-                    if line.count > 1024 { throw HTTPParseError.malformedChunkSize(String(decoding: line, as: UTF8.self)) }
-                    state = .chunkSize(line: line)
+                if remaining == take {
+                    state = .done
+                    end()
+                    return index
                 }
+                state = .fixedLength(remaining: remaining - take)
+            case .chunkSize:
+                let byte = input[index]
+                index += 1
+                try readChunkSize(byte)
+            case .chunkExtension:
+                let byte = input[index]
+                index += 1
+                if byte == 10 { try endChunkSize() }
             case .chunkData(let remaining):
-                let take = min(remaining, rest.count)
-                body(UnsafeBufferPointer(rebasing: rest[..<take]))
+                let take = min(remaining, input.count - index)
+                body(UnsafeBufferPointer(rebasing: input[index..<(index + take)]))
                 index += take
-                state = remaining - take == 0 ? .chunkDataEnd(seen: 0) : .chunkData(remaining: remaining - take)
-            case .chunkDataEnd(let seen):
-                let byte = rest[0]
+                state = remaining == take ? .chunkDataEnd(seenCarriageReturn: false) : .chunkData(remaining: remaining - take)
+            case .chunkDataEnd(let seenCarriageReturn):
+                let byte = input[index]
                 index += 1
                 if byte == 10 {
-                    state = .chunkSize(line: [])
-                } else if byte == 13 && seen == 0 {
-                    state = .chunkDataEnd(seen: 1)
+                    state = .chunkSize
+                } else if byte == 13 && !seenCarriageReturn {
+                    state = .chunkDataEnd(seenCarriageReturn: true)
                 } else {
                     throw HTTPParseError.malformedChunkEnd
                 }
-            case .trailer(var line):
-                let byte = rest[0]
+            case .trailer:
+                let byte = input[index]
                 index += 1
                 if byte == 10 {
-                    if line.isEmpty || line == [13] {
+                    if trailerLineLength == 0 {
                         state = .done
                         end()
                         return index
                     }
-                    line.removeAll()
-                } else {
-                    line.append(byte)
+                    trailerLineLength = 0
+                } else if byte != 13 {
+                    trailerLineLength += 1
                 }
-                state = .trailer(line: line)
             case .untilClose:
-                body(rest)
+                body(UnsafeBufferPointer(rebasing: input[index...]))
                 index = input.count
             case .done:
                 return index
             }
         }
         return index
+    }
+
+    /// Reads one byte of a chunk-size line: hex digits, then optional extensions, then CRLF.
+    private mutating func readChunkSize(_ byte: UInt8) throws {
+        let digit: Int
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = Int(byte - UInt8(ascii: "a")) + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = Int(byte - UInt8(ascii: "A")) + 10
+        case UInt8(ascii: ";"): state = .chunkExtension; return
+        case 13, 32, 9: return
+        case 10: return try endChunkSize()
+        default: throw HTTPParseError.malformedChunkSize(String(UnicodeScalar(byte)))
+        }
+        chunkSizeDigits += 1
+        guard chunkSizeDigits <= 15 else { throw HTTPParseError.malformedChunkSize("too many digits") }
+        chunkSize = chunkSize * 16 + digit
+    }
+
+    private mutating func endChunkSize() throws {
+        guard chunkSizeDigits > 0 else { throw HTTPParseError.malformedChunkSize("no digits") }
+        state = chunkSize == 0 ? .trailer : .chunkData(remaining: chunkSize)
+        chunkSize = 0
+        chunkSizeDigits = 0
     }
 
     /// The connection closed: completes a close-delimited body, and is an error anywhere else
@@ -145,19 +170,10 @@ public struct HTTPResponseParser {
 
     private static func bodyState(for head: HTTPResponseHead) -> State {
         if head.status == 204 || head.status == 304 || (100..<200).contains(head.status) { return .done }
-        if head.fields["transfer-encoding"]?.lowercased().contains("chunked") == true { return .chunkSize(line: []) }
+        if head.fields["transfer-encoding"]?.lowercased().contains("chunked") == true { return .chunkSize }
         if let length = head.fields["content-length"].flatMap(Int.init) {
             return length == 0 ? .done : .fixedLength(remaining: length)
         }
         return .untilClose
-    }
-
-    private static func chunkSize(_ line: [UInt8]) throws -> Int {
-        var text = String(decoding: line, as: UTF8.self)
-        if text.hasSuffix("\r") { text.removeLast() }
-        // Chunk extensions (";name=value") are allowed and ignored.
-        let digits = text.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces() } ?? ""
-        guard let size = Int(digits, radix: 16), size >= 0 else { throw HTTPParseError.malformedChunkSize(text) }
-        return size
     }
 }

@@ -16,6 +16,8 @@ final class LoadClient: SocketHandler {
     private var hasServedResponse = false
     private var outgoing: [UInt8] = []
     private var written = 0
+    /// What epoll watches the socket for, so that it is changed only when it must be (a syscall).
+    private var watchesWritable = false
     private var responseParser = HTTPResponseParser()
     private var eventParser = ServerSentEventParser()
     private(set) var request: RequestInFlight?
@@ -75,6 +77,7 @@ final class LoadClient: SocketHandler {
         }
         isConnecting = true
         hasServedResponse = false
+        watchesWritable = true
         generator.loop.register(descriptor, events: EPOLLIN.rawValue | EPOLLOUT.rawValue, handler: self)
     }
 
@@ -86,7 +89,7 @@ final class LoadClient: SocketHandler {
             if count > 0 {
                 written += count
             } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                generator.loop.modify(descriptor, events: EPOLLIN.rawValue | EPOLLOUT.rawValue)
+                watch(writable: true)
                 return
             } else if count < 0 && errno == EINTR {
                 continue
@@ -95,7 +98,13 @@ final class LoadClient: SocketHandler {
             }
         }
         outgoing = []
-        generator.loop.modify(descriptor, events: EPOLLIN.rawValue)
+        watch(writable: false)
+    }
+
+    private func watch(writable: Bool) {
+        guard writable != watchesWritable else { return }
+        watchesWritable = writable
+        generator.loop.modify(descriptor, events: writable ? EPOLLIN.rawValue | EPOLLOUT.rawValue : EPOLLIN.rawValue)
     }
 
     private func readAvailable() {
@@ -104,6 +113,9 @@ final class LoadClient: SocketHandler {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count > 0 {
                 consume(UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count))
+                // epoll is level-triggered: if more is waiting it says so again, so a short read
+                // ends the loop without the extra read() that would only return EAGAIN.
+                if count < buffer.count { return }
             } else if count == 0 {
                 return connectionClosedByPeer()
             } else if errno == EAGAIN || errno == EWOULDBLOCK {
@@ -123,6 +135,7 @@ final class LoadClient: SocketHandler {
             return
         }
         let time = generator.loop.now
+        generator.readDelayed(by: time - generator.loop.lastWake)
         request!.receivedAnything = true
         var ended = false
         do {
@@ -145,6 +158,7 @@ final class LoadClient: SocketHandler {
         }
         let api = generator.endpoint.api
         eventParser.parse(piece) { event in
+            generator.eventParsed()
             if api.read(event, into: &request!.reading), request!.firstTokenAt == nil {
                 request!.firstTokenAt = time
                 generator.firstTokenArrived(request!, at: time)

@@ -16,7 +16,18 @@ final class LoadGenerator: @unchecked Sendable {
         let continuation: CheckedContinuation<LevelRun, Error>
         var sequence: [Int]
         var tick = 0
+        // For the generator's check on itself.
+        let startedAt: Int64
+        let cpuAtStart: Int64
+        let userCPUAtStart: Int64
+        var finishedRequests = 0
+        var events = 0
+        var sendLags: [Int64] = []
+        var readDelays: [Int64] = []
     }
+
+    /// The most read delays a level keeps for its percentiles (the first ones; plenty for a p99).
+    private static let readDelaysKept = 200_000
 
     /// How often a running level's clock advances when no request ends (duration rules and
     /// sequential tests close windows in time).
@@ -68,9 +79,11 @@ final class LoadGenerator: @unchecked Sendable {
     /// Starts `level`; `continuation` gets its run once the recorder says it is complete.
     func start(_ level: Level, until rule: StopRule, continuation: CheckedContinuation<LevelRun, Error>) {
         levelsStarted += 1
+        let now = loop.now
         current = LevelInProgress(
-            number: levelsStarted, recorder: LevelRecorder(level: level, rule: rule, startedAt: loop.now - origin),
-            continuation: continuation, sequence: Array(repeating: 0, count: level.concurrency))
+            number: levelsStarted, recorder: LevelRecorder(level: level, rule: rule, startedAt: now - origin),
+            continuation: continuation, sequence: Array(repeating: 0, count: level.concurrency), startedAt: now,
+            cpuAtStart: threadCPUNanoseconds(), userCPUAtStart: threadUserCPUNanoseconds())
         activeClients = level.concurrency
         while clients.count < activeClients { clients.append(LoadClient(index: clients.count, generator: self)) }
         for client in clients.prefix(activeClients) where !client.isBusy { sendNext(from: client, readyAt: loop.now) }
@@ -96,11 +109,25 @@ final class LoadGenerator: @unchecked Sendable {
         current?.recorder.firstTokenArrived(recorded, at: time - origin)
     }
 
+    /// A response's bytes were read `delay` after epoll said they were there: time spent on other
+    /// sockets first, which the generator adds to what it measures.
+    func readDelayed(by delay: Int64) {
+        guard current != nil, current!.readDelays.count < Self.readDelaysKept else { return }
+        current!.readDelays.append(delay)
+    }
+
+    /// Counts a streamed event toward the generator's check on itself.
+    func eventParsed() {
+        current?.events += 1
+    }
+
     func requestFinished(_ finished: FinishedRequest, by client: LoadClient) {
         let request = finished.request
+        current?.finishedRequests += 1
         if let recorded = request.recorded, current?.number == request.levelNumber {
             let sample = sample(finished, client: client.index, phase: recorded.phase)
             current?.recorder.requestFinished(sample, recorded)
+            current?.sendLags.append(request.sendLag)
         }
         completeLevelIfDone()
         let pause: Int64
@@ -151,7 +178,7 @@ final class LoadGenerator: @unchecked Sendable {
             finishedAt: finished.finishedAt - origin,
             promptTokens: request.reading.promptTokens ?? prompts[request.promptIndex].promptTokens,
             completionTokens: succeeded ? completion.tokens : 0, tokensSource: succeeded ? completion.source : .estimate,
-            outcome: finished.outcome, phase: phase)
+            outcome: finished.outcome, phase: phase, sendLag: request.sendLag)
     }
 
     private func scheduleTick() {
@@ -170,6 +197,21 @@ final class LoadGenerator: @unchecked Sendable {
         guard current!.recorder.isComplete, let level = current else { return }
         current = nil
         loop.cancelTimer(level.tick)
-        level.continuation.resume(returning: level.recorder.finish(endedAt: now - origin))
+        level.continuation.resume(returning: level.recorder.finish(endedAt: now - origin).checked(by: check(level, at: now)))
+    }
+
+    private func check(_ level: LevelInProgress, at now: Int64) -> ClientCheck {
+        let lags = level.sendLags.sorted()
+        let delays = level.readDelays.sorted()
+        return ClientCheck(
+            requests: level.finishedRequests, events: level.events,
+            cpuSeconds: Double(threadCPUNanoseconds() - level.cpuAtStart) / 1e9,
+            userCPUSeconds: Double(threadUserCPUNanoseconds() - level.userCPUAtStart) / 1e9, wallSeconds: Double(now - level.startedAt) / 1e9,
+            sendLagP50Seconds: percentile(lags, 0.5), sendLagP99Seconds: percentile(lags, 0.99), sendLagMaxSeconds: Double(lags.last ?? 0) / 1e9,
+            readDelayP50Seconds: percentile(delays, 0.5), readDelayP99Seconds: percentile(delays, 0.99))
+    }
+
+    private func percentile(_ sorted: [Int64], _ share: Double) -> Double {
+        sorted.isEmpty ? 0 : Double(sorted[min(sorted.count - 1, Int(share * Double(sorted.count)))]) / 1e9
     }
 }

@@ -26,6 +26,9 @@ public final class EventLoop: @unchecked Sendable {
     private var nextTimer = 0
     private let pending = Mutex<[@Sendable () -> Void]>([])
     private var isRunning = true
+    /// When epoll last returned: a callback's `now` minus this is how long it waited behind the
+    /// callbacks before it in the same wake-up, the loop's own added delay.
+    public private(set) var lastWake: Int64 = 0
     private let stopped = DispatchSemaphore(value: 0)
 
     /// Starts the loop's thread.
@@ -100,7 +103,8 @@ public final class EventLoop: @unchecked Sendable {
     private func run() {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         while isRunning {
-            let ready = epoll_wait(epollDescriptor, &events, Int32(events.count), waitMilliseconds())
+            let ready = wait(&events)
+            lastWake = now
             if ready > 0 {
                 for index in 0..<Int(ready) {
                     let descriptor = events[index].data.fd
@@ -118,15 +122,34 @@ public final class EventLoop: @unchecked Sendable {
         stopped.signal()
     }
 
-    /// How long epoll may sleep: until the next timer, rounded up to whole milliseconds.
-    private func waitMilliseconds() -> Int32 {
+    /// Whether epoll_pwait2 (nanosecond timeouts) works here; kernels before 5.11 lack it.
+    private var hasPreciseWait = true
+
+    /// Waits for sockets until the next timer. epoll_wait counts whole milliseconds, so a timer
+    /// would fire up to a millisecond late: a simulated token stream would drift by that much a
+    /// token. epoll_pwait2 takes nanoseconds; epoll_wait is the fallback.
+    private func wait(_ events: inout [epoll_event]) -> Int32 {
+        let remaining = nanosecondsToNextTimer()
+        if hasPreciseWait {
+            var timeout = timespec(tv_sec: Int(remaining ?? 0) / 1_000_000_000, tv_nsec: Int(remaining ?? 0) % 1_000_000_000)
+            let ready = remaining == nil
+                ? epoll_pwait2(epollDescriptor, &events, Int32(events.count), nil, nil)
+                : epoll_pwait2(epollDescriptor, &events, Int32(events.count), &timeout, nil)
+            if ready >= 0 || errno != ENOSYS { return ready }
+            hasPreciseWait = false
+        }
+        let milliseconds = remaining.map { Int32(min(($0 + 999_999) / 1_000_000, 60_000)) } ?? -1
+        return epoll_wait(epollDescriptor, &events, Int32(events.count), milliseconds)
+    }
+
+    /// Nanoseconds until the next live timer (0 if due), nil when there is none.
+    private func nanosecondsToNextTimer() -> Int64? {
         // Cancelled timers stay in the heap until they reach its top; drop them there.
         while let (deadline, handle) = timers.peek {
             if timerActions[handle] == nil { _ = timers.pop(); continue }
-            let remaining = deadline - now
-            return remaining <= 0 ? 0 : Int32(min((remaining + 999_999) / 1_000_000, 60_000))
+            return max(0, min(deadline - now, 60_000_000_000))
         }
-        return -1
+        return nil
     }
 
     private func fireDueTimers() {

@@ -9,3 +9,21 @@ public enum MonotonicClock {
         return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 }
+
+/// CPU time the calling thread has used, in nanoseconds: the load generator's own cost, apart
+/// from the rest of the process.
+func threadCPUNanoseconds() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+}
+
+/// The user-space part of the calling thread's CPU time, in nanoseconds: the load generator's own
+/// work without the kernel's (on loopback the kernel's share includes delivering each byte to the
+/// server, which the sending thread pays for).
+func threadUserCPUNanoseconds() -> Int64 {
+    var usage = rusage()
+    // RUSAGE_THREAD (1) is Linux-only, so Glibc does not name it.
+    getrusage(__rusage_who_t(1), &usage)
+    return Int64(usage.ru_utime.tv_sec) * 1_000_000_000 + Int64(usage.ru_utime.tv_usec) * 1000
+}
