@@ -36,6 +36,8 @@ let package = Package(
             exclude: ["ground-truth.json"]),
         .executableTarget(
             name: "LoadGeneratorOverhead", dependencies: ["Crest", "CrestHTTP"], path: "Benchmarks/LoadGeneratorOverhead"),
+        .executableTarget(
+            name: "ServeAgreement", dependencies: ["Crest", "CrestSimulator", "CrestHTTP", "CrestServe"], path: "Benchmarks/ServeAgreement"),
         .testTarget(name: "CrestTests", dependencies: ["Crest"]),
         .testTarget(name: "CrestSimulatorTests", dependencies: ["Crest", "CrestSimulator"]),
         .testTarget(name: "CrestHTTPTests", dependencies: ["Crest", "CrestHTTP"]),

@@ -189,6 +189,7 @@ public struct SweepReport: Sendable {
             lines.append(input.isSimulated ? "Seed: \(seed) (the simulator repeats a run exactly for a seed)." : "Seed: \(seed) (fixes the order prompts are sent in).")
         }
         if let check = LoadGeneratorCheck.sentence(input.levels) { lines.append(check) }
+        if let chosen = input.recommendation, let view = EndpointView.sentence(for: chosen.level) { lines.append(view) }
         if input.pricing != nil && input.isSimulated {
             lines.append("Price: \(input.pricing!.summary); a simulator preset's price is an assumed list price: set yours with --price-per-hour or --price-per-1k-in and --price-per-1k-out.")
         }

@@ -49,14 +49,18 @@ public final class RealTimeSimulation {
 
     /// A request arrives at `now`. Its answer's length is the model's draw, capped at
     /// `maxOutputTokens`; with `ignoreEOS` it is exactly `maxOutputTokens` (as vLLM's ignore_eos).
-    /// Returns the request's id and what is already known about it.
-    public func arrive(promptTokens: Int, maxOutputTokens: Int?, ignoreEOS: Bool, at now: Int64) -> (id: Int, events: [(time: Int64, event: Event)]) {
+    /// Returns the request's id, the answer's length as drawn (the engine may cut it at the context
+    /// window; `.finished` has the final count), and what is already known about it.
+    public func arrive(
+        promptTokens: Int, maxOutputTokens: Int?, ignoreEOS: Bool, at now: Int64
+    ) -> (id: Int, outputTokens: Int, events: [(time: Int64, event: Event)]) {
         let id = nextRequest
         nextRequest += 1
         var output = outputLength.draw(&lengthRandom)
         if let maxOutputTokens { output = ignoreEOS ? maxOutputTokens : min(output, maxOutputTokens) }
-        model.arrive(ServerRequest(id: id, promptTokens: promptTokens, outputTokens: max(1, output)), at: now, notices: &notices)
-        return (id, takeEvents())
+        output = max(1, output)
+        model.arrive(ServerRequest(id: id, promptTokens: promptTokens, outputTokens: output), at: now, notices: &notices)
+        return (id, output, takeEvents())
     }
 
     /// Lets the engine finish its step at `now`; returns what happened.

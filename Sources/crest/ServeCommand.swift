@@ -9,7 +9,7 @@ import Glibc
 /// `crest serve`: the simulator in real time behind an OpenAI-compatible HTTP API.
 struct ServeCommand: Command {
     static let name = "serve"
-    static let summary = "serve the simulator in real time behind an OpenAI-compatible HTTP API"
+    static let summary = "serve the simulator in real time behind an OpenAI-compatible (and TGI) HTTP API"
     static let defaultPort = 8088
 
     static var usage: String {
@@ -18,8 +18,9 @@ struct ServeCommand: Command {
 
         Runs a simulated inference server in real time: POST /v1/chat/completions and /v1/completions
         (streamed with "stream": true, with the usage block when stream_options.include_usage is set),
-        GET /v1/models, /health, and /metrics (Prometheus text with vLLM's gauge names). Any model name
-        is accepted. Point 'crest sweep --url', vLLM's benchmark or GuideLLM at it. Ctrl-C stops it.
+        TGI's POST /generate_stream and /generate, GET /v1/models, /health, and /metrics (Prometheus
+        text with vLLM's gauge names). Any model name is accepted. Point 'crest sweep --url', vLLM's
+        benchmark or GuideLLM at it. Ctrl-C stops it.
 
         OPTIONS
           --preset NAME               the simulated engine (default \(SimulatorPreset.standard.name)): \(SimulatorPreset.all.map(\.name).joined(separator: ", "))
@@ -76,7 +77,7 @@ struct ServeCommand: Command {
 
     func run() async throws -> ExitCode {
         let loop = try EventLoop(name: "crest-serve")
-        let handler = SimulatedOpenAIServer(endpoint: endpoint, modelName: modelName, seed: seed)
+        let handler = SimulatedInferenceServer(endpoint: endpoint, modelName: modelName, seed: seed)
         let server: HTTPServer
         do {
             server = try handler.listen(on: loop, host: host, port: port)
@@ -85,7 +86,8 @@ struct ServeCommand: Command {
         }
         StandardError.write("""
             crest serve: sim:\(preset.name) as model '\(modelName)' on http://\(host):\(server.port)
-              POST /v1/chat/completions  POST /v1/completions  GET /v1/models  GET /health  GET /metrics
+              POST /v1/chat/completions  /v1/completions  /generate_stream  /generate
+              GET /v1/models  /health  /metrics
               Ctrl-C stops.
 
             """)

@@ -39,7 +39,7 @@ struct SweepCommand: Command {
 
             SEARCH
               --max-requests N            a total budget of requests the search plans within
-              --max-time D                a total budget of (simulated) time, e.g. 30m
+              --max-time D                a total budget of time (simulated time for the simulator), e.g. 30m
               --max-concurrency N         the highest level the search may try (default \(defaultMaxConcurrency))
               --timeout D                 request timeout (default max(10 × the largest latency limit, 300s))
 

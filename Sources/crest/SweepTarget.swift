@@ -13,7 +13,7 @@ enum SweepTarget {
         TARGET (the simulator by default)
           --target sim:PRESET         the built-in simulated endpoint (default sim:\(SimulatorPreset.standard.name)); presets:
         \(SimulatorPreset.all.map { "      \($0.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
-          --url URL                   a live endpoint instead, http://HOST:PORT[/PATH] (the API's usual path when none)
+          --url URL                   a live endpoint instead, http(s)://HOST:PORT[/PATH] (the API's usual path when none)
           --api KIND                  openai-chat (default), openai-completions or tgi
           --model NAME                the model to ask for (required for the OpenAI kinds)
           --no-stream                 ask for whole responses (no TTFT); streaming is the default
@@ -21,6 +21,10 @@ enum SweepTarget {
                                       ignore_eos=true, 'stop=["\\n"]' (TGI: into parameters)
           --api-key-env NAME          the environment variable holding the API key (default OPENAI_API_KEY
                                       when set); the key is sent as a bearer token and never written anywhere
+          --client epoll|urlsession   what carries requests (default: Crest's epoll client for http, URLSession
+                                      for https, which is coarser and costlier: the report says so)
+          --metrics-path PATH         the endpoint's Prometheus page, read once a second during each level
+                                      (default /metrics; vLLM, TGI and SGLang gauges); --no-metrics to skip it
           --instance-label NAME       the instance name reports show (default: the preset's, or the host)
         """
 
@@ -33,9 +37,14 @@ enum SweepTarget {
         let noStream = arguments.flag("--no-stream")
         let fields = try arguments.values("--request-field")
         let keyVariable = try arguments.value("--api-key-env")
+        let metricsPath = try arguments.value("--metrics-path")
+        let noMetrics = arguments.flag("--no-metrics")
+        let clientName = try arguments.value("--client")
         guard let url else {
             if let option = [apiName.map { _ in "--api" }, model.map { _ in "--model" }, noStream ? "--no-stream" : nil,
-                             fields.isEmpty ? nil : "--request-field", keyVariable.map { _ in "--api-key-env" }].compactMap({ $0 }).first {
+                             fields.isEmpty ? nil : "--request-field", keyVariable.map { _ in "--api-key-env" },
+                             metricsPath.map { _ in "--metrics-path" }, noMetrics ? "--no-metrics" : nil,
+                             clientName.map { _ in "--client" }].compactMap({ $0 }).first {
                 throw UsageError("\(option) goes with --url (a live endpoint); the simulator needs none")
             }
             return .simulated(try preset(targetOption ?? "sim:\(SimulatorPreset.standard.name)"))
@@ -70,9 +79,18 @@ enum SweepTarget {
         } else {
             apiKey = environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         }
+        let route = try clientName.map { name in
+            guard let route = LiveEndpoint.Route(rawValue: name) else {
+                throw UsageError("--client '\(name)': unknown; known: epoll, urlsession")
+            }
+            return route
+        }
+        if noMetrics && metricsPath != nil { throw UsageError("give --metrics-path or --no-metrics, not both") }
+        if let metricsPath, !metricsPath.hasPrefix("/") { throw UsageError("--metrics-path '\(metricsPath)': expected a path such as /metrics") }
         do {
             return .live(try LiveEndpoint(
-                url: url, api: api, model: model, streaming: !noStream, extraFields: extraFields, apiKey: apiKey))
+                url: url, api: api, model: model, streaming: !noStream, extraFields: extraFields, apiKey: apiKey,
+                metricsPath: noMetrics ? nil : metricsPath ?? "/metrics", route: route))
         } catch let error as LiveEndpointError {
             throw UsageError(error.description)
         }

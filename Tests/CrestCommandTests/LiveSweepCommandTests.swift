@@ -70,7 +70,8 @@ final class LiveSweepCommandTests: XCTestCase {
         let cases: [([String], String)] = [
             (["--url", "http://127.0.0.1:1", "--target", "sim:l4-llama3-8b"], "not both"),
             (["--url", "http://127.0.0.1:1"], "--model is required"),
-            (["--url", "https://api.example.com", "--model", "m"], "https is not supported yet"),
+            (["--url", "https://api.example.com", "--model", "m", "--client", "epoll"], "plain http only"),
+            (["--url", "http://127.0.0.1:1", "--model", "m", "--client", "curl"], "known: epoll, urlsession"),
             (["--url", "http://127.0.0.1:1", "--model", "m", "--api", "bedrock"], "known: openai-chat"),
             (["--url", "http://127.0.0.1:1", "--model", "m", "--request-field", "stop=[unclosed"], "not JSON"),
             (["--url", "http://127.0.0.1:1", "--model", "m", "--api-key-env", "CREST_TEST_UNSET_KEY"], "not set"),

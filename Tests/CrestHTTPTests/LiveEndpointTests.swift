@@ -1,5 +1,8 @@
 import Crest
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import XCTest
 @testable import CrestHTTP
 
@@ -21,9 +24,15 @@ final class LiveEndpointTests: XCTestCase {
         XCTAssertEqual(chat.displayURL, "http://localhost:8000/v1/chat/completions")
         XCTAssertEqual(try LiveEndpoint(url: "http://h", api: .tgi, model: "m", streaming: false).path, "/generate")
         XCTAssertEqual(try LiveEndpoint(url: "http://h:1/custom/v1/completions", api: .openAICompletions, model: "m").path, "/custom/v1/completions")
-        XCTAssertThrowsError(try LiveEndpoint(url: "https://api.example.com", api: .openAIChat, model: "m")) {
-            XCTAssertTrue("\($0)".contains("https is not supported yet"))
+        let secure = try LiveEndpoint(url: "https://api.example.com/v1/chat/completions", api: .openAIChat, model: "m")
+        XCTAssertEqual(secure.route, .urlSession, "https goes through URLSession")
+        XCTAssertEqual(secure.port, 443)
+        XCTAssertEqual(secure.displayURL, "https://api.example.com/v1/chat/completions")
+        XCTAssertEqual(chat.route, .epoll)
+        XCTAssertThrowsError(try LiveEndpoint(url: "https://api.example.com", api: .openAIChat, model: "m", route: .epoll)) {
+            XCTAssertTrue("\($0)".contains("plain http only"))
         }
+        XCTAssertThrowsError(try LiveEndpoint(url: "ftp://h", api: .openAIChat, model: "m"))
         XCTAssertThrowsError(try LiveEndpoint(url: "localhost:8000", api: .openAIChat, model: "m"))
     }
 
@@ -47,6 +56,15 @@ final class LiveEndpointTests: XCTestCase {
         let parameters = body["parameters"] as? [String: Any]
         XCTAssertEqual(parameters?["max_new_tokens"] as? Int, 64)
         XCTAssertEqual(parameters?["details"] as? Bool, true)
+    }
+
+    func testURLSessionRequestsCarryTheSameBodyAndHeaders() throws {
+        let endpoint = try LiveEndpoint(url: "https://h/v1/completions", api: .openAICompletions, model: "m", apiKey: "sk-1")
+        let request = try endpoint.urlRequest(for: prompt, maxOutputTokens: 7)
+        XCTAssertEqual(request.url?.absoluteString, "https://h/v1/completions")
+        XCTAssertEqual(request.httpMethod, "POST")
+        XCTAssertEqual(request.value(forHTTPHeaderField: "Authorization"), "Bearer sk-1")
+        XCTAssertEqual(request.httpBody.map { Array($0) }, try endpoint.body(for: prompt, maxOutputTokens: 7))
     }
 
     func testTheAPIKeyGoesOnlyIntoTheAuthorizationHeader() throws {

@@ -14,11 +14,13 @@ final class LiveMeasurerTests: XCTestCase {
 
     private func measure(
         _ script: ScriptedEndpoint.Script, api: APIKind, streaming: Bool = true, level: Int = 2, rule: StopRule = .requests(6),
-        timeout: Double = 5, url: String? = nil
+        timeout: Double = 5, url: String? = nil, route: LiveEndpoint.Route = .epoll
     ) async throws -> (run: LevelRun, server: ScriptedServer) {
         let server = try ScriptedServer(script)
         defer { server.stop() }
-        let endpoint = try LiveEndpoint(url: url ?? server.url, api: api, model: "scripted", streaming: streaming)
+        // The scripted endpoint has no /metrics page: leave it alone, so it serves only what is measured.
+        let endpoint = try LiveEndpoint(
+            url: url ?? server.url, api: api, model: "scripted", streaming: streaming, metricsPath: nil, route: route)
         let measurer = try LiveMeasurer(endpoint: endpoint, dataset: dataset, seed: 1, requestTimeoutSeconds: timeout)
         defer { measurer.shutdown() }
         return (try await measurer.measure(Level(concurrency: level), until: rule), server)
@@ -64,6 +66,39 @@ final class LiveMeasurerTests: XCTestCase {
         XCTAssertLessThanOrEqual(check.sendLagP99Seconds, check.sendLagMaxSeconds)
     }
 
+    /// The https route, URLSession, tested over plain http: the transport is the same code; TLS is
+    /// libcurl's. Its timestamps are taken on URLSession's thread, so the bound is looser.
+    func testTheURLSessionRouteMeasuresTheSameTimings() async throws {
+        let script = ScriptedEndpoint.Script()
+        for api in APIKind.allCases {
+            let (run, server) = try await measure(script, api: api, route: .urlSession)
+            XCTAssertEqual(run.client?.route, "urlsession")
+            for sample in run.samples {
+                XCTAssertEqual(sample.outcome, .ok, "\(api)")
+                let ttft = try XCTUnwrap(sample.ttftSeconds, "\(api)")
+                XCTAssertGreaterThanOrEqual(ttft, script.firstTokenDelay, "\(api)")
+                XCTAssertLessThan(ttft, script.firstTokenDelay + 2 * slack, "\(api)")
+                XCTAssertGreaterThanOrEqual(sample.latencySeconds, server.endpoint.minimumLatency, "\(api)")
+                XCTAssertLessThan(sample.latencySeconds, server.endpoint.minimumLatency + 2 * slack, "\(api)")
+                XCTAssertEqual(sample.completionTokens, script.tokens, "\(api)")
+                XCTAssertEqual(sample.tokensSource, .server, "\(api)")
+            }
+        }
+    }
+
+    func testTheURLSessionRouteCountsFailuresByCategory() async throws {
+        let cases: [(ScriptedEndpoint.Fault, Outcome)] = [
+            (.status(503, retryAfter: nil), .http5xx), (.status(429, retryAfter: "0"), .http429), (.breakAfter(tokens: 2), .transport),
+        ]
+        for (fault, outcome) in cases {
+            let (run, _) = try await measure(ScriptedEndpoint.Script(fault: fault), api: .openAIChat, level: 1, rule: .requests(3), route: .urlSession)
+            XCTAssertEqual(Set(run.samples.map(\.outcome)), [outcome], "\(fault)")
+        }
+        let (silent, _) = try await measure(
+            ScriptedEndpoint.Script(fault: .silence), api: .openAIChat, level: 1, rule: .requests(1), timeout: 0.2, route: .urlSession)
+        XCTAssertEqual(Set(silent.samples.map(\.outcome)), [.timeout])
+    }
+
     func testUnstreamedResponsesHaveNoFirstToken() async throws {
         let script = ScriptedEndpoint.Script()
         for api in APIKind.allCases {
@@ -97,7 +132,7 @@ final class LiveMeasurerTests: XCTestCase {
         let server = try ScriptedServer(ScriptedEndpoint.Script(firstTokenDelay: 0.005, tokenGap: 0.002, tokens: 3))
         defer { server.stop() }
         let measurer = try LiveMeasurer(
-            endpoint: try LiveEndpoint(url: server.url, api: .openAIChat, model: "scripted"), dataset: dataset, seed: 1,
+            endpoint: try LiveEndpoint(url: server.url, api: .openAIChat, model: "scripted", metricsPath: nil), dataset: dataset, seed: 1,
             requestTimeoutSeconds: 5)
         defer { measurer.shutdown() }
         var runs: [LevelRun] = []
@@ -142,6 +177,20 @@ final class LiveMeasurerTests: XCTestCase {
         // Port 9 (discard) has no listener on loopback here; connections are refused.
         let (run, _) = try await measure(ScriptedEndpoint.Script(), api: .openAIChat, level: 1, rule: .requests(2), url: "http://127.0.0.1:9")
         XCTAssertEqual(Set(run.samples.map(\.outcome)), [.transport])
+    }
+
+    func testAnEndpointWithoutAMetricsPageIsAskedTwiceThenLeftAlone() async throws {
+        let server = try ScriptedServer(ScriptedEndpoint.Script(firstTokenDelay: 0.15, tokenGap: 0.05, tokens: 2))
+        defer { server.stop() }
+        let measurer = try LiveMeasurer(
+            endpoint: try LiveEndpoint(url: server.url, api: .openAIChat, model: "scripted"), dataset: dataset, seed: 1,
+            requestTimeoutSeconds: 5)
+        defer { measurer.shutdown() }
+        // 8 warm-up and 4 measured requests of 0.2 s at one client: about 2.4 s, 3 chances to scrape.
+        let run = try await measurer.measure(Level(concurrency: 1), until: .requests(4))
+        XCTAssertNil(run.serverMetrics)
+        XCTAssertEqual(server.endpoint.notFound, 2, "two refused scrapes, then none")
+        XCTAssertTrue(run.samples.allSatisfy { $0.outcome == .ok })
     }
 
     func testADurationWindowMeasuresWhatWasSentInsideItAndDrainsIt() async throws {

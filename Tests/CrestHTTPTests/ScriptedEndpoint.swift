@@ -28,16 +28,19 @@ final class ScriptedEndpoint: HTTPRequestHandler, @unchecked Sendable {
 
     let script: Script
     private let served = Atomic<Int>(0)
+    private let unknownPaths = Atomic<Int>(0)
 
     init(_ script: Script) { self.script = script }
 
+    /// Generation requests answered.
     var requestsServed: Int { served.load(ordering: .relaxed) }
+    /// Requests for paths it does not serve (such as /metrics), answered 404.
+    var notFound: Int { unknownPaths.load(ordering: .relaxed) }
 
     /// The shortest end-to-end time a successful response can take.
     var minimumLatency: Double { script.firstTokenDelay + Double(script.tokens - 1) * script.tokenGap }
 
     func handle(_ request: HTTPServerRequest, response: HTTPResponseWriter) {
-        served.add(1, ordering: .relaxed)
         let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
         let kind: APIKind
         let streaming: Bool
@@ -46,8 +49,11 @@ final class ScriptedEndpoint: HTTPRequestHandler, @unchecked Sendable {
         case "/v1/completions": kind = .openAICompletions; streaming = body["stream"] as? Bool ?? false
         case "/generate_stream": kind = .tgi; streaming = true
         case "/generate": kind = .tgi; streaming = false
-        default: return response.send(status: 404, body: Array("{\"error\":\"no route\"}".utf8))
+        default:
+            unknownPaths.add(1, ordering: .relaxed)
+            return response.send(status: 404, body: Array("{\"error\":\"no route\"}".utf8))
         }
+        served.add(1, ordering: .relaxed)
         switch script.fault {
         case .status(let status, let retryAfter):
             return response.send(status: status, body: Array("{\"error\":\"scripted\"}".utf8), fields: retryAfter.map { ["Retry-After": $0] } ?? [:])

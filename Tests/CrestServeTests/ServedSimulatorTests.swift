@@ -31,7 +31,7 @@ final class ServedSimulatorTests: XCTestCase {
 
     private func serve(_ endpoint: SimulatedEndpoint) throws -> (EventLoop, HTTPServer) {
         let loop = try EventLoop(name: "served-simulator")
-        let server = try SimulatedOpenAIServer(endpoint: endpoint, modelName: "sim", seed: 1).listen(on: loop, port: 0)
+        let server = try SimulatedInferenceServer(endpoint: endpoint, modelName: "sim", seed: 1).listen(on: loop, port: 0)
         return (loop, server)
     }
 
@@ -69,11 +69,22 @@ final class ServedSimulatorTests: XCTestCase {
     }
 
     func testEveryAPIKindTheServerSpeaksStreamedAndWhole() async throws {
-        for (api, streaming) in [(APIKind.openAIChat, false), (.openAICompletions, true), (.openAICompletions, false)] {
+        for (api, streaming) in [(APIKind.openAIChat, false), (.openAICompletions, true), (.openAICompletions, false), (.tgi, true), (.tgi, false)] {
             let run = try await liveRun(Self.exactEndpoint, api: api, streaming: streaming, level: 2, requests: 2)
             XCTAssertTrue(run.samples.allSatisfy { $0.outcome == .ok && $0.completionTokens == 12 && $0.tokensSource == .server }, "\(api) \(streaming)")
             XCTAssertEqual(run.samples.allSatisfy { $0.firstTokenAt != nil }, streaming, "\(api) \(streaming)")
         }
+    }
+
+    func testTheEndpointsOwnGaugesAreReadDuringALevel() async throws {
+        let run = try await liveRun(Self.exactEndpoint, api: .openAIChat, streaming: true, level: 4, requests: 24)
+        let metrics = try XCTUnwrap(run.serverMetrics, "crest serve's /metrics has vLLM's gauges")
+        XCTAssertGreaterThanOrEqual(metrics.scrapes, 1)
+        let running = try XCTUnwrap(metrics.runningMean)
+        XCTAssertTrue((0...4).contains(running), "never more than the 4 clients' requests: \(running)")
+        // A request that arrives mid-step waits for the next step; none waits longer with 4 clients.
+        XCTAssertTrue((0...4).contains(try XCTUnwrap(metrics.waitingMean)))
+        XCTAssertTrue((0..<0.1).contains(try XCTUnwrap(metrics.kvCacheUsageMean)), "4 short requests use little of the cache")
     }
 
     func testFaultSwitchesReachTheClient() async throws {

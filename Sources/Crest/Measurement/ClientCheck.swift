@@ -10,6 +10,11 @@ public struct ClientCheck: Sendable, Equatable, Codable {
     public let cpuSeconds: Double
     /// The user-space part: the generator's own work, without the kernel's socket work.
     public let userCPUSeconds: Double
+    /// The cores that CPU time is shared out over: 1 for the epoll client's thread, the machine's
+    /// for URLSession, which works on threads of its own.
+    public let cores: Int
+    /// What carried the requests: "epoll" or "urlsession".
+    public let route: String
     public let wallSeconds: Double
     /// How late requests left after their client was free to send them (recorded requests only).
     public let sendLagP50Seconds: Double
@@ -27,13 +32,16 @@ public struct ClientCheck: Sendable, Equatable, Codable {
     public static let sendLagLimitSeconds = 0.005
 
     public init(
-        requests: Int, events: Int, cpuSeconds: Double, userCPUSeconds: Double, wallSeconds: Double, sendLagP50Seconds: Double, sendLagP99Seconds: Double,
+        requests: Int, events: Int, cpuSeconds: Double, userCPUSeconds: Double, cores: Int = 1, route: String = "epoll",
+        wallSeconds: Double, sendLagP50Seconds: Double, sendLagP99Seconds: Double,
         sendLagMaxSeconds: Double, readDelayP50Seconds: Double = 0, readDelayP99Seconds: Double = 0
     ) {
         self.requests = requests
         self.events = events
         self.cpuSeconds = cpuSeconds
         self.userCPUSeconds = userCPUSeconds
+        self.cores = cores
+        self.route = route
         self.wallSeconds = wallSeconds
         self.sendLagP50Seconds = sendLagP50Seconds
         self.sendLagP99Seconds = sendLagP99Seconds
@@ -42,8 +50,8 @@ public struct ClientCheck: Sendable, Equatable, Codable {
         self.readDelayP99Seconds = readDelayP99Seconds
     }
 
-    /// The generator's CPU time over the level's wall time: its share of the one core it runs on.
-    public var cpuShare: Double { wallSeconds > 0 ? cpuSeconds / wallSeconds : 0 }
+    /// The generator's CPU time over the level's wall time and its cores: its share of what it can use.
+    public var cpuShare: Double { wallSeconds > 0 ? cpuSeconds / wallSeconds / Double(max(1, cores)) : 0 }
 
     /// CPU microseconds per finished request, its streamed events included.
     public var cpuMicrosecondsPerRequest: Double { requests > 0 ? cpuSeconds * 1e6 / Double(requests) : 0 }
@@ -51,7 +59,9 @@ public struct ClientCheck: Sendable, Equatable, Codable {
     /// Why the client may have been the bottleneck; nil when it was not.
     public var problem: String? {
         var reasons: [String] = []
-        if cpuShare > Self.cpuShareLimit { reasons.append("the load generator used \(Int((cpuShare * 100).rounded()))% of its core") }
+        if cpuShare > Self.cpuShareLimit {
+            reasons.append("the load generator used \(Int((cpuShare * 100).rounded()))% of \(cores == 1 ? "its core" : "the machine's \(cores) cores")")
+        }
         if sendLagP99Seconds > Self.sendLagLimitSeconds {
             reasons.append("requests left up to \(NumberFormatting.significant(sendLagP99Seconds * 1000)) ms after their client was free (p99)")
         }

@@ -25,11 +25,13 @@ public struct LevelRun: Sendable, Equatable {
     public let isSteady: Bool
     /// The live load generator's check on itself; nil for the simulator.
     public let client: ClientCheck?
+    /// The endpoint's own gauges during the level, from its /metrics page; nil when not read.
+    public let serverMetrics: ServerMetrics?
 
     public init(
         level: Level, samples: [Sample], startedAt: Int64, windowStart: Int64, windowEnd: Int64, endedAt: Int64,
         decision: LevelDecision? = nil, abandoned: Int = 0, completeBefore: Int64? = nil, steadyFrom: Int64? = nil,
-        isSteady: Bool = true, client: ClientCheck? = nil
+        isSteady: Bool = true, client: ClientCheck? = nil, serverMetrics: ServerMetrics? = nil
     ) {
         self.level = level
         self.samples = samples
@@ -43,14 +45,16 @@ public struct LevelRun: Sendable, Equatable {
         self.steadyFrom = steadyFrom
         self.isSteady = isSteady
         self.client = client
+        self.serverMetrics = serverMetrics
     }
 
-    /// The same run with the load generator's check attached.
-    public func checked(by client: ClientCheck) -> LevelRun {
+    /// The same run with what a live measurer learned besides the samples: the load generator's
+    /// check on itself and the endpoint's own gauges.
+    public func checked(by client: ClientCheck, serverMetrics: ServerMetrics?) -> LevelRun {
         LevelRun(
             level: level, samples: samples, startedAt: startedAt, windowStart: windowStart, windowEnd: windowEnd, endedAt: endedAt,
             decision: decision, abandoned: abandoned, completeBefore: completeBefore, steadyFrom: steadyFrom, isSteady: isSteady,
-            client: client)
+            client: client, serverMetrics: serverMetrics)
     }
 
     /// The requests sent inside the measured window: after any transient (`steadyFrom`), and before

@@ -69,6 +69,10 @@ public enum LevelsTable {
             Column(name: "client_send_lag_p99_ms") { level, _, _ in
                 level.summary.client.map { NumberFormatting.fixed($0.sendLagP99Seconds * 1000, places: 3) } ?? ""
             },
+            // The endpoint's own gauges from its /metrics page (empty when not read).
+            Column(name: "server_running_mean") { level, _, _ in serverGauge(level) { $0.runningMean } },
+            Column(name: "server_waiting_mean") { level, _, _ in serverGauge(level) { $0.waitingMean } },
+            Column(name: "server_kv_cache_usage_mean") { level, _, _ in serverGauge(level) { $0.kvCacheUsageMean } },
             Column(name: "budget_checks") { level, _, _ in
                 level.verdict.checks.map { "\($0.constraint.statisticName)=\(checkValue($0))\($0.isMet ? "<=" : ">")\(checkLimit($0))" }
                     .joined(separator: "; ")
@@ -139,5 +143,9 @@ public enum LevelsTable {
 
     private static func seconds(_ value: Double) -> String { NumberFormatting.fixed(value, places: 6) }
     private static func rate(_ value: Double) -> String { NumberFormatting.fixed(value, places: 3) }
+
+    private static func serverGauge(_ level: LevelResult, _ read: (ServerMetrics) -> Double?) -> String {
+        level.summary.serverMetrics.flatMap(read).map(rate) ?? ""
+    }
     private static func fraction(_ value: Double) -> String { NumberFormatting.fixed(value, places: 6) }
 }

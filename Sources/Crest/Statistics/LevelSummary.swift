@@ -46,6 +46,8 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     public let isSteady: Bool
     /// The live load generator's check on itself; nil for the simulator.
     public let client: ClientCheck?
+    /// The endpoint's own gauges during the level; nil when not read.
+    public let serverMetrics: ServerMetrics?
 
     /// Summarises `run` with intervals at `confidence` (0.95 for 95%).
     public init(_ run: LevelRun, confidence: Double) {
@@ -81,6 +83,7 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         transientRequests = run.transientRequests
         isSteady = run.isSteady
         client = run.client
+        serverMetrics = run.serverMetrics
     }
 
     /// Throughput with an interval: the window is cut into 10 equal slices and the completions in

@@ -2,11 +2,11 @@ import CEpoll
 import Crest
 import Glibc
 
-/// One closed-loop client: one kept-alive HTTP/1.1 connection, one request at a time. It writes
-/// the request, parses the response as bytes arrive (SSE events through the API's reader), takes
-/// the first-token and end times on the loop thread as it reads, and hands the finished request
-/// to its generator.
-final class LoadClient: SocketHandler {
+/// One closed-loop client over plain HTTP: one kept-alive HTTP/1.1 connection on the event loop,
+/// one request at a time. It writes the request, parses the response as bytes arrive, takes the
+/// first-token and end times on the loop thread as it reads, and hands the finished request to its
+/// generator.
+final class LoadClient: SocketHandler, GeneratorClient {
     let index: Int
     private unowned let generator: LoadGenerator
     private var descriptor: Int32 = -1
@@ -19,24 +19,23 @@ final class LoadClient: SocketHandler {
     /// What epoll watches the socket for, so that it is changed only when it must be (a syscall).
     private var watchesWritable = false
     private var responseParser = HTTPResponseParser()
-    private var eventParser = ServerSentEventParser()
+    private var reader: ResponseReader
     private(set) var request: RequestInFlight?
-    /// A pause before the next request (after a 429 or a refused connection).
     var pauseTimer: Int?
 
     init(index: Int, generator: LoadGenerator) {
         self.index = index
         self.generator = generator
+        reader = ResponseReader(endpoint: generator.endpoint)
     }
 
-    var isBusy: Bool { request != nil || pauseTimer != nil }
 
-    func send(_ bytes: [UInt8], _ request: RequestInFlight) {
+    func send(_ request: RequestInFlight) {
         self.request = request
-        outgoing = bytes
+        outgoing = generator.requestBytes(request.promptIndex)
         written = 0
         responseParser.reset()
-        eventParser = ServerSentEventParser()
+        reader = ResponseReader(endpoint: generator.endpoint)
         if descriptor < 0 { connect() } else { flush() }
     }
 
@@ -139,7 +138,14 @@ final class LoadClient: SocketHandler {
         request!.receivedAnything = true
         var ended = false
         do {
-            try responseParser.parse(bytes, head: { head in request!.head = head }, body: { piece in body(piece, at: time) }, end: { ended = true })
+            try responseParser.parse(
+                bytes, head: { head in request!.head = head },
+                body: { piece in
+                    if reader.read(piece, at: time, into: &request!, eventParsed: generator.eventParsed) {
+                        generator.firstTokenArrived(request!, at: time)
+                    }
+                },
+                end: { ended = true })
         } catch {
             closeSocket()
             return fail(.malformed)
@@ -150,35 +156,9 @@ final class LoadClient: SocketHandler {
         complete(at: time)
     }
 
-    private func body(_ piece: UnsafeBufferPointer<UInt8>, at time: Int64) {
-        let isStreamedSuccess = generator.endpoint.streaming && (200..<300).contains(request!.head?.status ?? 0)
-        guard isStreamedSuccess else {
-            if request!.body.count < 1 << 20 { request!.body.append(contentsOf: piece) }
-            return
-        }
-        let api = generator.endpoint.api
-        eventParser.parse(piece) { event in
-            generator.eventParsed()
-            if api.read(event, into: &request!.reading), request!.firstTokenAt == nil {
-                request!.firstTokenAt = time
-                generator.firstTokenArrived(request!, at: time)
-            }
-        }
-    }
-
     private func complete(at time: Int64) {
-        guard var finished = request, let head = finished.head else { return fail(.malformed) }
-        let outcome: Outcome
-        switch head.status {
-        case 200..<300:
-            if !generator.endpoint.streaming { finished.reading = generator.endpoint.api.readBody(finished.body) }
-            outcome = finished.reading.isError ? .http5xx : finished.reading.isMalformed ? .malformed : .ok
-        case 429: outcome = .http429
-        case 400..<500: outcome = .http4xx
-        case 500..<600: outcome = .http5xx
-        default: outcome = .malformed
-        }
-        finish(FinishedRequest(request: finished, outcome: outcome, finishedAt: time, retryAfterSeconds: head.retryAfterSeconds))
+        guard let request else { return }
+        finish(reader.finish(request, at: time))
     }
 
     private func connectionClosedByPeer() {
@@ -202,7 +182,7 @@ final class LoadClient: SocketHandler {
         guard var retry = request else { return }
         if hasServedResponse && !retry.receivedAnything && !retry.wasResent {
             retry.wasResent = true
-            send(generator.requestBytes(retry.promptIndex), retry)
+            send(retry)
             return
         }
         fail(.transport)

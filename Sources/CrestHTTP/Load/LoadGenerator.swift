@@ -1,4 +1,8 @@
 import Crest
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Glibc
 
 /// The closed-loop load of a live sweep, on the event loop's thread: N clients, each sending its
@@ -31,7 +35,7 @@ final class LoadGenerator: @unchecked Sendable {
 
     /// How often a running level's clock advances when no request ends (duration rules and
     /// sequential tests close windows in time).
-    private static let tickNanoseconds: Int64 = 10_000_000
+    private static let tickNanoseconds: Int64 = 50_000_000
     /// The pause after a refused or broken connection, so a dead endpoint is not hammered in a spin.
     private static let transportPauseNanoseconds: Int64 = 50_000_000
     /// The longest Retry-After honoured; a 429 without one waits a second.
@@ -43,15 +47,19 @@ final class LoadGenerator: @unchecked Sendable {
     /// One read buffer for every client: the loop reads one socket at a time.
     let readBuffer: UnsafeMutableRawBufferPointer
     private let prompts: [Prompt]
+    /// Each prompt's request, as the route takes it: bytes for the epoll client, a URLRequest for URLSession.
     private let requests: [[UInt8]]
+    private let urlRequests: [URLRequest]
+    private let bridge: SessionBridge?
     private let origin: Int64
     private let timeout: Int64
     private var promptOrder: [Int]
     private var promptCursor = 0
-    private var clients: [LoadClient] = []
+    private var clients: [any GeneratorClient] = []
     private var activeClients = 0
     private var levelsStarted = 0
     private var current: LevelInProgress?
+    private let scraper: MetricsScraper?
 
     init(
         loop: EventLoop, endpoint: LiveEndpoint, prompts: [Prompt], maxOutputTokens: Int?, requestTimeoutSeconds: Double,
@@ -61,10 +69,21 @@ final class LoadGenerator: @unchecked Sendable {
         self.endpoint = endpoint
         self.prompts = prompts
         address = try SocketAddress.resolve(host: endpoint.host, port: endpoint.port)
-        requests = try prompts.map { try endpoint.request(for: $0, maxOutputTokens: maxOutputTokens) }
+        switch endpoint.route {
+        case .epoll:
+            requests = try prompts.map { try endpoint.request(for: $0, maxOutputTokens: maxOutputTokens) }
+            urlRequests = []
+            bridge = nil
+        case .urlSession:
+            requests = []
+            urlRequests = try prompts.map { try endpoint.urlRequest(for: $0, maxOutputTokens: maxOutputTokens) }
+            bridge = SessionBridge(loop: loop, requestTimeoutSeconds: requestTimeoutSeconds)
+        }
         self.origin = origin
         timeout = Int64(requestTimeoutSeconds * 1e9)
         readBuffer = .allocate(byteCount: 256 * 1024, alignment: 16)
+        let resolved = address
+        scraper = endpoint.metricsPath.map { MetricsScraper(loop: loop, address: resolved, authority: endpoint.authority, path: $0) }
         var random = SeededRandom(seed: derivedSeed(seed, 3))
         promptOrder = Array(prompts.indices)
         for index in stride(from: promptOrder.count - 1, to: 0, by: -1) {
@@ -76,6 +95,13 @@ final class LoadGenerator: @unchecked Sendable {
 
     func requestBytes(_ promptIndex: Int) -> [UInt8] { requests[promptIndex] }
 
+    func urlRequest(_ promptIndex: Int) -> URLRequest { urlRequests[promptIndex] }
+
+    private func makeClient(index: Int) -> any GeneratorClient {
+        if let bridge { return SessionClient(index: index, generator: self, bridge: bridge) }
+        return LoadClient(index: index, generator: self)
+    }
+
     /// Starts `level`; `continuation` gets its run once the recorder says it is complete.
     func start(_ level: Level, until rule: StopRule, continuation: CheckedContinuation<LevelRun, Error>) {
         levelsStarted += 1
@@ -83,19 +109,22 @@ final class LoadGenerator: @unchecked Sendable {
         current = LevelInProgress(
             number: levelsStarted, recorder: LevelRecorder(level: level, rule: rule, startedAt: now - origin),
             continuation: continuation, sequence: Array(repeating: 0, count: level.concurrency), startedAt: now,
-            cpuAtStart: threadCPUNanoseconds(), userCPUAtStart: threadUserCPUNanoseconds())
+            cpuAtStart: cpuNanoseconds(), userCPUAtStart: userCPUNanoseconds())
         activeClients = level.concurrency
-        while clients.count < activeClients { clients.append(LoadClient(index: clients.count, generator: self)) }
+        while clients.count < activeClients { clients.append(makeClient(index: clients.count)) }
         for client in clients.prefix(activeClients) where !client.isBusy { sendNext(from: client, readyAt: loop.now) }
         scheduleTick()
+        scraper?.start()
     }
 
     /// Closes every connection; a level still running ends with `CancellationError`.
     func stop() {
+        _ = scraper?.stop()
         for client in clients {
             if let pause = client.pauseTimer { loop.cancelTimer(pause) }
             client.close()
         }
+        bridge?.invalidate()
         if let level = current {
             current = nil
             level.continuation.resume(throwing: CancellationError())
@@ -121,7 +150,7 @@ final class LoadGenerator: @unchecked Sendable {
         current?.events += 1
     }
 
-    func requestFinished(_ finished: FinishedRequest, by client: LoadClient) {
+    func requestFinished(_ finished: FinishedRequest, by client: any GeneratorClient) {
         let request = finished.request
         current?.finishedRequests += 1
         if let recorded = request.recorded, current?.number == request.levelNumber {
@@ -146,12 +175,12 @@ final class LoadGenerator: @unchecked Sendable {
 
     // MARK: - Sending
 
-    private func clientIsFree(_ client: LoadClient, since readyAt: Int64) {
+    private func clientIsFree(_ client: any GeneratorClient, since readyAt: Int64) {
         guard current != nil, client.index < activeClients else { return }
         sendNext(from: client, readyAt: readyAt)
     }
 
-    private func sendNext(from client: LoadClient, readyAt: Int64) {
+    private func sendNext(from client: any GeneratorClient, readyAt: Int64) {
         guard current != nil else { return }
         let promptIndex = promptOrder[promptCursor % promptOrder.count]
         promptCursor += 1
@@ -163,7 +192,7 @@ final class LoadGenerator: @unchecked Sendable {
             promptIndex: promptIndex, levelNumber: current!.number, recorded: recorded, seq: seq, sentAt: now,
             sendLag: max(0, now - readyAt))
         request.timeoutTimer = loop.schedule(at: now + timeout) { [unowned client] in client.timedOut() }
-        client.send(requests[promptIndex], request)
+        client.send(request)
     }
 
     // MARK: - Levels
@@ -197,7 +226,8 @@ final class LoadGenerator: @unchecked Sendable {
         guard current!.recorder.isComplete, let level = current else { return }
         current = nil
         loop.cancelTimer(level.tick)
-        level.continuation.resume(returning: level.recorder.finish(endedAt: now - origin).checked(by: check(level, at: now)))
+        let run = level.recorder.finish(endedAt: now - origin).checked(by: check(level, at: now), serverMetrics: scraper?.stop())
+        level.continuation.resume(returning: run)
     }
 
     private func check(_ level: LevelInProgress, at now: Int64) -> ClientCheck {
@@ -205,11 +235,18 @@ final class LoadGenerator: @unchecked Sendable {
         let delays = level.readDelays.sorted()
         return ClientCheck(
             requests: level.finishedRequests, events: level.events,
-            cpuSeconds: Double(threadCPUNanoseconds() - level.cpuAtStart) / 1e9,
-            userCPUSeconds: Double(threadUserCPUNanoseconds() - level.userCPUAtStart) / 1e9, wallSeconds: Double(now - level.startedAt) / 1e9,
+            cpuSeconds: Double(cpuNanoseconds() - level.cpuAtStart) / 1e9,
+            userCPUSeconds: Double(userCPUNanoseconds() - level.userCPUAtStart) / 1e9, cores: cores, route: endpoint.route.rawValue,
+            wallSeconds: Double(now - level.startedAt) / 1e9,
             sendLagP50Seconds: percentile(lags, 0.5), sendLagP99Seconds: percentile(lags, 0.99), sendLagMaxSeconds: Double(lags.last ?? 0) / 1e9,
             readDelayP50Seconds: percentile(delays, 0.5), readDelayP99Seconds: percentile(delays, 0.99))
     }
+
+    // The epoll client is the loop's thread alone; URLSession works on threads of its own, so its
+    // route is measured by the whole process's CPU against all the machine's cores.
+    private var cores: Int { endpoint.route == .epoll ? 1 : ProcessInfo.processInfo.activeProcessorCount }
+    private func cpuNanoseconds() -> Int64 { endpoint.route == .epoll ? threadCPUNanoseconds() : processCPUNanoseconds() }
+    private func userCPUNanoseconds() -> Int64 { endpoint.route == .epoll ? threadUserCPUNanoseconds() : processUserCPUNanoseconds() }
 
     private func percentile(_ sorted: [Int64], _ share: Double) -> Double {
         sorted.isEmpty ? 0 : Double(sorted[min(sorted.count - 1, Int(share * Double(sorted.count)))]) / 1e9

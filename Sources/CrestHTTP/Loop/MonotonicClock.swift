@@ -27,3 +27,17 @@ func threadUserCPUNanoseconds() -> Int64 {
     getrusage(__rusage_who_t(1), &usage)
     return Int64(usage.ru_utime.tv_sec) * 1_000_000_000 + Int64(usage.ru_utime.tv_usec) * 1000
 }
+
+/// CPU time of the whole process, in nanoseconds.
+func processCPUNanoseconds() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+}
+
+/// The user-space part of the process's CPU time, in nanoseconds.
+func processUserCPUNanoseconds() -> Int64 {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int64(usage.ru_utime.tv_sec) * 1_000_000_000 + Int64(usage.ru_utime.tv_usec) * 1000
+}

@@ -20,6 +20,8 @@ public final class HTTPServer: SocketHandler, @unchecked Sendable {
     private let listener: Int32
     private var connections: [Int32: ServerConnection] = [:]
     private let accepted = Atomic<Int>(0)
+    /// One read buffer for every connection: the loop reads one socket at a time.
+    fileprivate let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
     /// How many connections the server has accepted so far (readable from any thread).
     public var acceptedConnections: Int { accepted.load(ordering: .relaxed) }
@@ -53,6 +55,8 @@ public final class HTTPServer: SocketHandler, @unchecked Sendable {
     }
 
     func closed(_ descriptor: Int32) { connections[descriptor] = nil }
+
+    deinit { readBuffer.deallocate() }
 }
 
 /// One accepted connection: parses requests, writes responses, buffers what the socket will not
@@ -65,7 +69,6 @@ final class ServerConnection: SocketHandler {
     private var isResponding = false
     private(set) var isOpen = true
     private var closeAfterResponse = false
-    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 
     init(descriptor: Int32, server: HTTPServer) {
         self.descriptor = descriptor
@@ -80,17 +83,17 @@ final class ServerConnection: SocketHandler {
     }
 
     private func readAvailable() {
+        let buffer = server.readBuffer
+        let bytes = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: buffer.count)
         while isOpen {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { return close() }
             if count < 0 { return }
             var offset = 0
             while offset < count, isOpen {
                 let parsed: (request: HTTPServerRequest?, consumed: Int)
                 do {
-                    parsed = try buffer.withUnsafeBufferPointer {
-                        try parser.parse(UnsafeBufferPointer(rebasing: $0[offset..<count]))
-                    }
+                    parsed = try parser.parse(UnsafeBufferPointer(rebasing: bytes[offset..<count]))
                 } catch {
                     write(Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
                     closeAfterResponse = true
@@ -103,6 +106,8 @@ final class ServerConnection: SocketHandler {
                     server.dispatch(request, on: self)
                 }
             }
+            // Level-triggered epoll reports any rest again: a short read needs no EAGAIN read after it.
+            if count < buffer.count { return }
         }
     }
 

@@ -4,17 +4,21 @@ import CrestSimulator
 import Foundation
 
 /// The simulator in real time behind an OpenAI-compatible API: `/v1/chat/completions` and
-/// `/v1/completions` (streamed or whole, with the usage block), `/v1/models`, `/health`, and
-/// `/metrics` in Prometheus text with vLLM's gauge names. Any model name is accepted and echoed.
+/// `/v1/completions` (streamed or whole, with the usage block), TGI's `/generate_stream` and
+/// `/generate`, `/v1/models`, `/health`, and `/metrics` in Prometheus text with vLLM's gauge names.
+/// Any model name is accepted and echoed.
 ///
 /// Everything runs on the server's event loop: requests arrive into the engine at the loop's
 /// clock, the engine's steps are timed by loop timers at the exact times it asks for (so timer
 /// lateness never accumulates), and each token goes out as one SSE event when its step ends.
-public final class SimulatedOpenAIServer: HTTPRequestHandler, @unchecked Sendable {
+public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Sendable {
     private struct OpenResponse {
         let writer: HTTPResponseWriter
-        let request: OpenAIRequest
+        let request: GenerationRequest
+        /// The answer's length as drawn: TGI's last token event carries the details.
+        let plannedTokens: Int
         var tokensSent = 0
+        var sentDetails = false
     }
 
     public let modelName: String
@@ -45,11 +49,14 @@ public final class SimulatedOpenAIServer: HTTPRequestHandler, @unchecked Sendabl
         switch (request.method, request.path) {
         case ("POST", "/v1/chat/completions"): generate(.chat, request, response)
         case ("POST", "/v1/completions"): generate(.completions, request, response)
+        case ("POST", "/generate_stream"): generate(.tgi, request, response, tgiStreaming: true)
+        case ("POST", "/generate"): generate(.tgi, request, response)
         case ("GET", "/v1/models"):
             response.send(status: 200, body: json(["object": "list", "data": [["id": modelName, "object": "model", "owned_by": "crest"]]]))
         case ("GET", "/health"): response.send(status: 200, body: [])
         case ("GET", "/metrics"): response.send(status: 200, contentType: "text/plain; version=0.0.4", body: Array(metrics().utf8))
-        case (_, "/v1/chat/completions"), (_, "/v1/completions"), (_, "/v1/models"), (_, "/health"), (_, "/metrics"):
+        case (_, "/v1/chat/completions"), (_, "/v1/completions"), (_, "/generate_stream"), (_, "/generate"), (_, "/v1/models"),
+             (_, "/health"), (_, "/metrics"):
             response.send(status: 405, body: error("method \(request.method) not allowed"))
         default:
             response.send(status: 404, body: error("no route \(request.path)"))
@@ -58,18 +65,20 @@ public final class SimulatedOpenAIServer: HTTPRequestHandler, @unchecked Sendabl
 
     // MARK: - Generation
 
-    private func generate(_ kind: OpenAIRequest.Kind, _ request: HTTPServerRequest, _ response: HTTPResponseWriter) {
-        let parsed: OpenAIRequest
+    private func generate(
+        _ kind: GenerationRequest.Kind, _ request: HTTPServerRequest, _ response: HTTPResponseWriter, tgiStreaming: Bool = false
+    ) {
+        let parsed: GenerationRequest
         do {
-            parsed = try OpenAIRequest(kind: kind, body: request.body, defaultModel: modelName)
-        } catch let problem as OpenAIRequestError {
+            parsed = try GenerationRequest(kind: kind, body: request.body, defaultModel: modelName, tgiStreaming: tgiStreaming)
+        } catch let problem as GenerationRequestError {
             return response.send(status: 400, body: error(problem.message))
         } catch {
             return response.send(status: 400, body: self.error("bad request"))
         }
-        let (id, events) = simulation.arrive(
+        let (id, planned, events) = simulation.arrive(
             promptTokens: parsed.promptTokens, maxOutputTokens: parsed.maxOutputTokens, ignoreEOS: parsed.ignoreEOS, at: now)
-        responses[id] = OpenResponse(writer: response, request: parsed)
+        responses[id] = OpenResponse(writer: response, request: parsed, plannedTokens: planned)
         let rejected = events.contains { if case .rejected = $0.event { return true } else { return false } }
         if parsed.streaming && !rejected {
             response.startStream()
@@ -106,8 +115,7 @@ public final class SimulatedOpenAIServer: HTTPRequestHandler, @unchecked Sendabl
         switch event {
         case .firstToken(let id), .token(let id):
             guard let open = openResponse(id), open.request.streaming else { return }
-            open.writer.sendChunk(sse(tokenChunk(id, open.request, index: open.tokensSent)))
-            responses[id]?.tokensSent += 1
+            sendToken(open, id: id)
         case .finished(let id, let completionTokens):
             guard let open = openResponse(id) else { return }
             responses[id] = nil
@@ -140,7 +148,20 @@ public final class SimulatedOpenAIServer: HTTPRequestHandler, @unchecked Sendabl
         return open
     }
 
+    private func sendToken(_ open: OpenResponse, id: Int) {
+        let index = open.tokensSent
+        if open.request.kind == .tgi {
+            let isLast = index == open.plannedTokens - 1
+            open.writer.sendChunk(sse(tgiTokenEvent(index: index, details: isLast ? open.plannedTokens : nil)))
+            responses[id]?.sentDetails = isLast
+        } else {
+            open.writer.sendChunk(sse(tokenChunk(id, open.request, index: index)))
+        }
+        responses[id]?.tokensSent += 1
+    }
+
     private func finish(_ open: OpenResponse, id: Int, completionTokens: Int) {
+        if open.request.kind == .tgi { return finishTGI(open, id: id, completionTokens: completionTokens) }
         let usage = ["prompt_tokens": open.request.promptTokens, "completion_tokens": completionTokens,
                      "total_tokens": open.request.promptTokens + completionTokens]
         let finishReason = completionTokens == open.request.maxOutputTokens ? "length" : "stop"
@@ -163,23 +184,57 @@ public final class SimulatedOpenAIServer: HTTPRequestHandler, @unchecked Sendabl
         open.writer.endStream()
     }
 
+    /// TGI ends a stream with the details on its last token event and no [DONE].
+    private func finishTGI(_ open: OpenResponse, id: Int, completionTokens: Int) {
+        guard open.request.streaming else {
+            var body: [String: Any] = ["generated_text": (0..<completionTokens).map(Self.word).joined()]
+            if open.request.includeUsage { body["details"] = tgiDetails(completionTokens) }
+            return open.writer.send(status: 200, body: json(body))
+        }
+        // The request is no longer in `responses`: tokens the model did not report one by one go out here.
+        for index in open.tokensSent..<max(open.tokensSent, completionTokens) {
+            open.writer.sendChunk(sse(tgiTokenEvent(index: index, details: index == completionTokens - 1 ? completionTokens : nil)))
+        }
+        // The engine stopped short of the drawn length (the context window): say so in a last event.
+        if !open.sentDetails && open.tokensSent >= completionTokens {
+            open.writer.sendChunk(sse(json(["generated_text": "", "details": tgiDetails(completionTokens)])))
+        }
+        open.writer.endStream()
+    }
+
     // MARK: - Bodies
 
-    private func envelope(_ id: Int, _ request: OpenAIRequest, choices: [[String: Any]]) -> [String: Any] {
+    private func tgiTokenEvent(index: Int, details tokens: Int?) -> [UInt8] {
+        var event: [String: Any] = [
+            "index": index + 1, "token": ["id": index, "text": Self.word(index), "logprob": 0.0, "special": false],
+            "generated_text": NSNull(), "details": NSNull(),
+        ]
+        if let tokens {
+            event["generated_text"] = (0..<tokens).map(Self.word).joined()
+            event["details"] = tgiDetails(tokens)
+        }
+        return json(event)
+    }
+
+    private func tgiDetails(_ tokens: Int) -> [String: Any] {
+        ["finish_reason": "length", "generated_tokens": tokens, "seed": NSNull()]
+    }
+
+    private func envelope(_ id: Int, _ request: GenerationRequest, choices: [[String: Any]]) -> [String: Any] {
         let object: String
         switch (request.kind, request.streaming) {
         case (.chat, true): object = "chat.completion.chunk"
         case (.chat, false): object = "chat.completion"
-        case (.completions, _): object = "text_completion"
+        case (.completions, _), (.tgi, _): object = "text_completion"
         }
         return ["id": "cmpl-crest-\(id)", "object": object, "model": request.model, "created": 0, "choices": choices]
     }
 
-    private func chunk(_ id: Int, _ request: OpenAIRequest, delta: [String: String]) -> [UInt8] {
+    private func chunk(_ id: Int, _ request: GenerationRequest, delta: [String: String]) -> [UInt8] {
         json(envelope(id, request, choices: [["index": 0, "delta": delta]]))
     }
 
-    private func tokenChunk(_ id: Int, _ request: OpenAIRequest, index: Int) -> [UInt8] {
+    private func tokenChunk(_ id: Int, _ request: GenerationRequest, index: Int) -> [UInt8] {
         let word = Self.word(index)
         if request.kind == .completions { return json(envelope(id, request, choices: [["index": 0, "text": word]])) }
         return chunk(id, request, delta: ["content": word])

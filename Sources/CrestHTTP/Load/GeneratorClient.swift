@@ -1,0 +1,19 @@
+/// One closed-loop client of the load generator, whatever carries its requests: the epoll client
+/// for `http://`, URLSession for `https://`. Everything is called on the event loop's thread.
+protocol GeneratorClient: AnyObject {
+    var index: Int { get }
+    /// The request on the wire, if any.
+    var request: RequestInFlight? { get }
+    /// A pause before the next request (after a 429 or a refused connection).
+    var pauseTimer: Int? { get set }
+    /// Sends `request` (its prompt's bytes come from the generator).
+    func send(_ request: RequestInFlight)
+    /// The request's timeout passed: abandon it and report it as timed out.
+    func timedOut()
+    /// Abandons any request and closes the connection (the end of a sweep).
+    func close()
+}
+
+extension GeneratorClient {
+    var isBusy: Bool { request != nil || pauseTimer != nil }
+}
