@@ -6,6 +6,11 @@ import Foundation
 /// `max_tokens` how many; the server streams exactly that, or answers at once when not streamed.
 /// It runs in a child process, so the parent's CPU time is the load generator's alone.
 final class BenchmarkServer: HTTPRequestHandler, @unchecked Sendable {
+    /// A token event the size and shape vLLM sends (about 230 bytes), so the per-event cost is honest.
+    static let event = Array((#"data: {"id":"chatcmpl-5f2c8e4a9b7d4e1f8a3c6b2d0e9f7a1c","object":"chat.completion.chunk","#
+        + #""created":1732900000,"model":"meta-llama/Meta-Llama-3-8B-Instruct","choices":[{"index":0,"delta":{"content":" token"},"#
+        + #""logprobs":null,"finish_reason":null}]}"# + "\n\n").utf8)
+
     func handle(_ request: HTTPServerRequest, response: HTTPResponseWriter) {
         let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
         let timing = body["bench"] as? [String: Double] ?? [:]
@@ -21,7 +26,7 @@ final class BenchmarkServer: HTTPRequestHandler, @unchecked Sendable {
         for index in 0..<tokens {
             response.loop.schedule(at: start + first + Int64(index) * gap) {
                 guard response.isOpen else { return }
-                response.sendChunk(Array(#"data: {"choices":[{"delta":{"content":"tok"}}]}\#n\#n"#.utf8))
+                response.sendChunk(Self.event)
                 guard index == tokens - 1 else { return }
                 response.sendChunk(Array("data: \(usage)\n\ndata: [DONE]\n\n".utf8))
                 response.endStream()

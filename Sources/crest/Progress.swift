@@ -17,5 +17,9 @@ struct Progress {
         if let problem = s.client?.problem {
             StandardError.write("     warning: the client may have limited this level: \(problem); its latencies include the client's own delay\n")
         }
+        // The first live level doubles as the load generator's calibration against this endpoint.
+        if step.step == 1, let check = s.client {
+            StandardError.write("     load generator (\(check.route)): \(NumberFormatting.significant(check.cpuMicrosecondsPerRequest, digits: 3)) µs of CPU per request, send lag p99 \(NumberFormatting.significant(check.sendLagP99Seconds * 1000, digits: 2)) ms, read delay p99 \(NumberFormatting.significant(check.readDelayP99Seconds * 1000, digits: 2)) ms\n")
+        }
     }
 }

@@ -33,22 +33,22 @@ extension APIKind {
     public func read(_ event: ServerSentEvent, into reading: inout ResponseReading) -> Bool {
         let data = event.data
         if data.elementsEqual("[DONE]".utf8) { return false }
-        if event.name.map({ $0.elementsEqual("error".utf8) }) == true || JSONByteScan.contains(key: "error", in: data)
+        if event.name.map({ $0.elementsEqual("error".utf8) }) == true || JSONByteScan.contains(key: .error, in: data)
             || containsErrorObject(data) {
             reading.isError = true
             return false
         }
         switch self {
         case .openAIChat, .openAICompletions:
-            if JSONByteScan.hasObject("usage", in: data) { readUsage(data, into: &reading) }
-            let textKey = self == .openAIChat ? "content" : "text"
+            if JSONByteScan.hasObject(.usage, in: data) { readUsage(data, into: &reading) }
+            let textKey: JSONKey = self == .openAIChat ? .content : .text
             let hasText = JSONByteScan.hasNonEmptyString(textKey, in: data)
-                || JSONByteScan.hasNonEmptyString("reasoning_content", in: data)
+                || JSONByteScan.hasNonEmptyString(.reasoningContent, in: data)
             if hasText { reading.tokenEvents += 1 }
             return hasText
         case .tgi:
-            if JSONByteScan.hasObject("details", in: data) { readTGIDetails(data, into: &reading) }
-            let hasToken = JSONByteScan.hasObject("token", in: data)
+            if JSONByteScan.hasObject(.details, in: data) { readTGIDetails(data, into: &reading) }
+            let hasToken = JSONByteScan.hasObject(.token, in: data)
             if hasToken { reading.tokenEvents += 1 }
             return hasToken
         }
@@ -91,7 +91,7 @@ extension APIKind {
     }
 
     private func containsErrorObject(_ data: [UInt8]) -> Bool {
-        guard let start = JSONByteScan.valueStart(of: "object", in: data) else { return false }
+        guard let start = JSONByteScan.valueStart(of: .object, in: data) else { return false }
         return data[start...].starts(with: "\"error\"".utf8)
     }
 

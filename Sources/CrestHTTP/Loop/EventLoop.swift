@@ -123,7 +123,7 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     /// Whether epoll_pwait2 (nanosecond timeouts) works here; kernels before 5.11 lack it.
-    private var hasPreciseWait = true
+    private var hasPreciseWait = preciseEpollWait != nil
 
     /// Waits for sockets until the next timer. epoll_wait counts whole milliseconds, so a timer
     /// would fire up to a millisecond late: a simulated token stream would drift by that much a
@@ -133,8 +133,8 @@ public final class EventLoop: @unchecked Sendable {
         if hasPreciseWait {
             var timeout = timespec(tv_sec: Int(remaining ?? 0) / 1_000_000_000, tv_nsec: Int(remaining ?? 0) % 1_000_000_000)
             let ready = remaining == nil
-                ? epoll_pwait2(epollDescriptor, &events, Int32(events.count), nil, nil)
-                : epoll_pwait2(epollDescriptor, &events, Int32(events.count), &timeout, nil)
+                ? preciseEpollWait!(epollDescriptor, &events, Int32(events.count), nil, nil)
+                : preciseEpollWait!(epollDescriptor, &events, Int32(events.count), &timeout, nil)
             if ready >= 0 || errno != ENOSYS { return ready }
             hasPreciseWait = false
         }
@@ -169,3 +169,15 @@ public final class EventLoop: @unchecked Sendable {
         for item in work { item() }
     }
 }
+
+/// epoll_pwait2, looked up at run time: glibc declares it only under _GNU_SOURCE, which the C
+/// target cannot set without changing fd_set for every other module, and glibc before 2.35 lacks it.
+private typealias EpollWaitNanoseconds = @convention(c) (
+    Int32, UnsafeMutablePointer<epoll_event>?, Int32, UnsafePointer<timespec>?, UnsafeRawPointer?
+) -> Int32
+
+private let preciseEpollWait: EpollWaitNanoseconds? = {
+    // A null handle is RTLD_DEFAULT: the symbol wherever the process has it.
+    guard let symbol = dlsym(nil, "epoll_pwait2") else { return nil }
+    return unsafeBitCast(symbol, to: EpollWaitNanoseconds.self)
+}()
