@@ -17,6 +17,8 @@ final class ServedSimulatorTests: XCTestCase {
             endpoint.server = .batching(configuration)
         }
         endpoint.network = NetworkModel(roundTripSeconds: 0, jitterSigma: 0)
+        // Every answer is 12 tokens (TGI has no ignore_eos; the OpenAI kinds also send max_tokens 12).
+        endpoint.outputLength = OutputLengthModel(medianTokens: 12, sigma: 0)
         return endpoint
     }
 
@@ -45,34 +47,35 @@ final class ServedSimulatorTests: XCTestCase {
         return try await measurer.measure(Level(concurrency: level), until: .requests(requests))
     }
 
-    func testALoneRequestTakesExactlyTheSimulatedTime() async throws {
+    /// Every API kind the server speaks, streamed and whole: a lone request's timings over HTTP are
+    /// the simulator's in virtual time, plus at most the loopback and timer delays.
+    func testALoneRequestTakesExactlyTheSimulatedTimeThroughEveryAPIKind() async throws {
         let endpoint = Self.exactEndpoint
-        let run = try await liveRun(endpoint, api: .openAIChat, streaming: true, level: 1, requests: 6)
-        for sample in run.samples {
-            XCTAssertEqual(sample.outcome, .ok)
-            XCTAssertEqual(sample.completionTokens, 12, "ignore_eos with max_tokens 12 gives exactly 12 tokens")
-            XCTAssertEqual(sample.tokensSource, .server)
-            XCTAssertEqual(sample.promptTokens, dataset.prompts[sample.promptIndex].promptTokens)
-            // The same request alone in virtual time.
-            let prompt = dataset.prompts[sample.promptIndex]
-            let simulated = try simulate(
-                endpoint: endpoint, level: Level(concurrency: 1), rule: .requests(1), prompts: [prompt], requestTimeoutSeconds: 30, seed: 1
-            ).run.samples[0]
-            XCTAssertEqual(simulated.completionTokens, 12)
-            let ttft = try XCTUnwrap(sample.ttftSeconds)
-            let expectedTTFT = try XCTUnwrap(simulated.ttftSeconds)
-            XCTAssertGreaterThanOrEqual(ttft, expectedTTFT - 0.0005)
-            XCTAssertLessThan(ttft, expectedTTFT + 0.030)
-            XCTAssertGreaterThanOrEqual(sample.latencySeconds, simulated.latencySeconds - 0.0005)
-            XCTAssertLessThan(sample.latencySeconds, simulated.latencySeconds + 0.030)
-        }
-    }
-
-    func testEveryAPIKindTheServerSpeaksStreamedAndWhole() async throws {
-        for (api, streaming) in [(APIKind.openAIChat, false), (.openAICompletions, true), (.openAICompletions, false), (.tgi, true), (.tgi, false)] {
-            let run = try await liveRun(Self.exactEndpoint, api: api, streaming: streaming, level: 2, requests: 2)
-            XCTAssertTrue(run.samples.allSatisfy { $0.outcome == .ok && $0.completionTokens == 12 && $0.tokensSource == .server }, "\(api) \(streaming)")
-            XCTAssertEqual(run.samples.allSatisfy { $0.firstTokenAt != nil }, streaming, "\(api) \(streaming)")
+        for api in APIKind.allCases {
+            for streaming in [true, false] {
+                let run = try await liveRun(endpoint, api: api, streaming: streaming, level: 1, requests: 2)
+                for sample in run.samples {
+                    let label = "\(api) streaming \(streaming)"
+                    XCTAssertEqual(sample.outcome, .ok, label)
+                    XCTAssertEqual(sample.completionTokens, 12, "\(label): max_tokens 12 with ignore_eos (TGI: the fixed draw)")
+                    XCTAssertEqual(sample.tokensSource, .server, label)
+                    // The same request alone in virtual time.
+                    let simulated = try simulate(
+                        endpoint: endpoint, level: Level(concurrency: 1), rule: .requests(1), prompts: [dataset.prompts[sample.promptIndex]],
+                        requestTimeoutSeconds: 30, seed: 1
+                    ).run.samples[0]
+                    XCTAssertGreaterThanOrEqual(sample.latencySeconds, simulated.latencySeconds - 0.0005, label)
+                    XCTAssertLessThan(sample.latencySeconds, simulated.latencySeconds + 0.030, label)
+                    guard streaming else {
+                        XCTAssertNil(sample.firstTokenAt, label)
+                        continue
+                    }
+                    let ttft = try XCTUnwrap(sample.ttftSeconds, label)
+                    let expectedTTFT = try XCTUnwrap(simulated.ttftSeconds)
+                    XCTAssertGreaterThanOrEqual(ttft, expectedTTFT - 0.0005, label)
+                    XCTAssertLessThan(ttft, expectedTTFT + 0.030, label)
+                }
+            }
         }
     }
 
