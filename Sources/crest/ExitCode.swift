@@ -7,4 +7,6 @@ enum ExitCode: Int32 {
     case usage = 2
     /// The sweep finished and no level met the budget.
     case noFeasibleLevel = 3
+    /// Ctrl-C or SIGTERM: 128 + SIGINT, as shells report it.
+    case interrupted = 130
 }

@@ -91,39 +91,9 @@ struct ServeCommand: Command {
               Ctrl-C stops.
 
             """)
-        await TerminationSignal().wait()
+        await TerminationSignal.wait()
         loop.shutdown()
         StandardError.write("crest serve: stopped\n")
         return .success
-    }
-}
-
-/// Waits for SIGINT or SIGTERM (Ctrl-C, `kill`), whichever comes first.
-private final class TerminationSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Void, Never>?
-    private var sources: [DispatchSourceSignal] = []
-
-    func wait() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            lock.withLock { self.continuation = continuation }
-            let queue = DispatchQueue(label: "crest-signals")
-            for signalNumber in [SIGINT, SIGTERM] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-                source.setEventHandler { @Sendable [self] in resume() }
-                source.resume()
-                sources.append(source)
-            }
-        }
-        for source in sources { source.cancel() }
-    }
-
-    private func resume() {
-        let pending = lock.withLock { () -> CheckedContinuation<Void, Never>? in
-            defer { continuation = nil }
-            return continuation
-        }
-        pending?.resume()
     }
 }

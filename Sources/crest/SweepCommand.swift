@@ -61,6 +61,7 @@ struct SweepCommand: Command {
 
             EXIT CODES
               0 a level met the budget   1 the run failed   2 bad usage or input   3 no level met the budget
+              130 interrupted (Ctrl-C stops within the current level and keeps what finished levels wrote)
             """
     }
 
@@ -150,8 +151,17 @@ struct SweepCommand: Command {
         let progress = Progress()
         progress.started(target: sweepTarget.name, dataset: dataset, budget: budget, folder: folder)
         let outcome: SearchOutcome
+        // Ctrl-C stops the search within a level and keeps what the finished levels wrote.
+        let searching = Task { try await search(measurer, writer: writer, progress: progress) }
+        let interrupt = TerminationSignal { searching.cancel() }
+        defer { interrupt.cancel() }
         do {
-            outcome = try await search(measurer, writer: writer, progress: progress)
+            outcome = try await searching.value
+        } catch is CancellationError {
+            manifest.end(status: "interrupted", at: Date())
+            try? writer.write(manifest: manifest)
+            StandardError.write("crest sweep: interrupted; the levels measured so far are in \(folder)/ (samples.jsonl, levels.csv, search.jsonl)\n")
+            return .interrupted
         } catch {
             manifest.end(status: "failed", at: Date())
             try? writer.write(manifest: manifest)

@@ -66,6 +66,35 @@ final class LiveSweepCommandTests: XCTestCase {
         XCTAssertEqual(server.terminationStatus, 0)
     }
 
+    func testCtrlCStopsALiveSweepAndMarksTheRunInterrupted() throws {
+        let (server, url) = try startServer()
+        defer {
+            server.interrupt()
+            server.waitUntilExit()
+        }
+        let sweep = Process()
+        sweep.executableURL = try CrestBinary.executable
+        sweep.arguments = ["sweep", "--url", url, "--model", "m", "--levels", "1,2", "--requests-per-level", "5000", "--out", "stopped"]
+        sweep.currentDirectoryURL = workspace
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "interactive=no"
+        sweep.environment = environment
+        let error = Pipe()
+        sweep.standardError = error
+        sweep.standardOutput = Pipe()
+        try sweep.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        let interruptedAt = Date()
+        sweep.interrupt()
+        let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        sweep.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(interruptedAt), 5, "the level stops at once, not after its 5000 requests")
+        XCTAssertEqual(sweep.terminationStatus, 130, message)
+        XCTAssertTrue(message.contains("interrupted; the levels measured so far are in stopped/"), message)
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.appendingPathComponent("stopped/run.json"))) as! [String: Any]
+        XCTAssertEqual(manifest["status"] as? String, "interrupted")
+    }
+
     func testLiveTargetMistakesGetExitCode2() throws {
         let cases: [([String], String)] = [
             (["--url", "http://127.0.0.1:1", "--target", "sim:l4-llama3-8b"], "not both"),

@@ -4,7 +4,10 @@ import Foundation
 /// level, each search step is appended to search.jsonl, levels.csv is rewritten whole (atomically)
 /// after each level, and run.json and recommendation.json are written at the start and the end.
 /// Whatever a finished level wrote survives a crash.
-public final class ResultsWriter {
+///
+/// Not thread-safe: one task at a time writes (a sweep runs its search in a task of its own, so
+/// Ctrl-C can cancel it, and writes the end of the run after that task has finished).
+public final class ResultsWriter: @unchecked Sendable {
     public let folder: String
     private let samples: FileHandle
     private let steps: FileHandle

@@ -51,6 +51,8 @@ public final class SearchSession<M: Measurer> {
     public func measure(
         _ concurrency: Int, until rule: StopRule, phase: String, reason: String, prediction: SearchStep.Prediction? = nil
     ) async throws -> LevelResult {
+        // An interrupted sweep (Ctrl-C) stops before its next level; a live measurer also stops within one.
+        try Task.checkCancellation()
         let run = try await measurer.measure(Level(concurrency: concurrency), until: rule)
         let summary = LevelSummary(run, confidence: confidence)
         let result = LevelResult(summary: summary, verdict: budget.verdict(for: run, summary: summary, confidence: confidence))

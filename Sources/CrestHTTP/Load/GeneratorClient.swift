@@ -8,7 +8,7 @@ protocol GeneratorClient: AnyObject {
     var pauseTimer: Int? { get set }
     /// Sends `request` (its prompt's bytes come from the generator).
     func send(_ request: RequestInFlight)
-    /// The request's timeout passed: abandon it and report it as timed out.
+    /// The request's deadline passed: abandon it and report it as timed out at its deadline.
     func timedOut()
     /// Abandons any request and closes the connection (the end of a sweep).
     func close()

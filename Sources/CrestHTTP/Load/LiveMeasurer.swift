@@ -22,9 +22,15 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
             requestTimeoutSeconds: requestTimeoutSeconds, seed: seed, origin: MonotonicClock.nanoseconds())
     }
 
+    /// Measures `level`; a cancelled task (an interrupted sweep) ends the level at once with
+    /// `CancellationError`, leaving its requests to finish unrecorded.
     public func measure(_ level: Level, until rule: StopRule) async throws -> LevelRun {
-        try await withCheckedThrowingContinuation { continuation in
-            loop.execute { [generator] in generator.start(level, until: rule, continuation: continuation) }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                loop.execute { [generator] in generator.start(level, until: rule, continuation: continuation) }
+            }
+        } onCancel: {
+            loop.execute { [generator] in generator.cancelLevel() }
         }
     }
 

@@ -40,9 +40,9 @@ final class LoadClient: SocketHandler, GeneratorClient {
     }
 
     func timedOut() {
-        guard request != nil else { return }
+        guard let timedOut = request else { return }
         closeSocket()
-        fail(.timeout)
+        finish(FinishedRequest(request: timedOut, outcome: .timeout, finishedAt: timedOut.deadline, retryAfterSeconds: nil))
     }
 
     /// Closes the connection, abandoning any request on it (the end of a sweep).
@@ -194,7 +194,6 @@ final class LoadClient: SocketHandler, GeneratorClient {
     }
 
     private func finish(_ finished: FinishedRequest) {
-        generator.loop.cancelTimer(finished.request.timeoutTimer)
         request = nil
         generator.requestFinished(finished, by: self)
     }

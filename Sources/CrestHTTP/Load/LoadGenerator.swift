@@ -36,6 +36,9 @@ final class LoadGenerator: @unchecked Sendable {
     /// How often a running level's clock advances when no request ends (duration rules and
     /// sequential tests close windows in time).
     private static let tickNanoseconds: Int64 = 50_000_000
+    /// How often requests are checked against their deadlines. A timed-out request ends at its
+    /// deadline whenever the check notices it; one sweep over the clients is cheaper than a timer per request.
+    private static let timeoutSweepNanoseconds: Int64 = 50_000_000
     /// The pause after a refused or broken connection, so a dead endpoint is not hammered in a spin.
     private static let transportPauseNanoseconds: Int64 = 50_000_000
     /// The longest Retry-After honoured; a 429 without one waits a second.
@@ -60,6 +63,7 @@ final class LoadGenerator: @unchecked Sendable {
     private var levelsStarted = 0
     private var current: LevelInProgress?
     private let scraper: MetricsScraper?
+    private var timeoutSweep: Int?
 
     init(
         loop: EventLoop, endpoint: LiveEndpoint, prompts: [Prompt], maxOutputTokens: Int?, requestTimeoutSeconds: Double,
@@ -115,20 +119,29 @@ final class LoadGenerator: @unchecked Sendable {
         for client in clients.prefix(activeClients) where !client.isBusy { sendNext(from: client, readyAt: loop.now) }
         scheduleTick()
         scraper?.start()
+        if timeoutSweep == nil { scheduleTimeoutSweep() }
+    }
+
+    /// Ends the running level, if any, with `CancellationError`; clients that finish then wait.
+    func cancelLevel() {
+        guard let level = current else { return }
+        current = nil
+        loop.cancelTimer(level.tick)
+        _ = scraper?.stop()
+        level.continuation.resume(throwing: CancellationError())
     }
 
     /// Closes every connection; a level still running ends with `CancellationError`.
     func stop() {
         _ = scraper?.stop()
+        if let timeoutSweep { loop.cancelTimer(timeoutSweep) }
+        timeoutSweep = nil
         for client in clients {
             if let pause = client.pauseTimer { loop.cancelTimer(pause) }
             client.close()
         }
         bridge?.invalidate()
-        if let level = current {
-            current = nil
-            level.continuation.resume(throwing: CancellationError())
-        }
+        cancelLevel()
     }
 
     // MARK: - From the clients
@@ -188,11 +201,9 @@ final class LoadGenerator: @unchecked Sendable {
         let recorded = current!.recorder.requestSent(at: now - origin)
         let seq = current!.sequence[client.index]
         current!.sequence[client.index] += 1
-        var request = RequestInFlight(
+        client.send(RequestInFlight(
             promptIndex: promptIndex, levelNumber: current!.number, recorded: recorded, seq: seq, sentAt: now,
-            sendLag: max(0, now - readyAt))
-        request.timeoutTimer = loop.schedule(at: now + timeout) { [unowned client] in client.timedOut() }
-        client.send(request)
+            sendLag: max(0, now - readyAt), deadline: now + timeout))
     }
 
     // MARK: - Levels
@@ -208,6 +219,15 @@ final class LoadGenerator: @unchecked Sendable {
             promptTokens: request.reading.promptTokens ?? prompts[request.promptIndex].promptTokens,
             completionTokens: succeeded ? completion.tokens : 0, tokensSource: succeeded ? completion.source : .estimate,
             outcome: finished.outcome, phase: phase, sendLag: request.sendLag)
+    }
+
+    /// Runs from the first level to `stop()`: requests still running between levels time out too.
+    private func scheduleTimeoutSweep() {
+        timeoutSweep = loop.schedule(at: loop.now + Self.timeoutSweepNanoseconds) { [unowned self] in
+            let now = loop.now
+            for client in clients where client.request.map({ $0.deadline <= now }) == true { client.timedOut() }
+            scheduleTimeoutSweep()
+        }
     }
 
     private func scheduleTick() {

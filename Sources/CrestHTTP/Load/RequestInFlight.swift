@@ -12,7 +12,8 @@ struct RequestInFlight {
     let sentAt: Int64
     /// How late the send was: from the moment the client was free to send to `sentAt`.
     let sendLag: Int64
-    var timeoutTimer = 0
+    /// When the request times out (monotonic ns).
+    let deadline: Int64
     var head: HTTPResponseHead?
     var firstTokenAt: Int64?
     var reading = ResponseReading()

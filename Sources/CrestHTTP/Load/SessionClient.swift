@@ -38,7 +38,7 @@ final class SessionClient: GeneratorClient, @unchecked Sendable {
     func timedOut() {
         guard let timedOut = request else { return }
         abandonTask()
-        finish(FinishedRequest(request: timedOut, outcome: .timeout, finishedAt: generator.loop.now, retryAfterSeconds: nil))
+        finish(FinishedRequest(request: timedOut, outcome: .timeout, finishedAt: timedOut.deadline, retryAfterSeconds: nil))
     }
 
     func close() {
@@ -73,7 +73,6 @@ final class SessionClient: GeneratorClient, @unchecked Sendable {
     }
 
     private func finish(_ finished: FinishedRequest) {
-        generator.loop.cancelTimer(finished.request.timeoutTimer)
         request = nil
         generator.requestFinished(finished, by: self)
     }

@@ -1,0 +1,56 @@
+import Dispatch
+import Foundation
+import Glibc
+import Synchronization
+
+/// SIGINT and SIGTERM (Ctrl-C, `kill`) as an event: the first one runs `action`, and the handlers
+/// step aside at once, so a second Ctrl-C ends the process the usual way.
+final class TerminationSignal: @unchecked Sendable {
+    private static let signals = [SIGINT, SIGTERM]
+    private let lock = NSLock()
+    private var action: (@Sendable () -> Void)?
+    private var sources: [DispatchSourceSignal] = []
+
+    init(_ action: @escaping @Sendable () -> Void) {
+        self.action = action
+        let queue = DispatchQueue(label: "crest-signals")
+        for signalNumber in Self.signals {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+            source.setEventHandler { @Sendable [self] in fire() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Puts the default handlers back without running the action.
+    func cancel() {
+        lock.withLock { action = nil }
+        restoreDefaults()
+    }
+
+    /// Returns on the first SIGINT or SIGTERM.
+    static func wait() async {
+        let waiting = Mutex<TerminationSignal?>(nil)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            waiting.withLock { $0 = TerminationSignal { continuation.resume() } }
+        }
+    }
+
+    private func fire() {
+        let pending = lock.withLock { () -> (@Sendable () -> Void)? in
+            defer { action = nil }
+            return action
+        }
+        restoreDefaults()
+        pending?()
+    }
+
+    private func restoreDefaults() {
+        lock.withLock {
+            for source in sources { source.cancel() }
+            sources.removeAll()
+        }
+        for signalNumber in Self.signals { signal(signalNumber, SIG_DFL) }
+    }
+}
