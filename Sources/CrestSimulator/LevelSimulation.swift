@@ -15,6 +15,8 @@ struct LevelSettings {
     /// When the level starts on the sweep's clock (ns).
     let startTime: Int64
     let seed: UInt64
+    /// Record each request's inter-token gaps (costs a notice per token; off unless a budget needs ITL).
+    let recordsInterTokenGaps: Bool
 }
 
 /// What the simulator did during one level, besides the samples.
@@ -50,6 +52,9 @@ final class LevelSimulation<Server: ServingModel> {
         let sentAt: Int64
         let downlinkDelay: Int64
         var firstTokenAt: Int64?
+        /// When the latest token reached the client, and the gaps between tokens (recorded only on request).
+        var lastTokenAt: Int64?
+        var interTokenGaps: [Int64] = []
         var outcome = Outcome.ok
         var completionTokens = 0
         var isDone = false
@@ -164,9 +169,12 @@ final class LevelSimulation<Server: ServingModel> {
             case .firstToken(let request, let time):
                 let arrival = time + requests[request].downlinkDelay
                 requests[request].firstTokenAt = arrival
+                requests[request].lastTokenAt = arrival
                 recorder.firstTokenArrived(requests[request].recorded, at: settings.startTime + arrival)
-            case .token:
-                break
+            case .token(let request, let time):
+                let arrival = time + requests[request].downlinkDelay
+                if let last = requests[request].lastTokenAt { requests[request].interTokenGaps.append(arrival - last) }
+                requests[request].lastTokenAt = arrival
             case .finished(let request, let time, let completionTokens):
                 requests[request].completionTokens = completionTokens
                 queue.schedule(.respond(request: request), at: time + requests[request].downlinkDelay)
@@ -192,15 +200,33 @@ final class LevelSimulation<Server: ServingModel> {
         let request = requests[id]
         let succeeded = request.outcome.isSuccess
         let firstToken = succeeded ? request.firstTokenAt : request.firstTokenAt.flatMap { $0 <= now ? $0 : nil }
+        let gaps = settings.recordsInterTokenGaps && succeeded
+            ? Self.allGaps(request.interTokenGaps, after: request.lastTokenAt, until: now, tokens: request.completionTokens) : nil
         recorder.requestFinished(Sample(
             level: settings.level.concurrency, client: request.client, seq: request.seq, promptIndex: request.promptIndex,
             sentAt: settings.startTime + request.sentAt, firstTokenAt: firstToken.map { settings.startTime + $0 },
             finishedAt: settings.startTime + now, promptTokens: request.promptTokens,
             completionTokens: succeeded ? request.completionTokens : 0,
-            tokensSource: succeeded ? .server : .estimate, outcome: request.outcome, phase: request.recorded.phase),
+            tokensSource: succeeded ? .server : .estimate, outcome: request.outcome, phase: request.recorded.phase,
+            interTokenGaps: gaps),
             request.recorded)
         let pause = thinkTime + (request.outcome == .http429 ? retryAfter : 0)
         queue.schedule(.send(client: request.client), at: now + pause)
+    }
+
+    /// A request's gaps: those its tokens were reported with, and, for tokens the model did not
+    /// report one by one (a hosted API draws its speed once), gaps spread evenly to the end.
+    private static func allGaps(_ reported: [Int64], after last: Int64?, until end: Int64, tokens: Int) -> [Int64] {
+        let missing = tokens - 1 - reported.count
+        guard missing > 0, let last else { return reported }
+        var gaps = reported
+        var previous = last
+        for index in 1...missing {
+            let time = last + (end - last) * Int64(index) / Int64(missing)
+            gaps.append(time - previous)
+            previous = time
+        }
+        return gaps
     }
 
     private func oneWayDelay() -> Int64 {

@@ -12,10 +12,17 @@ public actor SimulatedMeasurer: Measurer {
     public let seed: UInt64
     public let requestTimeoutSeconds: Double
     public let maxOutputTokens: Int?
+    public let recordsInterTokenGaps: Bool
     private var clock: Int64 = 0
     private var visits: [Int: UInt64] = [:]
 
-    public init(endpoint: SimulatedEndpoint, dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int? = nil) {
+    /// - Parameter recordsInterTokenGaps: record each request's gaps between tokens, for ITL
+    ///   budgets and columns (slower: a notice per token).
+    public init(
+        endpoint: SimulatedEndpoint, dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int? = nil,
+        recordsInterTokenGaps: Bool = false
+    ) {
+        self.recordsInterTokenGaps = recordsInterTokenGaps
         self.endpoint = endpoint
         self.dataset = dataset
         self.seed = seed
@@ -29,7 +36,7 @@ public actor SimulatedMeasurer: Measurer {
         let levelSeed = visit == 0 ? derivedSeed(seed, UInt64(level.concurrency)) : derivedSeed(seed, UInt64(level.concurrency), visit)
         let simulated = try simulate(
             endpoint: endpoint, level: level, rule: rule, prompts: dataset.prompts, maxOutputTokens: maxOutputTokens,
-            requestTimeoutSeconds: requestTimeoutSeconds, startTime: clock, seed: levelSeed)
+            requestTimeoutSeconds: requestTimeoutSeconds, startTime: clock, seed: levelSeed, recordsInterTokenGaps: recordsInterTokenGaps)
         clock = simulated.run.endedAt
         return simulated.run
     }
@@ -42,16 +49,18 @@ public actor SimulatedMeasurer: Measurer {
 ///   - seed: the level's seed; everything random in the level follows from it.
 public func simulate(
     endpoint: SimulatedEndpoint, level: Level, rule: StopRule, prompts: [Prompt], maxOutputTokens: Int? = nil,
-    requestTimeoutSeconds: Double, thinkTimeSeconds: Double = 0, startTime: Int64 = 0, seed: UInt64
+    requestTimeoutSeconds: Double, thinkTimeSeconds: Double = 0, startTime: Int64 = 0, seed: UInt64, recordsInterTokenGaps: Bool = false
 ) throws -> SimulatedLevel {
     precondition(!prompts.isEmpty, "a simulation needs at least one prompt")
     let settings = LevelSettings(
         level: level, rule: rule, prompts: prompts, maxOutputTokens: maxOutputTokens,
-        requestTimeoutSeconds: requestTimeoutSeconds, thinkTimeSeconds: thinkTimeSeconds, startTime: startTime, seed: seed)
+        requestTimeoutSeconds: requestTimeoutSeconds, thinkTimeSeconds: thinkTimeSeconds, startTime: startTime, seed: seed,
+        recordsInterTokenGaps: recordsInterTokenGaps)
     let serverSeed = derivedSeed(seed, 0x5E4E)
     switch endpoint.server {
     case .batching(let configuration):
-        let engine = BatchingEngine(configuration: configuration, faults: endpoint.faults, seed: serverSeed)
+        var engine = BatchingEngine(configuration: configuration, faults: endpoint.faults, seed: serverSeed)
+        engine.reportsEveryToken = recordsInterTokenGaps
         return try LevelSimulation(server: engine, endpoint: endpoint, settings: settings).run()
     case .hosted(let configuration):
         let model = HostedAPIModel(configuration: configuration, faults: endpoint.faults, seed: serverSeed)

@@ -33,7 +33,7 @@ struct SweepCommand: Command {
               --max-tokens N              the output-token cap for prompts whose line sets none
 
             BUDGET (a level must meet all)
-              --budget EXPR               METRIC.STAT<=VALUE, repeatable: e2e|ttft|tpot . mean|p50|p95|p99.9...
+              --budget EXPR               METRIC.STAT<=VALUE, repeatable: e2e|ttft|tpot|itl . mean|p50|p95|p99.9...
                                           <= VALUE in ms or s, e.g. 'e2e.p95<=20s' 'ttft.p99<=1.5s' (default '\(defaultBudget)')
               --max-error-rate P          the highest share of failed requests, e.g. 1% or 0.5% (default 1%)
 
@@ -93,8 +93,8 @@ struct SweepCommand: Command {
         let latency = try (expressions.isEmpty ? [Self.defaultBudget] : expressions).map(LatencyConstraint.init(parsing:))
         let errorRate = try arguments.value("--max-error-rate").map(Budget.parseErrorRate) ?? 0.01
         budget = Budget(latency: latency, maxErrorRate: errorRate)
-        if let itl = budget.unmeasurableConstraints.first {
-            throw UsageError("budget '\(itl)': ITL needs the gaps between streamed chunks, which Crest does not record yet; constrain tpot (time per output token of each request) instead")
+        if budget.needsInterTokenGaps, case .live(let endpoint) = sweepTarget, !endpoint.streaming {
+            throw UsageError("an ITL budget needs the gaps between streamed chunks, and --no-stream asks for whole responses; drop --no-stream or constrain tpot instead")
         }
 
         let levels = try arguments.value("--levels").map(Level.parseList)
@@ -146,7 +146,8 @@ struct SweepCommand: Command {
             startedAt: Date())
         let writer = try ResultsWriter(folder: folder, manifest: manifest)
         let (measurer, finishMeasuring) = try sweepTarget.measurer(
-            dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens)
+            dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens,
+            recordsInterTokenGaps: budget.needsInterTokenGaps)
         defer { finishMeasuring() }
         let progress = Progress()
         progress.started(target: sweepTarget.name, dataset: dataset, budget: budget, folder: folder)

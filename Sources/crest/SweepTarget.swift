@@ -145,13 +145,17 @@ enum SweepTarget {
         }
     }
 
-    /// The measurer for this target, and what to do once the sweep is over.
-    func measurer(dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int?) throws -> (any Measurer, () -> Void) {
+    /// The measurer for this target, and what to do once the sweep is over. A live endpoint's
+    /// streamed responses always give inter-token gaps; the simulator records them only when asked
+    /// (`recordsInterTokenGaps`), as they cost it a notice per token.
+    func measurer(
+        dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int?, recordsInterTokenGaps: Bool
+    ) throws -> (any Measurer, () -> Void) {
         switch self {
         case .simulated(let preset):
             let measurer = SimulatedMeasurer(
                 endpoint: preset.endpoint, dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds,
-                maxOutputTokens: maxOutputTokens)
+                maxOutputTokens: maxOutputTokens, recordsInterTokenGaps: recordsInterTokenGaps)
             return (measurer, {})
         case .live(let endpoint):
             let measurer = try LiveMeasurer(

@@ -94,9 +94,9 @@ final class SweepCommandTests: XCTestCase {
         let preset = try CrestBinary.run(["sweep", "--target", "sim:tpu"], in: workspace)
         XCTAssertEqual(preset.status, 2)
         XCTAssertTrue(preset.standardError.contains("unknown preset; known: a100-llama3-8b, h100-llama3-8b, l4-llama3-8b, hosted-claude-instant"))
-        let itl = try CrestBinary.run(["sweep", "--budget", "itl.p99<=50ms"], in: workspace)
+        let itl = try CrestBinary.run(["sweep", "--url", "http://127.0.0.1:9", "--model", "m", "--no-stream", "--budget", "itl.p99<=50ms"], in: workspace)
         XCTAssertEqual(itl.status, 2)
-        XCTAssertTrue(itl.standardError.contains("ITL needs the gaps between streamed chunks"))
+        XCTAssertTrue(itl.standardError.contains("an ITL budget needs the gaps between streamed chunks"), itl.standardError)
         let command = try CrestBinary.run(["swep"], in: workspace)
         XCTAssertEqual(command.status, 2)
     }
@@ -114,6 +114,22 @@ final class SweepCommandTests: XCTestCase {
         let result = try CrestBinary.run(["sweep", "--levels", "1,2", "--budget", "e2e.p95<=100ms", "--requests-per-level", "50", "--out", "none"], in: workspace)
         XCTAssertEqual(result.status, 3, result.standardError)
         XCTAssertTrue(result.standardOutput.contains("No recommendation: No level met the budget."))
+    }
+
+    // Prefill steps stall every running decode: ITL's tail, not TPOT, is what binds a p99 budget.
+    func testAnITLBudgetFindsTheLevelWherePrefillStallsBreakIt() throws {
+        let result = try CrestBinary.run(["sweep", "--budget", "itl.p99<=150ms", "--json", "--out", "itl"], in: workspace)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let recommendation = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as! [String: Any]
+        XCTAssertEqual(recommendation["binding_constraint"] as? String, "itl.p99<=150ms")
+        let rows = try csvRows(workspace.appendingPathComponent("itl/levels.csv"))
+        for row in rows {
+            let mean = try XCTUnwrap(Double(row["itl_mean"] ?? ""), "every simulated level records ITL when the budget needs it")
+            XCTAssertEqual(mean, Double(row["tpot_mean"]!)!, accuracy: 0.0005, "a request's mean gap is its TPOT; pooled, nearly so")
+            XCTAssertLessThanOrEqual(Double(row["itl_p50"]!)!, Double(row["itl_p99"]!)!)
+        }
+        let firstSample = try String(contentsOf: workspace.appendingPathComponent("itl/samples.jsonl"), encoding: .utf8).split(separator: "\n")[0]
+        XCTAssertTrue(firstSample.contains("\"itl_ns\":["), String(firstSample.prefix(300)))
     }
 
     func testHelpListsTheOptionsAndPresets() throws {

@@ -45,6 +45,11 @@ final class LiveMeasurerTests: XCTestCase {
                 // OpenAI kinds report the prompt's size; TGI's stream does not, so the dataset's count stands.
                 XCTAssertEqual(sample.promptTokens, api == .tgi ? dataset.prompts[sample.promptIndex].promptTokens : script.promptTokens)
                 XCTAssertEqual(sample.level, 2)
+                // One gap between each pair of tokens, each at least the scripted gap.
+                let gaps = try XCTUnwrap(sample.interTokenGaps, "\(api): streamed responses carry their gaps")
+                XCTAssertEqual(gaps.count, script.tokens - 1, "\(api)")
+                XCTAssertTrue(gaps.allSatisfy { Double($0) / 1e9 > script.tokenGap * 0.5 }, "\(api): \(gaps)")
+                XCTAssertLessThanOrEqual(gaps.reduce(0, +), sample.finishedAt - sample.firstTokenAt!)
             }
         }
     }

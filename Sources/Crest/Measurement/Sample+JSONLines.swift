@@ -15,6 +15,7 @@ extension Sample {
         line += ",\"completion_tokens\":\(completionTokens),\"tokens_source\":\"\(tokensSource.rawValue)\""
         line += ",\"outcome\":\"\(outcome.rawValue)\",\"phase\":\"\(phase.rawValue)\""
         if let sendLag { line += ",\"send_lag_ns\":\(sendLag)" }
+        if let interTokenGaps { line += ",\"itl_ns\":[" + interTokenGaps.map(String.init).joined(separator: ",") + "]" }
         line += "}\n"
         return line
     }

@@ -24,11 +24,15 @@ public struct Sample: Sendable, Equatable, Codable {
     /// How late the request left after its client was free to send it (live endpoints only): the
     /// load generator's own delay, which a closed loop would otherwise count as the endpoint's.
     public let sendLag: Int64?
+    /// The gaps between the streamed chunks that carried generated text, after the first (ns): the
+    /// inter-token latencies as the client saw them. Nil when not recorded (unstreamed responses;
+    /// simulated sweeps whose budget has no ITL constraint).
+    public let interTokenGaps: [Int64]?
 
     public init(
         level: Int, client: Int, seq: Int, promptIndex: Int, sentAt: Int64, firstTokenAt: Int64?,
         finishedAt: Int64, promptTokens: Int, completionTokens: Int, tokensSource: TokensSource,
-        outcome: Outcome, phase: Phase, sendLag: Int64? = nil
+        outcome: Outcome, phase: Phase, sendLag: Int64? = nil, interTokenGaps: [Int64]? = nil
     ) {
         self.level = level
         self.client = client
@@ -43,6 +47,7 @@ public struct Sample: Sendable, Equatable, Codable {
         self.outcome = outcome
         self.phase = phase
         self.sendLag = sendLag
+        self.interTokenGaps = interTokenGaps
     }
 
     // MARK: - Derived metrics (seconds)
@@ -62,6 +67,11 @@ public struct Sample: Sendable, Equatable, Codable {
         return Double(finishedAt - firstTokenAt) / 1e9 / Double(completionTokens - 1)
     }
 
+    /// The inter-token gaps in seconds, when recorded.
+    public var interTokenGapSeconds: [Double]? {
+        interTokenGaps.map { $0.map { Double($0) / 1e9 } }
+    }
+
     enum CodingKeys: String, CodingKey {
         case level, client, seq, outcome, phase
         case promptIndex = "prompt_index"
@@ -72,5 +82,6 @@ public struct Sample: Sendable, Equatable, Codable {
         case completionTokens = "completion_tokens"
         case tokensSource = "tokens_source"
         case sendLag = "send_lag_ns"
+        case interTokenGaps = "itl_ns"
     }
 }

@@ -47,6 +47,9 @@ public enum LevelsTable {
         ]
         columns += distributionColumns(.ttft, stats: [.p90])
         columns += distributionColumns(.tpot, stats: [.p90])
+        // Inter-token gaps, pooled over requests (empty unless recorded: streamed live responses, or
+        // a simulated sweep whose budget constrains ITL).
+        columns += distributionColumns(.itl, stats: [.mean, .p50, .p90, .p95, .p99])
         columns += [
             Column(name: "requests_per_second") { level, _, _ in rate(level.summary.requestsPerSecond) },
             Column(name: "achieved_concurrency") { level, _, _ in rate(level.summary.achievedConcurrency) },
@@ -81,7 +84,7 @@ public enum LevelsTable {
         // Confidence bounds.
         columns += boundColumns("error_rate") { $0.summary.errorRate }
         columns += boundColumns("transactions_per_minute") { $0.summary.transactionsPerMinute }
-        for metric in [Metric.latency, .ttft, .tpot] {
+        for metric in [Metric.latency, .ttft, .tpot, .itl] {
             for stat in [Stat.mean, .p50, .p90, .p95, .p99] {
                 columns += boundColumns("\(metric.rawValue)_\(stat.rawValue)", seconds: true) { metric.read($0.summary).map(stat.read) }
             }
@@ -90,13 +93,14 @@ public enum LevelsTable {
     }()
 
     enum Metric: String {
-        case latency, ttft, tpot
+        case latency, ttft, tpot, itl
 
         func read(_ summary: LevelSummary) -> DistributionSummary? {
             switch self {
             case .latency: return summary.latency
             case .ttft: return summary.ttft
             case .tpot: return summary.tpot
+            case .itl: return summary.itl
             }
         }
     }

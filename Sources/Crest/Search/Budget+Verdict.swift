@@ -5,8 +5,9 @@ extension Budget {
     ///   request is over any latency budget); their intervals are order-statistic intervals.
     /// - Means are over successful requests only (failures would make them infinite); the
     ///   error-rate ceiling accounts for failures.
-    /// - ITL needs the gaps between streamed chunks, which samples do not carry: callers must reject
-    ///   ITL constraints before a sweep (`unmeasurableConstraints`); here they count as unmet.
+    /// - ITL is over the pooled gaps between streamed chunks of the measured requests, a failed
+    ///   request counting as one gap of +∞; its intervals count the request as the independent
+    ///   unit (`ClusteredValues`). A level whose samples carry no gaps has no ITL and fails it.
     public func verdict(for run: LevelRun, summary: LevelSummary, confidence: Double) -> Verdict {
         let measured = run.measured.sorted { ($0.sentAt, $0.client) < ($1.sentAt, $1.client) }
         var checks = latency.map { constraint in
@@ -21,10 +22,19 @@ extension Budget {
         return Verdict(checks: checks, decision: run.decision)
     }
 
-    /// The constraints no measurer can check yet (ITL, until per-chunk times are recorded).
-    public var unmeasurableConstraints: [LatencyConstraint] { latency.filter { $0.metric == .itl } }
+    /// True when a constraint needs inter-token gaps, which only streamed responses give.
+    public var needsInterTokenGaps: Bool { latency.contains { $0.metric == .itl } }
 
     private static func observe(_ constraint: LatencyConstraint, _ measured: [Sample], confidence: Double) -> Estimate {
+        if constraint.metric == .itl {
+            let gaps = ClusteredValues(measured.map { sample in
+                sample.outcome.isSuccess ? sample.interTokenGapSeconds ?? [] : [.infinity]
+            })
+            switch constraint.statistic {
+            case .mean: return gaps.mean(confidence: confidence) ?? Estimate(value: .infinity)
+            case .percentile(let percentile): return gaps.quantile(percentile.fraction, confidence: confidence) ?? Estimate(value: .infinity)
+            }
+        }
         switch constraint.statistic {
         case .mean:
             let values = measured.compactMap { value(of: constraint.metric, $0) }.filter(\.isFinite)
@@ -47,7 +57,7 @@ extension Budget {
         case .e2e: return sample.latencySeconds
         case .ttft: return sample.ttftSeconds ?? .infinity
         case .tpot: return sample.tpotSeconds
-        case .itl: return .infinity
+        case .itl: return .infinity  // pooled over gaps in `observe`
         }
     }
 }

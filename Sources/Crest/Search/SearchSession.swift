@@ -102,7 +102,10 @@ public final class SearchSession<M: Measurer> {
     private static func observed(_ verdict: Verdict) -> String {
         verdict.checks.map { check in
             var text = "\(check.constraint.statisticName)=\(format(check))"
-            if let counted = verdict.decision?.constraints.first(where: { $0.constraint == check.constraint }), counted.outcome != .undecided {
+            // Counts of requests over a limit mean nothing for ITL, which is judged over pooled gaps.
+            let isPooled = if case .latency(let constraint) = check.constraint { constraint.metric == .itl } else { false }
+            if let counted = verdict.decision?.constraints.first(where: { $0.constraint == check.constraint }), counted.outcome != .undecided,
+               !isPooled {
                 text += " (\(counted.over)/\(counted.judged) over)"
             }
             return text

@@ -109,7 +109,9 @@ struct SequentialJudge: Sendable {
         case .ttft: value = sample.ttftSeconds
         // A one-token answer has no time per output token; it cannot break a TPOT budget.
         case .tpot: value = sample.tpotSeconds ?? 0
-        case .itl: value = nil
+        // Inter-token gaps are judged pooled at each look (`itlOutcome`); a request's state only
+        // says it has finished.
+        case .itl: return .under
         }
         guard let value else { return .over }
         return value <= constraint.limitSeconds ? .under : .over
@@ -119,7 +121,7 @@ struct SequentialJudge: Sendable {
     private mutating func censor(at now: Int64) {
         for index in trackers.indices {
             guard let limit = trackers[index].limitNanoseconds, case .latency(let constraint) = trackers[index].constraint,
-                constraint.metric != .tpot
+                constraint.metric != .tpot, constraint.metric != .itl
             else { continue }
             while trackers[index].cursor < sentAt.count {
                 let request = trackers[index].cursor
@@ -171,7 +173,7 @@ struct SequentialJudge: Sendable {
     private func thresholds(of index: Int, at n: Int, alpha: Double) -> (metMax: Int, brokenMin: Int)? {
         switch trackers[index].constraint {
         case .latency(let constraint):
-            guard case .percentile(let percentile) = constraint.statistic else { return nil }
+            guard case .percentile(let percentile) = constraint.statistic, constraint.metric != .itl else { return nil }
             // Exceedances from earlier runs at this level pool in: the thresholds are on the
             // pooled count, shifted by what the earlier runs contributed.
             let prior = index < test.priorExceedances.count ? test.priorExceedances[index] : (over: 0, judged: 0)
@@ -219,14 +221,22 @@ struct SequentialJudge: Sendable {
             && (finishedInLook == lookSize || !needsFinishedRequests)
     }
 
-    /// Mean constraints need finished requests, not just sides.
+    /// Mean and ITL constraints need finished requests, not just sides.
     private var needsFinishedRequests: Bool {
-        test.budget.latency.contains { $0.statistic == .mean }
+        test.budget.latency.contains { $0.statistic == .mean || $0.metric == .itl }
     }
 
     private func outcome(of tracker: Tracker) -> TestOutcome {
         let n = lookSize
         switch tracker.constraint {
+        case .latency(let constraint) where constraint.metric == .itl:
+            guard isLookResolved else { return .undecided }
+            let gaps = interTokenGaps(upTo: n)
+            switch constraint.statistic {
+            case .mean: return gaps.meanTest(limit: constraint.limitSeconds, alpha: test.alpha(atLook: look))
+            case .percentile(let percentile):
+                return gaps.quantileTest(percentile.fraction, limit: constraint.limitSeconds, alpha: test.alpha(atLook: look))
+            }
         case .latency(let constraint) where constraint.statistic == .mean:
             guard isLookResolved else { return .undecided }
             return meanTest(values(of: constraint, upTo: n).filter(\.isFinite), limit: constraint.limitSeconds, alpha: test.alpha(atLook: look))
@@ -274,6 +284,14 @@ struct SequentialJudge: Sendable {
             let failures = (0..<n).count { samples[$0].map { !$0.outcome.isSuccess } ?? false }
             let rate = Double(failures) / Double(n)
             return ceiling > 0 ? rate / ceiling : (failures == 0 ? 0 : .infinity)
+        case .latency(let constraint) where constraint.metric == .itl:
+            let gaps = interTokenGaps(upTo: n)
+            let statistic: Estimate?
+            switch constraint.statistic {
+            case .mean: statistic = gaps.mean(confidence: 0.5)
+            case .percentile(let percentile): statistic = gaps.quantile(percentile.fraction, confidence: 0.5)
+            }
+            return (statistic?.value ?? .infinity) / constraint.limitSeconds
         case .latency(let constraint):
             let values = values(of: constraint, upTo: n)
             switch constraint.statistic {
@@ -304,9 +322,17 @@ struct SequentialJudge: Sendable {
             case .e2e: return sample.latencySeconds
             case .ttft: return sample.ttftSeconds ?? .infinity
             case .tpot: return sample.tpotSeconds ?? 0
-            case .itl: return .infinity
+            case .itl: return .infinity  // judged pooled, by `interTokenGaps(upTo:)`
             }
         }
+    }
+
+    /// The inter-token gaps of the first `n` requests, one cluster each; a failure is one +∞ gap.
+    private func interTokenGaps(upTo n: Int) -> ClusteredValues {
+        ClusteredValues((0..<n).map { index in
+            guard let sample = samples[index], sample.outcome.isSuccess else { return [.infinity] }
+            return sample.interTokenGapSeconds ?? []
+        })
     }
 }
 

@@ -23,4 +23,19 @@ public struct DistributionSummary: Sendable, Equatable, Codable {
         self.p95 = percentile(0.95)
         self.p99 = percentile(0.99)
     }
+
+    /// Summarises values grouped by request (inter-token gaps), with intervals that count the
+    /// request, not the value, as the independent unit (see `ClusteredValues`); nil when empty.
+    public init?(clustered values: ClusteredValues, confidence: Double) {
+        guard let mean = values.mean(confidence: confidence), let p50 = values.quantile(0.50, confidence: confidence),
+              let p90 = values.quantile(0.90, confidence: confidence), let p95 = values.quantile(0.95, confidence: confidence),
+              let p99 = values.quantile(0.99, confidence: confidence)
+        else { return nil }
+        count = values.count
+        self.mean = mean
+        self.p50 = p50
+        self.p90 = p90
+        self.p95 = p95
+        self.p99 = p99
+    }
 }

@@ -24,6 +24,8 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     public let ttft: DistributionSummary?
     /// Time per output token after the first, of successful requests with two tokens or more.
     public let tpot: DistributionSummary?
+    /// Inter-token gaps of successful requests, pooled; nil when none were recorded.
+    public let itl: DistributionSummary?
     public let promptTokenCountMean: Double
     public let completionTokenCountMean: Double
     /// Prompt tokens of successful completions inside the window, per second.
@@ -70,6 +72,8 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         latency = DistributionSummary(succeeded.map(\.latencySeconds), confidence: confidence)
         ttft = DistributionSummary(succeeded.compactMap(\.ttftSeconds), confidence: confidence)
         tpot = DistributionSummary(succeeded.compactMap(\.tpotSeconds), confidence: confidence)
+        let gaps = succeeded.compactMap(\.interTokenGapSeconds)
+        itl = gaps.isEmpty ? nil : DistributionSummary(clustered: ClusteredValues(gaps), confidence: confidence)
         promptTokenCountMean = succeeded.isEmpty ? 0 : Double(succeeded.reduce(0) { $0 + $1.promptTokens }) / Double(succeeded.count)
         completionTokenCountMean = succeeded.isEmpty ? 0 : Double(succeeded.reduce(0) { $0 + $1.completionTokens }) / Double(succeeded.count)
         promptTokenThroughput = Double(completedInWindow.reduce(0) { $0 + $1.promptTokens }) / window

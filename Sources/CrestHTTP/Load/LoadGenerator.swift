@@ -218,7 +218,8 @@ final class LoadGenerator: @unchecked Sendable {
             finishedAt: finished.finishedAt - origin,
             promptTokens: request.reading.promptTokens ?? prompts[request.promptIndex].promptTokens,
             completionTokens: succeeded ? completion.tokens : 0, tokensSource: succeeded ? completion.source : .estimate,
-            outcome: finished.outcome, phase: phase, sendLag: request.sendLag)
+            outcome: finished.outcome, phase: phase, sendLag: request.sendLag,
+            interTokenGaps: endpoint.streaming ? request.interTokenGaps : nil)
     }
 
     /// Runs from the first level to `stop()`: requests still running between levels time out too.

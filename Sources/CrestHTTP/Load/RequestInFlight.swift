@@ -16,6 +16,9 @@ struct RequestInFlight {
     let deadline: Int64
     var head: HTTPResponseHead?
     var firstTokenAt: Int64?
+    /// When the latest chunk with generated text came, and the gaps between such chunks.
+    var lastTokenAt: Int64?
+    var interTokenGaps: [Int64] = []
     var reading = ResponseReading()
     /// The body of an unstreamed or failed response (the first megabyte).
     var body: [UInt8] = []

@@ -24,10 +24,15 @@ struct ResponseReader {
         let api = endpoint.api
         events.parse(piece) { event in
             eventParsed()
-            if api.read(event, into: &request.reading), request.firstTokenAt == nil {
+            guard api.read(event, into: &request.reading) else { return }
+            if let last = request.lastTokenAt {
+                // Chunks read together share one timestamp: a gap of 0, as the client saw it.
+                request.interTokenGaps.append(time - last)
+            } else {
                 request.firstTokenAt = time
                 broughtFirstToken = true
             }
+            request.lastTokenAt = time
         }
         return broughtFirstToken
     }

@@ -45,9 +45,32 @@ final class BudgetVerdictTests: XCTestCase {
         XCTAssertEqual(result.checks[0].headroom, 0.2, accuracy: 1e-4)
     }
 
-    func testITLIsReportedAsUnmeasurable() throws {
-        let budget = Budget(latency: [try LatencyConstraint(parsing: "itl.p99<=50ms"), try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: nil)
-        XCTAssertEqual(budget.unmeasurableConstraints.map(\.description), ["itl.p99<=50ms"])
+    /// 100 requests of 10 gaps of 10 ms, and in every tenth request one stall of 200 ms: 1% of the
+    /// gaps; a failed request counts as one gap of +∞.
+    func testITLIsOverPooledGapsWithFailuresOverBudget() throws {
+        let samples = (0..<100).map { index -> Sample in
+            let gaps: [Int64] = Array(repeating: 10_000_000, count: 9) + [index % 10 == 0 ? 200_000_000 : 10_000_000]
+            return Sample(level: 2, client: index % 2, seq: index / 2, promptIndex: 0, sentAt: Int64(index) * 1_000_000_000,
+                          firstTokenAt: Int64(index) * 1_000_000_000 + 100_000_000, finishedAt: Int64(index) * 1_000_000_000 + 300_000_000,
+                          promptTokens: 10, completionTokens: 11, tokensSource: .server, outcome: index == 99 ? .http5xx : .ok,
+                          phase: .measured, interTokenGaps: gaps)
+        }
+        let run = LevelRun(level: Level(concurrency: 2), samples: samples, startedAt: 0, windowStart: 0, windowEnd: 100_000_000_000, endedAt: 100_000_000_000)
+        let budget = Budget(
+            latency: ["itl.p95<=50ms", "itl.p99<=50ms", "itl.mean<=40ms", "itl.p50<=9ms"].map { try! LatencyConstraint(parsing: $0) },
+            maxErrorRate: nil)
+        let result = verdict(budget, run)
+        XCTAssertEqual(result.checks[0].observed.value, 0.010, accuracy: 1e-9, "p95 of the gaps is 10 ms")
+        XCTAssertTrue(result.checks[0].isMet)
+        XCTAssertFalse(result.checks[1].isMet, "10 stalls and one failure make 1.1% of 991 gaps over 50 ms")
+        // 99 successful requests: 980 gaps of 10 ms and 10 of 200 ms.
+        XCTAssertEqual(result.checks[2].observed.value, (980 * 0.010 + 10 * 0.200) / 990, accuracy: 1e-12)
+        XCTAssertTrue(result.checks[2].isMet)
+        XCTAssertFalse(result.checks[3].isMet)
+        XCTAssertTrue(budget.needsInterTokenGaps)
+        let summary = LevelSummary(run, confidence: 0.95)
+        XCTAssertEqual(summary.itl?.count, 990, "successful requests' gaps only")
+        XCTAssertEqual(summary.itl?.p50.value ?? 0, 0.010, accuracy: 1e-9)
     }
 }
 
