@@ -175,6 +175,7 @@ struct SweepCommand: Command {
             manifest: manifest, experimentName: URL(fileURLWithPath: folder).lastPathComponent, outcome: outcome, budget: budget,
             method: method, isSimulated: sweepTarget.isSimulated, generatedAt: Date())
         try writer.write(MarkdownRenderer.render(SweepReport(input)), to: "report.md")
+        try writer.write(plots: SweepPlots.render(input))
         let nothingSucceeded = outcome.levels.allSatisfy { $0.summary.successes == 0 }
         if nothingSucceeded { StandardError.write("crest sweep: \(Self.nothingSucceeded(outcome, target: sweepTarget.name))\n") }
         guard let recommendation = outcome.recommendation else { return .runFailed }

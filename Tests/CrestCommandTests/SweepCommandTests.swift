@@ -30,7 +30,7 @@ final class SweepCommandTests: XCTestCase {
         let runs = try FileManager.default.contentsOfDirectory(atPath: workspace.appendingPathComponent("results").path)
         XCTAssertEqual(runs.count, 1)
         let folder = workspace.appendingPathComponent("results").appendingPathComponent(runs[0])
-        for file in ["report.md", "levels.csv", "samples.jsonl", "search.jsonl", "run.json", "recommendation.json"] {
+        for file in ["report.md", "levels.csv", "samples.jsonl", "search.jsonl", "run.json", "recommendation.json", "plots/latency-e2e.svg", "plots/errors.svg"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), file)
         }
         let recommendation = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("recommendation.json"))) as! [String: Any]
@@ -62,7 +62,7 @@ final class SweepCommandTests: XCTestCase {
             let result = try CrestBinary.run(arguments + ["--seed", seed, "--out", name], in: workspace)
             XCTAssertEqual(result.status, 0, result.standardError)
         }
-        for file in ["levels.csv", "samples.jsonl"] {
+        for file in ["levels.csv", "samples.jsonl", "plots/latency-e2e.svg", "plots/throughput.svg"] {
             let a = try Data(contentsOf: workspace.appendingPathComponent("a/\(file)"))
             XCTAssertEqual(a, try Data(contentsOf: workspace.appendingPathComponent("b/\(file)")), file)
             XCTAssertNotEqual(a, try Data(contentsOf: workspace.appendingPathComponent("c/\(file)")), file)

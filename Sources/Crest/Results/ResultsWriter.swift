@@ -63,6 +63,17 @@ public final class ResultsWriter: @unchecked Sendable {
         try write(json: manifest, to: "run.json")
     }
 
+    /// Writes plots (SVG text by file name) into the folder's `plots/`.
+    public func write(plots: [(name: String, svg: String)]) throws {
+        let directory = "\(folder)/plots"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ResultsError.unwritable(path: directory, reason: (error as NSError).localizedDescription)
+        }
+        for plot in plots { try write(plot.svg, to: "plots/\(plot.name)") }
+    }
+
     /// Writes a file of the folder atomically.
     public func write(_ text: String, to name: String) throws {
         let path = "\(folder)/\(name)"

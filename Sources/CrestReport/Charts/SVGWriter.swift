@@ -1,0 +1,76 @@
+/// Writes SVG by hand: a few element kinds, numbers to two decimals (so a seed's plots are
+/// byte-identical), text escaped. Every element can carry a class, which the tests query.
+struct SVGWriter {
+    private(set) var body = ""
+    let width: Double
+    let height: Double
+
+    init(width: Double, height: Double) {
+        self.width = width
+        self.height = height
+    }
+
+    var document: String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">
+        <rect class="background" x="0" y="0" width="\(n(width))" height="\(n(height))" fill="#ffffff"/>
+        \(body)</svg>
+
+        """
+    }
+
+    mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1, dash: String? = nil, class name: String? = nil) {
+        body += "<line\(attribute("class", name)) x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\"\(attribute("stroke-dasharray", dash))/>\n"
+    }
+
+    mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 2, class name: String? = nil) {
+        guard points.count >= 2 else { return }
+        let list = points.map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " ")
+        body += "<polyline\(attribute("class", name)) points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\"/>\n"
+    }
+
+    mutating func circle(_ x: Double, _ y: Double, radius: Double, fill: String, stroke: String = "none", class name: String? = nil, data: [String: String] = [:]) {
+        let extra = data.sorted { $0.key < $1.key }.map { " data-\($0.key)=\"\(escape($0.value))\"" }.joined()
+        body += "<circle\(attribute("class", name)) cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(radius))\" fill=\"\(fill)\" stroke=\"\(stroke)\"\(extra)/>\n"
+    }
+
+    mutating func rect(_ x: Double, _ y: Double, _ width: Double, _ height: Double, fill: String, stroke: String = "none", class name: String? = nil) {
+        body += "<rect\(attribute("class", name)) x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"\(fill)\" stroke=\"\(stroke)\"/>\n"
+    }
+
+    mutating func text(
+        _ content: String, x: Double, y: Double, anchor: String = "start", size: Double? = nil, weight: String? = nil,
+        fill: String = "#222222", rotate: Double? = nil, class name: String? = nil
+    ) {
+        let transform = rotate.map { " transform=\"rotate(\(n($0)) \(n(x)) \(n(y)))\"" } ?? ""
+        body += "<text\(attribute("class", name)) x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\"\(attribute("font-size", size.map(n)))\(attribute("font-weight", weight))\(transform)>\(escape(content))</text>\n"
+    }
+
+    private func attribute(_ name: String, _ value: String?) -> String {
+        value.map { " \(name)=\"\(escape($0))\"" } ?? ""
+    }
+
+    private func escape(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}
+
+/// A coordinate to two decimals, without a trailing ".00".
+private func n(_ value: Double) -> String {
+    let rounded = (value * 100).rounded() / 100
+    if rounded == rounded.rounded() { return String(Int(rounded)) }
+    var text = String(format: "%.2f", rounded)
+    while text.hasSuffix("0") { text.removeLast() }
+    return text
+}
