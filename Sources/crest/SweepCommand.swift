@@ -174,8 +174,11 @@ struct SweepCommand: Command {
         let input = SweepReportInput(
             manifest: manifest, experimentName: URL(fileURLWithPath: folder).lastPathComponent, outcome: outcome, budget: budget,
             method: method, isSimulated: sweepTarget.isSimulated, generatedAt: Date())
-        try writer.write(MarkdownRenderer.render(SweepReport(input)), to: "report.md")
-        try writer.write(plots: SweepPlots.render(input))
+        let report = SweepReport(input)
+        let plots = SweepPlots.render(input)
+        try writer.write(MarkdownRenderer.render(report), to: "report.md")
+        try writer.write(HTMLRenderer.render(report, plots: plots), to: "report.html")
+        try writer.write(plots: plots)
         let nothingSucceeded = outcome.levels.allSatisfy { $0.summary.successes == 0 }
         if nothingSucceeded { StandardError.write("crest sweep: \(Self.nothingSucceeded(outcome, target: sweepTarget.name))\n") }
         guard let recommendation = outcome.recommendation else { return .runFailed }
