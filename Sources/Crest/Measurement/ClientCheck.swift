@@ -72,4 +72,16 @@ public struct ClientCheck: Sendable, Equatable, Codable {
     }
 
     public var isClientLimited: Bool { problem != nil }
+
+    enum CodingKeys: String, CodingKey {
+        case requests, events, cores, route
+        case cpuSeconds = "cpu_s"
+        case userCPUSeconds = "user_cpu_s"
+        case wallSeconds = "wall_s"
+        case sendLagP50Seconds = "send_lag_p50_s"
+        case sendLagP99Seconds = "send_lag_p99_s"
+        case sendLagMaxSeconds = "send_lag_max_s"
+        case readDelayP50Seconds = "read_delay_p50_s"
+        case readDelayP99Seconds = "read_delay_p99_s"
+    }
 }

@@ -15,4 +15,11 @@ public struct ServerMetrics: Sendable, Equatable, Codable {
         self.waitingMean = waitingMean
         self.kvCacheUsageMean = kvCacheUsageMean
     }
+
+    enum CodingKeys: String, CodingKey {
+        case scrapes
+        case runningMean = "running_mean"
+        case waitingMean = "waiting_mean"
+        case kvCacheUsageMean = "kv_cache_usage_mean"
+    }
 }

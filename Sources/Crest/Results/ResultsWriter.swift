@@ -48,7 +48,7 @@ public final class ResultsWriter: @unchecked Sendable {
         text.reserveCapacity(run.samples.count * 240)
         for sample in run.samples { text += sample.jsonLine(step: step.step) }
         try append(text, to: samples, name: "samples.jsonl")
-        try append(Self.jsonLine(step), to: steps, name: "search.jsonl")
+        try append(Self.jsonLine(step, run: RunRecord(run)), to: steps, name: "search.jsonl")
         results.append(result)
         try write(LevelsTable.csv(results.mostInformativePerLevel, pricing: pricing, runs: results.runsPerLevel), to: "levels.csv")
     }
@@ -101,11 +101,11 @@ public final class ResultsWriter: @unchecked Sendable {
     }
 
     /// A search step as one line of search.jsonl, keys sorted.
-    static func jsonLine(_ step: SearchStep) -> String {
+    static func jsonLine(_ step: SearchStep, run: RunRecord?) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: (try? encoder.encode(step)) ?? Data(), as: UTF8.self) + "\n"
+        return String(decoding: (try? encoder.encode(SearchLine(step: step, run: run))) ?? Data(), as: UTF8.self) + "\n"
     }
 
     private func write(json value: some Encodable, to name: String) throws {

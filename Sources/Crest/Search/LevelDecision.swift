@@ -30,4 +30,9 @@ public struct LevelDecision: Sendable, Equatable, Codable {
 
     /// "certified feasible", "likely infeasible", "borderline feasible".
     public var label: String { "\(certainty.rawValue) \(isFeasible ? "feasible" : "infeasible")" }
+
+    enum CodingKeys: String, CodingKey {
+        case certainty, look, requests, constraints
+        case isFeasible = "feasible"
+    }
 }

@@ -71,16 +71,12 @@ public final class SearchSession<M: Measurer> {
         return result
     }
 
-    /// Updates the bracket fields of the last step (strategies call it after moving their bracket).
+    /// Sets the bracket the next steps are chosen in (strategies call it after moving their
+    /// bracket). A step records the bracket it was chosen in, as search.jsonl has it: each line is
+    /// written as its level ends, before the search has moved the bracket on its result.
     public func recordBracket(feasibleBelow: Int?, infeasibleAbove: Int?) {
         self.feasibleBelow = feasibleBelow
         self.infeasibleAbove = infeasibleAbove
-        guard let last = steps.popLast() else { return }
-        steps.append(SearchStep(
-            step: last.step, concurrency: last.concurrency, phase: last.phase, reason: last.reason, prediction: last.prediction,
-            test: last.test, verdict: last.verdict, transactionsPerMinute: last.transactionsPerMinute, observed: last.observed,
-            measuredRequests: last.measuredRequests, requestsSent: last.requestsSent, cumulativeRequests: last.cumulativeRequests,
-            cumulativeSeconds: last.cumulativeSeconds, feasibleBelow: feasibleBelow, infeasibleAbove: infeasibleAbove))
     }
 
     /// The outcome of the search so far.
