@@ -8,7 +8,8 @@ import Foundation
 enum CommandLineTool {
     /// Every command's name and summary, for the top-level help.
     static let commandSummaries = [
-        (SweepCommand.name, SweepCommand.summary), (ServeCommand.name, ServeCommand.summary),
+        (SweepCommand.name, SweepCommand.summary), (RecommendCommand.name, RecommendCommand.summary),
+        (ServeCommand.name, ServeCommand.summary),
         (DatasetsCommand.name, DatasetsCommand.summary),
     ]
 
@@ -36,6 +37,8 @@ enum CommandLineTool {
             return .success
         case SweepCommand.name:
             return await execute(SweepCommand.self, arguments: list)
+        case RecommendCommand.name:
+            return await execute(RecommendCommand.self, arguments: list)
         case ServeCommand.name:
             return await execute(ServeCommand.self, arguments: list)
         case DatasetsCommand.name:

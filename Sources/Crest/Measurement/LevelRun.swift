@@ -48,6 +48,15 @@ public struct LevelRun: Sendable, Equatable {
         self.serverMetrics = serverMetrics
     }
 
+    /// The same run without its sequential test's decision: for judging it under another budget,
+    /// which that test did not test.
+    public var withoutDecision: LevelRun {
+        LevelRun(
+            level: level, samples: samples, startedAt: startedAt, windowStart: windowStart, windowEnd: windowEnd, endedAt: endedAt,
+            decision: nil, abandoned: abandoned, completeBefore: completeBefore, steadyFrom: steadyFrom, isSteady: isSteady,
+            client: client, serverMetrics: serverMetrics)
+    }
+
     /// The same run with what a live measurer learned besides the samples: the load generator's
     /// check on itself and the endpoint's own gauges.
     public func checked(by client: ClientCheck, serverMetrics: ServerMetrics?) -> LevelRun {

@@ -14,6 +14,9 @@ public struct StoredSweep: Sendable {
     /// Reads `folder`. Errors name the file and line.
     public static func read(folder: String) throws -> StoredSweep {
         let manifestPath = "\(folder)/run.json"
+        guard FileManager.default.fileExists(atPath: manifestPath) else {
+            throw ResultsError.unreadable(path: folder, line: nil, reason: "not a Crest results folder (it has no run.json)")
+        }
         let manifest: RunManifest
         do {
             manifest = try JSONDecoder().decode(RunManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifestPath)))

@@ -85,3 +85,19 @@ extension Budget {
         return fraction
     }
 }
+
+extension Budget {
+    /// Parses a budget as `description` writes it (run.json keeps it so): "e2e.p95<=20s AND errors<=1%".
+    public init(parsingDescription text: String) throws {
+        var latency: [LatencyConstraint] = []
+        var maxErrorRate: Double?
+        for part in text.components(separatedBy: " AND ") where !part.isEmpty {
+            if part.hasPrefix("errors<=") {
+                maxErrorRate = try Budget.parseErrorRate(String(part.dropFirst("errors<=".count)))
+            } else {
+                latency.append(try LatencyConstraint(parsing: part))
+            }
+        }
+        self.init(latency: latency, maxErrorRate: maxErrorRate)
+    }
+}

@@ -26,7 +26,7 @@ public struct LevelSelection: Sendable {
         let limit = self.limit(above: chosen, best: best, in: ordered)
         return Recommendation(
             isFeasible: true, level: chosen, limit: limit, highestThroughputConcurrency: best.concurrency,
-            explanation: explanation(chosen: chosen, best: best, limit: limit))
+            explanation: explanation(chosen: chosen, best: best, limit: limit, in: ordered))
     }
 
     private func limit(above chosen: LevelResult, best: LevelResult, in ordered: [LevelResult]) -> RecommendationLimit {
@@ -43,10 +43,14 @@ public struct LevelSelection: Sendable {
         return .budget(nextConcurrency: next.concurrency, violations: next.verdict.violations)
     }
 
-    private func explanation(chosen: LevelResult, best: LevelResult, limit: RecommendationLimit) -> String {
+    private func explanation(chosen: LevelResult, best: LevelResult, limit: RecommendationLimit, in ordered: [LevelResult]) -> String {
         let tpm = NumberFormatting.significant(chosen.summary.transactionsPerMinute.value, digits: 4)
         var text = "Concurrency \(chosen.concurrency) meets the budget with \(tpm) transactions/minute."
         switch limit {
+        case .budget(let next, let violations) where violations.isEmpty:
+            // Judged infeasible by its sequential test while its point estimates are inside.
+            let tightest = ordered.first { $0.concurrency == next }?.verdict.tightest.map { ": " + $0.summary } ?? ""
+            text += " Concurrency \(next) could not be certified\(tightest), within its own noise of the limit."
         case .budget(let next, let violations):
             text += " Concurrency \(next) breaks it: " + violations.map(\.summary).joined(separator: "; ") + "."
         case .plateau(let bestConcurrency, let gain):

@@ -1,0 +1,83 @@
+/// Answers a budget from a stored sweep, without sending a request: which measured level it
+/// recommends, whether the measured levels cover the question at all, and, where the budget's edge
+/// falls between two measured levels, where the measured points cross it.
+public struct BudgetAnswer: Sendable {
+    /// Whether the levels measured can answer the budget.
+    public enum Coverage: Sendable, Equatable {
+        case answered
+        /// Even the lowest level measured breaks the budget.
+        case tighterThanMeasured(lowest: Int)
+        /// Even the highest level measured meets it: the endpoint may take more.
+        case looserThanMeasured(highest: Int)
+    }
+
+    /// The budget's edge between two measured levels, read off the line joining them: where the
+    /// point estimates cross the limit, and where the interval bounds do (nil where a bound is missing).
+    public struct Crossing: Sendable, Equatable {
+        public let from: Int
+        public let to: Int
+        public let constraint: Constraint
+        public let estimate: Double
+        public let low: Double?
+        public let high: Double?
+    }
+
+    public let budget: Budget
+    /// Each measured level judged under `budget`, by concurrency.
+    public let levels: [LevelResult]
+    public let recommendation: Recommendation?
+    public let coverage: Coverage
+    public let crossing: Crossing?
+    /// True when the verdicts are the sweep's own sequential tests (the budget it ran with);
+    /// false when they were computed afresh from the stored samples.
+    public let usesTheSweepsTests: Bool
+}
+
+extension StoredSweep {
+    /// The sweep's settings as run.json has them: its budget and plateau tolerance.
+    public var budget: Budget? { try? Budget(parsingDescription: manifest.budget) }
+
+    /// Answers `budget` from the stored runs. Under the budget the sweep ran with, each level keeps
+    /// its sequential test's verdict (so the answer is the sweep's own); under another, each is
+    /// judged afresh from its samples.
+    public func answer(_ budget: Budget, confidence: Double = 0.95) -> BudgetAnswer {
+        let same = budget.description == manifest.budget
+        let results = runs.map { stored -> LevelResult in
+            let run = same ? stored : stored.withoutDecision
+            let summary = LevelSummary(run, confidence: confidence)
+            return LevelResult(summary: summary, verdict: budget.verdict(for: run, summary: summary, confidence: confidence))
+        }
+        let levels = results.mostInformativePerLevel
+        let recommendation = LevelSelection(plateauTolerance: manifest.settings.plateauTolerance).recommend(from: levels)
+        let coverage: BudgetAnswer.Coverage
+        if !levels.contains(where: \.verdict.isFeasible) {
+            coverage = .tighterThanMeasured(lowest: levels.first?.concurrency ?? 0)
+        } else if let highest = levels.last, highest.verdict.isFeasible {
+            coverage = .looserThanMeasured(highest: highest.concurrency)
+        } else {
+            coverage = .answered
+        }
+        return BudgetAnswer(
+            budget: budget, levels: levels, recommendation: recommendation, coverage: coverage,
+            crossing: recommendation.flatMap { Self.crossing(after: $0, in: levels) }, usesTheSweepsTests: same)
+    }
+
+    /// Where the line from the recommended level to the next measured one crosses the limit of the
+    /// constraint that level breaks, when there is room between them.
+    private static func crossing(after chosen: Recommendation, in levels: [LevelResult]) -> BudgetAnswer.Crossing? {
+        guard chosen.isFeasible, case .budget(let next, let violations)? = chosen.limit, next > chosen.concurrency + 1,
+              let broken = violations.first,
+              let below = chosen.level.verdict.checks.first(where: { $0.constraint == broken.constraint })
+        else { return nil }
+        func cross(_ low: Double?, _ high: Double?) -> Double? {
+            guard let low, let high, low.isFinite, high.isFinite, low < broken.limit, high >= broken.limit else { return nil }
+            let share = (broken.limit - low) / (high - low)
+            return Double(chosen.concurrency) + share * Double(next - chosen.concurrency)
+        }
+        guard let estimate = cross(below.observed.value, broken.observed.value) else { return nil }
+        // The upper bounds cross first (the pessimistic reading), the lower bounds last.
+        return BudgetAnswer.Crossing(
+            from: chosen.concurrency, to: next, constraint: broken.constraint, estimate: estimate,
+            low: cross(below.observed.upper, broken.observed.upper), high: cross(below.observed.lower, broken.observed.lower))
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import XCTest
+
+/// `crest recommend` on a sweep's folder, as a user runs it.
+final class RecommendCommandTests: XCTestCase {
+    private var workspace: URL!
+
+    override func setUpWithError() throws {
+        workspace = try CrestBinary.workspace()
+        let sweep = try CrestBinary.run(["sweep", "--out", "swept"], in: workspace)
+        XCTAssertEqual(sweep.status, 0, sweep.standardError)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: workspace)
+    }
+
+    private func answer(_ arguments: [String]) throws -> (status: Int32, json: [String: Any]) {
+        let result = try CrestBinary.run(["recommend", "swept", "--json"] + arguments, in: workspace)
+        let json = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any] ?? [:]
+        return (result.status, json)
+    }
+
+    func testTheSweepsOwnBudgetGivesTheSweepsAnswer() throws {
+        let stored = try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.appendingPathComponent("swept/recommendation.json"))) as! [String: Any]
+        let (status, json) = try answer([])
+        XCTAssertEqual(status, 0)
+        XCTAssertEqual(json["concurrency"] as? Int, stored["concurrency"] as? Int)
+        XCTAssertEqual(json["verdicts_from"] as? String, "sweep")
+        XCTAssertEqual(json["budget"] as? String, "e2e.p95<=20s AND errors<=1%")
+    }
+
+    func testATighterBudgetAnswersLowerAndShowsWhereItsEdgeFalls() throws {
+        let (status, json) = try answer(["--budget", "e2e.p95<=10s"])
+        XCTAssertEqual(status, 0)
+        XCTAssertEqual(json["concurrency"] as? Int, 16, "16's p95 is 6.6 s, 32's 15.7 s")
+        XCTAssertEqual(json["verdicts_from"] as? String, "samples")
+        let edge = try XCTUnwrap(json["interpolated_edge"] as? [String: Any])
+        XCTAssertEqual(edge["from"] as? Int, 16)
+        XCTAssertEqual(edge["to"] as? Int, 32)
+        let estimate = try XCTUnwrap(edge["estimate"] as? Double)
+        XCTAssertTrue((16...32).contains(estimate), "\(estimate)")
+    }
+
+    func testBudgetsTheStoredLevelsCannotAnswerAreSaidSo() throws {
+        let (looseStatus, loose) = try answer(["--budget", "e2e.p95<=60s"])
+        XCTAssertEqual(looseStatus, 0)
+        XCTAssertEqual(loose["coverage"] as? String, "looser than measured (highest 67)")
+        let (tightStatus, tight) = try answer(["--budget", "e2e.p95<=2s"])
+        XCTAssertEqual(tightStatus, 3)
+        XCTAssertEqual(tight["feasible"] as? Bool, false)
+        XCTAssertEqual(tight["coverage"] as? String, "tighter than measured (lowest 1)")
+        let text = try CrestBinary.run(["recommend", "swept", "--budget", "e2e.p95<=60s"], in: workspace)
+        XCTAssertTrue(text.standardOutput.contains("crest sweep --target sim:a100-llama3-8b --dataset en_1000-2000 --max-concurrency 268 --budget 'e2e.p95<=60s'"), text.standardOutput)
+    }
+
+    func testMistakesGetExitCode2() throws {
+        let missing = try CrestBinary.run(["recommend", "nowhere"], in: workspace)
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.standardError.contains("not a Crest results folder"), missing.standardError)
+        let itl = try CrestBinary.run(["recommend", "swept", "--budget", "itl.p99<=100ms"], in: workspace)
+        XCTAssertEqual(itl.status, 2)
+        XCTAssertTrue(itl.standardError.contains("recorded no inter-token gaps"), itl.standardError)
+        let none = try CrestBinary.run(["recommend"], in: workspace)
+        XCTAssertEqual(none.status, 2)
+    }
+}
