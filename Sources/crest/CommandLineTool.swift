@@ -9,7 +9,7 @@ enum CommandLineTool {
     /// Every command's name and summary, for the top-level help.
     static let commandSummaries = [
         (SweepCommand.name, SweepCommand.summary), (RecommendCommand.name, RecommendCommand.summary),
-        (ServeCommand.name, ServeCommand.summary),
+        (ReportCommand.name, ReportCommand.summary), (ServeCommand.name, ServeCommand.summary),
         (DatasetsCommand.name, DatasetsCommand.summary),
     ]
 
@@ -39,6 +39,8 @@ enum CommandLineTool {
             return await execute(SweepCommand.self, arguments: list)
         case RecommendCommand.name:
             return await execute(RecommendCommand.self, arguments: list)
+        case ReportCommand.name:
+            return await execute(ReportCommand.self, arguments: list)
         case ServeCommand.name:
             return await execute(ServeCommand.self, arguments: list)
         case DatasetsCommand.name:

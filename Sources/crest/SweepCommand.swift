@@ -170,6 +170,7 @@ struct SweepCommand: Command {
         }
 
         manifest.end(status: "finished", at: Date())
+        manifest.stopReason = outcome.stopReason
         try writer.write(manifest: manifest)
         let input = SweepReportInput(
             manifest: manifest, experimentName: URL(fileURLWithPath: folder).lastPathComponent, outcome: outcome, budget: budget,

@@ -29,4 +29,20 @@ public enum LevelLength: Sendable, Equatable, Codable {
         case .duration(let seconds): return "\(NumberFormatting.significant(seconds)) s of measured window"
         }
     }
+
+    /// Reads `summary` back (run.json keeps a fixed list's length so).
+    public init?(summary text: String) {
+        let words = text.split(separator: " ")
+        if text.hasPrefix("max("), text.hasSuffix("× concurrency) measured requests"),
+           let minimum = Int(text.dropFirst(4).prefix { $0 != "," }),
+           let perClient = Int(text.split(separator: ",").dropFirst().first?.split(separator: " ").first ?? "") {
+            self = .scaledRequests(minimum: minimum, perClient: perClient)
+        } else if text.hasSuffix(" measured requests"), words.count == 3, let count = Int(words[0]) {
+            self = .requests(count)
+        } else if text.hasSuffix(" s of measured window"), let seconds = Double(words[0]) {
+            self = .duration(seconds: seconds)
+        } else {
+            return nil
+        }
+    }
 }

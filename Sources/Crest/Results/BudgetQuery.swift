@@ -23,7 +23,9 @@ public struct BudgetAnswer: Sendable {
     }
 
     public let budget: Budget
-    /// Each measured level judged under `budget`, by concurrency.
+    /// Every measurement judged under `budget`, in step order.
+    public let results: [LevelResult]
+    /// Each measured level judged under `budget` (its most informative measurement), by concurrency.
     public let levels: [LevelResult]
     public let recommendation: Recommendation?
     public let coverage: Coverage
@@ -58,7 +60,7 @@ extension StoredSweep {
             coverage = .answered
         }
         return BudgetAnswer(
-            budget: budget, levels: levels, recommendation: recommendation, coverage: coverage,
+            budget: budget, results: results, levels: levels, recommendation: recommendation, coverage: coverage,
             crossing: recommendation.flatMap { Self.crossing(after: $0, in: levels) }, usesTheSweepsTests: same)
     }
 

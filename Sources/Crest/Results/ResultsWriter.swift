@@ -65,23 +65,12 @@ public final class ResultsWriter: @unchecked Sendable {
 
     /// Writes plots (SVG text by file name) into the folder's `plots/`.
     public func write(plots: [(name: String, svg: String)]) throws {
-        let directory = "\(folder)/plots"
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw ResultsError.unwritable(path: directory, reason: (error as NSError).localizedDescription)
-        }
-        for plot in plots { try write(plot.svg, to: "plots/\(plot.name)") }
+        try ReportFiles(folder: folder).write(plots: plots)
     }
 
     /// Writes a file of the folder atomically.
     public func write(_ text: String, to name: String) throws {
-        let path = "\(folder)/\(name)"
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ResultsError.unwritable(path: path, reason: (error as NSError).localizedDescription)
-        }
+        try ReportFiles(folder: folder).write(text, to: name)
     }
 
     private func append(_ text: String, to handle: FileHandle, name: String) throws {

@@ -71,6 +71,17 @@ public struct RunManifest: Sendable, Equatable, Codable {
             self.maxOutputTokens = maxOutputTokens
         }
 
+        /// The sweep method these settings describe; nil when they cannot say (a hand-edited file).
+        public var sweepMethod: SweepMethod? {
+            if method == "adaptive" {
+                return .adaptive(
+                    limits: SearchLimits(maxRequests: maxRequests, maxSeconds: maxSeconds, maxConcurrency: maxConcurrency ?? 1024),
+                    plateauTolerance: plateauTolerance)
+            }
+            guard let levels, let length = levelLength.flatMap(LevelLength.init(summary:)) else { return nil }
+            return .fixed(levels: levels.map(Level.init(concurrency:)), length: length)
+        }
+
         enum CodingKeys: String, CodingKey {
             case method, levels, seed, confidence
             case levelLength = "level_length"
@@ -94,8 +105,10 @@ public struct RunManifest: Sendable, Equatable, Codable {
 
     public let tool: String
     public let version: String
-    /// "running" while the sweep goes, then "finished" or "failed".
+    /// "running" while the sweep goes, then "finished", "failed" or "interrupted".
     public var status: String
+    /// Why the search stopped, once it has.
+    public var stopReason: SearchStopReason?
     public let startedAt: String
     public var finishedAt: String?
     public let target: Target
@@ -131,6 +144,7 @@ public struct RunManifest: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case tool, version, status, target, dataset, budget, settings, host
+        case stopReason = "stop_reason"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
     }

@@ -23,6 +23,11 @@ public struct Recommendation: Sendable, Equatable {
 
     public var concurrency: Int { level.concurrency }
 
+    /// The same recommendation told in other words (a stored sweep's own explanation).
+    public func explained(_ text: String) -> Recommendation {
+        Recommendation(isFeasible: isFeasible, level: level, limit: limit, highestThroughputConcurrency: highestThroughputConcurrency, explanation: text)
+    }
+
     /// The budget constraint with the least headroom at the recommended level.
     public var bindingConstraint: ConstraintCheck? {
         if case .budget(_, let violations) = limit, let first = violations.first {

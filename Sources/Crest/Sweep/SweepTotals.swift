@@ -9,7 +9,7 @@ public struct SweepTotals: Sendable, Equatable {
 
     public init() {}
 
-    mutating func add(_ run: LevelRun) {
+    public mutating func add(_ run: LevelRun) {
         requests += run.samples.count + run.abandoned
         for sample in run.samples where sample.outcome.isSuccess {
             promptTokens += sample.promptTokens

@@ -61,4 +61,11 @@ final class StoredSweepTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("run.json"), "\(error)")
         }
     }
+
+    func testAFixedListsLengthReadsBackFromItsSummary() {
+        for length in [LevelLength.standard, .requests(120), .duration(seconds: 90), .scaledRequests(minimum: 50, perClient: 3)] {
+            XCTAssertEqual(LevelLength(summary: length.summary), length, length.summary)
+        }
+        XCTAssertNil(LevelLength(summary: "a while"))
+    }
 }

@@ -1,0 +1,48 @@
+import Crest
+import CrestReport
+import Foundation
+
+/// `crest report`: rebuilds a results folder's report and plots from its stored data.
+struct ReportCommand: Command {
+    static let name = "report"
+    static let summary = "rebuild a results folder's report.md, report.html and plots from its stored data"
+
+    static var usage: String {
+        """
+        USAGE: crest report RESULTS
+
+        Reads run.json, search.jsonl and samples.jsonl in the folder RESULTS and writes report.md,
+        report.html and plots/ there again (other files are left alone): after an upgrade of Crest, or
+        to get the report of an interrupted sweep.
+        """
+    }
+
+    let folder: String
+
+    init(arguments: ArgumentList) throws {
+        var arguments = arguments
+        let positionals = arguments.positionals()
+        guard positionals.count == 1 else {
+            throw UsageError(positionals.isEmpty ? "name the results folder, e.g. crest report results/example" : "give one results folder, not \(positionals.count)")
+        }
+        folder = positionals[0]
+        try arguments.finish(command: Self.name)
+    }
+
+    func run() async throws -> ExitCode {
+        let input: SweepReportInput
+        do {
+            input = try SweepReportInput(stored: try StoredSweep.read(folder: folder), generatedAt: Date())
+        } catch let error as ResultsError {
+            throw UsageError(error.description)
+        }
+        let report = SweepReport(input)
+        let plots = SweepPlots.render(input)
+        let writer = ReportFiles(folder: folder)
+        try writer.write(MarkdownRenderer.render(report), to: "report.md")
+        try writer.write(HTMLRenderer.render(report, plots: plots), to: "report.html")
+        try writer.write(plots: plots)
+        StandardOutput.write("crest report: wrote \(folder)/report.md, report.html and plots/ (\(plots.map(\.name).joined(separator: ", ")))\n")
+        return .success
+    }
+}
