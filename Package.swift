@@ -38,6 +38,8 @@ let package = Package(
             name: "LoadGeneratorOverhead", dependencies: ["Crest", "CrestHTTP"], path: "Benchmarks/LoadGeneratorOverhead"),
         .executableTarget(
             name: "ServeAgreement", dependencies: ["Crest", "CrestSimulator", "CrestHTTP", "CrestServe"], path: "Benchmarks/ServeAgreement"),
+        .executableTarget(
+            name: "ReportSpeed", dependencies: ["Crest", "CrestSimulator", "CrestReport"], path: "Benchmarks/ReportSpeed"),
         .testTarget(name: "CrestTests", dependencies: ["Crest"]),
         .testTarget(name: "CrestSimulatorTests", dependencies: ["Crest", "CrestSimulator"]),
         .testTarget(name: "CrestHTTPTests", dependencies: ["Crest", "CrestHTTP"]),

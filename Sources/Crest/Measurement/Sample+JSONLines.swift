@@ -22,6 +22,7 @@ extension Sample {
 
     /// Reads one line of `samples.jsonl`.
     public init(jsonLine: some StringProtocol) throws {
-        self = try JSONDecoder().decode(Sample.self, from: Data(jsonLine.utf8))
+        var text = String(jsonLine)
+        self = try text.withUTF8 { try SampleLineParser.parse($0).sample }
     }
 }

@@ -33,17 +33,7 @@ public struct StoredSweep: Sendable {
                 throw ResultsError.unreadable(path: path, line: number, reason: Self.reason(error))
             }
         }
-        var samplesByStep: [Int: [Sample]] = [:]
-        try forEachLine(of: "\(folder)/samples.jsonl") { text, number, path in
-            guard let step = Self.leadingStep(text) else {
-                throw ResultsError.unreadable(path: path, line: number, reason: "expected a line starting with {\"step\":N")
-            }
-            do {
-                samplesByStep[step, default: []].append(try Sample(jsonLine: text))
-            } catch {
-                throw ResultsError.unreadable(path: path, line: number, reason: Self.reason(error))
-            }
-        }
+        let samplesByStep = try readSamples("\(folder)/samples.jsonl")
         var runs: [LevelRun] = []
         for line in lines {
             guard let record = line.run else {
@@ -69,11 +59,32 @@ public struct StoredSweep: Sendable {
         }
     }
 
-    /// The N of a samples.jsonl line's leading `{"step":N,` (every line Crest writes starts so).
-    private static func leadingStep(_ line: Substring) -> Int? {
-        let prefix = "{\"step\":"
-        guard line.hasPrefix(prefix) else { return nil }
-        return Int(line.dropFirst(prefix.count).prefix { $0.isNumber })
+    /// The samples of `path`, by search step: its bytes split into lines and parsed in place.
+    private static func readSamples(_ path: String) throws -> [Int: [Sample]] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ResultsError.unreadable(path: path, line: nil, reason: "cannot read the file")
+        }
+        var samples: [Int: [Sample]] = [:]
+        try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = 0
+            var number = 0
+            while start < bytes.count {
+                let end = bytes[start...].firstIndex(of: 10) ?? bytes.count
+                number += 1
+                if end > start {
+                    do {
+                        let (step, sample) = try SampleLineParser.parse(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                        samples[step, default: []].append(sample)
+                    } catch let failure as SampleLineParser.Failure {
+                        let field = failure.field.map { "field '\($0)': " } ?? ""
+                        throw ResultsError.unreadable(path: path, line: number, reason: field + "expected " + failure.expected)
+                    }
+                }
+                start = end + 1
+            }
+        }
+        return samples
     }
 
     private static func reason(_ error: Error) -> String {

@@ -1,0 +1,211 @@
+/// Reads one line of `samples.jsonl` from its bytes, without Foundation's JSON: a million lines
+/// take about a second here, where `JSONDecoder` takes over ten (swift-linux.md §7). It reads any
+/// flat JSON object with these keys, in any order and with any spacing; strings carry no escapes
+/// (Crest writes none in these fields).
+struct SampleLineParser {
+    /// What is wrong with a line: the field, if known, and what was expected.
+    struct Failure: Error, Equatable {
+        let field: String?
+        let expected: String
+    }
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// The line's search step and its sample.
+    static func parse(_ line: UnsafeBufferPointer<UInt8>) throws -> (step: Int, sample: Sample) {
+        var parser = SampleLineParser(line)
+        return try parser.object()
+    }
+
+    private mutating func object() throws -> (step: Int, sample: Sample) {
+        var step = 0, level: Int?, client: Int?, seq: Int?, promptIndex: Int?, sentAt: Int64?, firstTokenAt: Int64?
+        var finishedAt: Int64?, promptTokens: Int?, completionTokens: Int?, tokensSource: TokensSource?, outcome: Outcome?
+        var phase: Phase?, sendLag: Int64?, gaps: [Int64]?
+        try expect(UInt8(ascii: "{"), field: nil, "a JSON object")
+        skipSpaces()
+        if peek == UInt8(ascii: "}") { index += 1 } else {
+            while true {
+                let field = try key()
+                let key = field.name
+                skipSpaces()
+                try expect(UInt8(ascii: ":"), field: key, "':' after the key")
+                skipSpaces()
+                switch field {
+                case .step: step = Int(try integer(key))
+                case .level: level = Int(try integer(key))
+                case .client: client = Int(try integer(key))
+                case .seq: seq = Int(try integer(key))
+                case .promptIndex: promptIndex = Int(try integer(key))
+                case .sentAt: sentAt = try integer(key)
+                case .firstTokenAt: firstTokenAt = try nullOr { try $0.integer(key) }
+                case .finishedAt: finishedAt = try integer(key)
+                case .promptTokens: promptTokens = Int(try integer(key))
+                case .completionTokens: completionTokens = Int(try integer(key))
+                case .tokensSource: tokensSource = try enumeration(key)
+                case .outcome: outcome = try enumeration(key)
+                case .phase: phase = try enumeration(key)
+                case .sendLag: sendLag = try nullOr { try $0.integer(key) }
+                case .interTokenGaps: gaps = try nullOr { try $0.integers(key) }
+                case .unknown: try skipValue(key)
+                }
+                skipSpaces()
+                if peek == UInt8(ascii: ",") {
+                    index += 1
+                    skipSpaces()
+                    continue
+                }
+                try expect(UInt8(ascii: "}"), field: key, "',' or '}' after the value")
+                break
+            }
+        }
+        func required<T>(_ value: T?, _ name: String) throws -> T {
+            guard let value else { throw Failure(field: name, expected: "the field (it is missing)") }
+            return value
+        }
+        let sample = Sample(
+            level: try required(level, "level"), client: try required(client, "client"), seq: try required(seq, "seq"),
+            promptIndex: try required(promptIndex, "prompt_index"), sentAt: try required(sentAt, "sent_ns"), firstTokenAt: firstTokenAt,
+            finishedAt: try required(finishedAt, "finished_ns"), promptTokens: try required(promptTokens, "prompt_tokens"),
+            completionTokens: try required(completionTokens, "completion_tokens"), tokensSource: try required(tokensSource, "tokens_source"),
+            outcome: try required(outcome, "outcome"), phase: try required(phase, "phase"), sendLag: sendLag, interTokenGaps: gaps)
+        return (step, sample)
+    }
+
+    /// The fields of a line; keys are told apart by their bytes, with no String made for them
+    /// (a million lines have fifteen million keys).
+    private enum Field: String, CaseIterable {
+        case step, level, client, seq, outcome, phase
+        case promptIndex = "prompt_index", sentAt = "sent_ns", firstTokenAt = "first_token_ns", finishedAt = "finished_ns"
+        case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", tokensSource = "tokens_source"
+        case sendLag = "send_lag_ns", interTokenGaps = "itl_ns", unknown = ""
+
+        var name: String { rawValue.isEmpty ? "?" : rawValue }
+
+        /// Every known key's bytes, by length and first byte (unique among the keys).
+        static let byLengthAndFirst: [Int: (field: Field, bytes: [UInt8])] = {
+            var table: [Int: (Field, [UInt8])] = [:]
+            for field in allCases where field != .unknown {
+                let bytes = Array(field.rawValue.utf8)
+                table[bytes.count << 8 | Int(bytes[0])] = (field, bytes)
+            }
+            return table
+        }()
+    }
+
+    private mutating func key() throws -> Field {
+        try expect(UInt8(ascii: "\""), field: nil, "a key in quotes")
+        let start = index
+        while let byte = peek, byte != UInt8(ascii: "\"") { index += 1 }
+        let key = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        try expect(UInt8(ascii: "\""), field: nil, "a closing quote")
+        guard !key.isEmpty, let candidate = Field.byLengthAndFirst[key.count << 8 | Int(key[0])], key.elementsEqual(candidate.bytes) else {
+            return .unknown
+        }
+        return candidate.field
+    }
+
+    private var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    private mutating func skipSpaces() {
+        while let byte = peek, byte == 32 || byte == 9 || byte == 13 { index += 1 }
+    }
+
+    private mutating func expect(_ byte: UInt8, field: String?, _ what: String) throws {
+        guard peek == byte else { throw Failure(field: field, expected: what) }
+        index += 1
+    }
+
+    private mutating func string(field: String?) throws -> String {
+        try expect(UInt8(ascii: "\""), field: field, "a string")
+        let start = index
+        while let byte = peek, byte != UInt8(ascii: "\"") {
+            if byte == UInt8(ascii: "\\") { throw Failure(field: field, expected: "a string without escapes") }
+            index += 1
+        }
+        try expect(UInt8(ascii: "\""), field: field, "a closing quote")
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]), as: UTF8.self)
+    }
+
+    private mutating func integer(_ field: String) throws -> Int64 {
+        var negative = false
+        if peek == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+        }
+        var value: Int64 = 0
+        var digits = 0
+        while let byte = peek, byte >= 48, byte <= 57 {
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            guard !overflow else { throw Failure(field: field, expected: "an integer that fits in 64 bits") }
+            value = shifted + Int64(byte - 48)
+            digits += 1
+            index += 1
+        }
+        guard digits > 0 else { throw Failure(field: field, expected: "an integer") }
+        return negative ? -value : value
+    }
+
+    private mutating func integers(_ field: String) throws -> [Int64] {
+        try expect(UInt8(ascii: "["), field: field, "an array of integers")
+        var values: [Int64] = []
+        skipSpaces()
+        if peek == UInt8(ascii: "]") {
+            index += 1
+            return values
+        }
+        while true {
+            skipSpaces()
+            values.append(try integer(field))
+            skipSpaces()
+            if peek == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            try expect(UInt8(ascii: "]"), field: field, "',' or ']' in the array")
+            return values
+        }
+    }
+
+    private mutating func nullOr<T>(_ read: (inout SampleLineParser) throws -> T) throws -> T? {
+        if peek == UInt8(ascii: "n") {
+            for letter in "null".utf8 {
+                guard peek == letter else { throw Failure(field: nil, expected: "null") }
+                index += 1
+            }
+            return nil
+        }
+        return try read(&self)
+    }
+
+    private mutating func enumeration<T: RawRepresentable>(_ field: String) throws -> T where T.RawValue == String {
+        let text = try string(field: field)
+        guard let value = T(rawValue: text) else { throw Failure(field: field, expected: "a known value, not '\(text)'") }
+        return value
+    }
+
+    /// Skips a value of a key Crest does not read (a newer Crest's field): a number, string, null,
+    /// true or false, or an array of those.
+    private mutating func skipValue(_ field: String) throws {
+        var depth = 0
+        var inString = false
+        while let byte = peek {
+            if inString {
+                if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+                depth += 1
+            } else if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
+                if depth == 0 { return }
+                depth -= 1
+            } else if byte == UInt8(ascii: ","), depth == 0 {
+                return
+            }
+            index += 1
+        }
+        throw Failure(field: field, expected: "a complete value")
+    }
+}
