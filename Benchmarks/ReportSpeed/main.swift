@@ -43,7 +43,7 @@ func measureReportSpeed() async throws {
     let report = SweepReport(input)
     timings.append(("statistics and verdicts", clock.now - start))
     start = clock.now
-    let plots = SweepPlots.render(input)
+    let plots = SweepPlots.render(input, runs: stored.runs)
     let markdown = MarkdownRenderer.render(report)
     let html = HTMLRenderer.render(report, plots: plots)
     let files = ReportFiles(folder: folder)

@@ -30,19 +30,21 @@ struct ReportCommand: Command {
     }
 
     func run() async throws -> ExitCode {
+        let stored: StoredSweep
         let input: SweepReportInput
         do {
-            input = try SweepReportInput(stored: try StoredSweep.read(folder: folder), generatedAt: Date())
+            stored = try StoredSweep.read(folder: folder)
+            input = try SweepReportInput(stored: stored, generatedAt: Date())
         } catch let error as ResultsError {
             throw UsageError(error.description)
         }
         let report = SweepReport(input)
-        let plots = SweepPlots.render(input)
+        let plots = SweepPlots.render(input, runs: stored.runs)
         let writer = ReportFiles(folder: folder)
         try writer.write(MarkdownRenderer.render(report), to: "report.md")
         try writer.write(HTMLRenderer.render(report, plots: plots), to: "report.html")
         try writer.write(plots: plots)
-        StandardOutput.write("crest report: wrote \(folder)/report.md, report.html and plots/ (\(plots.map(\.name).joined(separator: ", ")))\n")
+        StandardOutput.write("crest report: wrote \(folder)/report.md, report.html and \(plots.count) plots in plots/\n")
         return .success
     }
 }

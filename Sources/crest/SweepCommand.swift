@@ -176,7 +176,7 @@ struct SweepCommand: Command {
             manifest: manifest, experimentName: URL(fileURLWithPath: folder).lastPathComponent, outcome: outcome, budget: budget,
             method: method, isSimulated: sweepTarget.isSimulated, generatedAt: Date())
         let report = SweepReport(input)
-        let plots = SweepPlots.render(input)
+        let plots = SweepPlots.render(input, runs: writer.runs)
         try writer.write(MarkdownRenderer.render(report), to: "report.md")
         try writer.write(HTMLRenderer.render(report, plots: plots), to: "report.html")
         try writer.write(plots: plots)

@@ -9,6 +9,14 @@ enum ReportFixtures {
     /// p95 sits near 0.9 × latency.
     /// `failuresAtLast` of the last level's requests fail with a 5xx.
     static func input(levels points: [(Int, Double, Double)], budgetSeconds: Double = 10, failuresAtLast: Int = 0) throws -> SweepReportInput {
+        try inputAndRuns(levels: points, budgetSeconds: budgetSeconds, failuresAtLast: failuresAtLast).input
+    }
+
+    /// The same, with the level runs it was computed from (for the plots of single requests).
+    static func inputAndRuns(
+        levels points: [(Int, Double, Double)], budgetSeconds: Double = 10, failuresAtLast: Int = 0
+    ) throws -> (input: SweepReportInput, runs: [LevelRun]) {
+        var runs: [LevelRun] = []
         let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=\(Int(budgetSeconds))s")], maxErrorRate: 0.01)
         let levels = points.enumerated().map { levelIndex, point -> LevelResult in
             let failures = levelIndex == points.count - 1 ? failuresAtLast : 0
@@ -25,6 +33,7 @@ enum ReportFixtures {
             let run = LevelRun(
                 level: Level(concurrency: concurrency), samples: samples, startedAt: 0, windowStart: 0,
                 windowEnd: Int64(Double(latencies.count) * spacing * 1e9), endedAt: samples.last!.finishedAt)
+            runs.append(run)
             let summary = LevelSummary(run, confidence: 0.95)
             return LevelResult(summary: summary, verdict: budget.verdict(for: run, summary: summary, confidence: 0.95))
         }
@@ -45,8 +54,9 @@ enum ReportFixtures {
         let outcome = SearchOutcome(
             strategy: "fixed-list", levels: levels, recommendation: recommendation, steps: steps,
             stopReason: recommendation?.isFeasible == true ? .converged : .noFeasibleLevel, totals: SweepTotals())
-        return SweepReportInput(
+        let input = SweepReportInput(
             manifest: manifest, experimentName: "claude-instant-v1", outcome: outcome, budget: budget, method: method, isSimulated: true,
             generatedAt: Date(timeIntervalSince1970: 1_700_000_000))
+        return (input, runs)
     }
 }

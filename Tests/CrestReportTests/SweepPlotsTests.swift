@@ -88,4 +88,36 @@ final class SweepPlotsTests: XCTestCase {
         let input = try ReportFixtures.input(levels: [(1, 2.0, 2.0), (3, 1.1, 4.0)])
         XCTAssertEqual(SweepPlots.render(input).map(\.svg), SweepPlots.render(input).map(\.svg))
     }
+
+    func testThePlotsOfSingleRequests() throws {
+        let (input, runs) = try ReportFixtures.inputAndRuns(levels: [(1, 2.0, 2.0), (2, 1.1, 4.0)], failuresAtLast: 10)
+        let plots = Dictionary(uniqueKeysWithValues: SweepPlots.render(input, runs: runs).map { ($0.name, $0.svg) })
+        XCTAssertEqual(Set(plots.keys).subtracting(SweepPlots.render(input).map(\.name)),
+                       ["tokens-vs-latency.svg", "level-1-latency-cdf.svg", "level-1-timeline.svg", "level-2-latency-cdf.svg", "level-2-timeline.svg"])
+
+        // One point per successful request, in a series per level.
+        let scatter = try document(try XCTUnwrap(plots["tokens-vs-latency.svg"]))
+        let points = try elements(scatter, "circle", class: "point")
+        XCTAssertEqual(points.count, 100 + 90)
+        XCTAssertEqual(Set(points.compactMap { attribute($0, "data-series") }), ["N=1", "N=2"])
+
+        // The distribution rises to 100% and marks its percentiles where they are.
+        let cdf = try document(try XCTUnwrap(plots["level-2-latency-cdf.svg"]))
+        XCTAssertEqual(try elements(cdf, "text", class: "marker-label").map { $0.stringValue! }, ["p50 3.6 s", "p95 3.6 s", "p99 3.6 s"], "the 10 failures were the slowest requests")
+        XCTAssertEqual(try elements(cdf, "text", class: "y-tick").last?.stringValue, "100")
+
+        // The timeline shows the window and each phase of the requests.
+        let timeline = try document(try XCTUnwrap(plots["level-1-timeline.svg"]))
+        XCTAssertEqual(try elements(timeline, "text", class: "marker-label").map { $0.stringValue! }, ["window opens", "closes"])
+        XCTAssertEqual(try elements(timeline, "circle", class: "point").count, 100)
+    }
+
+    func testAHugeSweepsScatterIsThinnedDeterministically() throws {
+        let (input, runs) = try ReportFixtures.inputAndRuns(levels: (1...40).map { ($0, 0.5, 1.0 + Double($0) / 10) })
+        let first = try XCTUnwrap(SweepPlots.render(input, runs: runs).first { $0.name == "tokens-vs-latency.svg" }).svg
+        let points = try elements(try document(first), "circle", class: "point").count
+        XCTAssertLessThanOrEqual(points, RequestPlots.maximumPoints)
+        XCTAssertGreaterThan(points, RequestPlots.maximumPoints / 2)
+        XCTAssertEqual(first, try XCTUnwrap(SweepPlots.render(input, runs: runs).first { $0.name == "tokens-vs-latency.svg" }).svg)
+    }
 }

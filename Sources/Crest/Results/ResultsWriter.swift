@@ -11,8 +11,10 @@ public final class ResultsWriter: @unchecked Sendable {
     public let folder: String
     private let samples: FileHandle
     private let steps: FileHandle
-    /// Every level run so far, in order.
+    /// Every level's result so far, in order.
     public private(set) var results: [LevelResult] = []
+    /// Every level's run so far, with its samples, in order (for the plots of single requests).
+    public private(set) var runs: [LevelRun] = []
     private let pricing: Pricing?
 
     /// Creates `folder` (and its parents) and starts the run's files.
@@ -50,6 +52,7 @@ public final class ResultsWriter: @unchecked Sendable {
         try append(text, to: samples, name: "samples.jsonl")
         try append(Self.jsonLine(step, run: RunRecord(run)), to: steps, name: "search.jsonl")
         results.append(result)
+        runs.append(run)
         try write(LevelsTable.csv(results.mostInformativePerLevel, pricing: pricing, runs: results.runsPerLevel), to: "levels.csv")
     }
 

@@ -42,6 +42,11 @@ struct Chart {
     var series: [Series] = []
     var references: [Reference] = []
     var markers: [Marker] = []
+    /// The x axis: chosen from the data when nil (log2 for concurrencies spanning a factor of 8).
+    var xKind: ChartScale.Kind?
+    /// The y axis's top, when it is fixed (100 for a percentage that cannot exceed it).
+    var yTop: Double?
+    var pointRadius = 4.0
 
     static let width = 760.0
     static let height = 440.0
@@ -51,11 +56,13 @@ struct Chart {
         var svg = SVGWriter(width: Self.width, height: Self.height)
         let plot = (left: Self.margin.left, right: Self.width - Self.margin.right, top: Self.margin.top, bottom: Self.height - Self.margin.bottom)
         let xs = series.flatMap { $0.points.map(\.x) } + markers.map(\.x)
-        let xScale = (xs.max() ?? 1) / max(xs.min() ?? 1, 1) >= 8
+        let useLog = xKind.map { $0 == .log2 } ?? ((xs.max() ?? 1) / max(xs.min() ?? 1, 1) >= 8)
+        let xScale = useLog
             ? ChartScale.log2(from: xs.min() ?? 1, to: xs.max() ?? 2, range: (plot.left, plot.right))
-            : ChartScale.linear(upTo: xs.max() ?? 1, range: (plot.left, plot.right))
+            : ChartScale.linear(from: xs.filter(\.isFinite).min() ?? 0, to: xs.filter(\.isFinite).max() ?? 1, range: (plot.left, plot.right))
         let ys = series.flatMap { $0.points.flatMap { [$0.y, $0.high ?? $0.y] } }.filter(\.isFinite) + references.map(\.y)
-        let yScale = ChartScale.linear(upTo: ys.max() ?? 1, range: (plot.bottom, plot.top))
+        let yScale = yTop.map { ChartScale(kind: .linear, domain: (0, $0), range: (plot.bottom, plot.top)) }
+            ?? ChartScale.linear(upTo: ys.max() ?? 1, range: (plot.bottom, plot.top))
 
         svg.text(title, x: Self.width / 2, y: 26, anchor: "middle", size: 15, weight: "bold", class: "title")
         drawAxes(&svg, xScale: xScale, yScale: yScale, plot: plot)
@@ -84,7 +91,7 @@ struct Chart {
         for tick in xScale.ticks {
             let x = xScale.position(tick)
             svg.line(x, plot.bottom, x, plot.bottom + 5, stroke: "#555555", class: "x-tick-mark")
-            svg.text(Self.integer(tick), x: x, y: plot.bottom + 19, anchor: "middle", size: 11, fill: "#555555", class: "x-tick")
+            svg.text(xScale.kind == .log2 ? Self.integer(tick) : NumberFormatting.significant(tick), x: x, y: plot.bottom + 19, anchor: "middle", size: 11, fill: "#555555", class: "x-tick")
         }
         svg.line(plot.left, plot.bottom, plot.right, plot.bottom, stroke: "#555555", class: "x-axis")
         svg.line(plot.left, plot.top, plot.left, plot.bottom, stroke: "#555555", class: "y-axis")
@@ -106,8 +113,9 @@ struct Chart {
                 svg.line(x - 4, highY, x + 4, highY, stroke: series.color, width: 1.5, class: "interval")
             }
             let offScale = !point.y.isFinite
+            guard pointRadius > 0 || offScale else { continue }
             svg.circle(
-                x, y(point.y), radius: 4, fill: offScale ? "#ffffff" : series.color, stroke: series.color,
+                x, y(point.y), radius: offScale ? 4 : pointRadius, fill: offScale ? "#ffffff" : series.color, stroke: series.color,
                 class: offScale ? "point off-scale" : "point", data: ["x": Self.integer(point.x), "series": series.name])
             if let label = point.label {
                 svg.text(label, x: x + 6, y: y(point.y) - 7, size: 10, fill: "#777777", class: "point-label")
@@ -120,7 +128,14 @@ struct Chart {
         let entries = series.map { ($0.name, $0.color, false) } + references.map { ($0.label, $0.color, true) }
         guard entries.count > 1 else { return }
         var x = left
+        var y = y
         for entry in entries {
+            // DejaVu Sans at 11 px averages about 6.3 px a character.
+            let width = 24 + 6.3 * Double(entry.0.count) + 22
+            if x + width > Self.width - Self.margin.right, x > left {
+                x = left
+                y += 15
+            }
             if entry.2 {
                 svg.line(x, y - 4, x + 18, y - 4, stroke: entry.1, width: 1.5, dash: "6 4", class: "legend-key")
             } else {
@@ -128,8 +143,7 @@ struct Chart {
                 svg.circle(x + 9, y - 4, radius: 3.5, fill: entry.1, class: "legend-key")
             }
             svg.text(entry.0, x: x + 24, y: y, size: 11, class: "legend-label")
-            // DejaVu Sans at 11 px averages about 6.3 px a character.
-            x += 24 + 6.3 * Double(entry.0.count) + 22
+            x += width
         }
     }
 

@@ -15,6 +15,16 @@ struct ChartScale {
         return ChartScale(kind: .linear, domain: (0, top), range: range)
     }
 
+    /// A linear scale over the data's span: from 0, unless the data sit far from it (its low end
+    /// above 30% of its high end, as prompt sizes of one bin do), then from a round number below them.
+    static func linear(from low: Double, to high: Double, range: (Double, Double)) -> ChartScale {
+        guard low > 0.3 * high, high > 0 else { return linear(upTo: high, range: range) }
+        let step = niceStep(high - low)
+        let bottom = (low / step).rounded(.down) * step
+        let top = ((high + (high - low) * 0.08) / step).rounded(.up) * step
+        return ChartScale(kind: .linear, domain: (bottom, top), range: range)
+    }
+
     /// A base-2 log scale for concurrency: from the power of two at or below `low` to the one at or above `high`.
     static func log2(from low: Double, to high: Double, range: (Double, Double)) -> ChartScale {
         let bottom = pow(2, Foundation.log2(max(low, 1)).rounded(.down))

@@ -30,8 +30,11 @@ struct SVGWriter {
         body += "<polyline\(attribute("class", name)) points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\"/>\n"
     }
 
-    mutating func circle(_ x: Double, _ y: Double, radius: Double, fill: String, stroke: String = "none", class name: String? = nil, data: [String: String] = [:]) {
-        let extra = data.sorted { $0.key < $1.key }.map { " data-\($0.key)=\"\(escape($0.value))\"" }.joined()
+    mutating func circle(
+        _ x: Double, _ y: Double, radius: Double, fill: String, stroke: String = "none", class name: String? = nil, data: KeyValuePairs<String, String> = [:]
+    ) {
+        var extra = ""
+        for (key, value) in data { extra += " data-\(key)=\"\(escape(value))\"" }
         body += "<circle\(attribute("class", name)) cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(radius))\" fill=\"\(fill)\" stroke=\"\(stroke)\"\(extra)/>\n"
     }
 
@@ -52,6 +55,8 @@ struct SVGWriter {
     }
 
     private func escape(_ text: String) -> String {
+        // Most values need nothing: check the bytes before walking the characters.
+        guard text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 }) else { return text }
         var escaped = ""
         for character in text {
             switch character {
@@ -66,11 +71,16 @@ struct SVGWriter {
     }
 }
 
-/// A coordinate to two decimals, without a trailing ".00".
+/// A coordinate to two decimals, without trailing zeros: integer arithmetic, as a plot of a big
+/// sweep writes tens of thousands of them (String(format:) costs a microsecond or two each).
 private func n(_ value: Double) -> String {
-    let rounded = (value * 100).rounded() / 100
-    if rounded == rounded.rounded() { return String(Int(rounded)) }
-    var text = String(format: "%.2f", rounded)
-    while text.hasSuffix("0") { text.removeLast() }
-    return text
+    guard value.isFinite else { return "0" }
+    let hundredths = Int((value * 100).rounded())
+    let sign = hundredths < 0 ? "-" : ""
+    let magnitude = abs(hundredths)
+    let whole = magnitude / 100
+    let fraction = magnitude % 100
+    if fraction == 0 { return sign + String(whole) }
+    if fraction % 10 == 0 { return sign + String(whole) + "." + String(fraction / 10) }
+    return sign + String(whole) + (fraction < 10 ? ".0" : ".") + String(fraction)
 }

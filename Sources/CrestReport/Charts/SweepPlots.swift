@@ -5,8 +5,9 @@ import Crest
 /// line, the recommended level, and the search steps that measured each level), throughput, and
 /// the error rate against its ceiling.
 public enum SweepPlots {
-    /// Each plot as its file name under `plots/` and its SVG text.
-    public static func render(_ input: SweepReportInput) -> [(name: String, svg: String)] {
+    /// Each plot as its file name under `plots/` and its SVG text. `runs` (every measurement, with
+    /// its samples) give the per-request plots; without them only the per-level ones are drawn.
+    public static func render(_ input: SweepReportInput, runs: [LevelRun] = []) -> [(name: String, svg: String)] {
         guard !input.levels.isEmpty else { return [] }
         var plots: [(String, String)] = []
         for metric in LatencyMetric.allCases {
@@ -14,6 +15,13 @@ public enum SweepPlots {
         }
         plots.append(("throughput.svg", throughputChart(input).render()))
         plots.append(("errors.svg", errorChart(input).render()))
+        let representative = RequestPlots.representativeRuns(runs)
+        if let scatter = RequestPlots.tokensAgainstLatency(representative) { plots.append(("tokens-vs-latency.svg", scatter.render())) }
+        for run in representative {
+            let level = run.level.concurrency
+            if let chart = RequestPlots.latencyDistribution(run) { plots.append(("level-\(level)-latency-cdf.svg", chart.render())) }
+            if let chart = RequestPlots.timeline(run) { plots.append(("level-\(level)-timeline.svg", chart.render())) }
+        }
         return plots
     }
 
