@@ -72,6 +72,14 @@ public struct LevelRun: Sendable, Equatable {
         samples.filter { $0.phase == .measured && $0.sentAt < (completeBefore ?? .max) && $0.sentAt >= (steadyFrom ?? .min) }
     }
 
+    /// `measured` in the order the requests were sent (ties by client): the order batch means and
+    /// the steady-state test read. Sorts indices, not samples: a level can hold 100,000 of them.
+    public var measuredInSendOrder: [Sample] {
+        let measured = self.measured
+        let order = measured.indices.sorted { (measured[$0].sentAt, measured[$0].client) < (measured[$1].sentAt, measured[$1].client) }
+        return order.map { measured[$0] }
+    }
+
     /// Measured requests left out as a transient.
     public var transientRequests: Int {
         guard let steadyFrom else { return 0 }

@@ -9,7 +9,7 @@ extension Budget {
     ///   request counting as one gap of +∞; its intervals count the request as the independent
     ///   unit (`ClusteredValues`). A level whose samples carry no gaps has no ITL and fails it.
     public func verdict(for run: LevelRun, summary: LevelSummary, confidence: Double) -> Verdict {
-        let measured = run.measured.sorted { ($0.sentAt, $0.client) < ($1.sentAt, $1.client) }
+        let measured = run.measuredInSendOrder
         var checks = latency.map { constraint in
             ConstraintCheck(
                 constraint: .latency(constraint),

@@ -53,7 +53,7 @@ public struct LevelSummary: Sendable, Equatable, Codable {
 
     /// Summarises `run` with intervals at `confidence` (0.95 for 95%).
     public init(_ run: LevelRun, confidence: Double) {
-        let measured = run.measured.sorted { ($0.sentAt, $0.client) < ($1.sentAt, $1.client) }
+        let measured = run.measuredInSendOrder
         let succeeded = measured.filter { $0.outcome.isSuccess }
         let completedInWindow = run.samples.filter {
             $0.outcome.isSuccess && $0.finishedAt > run.statisticsStart && $0.finishedAt <= run.windowEnd
