@@ -51,6 +51,16 @@ struct ArgumentList {
         return present
     }
 
+    /// The one results folder a command takes as its argument.
+    /// - Throws: `UsageError` naming what is missing or extra.
+    mutating func resultsFolder(command: String) throws -> String {
+        let positionals = positionals()
+        guard positionals.count == 1 else {
+            throw UsageError(positionals.isEmpty ? "name the results folder, e.g. crest \(command) results/example" : "give one results folder, not \(positionals.count)")
+        }
+        return positionals[0]
+    }
+
     /// The arguments that are not options, in order.
     mutating func positionals() -> [String] {
         let found = arguments.filter { !$0.hasPrefix("-") }

@@ -36,11 +36,7 @@ struct RecommendCommand: Command {
         expressions = try arguments.values("--budget")
         errorRate = try arguments.value("--max-error-rate")
         printsJSON = arguments.flag("--json")
-        let positionals = arguments.positionals()
-        guard positionals.count == 1 else {
-            throw UsageError(positionals.isEmpty ? "name the results folder, e.g. crest recommend results/example" : "give one results folder, not \(positionals.count)")
-        }
-        folder = positionals[0]
+        folder = try arguments.resultsFolder(command: Self.name)
         try arguments.finish(command: Self.name)
     }
 

@@ -21,11 +21,7 @@ struct ReportCommand: Command {
 
     init(arguments: ArgumentList) throws {
         var arguments = arguments
-        let positionals = arguments.positionals()
-        guard positionals.count == 1 else {
-            throw UsageError(positionals.isEmpty ? "name the results folder, e.g. crest report results/example" : "give one results folder, not \(positionals.count)")
-        }
-        folder = positionals[0]
+        folder = try arguments.resultsFolder(command: Self.name)
         try arguments.finish(command: Self.name)
     }
 
