@@ -44,6 +44,46 @@ public enum HTMLRenderer {
         return html
     }
 
+    /// A page from Markdown as Crest's reports write it (headings, paragraphs, "- " lists, pipe
+    /// tables, inline code and strong), with `plots` inline after the first section.
+    public static func document(markdown: String, plots: [(name: String, svg: String)], title: String) -> String {
+        var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>\(escape(title))</title>\n<style>\(style)</style>\n</head>\n<body>\n"
+        var lines = markdown.components(separatedBy: "\n")[...]
+        var sections = 0
+        while let line = lines.first {
+            if line.hasPrefix("|") {
+                let rows = lines.prefix { $0.hasPrefix("|") }
+                lines = lines.dropFirst(rows.count)
+                let cells = rows.map { row in row.dropFirst().dropLast().components(separatedBy: " | ").map { $0.trimmingCharacters(in: .whitespaces) } }
+                let rule = cells.count > 1 ? cells[1] : []
+                var table = MarkdownTable(header: cells.first ?? [], rows: Array(cells.dropFirst(2)))
+                table.rightAligned = Set(rule.indices.filter { rule[$0].hasSuffix(":") })
+                html += Self.table(table)
+                continue
+            }
+            if line.hasPrefix("- ") {
+                let items = lines.prefix { $0.hasPrefix("- ") }
+                lines = lines.dropFirst(items.count)
+                html += list(items.map { String($0.dropFirst(2)) })
+                continue
+            }
+            lines = lines.dropFirst()
+            if line.hasPrefix("## ") {
+                sections += 1
+                if sections == 2, !plots.isEmpty {
+                    html += "<h2>Plots</h2>\n" + plots.map { "<figure class=\"plot\" id=\"\(escape($0.name))\">\(inlineSVG($0.svg))</figure>\n" }.joined()
+                }
+                html += "<h2>\(inline(String(line.dropFirst(3))))</h2>\n"
+            } else if line.hasPrefix("# ") {
+                html += "<h1>\(inline(String(line.dropFirst(2))))</h1>\n"
+            } else if !line.isEmpty {
+                html += "<p>\(inline(line))</p>\n"
+            }
+        }
+        return html + "</body>\n</html>\n"
+    }
+
     private static let style = """
         body{font-family:-apple-system,"DejaVu Sans",Helvetica,Arial,sans-serif;color:#222;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.45}
         h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.8em}

@@ -9,7 +9,8 @@ enum CommandLineTool {
     /// Every command's name and summary, for the top-level help.
     static let commandSummaries = [
         (SweepCommand.name, SweepCommand.summary), (RecommendCommand.name, RecommendCommand.summary),
-        (ReportCommand.name, ReportCommand.summary), (ServeCommand.name, ServeCommand.summary),
+        (ReportCommand.name, ReportCommand.summary), (CompareCommand.name, CompareCommand.summary),
+        (ServeCommand.name, ServeCommand.summary),
         (DatasetsCommand.name, DatasetsCommand.summary),
     ]
 
@@ -35,10 +36,14 @@ enum CommandLineTool {
         case "--version":
             StandardOutput.write("crest \(CrestVersion.current)\n")
             return .success
+        case SweepCommand.name where arguments.contains("--config") || arguments.contains(where: { $0.hasPrefix("--config=") }):
+            return await execute(StudyCommand.self, arguments: list)
         case SweepCommand.name:
             return await execute(SweepCommand.self, arguments: list)
         case RecommendCommand.name:
             return await execute(RecommendCommand.self, arguments: list)
+        case CompareCommand.name:
+            return await execute(CompareCommand.self, arguments: list)
         case ReportCommand.name:
             return await execute(ReportCommand.self, arguments: list)
         case ServeCommand.name:

@@ -54,6 +54,10 @@ struct SweepCommand: Command {
               --price-per-1k-in USD       price per 1,000 prompt tokens (with --price-per-1k-out)
               --price-per-1k-out USD      price per 1,000 completion tokens
 
+            STUDY
+              --config FILE               sweep every target of a study file with every dataset, then compare them
+                                          (see datasets/studies/two-presets.json; only --out goes with it)
+
             OUTPUT
               --out DIR                   the results folder; must be new or empty (default results/<target>-<dataset>-<time>)
               --seed N                    the seed of every random choice (default 1): same seed, same results

@@ -44,6 +44,8 @@ struct Chart {
     var markers: [Marker] = []
     /// The x axis: chosen from the data when nil (log2 for concurrencies spanning a factor of 8).
     var xKind: ChartScale.Kind?
+    /// A linear x axis from zero even when the data sit far from it (a cost or latency read as a size).
+    var xStartsAtZero = false
     /// The y axis's top, when it is fixed (100 for a percentage that cannot exceed it).
     var yTop: Double?
     var pointRadius = 4.0
@@ -59,7 +61,7 @@ struct Chart {
         let useLog = xKind.map { $0 == .log2 } ?? ((xs.max() ?? 1) / max(xs.min() ?? 1, 1) >= 8)
         let xScale = useLog
             ? ChartScale.log2(from: xs.min() ?? 1, to: xs.max() ?? 2, range: (plot.left, plot.right))
-            : ChartScale.linear(from: xs.filter(\.isFinite).min() ?? 0, to: xs.filter(\.isFinite).max() ?? 1, range: (plot.left, plot.right))
+            : ChartScale.linear(from: xStartsAtZero ? 0 : xs.filter(\.isFinite).min() ?? 0, to: xs.filter(\.isFinite).max() ?? 1, range: (plot.left, plot.right))
         let ys = series.flatMap { $0.points.flatMap { [$0.y, $0.high ?? $0.y] } }.filter(\.isFinite) + references.map(\.y)
         let yScale = yTop.map { ChartScale(kind: .linear, domain: (0, $0), range: (plot.bottom, plot.top)) }
             ?? ChartScale.linear(upTo: ys.max() ?? 1, range: (plot.bottom, plot.top))
