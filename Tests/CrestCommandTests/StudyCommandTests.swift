@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import XCTest
 
 /// Studies (`crest sweep --config`) and `crest compare`, as a user runs them.
@@ -45,6 +48,20 @@ final class StudyCommandTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("study/comparison/plots/\(plot)").path), plot)
         }
         XCTAssertTrue(try text("study/comparison/report.html").contains("<h2>Plots</h2>"))
+
+        // The overlaid plots, read back as XML: one point per measured level of every sweep, the
+        // budget line, and one price-performance point per pair.
+        let levels = try ["a100-en_1-500", "a100-en_500-1000", "l4-en_1-500", "l4-en_500-1000"].map {
+            try text("study/\($0)/levels.csv").split(separator: "\n").count - 1
+        }
+        func count(_ plot: String, _ className: String) throws -> Int {
+            let svg = try XMLDocument(xmlString: try text("study/comparison/plots/\(plot)"))
+            return try svg.nodes(forXPath: "//*[contains(concat(' ', @class, ' '), ' \(className) ')]").count
+        }
+        XCTAssertEqual(try count("compare-throughput.svg", "point"), levels.reduce(0, +))
+        XCTAssertEqual(try count("compare-latency.svg", "point"), levels.reduce(0, +))
+        XCTAssertEqual(try count("compare-latency.svg", "reference"), 1, "the budget line")
+        XCTAssertEqual(try count("price-performance.svg", "point"), 4)
     }
 
     func testCompareNeedsOneBudgetAndTwoFolders() throws {

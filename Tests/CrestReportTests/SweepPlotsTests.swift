@@ -36,7 +36,7 @@ final class SweepPlotsTests: XCTestCase {
     func testTheLatencyPlotShowsEveryLevelTheBudgetAndTheAnswer() throws {
         let input = try ReportFixtures.input(levels: [(1, 2.0, 2.0), (2, 1.1, 4.0), (4, 0.7, 8.0), (8, 0.7, 16)])
         let plots = SweepPlots.render(input)
-        XCTAssertEqual(plots.map(\.name), ["latency-e2e.svg", "latency-ttft.svg", "latency-tpot.svg", "throughput.svg", "errors.svg"])
+        XCTAssertEqual(plots.map(\.name), ["latency-e2e.svg", "latency-ttft.svg", "latency-tpot.svg", "throughput.svg", "throughput-tokens.svg", "errors.svg"])
         let svg = try document(try XCTUnwrap(plots.first { $0.name == "latency-e2e.svg" }).svg)
 
         // One point per level in each of the two series, at the levels measured.
@@ -72,6 +72,12 @@ final class SweepPlotsTests: XCTestCase {
             XCTAssertEqual(number(point, "cy"), try yPosition(of: level.summary.transactionsPerMinute.value, in: throughput), accuracy: 0.5)
         }
         XCTAssertEqual(try elements(throughput, "line", class: "interval").count, 3 * 3, "a bar and two caps per level")
+        let tokens = try document(try XCTUnwrap(plots["throughput-tokens.svg"]))
+        let completion = try elements(tokens, "circle", class: "point").filter { attribute($0, "data-series") == "completion tokens/s" }
+        for (point, level) in zip(completion, input.levels) {
+            XCTAssertEqual(number(point, "cy"), try yPosition(of: level.summary.completionTokenThroughput, in: tokens), accuracy: 0.5)
+        }
+        XCTAssertEqual(completion.count, 3)
         let errors = try document(try XCTUnwrap(plots["errors.svg"]))
         let ceiling = try XCTUnwrap(try elements(errors, "line", class: "reference").first)
         XCTAssertEqual(number(ceiling, "y1"), try yPosition(of: 1, in: errors), accuracy: 0.5, "the 1% ceiling")

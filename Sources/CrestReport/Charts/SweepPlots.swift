@@ -14,6 +14,7 @@ public enum SweepPlots {
             if let chart = latencyChart(metric, input) { plots.append(("latency-\(metric.rawValue).svg", chart.render())) }
         }
         plots.append(("throughput.svg", throughputChart(input).render()))
+        plots.append(("throughput-tokens.svg", tokenThroughputChart(input).render()))
         plots.append(("errors.svg", errorChart(input).render()))
         let representative = RequestPlots.representativeRuns(runs)
         if let scatter = RequestPlots.tokensAgainstLatency(representative) { plots.append(("tokens-vs-latency.svg", scatter.render())) }
@@ -76,6 +77,22 @@ public enum SweepPlots {
             let estimate = level.summary.transactionsPerMinute
             return Chart.Point(x: Double(level.concurrency), y: estimate.value, low: estimate.lower, high: estimate.upper, label: labels[level.concurrency])
         })]
+        chart.markers = recommendationMarker(input)
+        return chart
+    }
+
+    static func tokenThroughputChart(_ input: SweepReportInput) -> Chart {
+        var chart = Chart(
+            title: "Token throughput against concurrency", xLabel: "concurrency (clients)", yLabel: "tokens per second",
+            yFormat: { NumberFormatting.significant($0) })
+        chart.series = [
+            Chart.Series(name: "completion tokens/s", color: budgetColor, points: input.levels.map {
+                Chart.Point(x: Double($0.concurrency), y: $0.summary.completionTokenThroughput)
+            }),
+            Chart.Series(name: "prompt tokens/s", color: "#ff7f0e", points: input.levels.map {
+                Chart.Point(x: Double($0.concurrency), y: $0.summary.promptTokenThroughput)
+            }),
+        ]
         chart.markers = recommendationMarker(input)
         return chart
     }
