@@ -2,17 +2,7 @@ import Foundation
 import XCTest
 
 /// `crest serve` and `crest sweep --url`, as a user runs them: two processes over loopback.
-final class LiveSweepCommandTests: XCTestCase {
-    private var workspace: URL!
-
-    override func setUpWithError() throws {
-        workspace = try CrestBinary.workspace()
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: workspace)
-    }
-
+final class LiveSweepCommandTests: WorkspaceTestCase {
     /// Starts `crest serve --port 0` and returns it with the URL it printed.
     private func startServer(_ extra: [String] = []) throws -> (Process, String) {
         let process = Process()

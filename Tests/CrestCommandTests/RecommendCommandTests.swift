@@ -2,17 +2,11 @@ import Foundation
 import XCTest
 
 /// `crest recommend` on a sweep's folder, as a user runs it.
-final class RecommendCommandTests: XCTestCase {
-    private var workspace: URL!
-
+final class RecommendCommandTests: WorkspaceTestCase {
     override func setUpWithError() throws {
-        workspace = try CrestBinary.workspace()
+        try super.setUpWithError()
         let sweep = try CrestBinary.run(["sweep", "--out", "swept"], in: workspace)
         XCTAssertEqual(sweep.status, 0, sweep.standardError)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: workspace)
     }
 
     private func answer(_ arguments: [String]) throws -> (status: Int32, json: [String: Any]) {

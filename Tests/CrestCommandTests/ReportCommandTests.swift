@@ -2,21 +2,7 @@ import Foundation
 import XCTest
 
 /// `crest report` rebuilds a folder's report and plots from what the sweep stored.
-final class ReportCommandTests: XCTestCase {
-    private var workspace: URL!
-
-    override func setUpWithError() throws {
-        workspace = try CrestBinary.workspace()
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: workspace)
-    }
-
-    private func text(_ path: String) throws -> String {
-        try String(contentsOf: workspace.appendingPathComponent(path), encoding: .utf8)
-    }
-
+final class ReportCommandTests: WorkspaceTestCase {
     func testRebuildsTheSameReportAndPlotsForBothKindsOfSweep() throws {
         for (name, arguments) in [("adaptive", [String]()), ("fixed", ["--levels", "1,8,32", "--requests-per-level", "60"])] {
             let sweep = try CrestBinary.run(["sweep", "--out", name] + arguments, in: workspace)

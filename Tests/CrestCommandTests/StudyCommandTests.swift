@@ -5,21 +5,7 @@ import FoundationXML
 import XCTest
 
 /// Studies (`crest sweep --config`) and `crest compare`, as a user runs them.
-final class StudyCommandTests: XCTestCase {
-    private var workspace: URL!
-
-    override func setUpWithError() throws {
-        workspace = try CrestBinary.workspace()
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: workspace)
-    }
-
-    private func text(_ path: String) throws -> String {
-        try String(contentsOf: workspace.appendingPathComponent(path), encoding: .utf8)
-    }
-
+final class StudyCommandTests: WorkspaceTestCase {
     func testTheExampleStudySweepsEveryPairAndComparesThem() throws {
         let result = try CrestBinary.run(["sweep", "--config", "datasets/studies/two-presets.json", "--out", "study"], in: workspace)
         XCTAssertEqual(result.status, 0, result.standardError)

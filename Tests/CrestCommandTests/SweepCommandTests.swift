@@ -2,17 +2,7 @@ import Foundation
 import XCTest
 
 /// `crest sweep` as a user runs it.
-final class SweepCommandTests: XCTestCase {
-    private var workspace: URL!
-
-    override func setUpWithError() throws {
-        workspace = try CrestBinary.workspace()
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: workspace)
-    }
-
+final class SweepCommandTests: WorkspaceTestCase {
     private func csvRows(_ path: URL) throws -> [[String: String]] {
         let lines = try String(contentsOf: path, encoding: .utf8).split(separator: "\n")
         let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
