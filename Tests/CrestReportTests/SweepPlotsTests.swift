@@ -44,6 +44,11 @@ final class SweepPlotsTests: XCTestCase {
         let budgeted = points.filter { attribute($0, "data-series") == "e2e p95 (95% interval)" }
         XCTAssertEqual(budgeted.map { attribute($0, "data-x")! }, ["1", "2", "4", "8"])
         XCTAssertEqual(points.count, 8)
+        // The search's model fitted to the four levels, drawn as a line with no points of its own.
+        let lines = try elements(svg, "polyline", class: "series-line")
+        XCTAssertEqual(lines.count, 3, "p95, p50 and the fit")
+        XCTAssertTrue(try elements(svg, "text", class: "legend-label").contains { $0.stringValue?.hasPrefix("fit: ") == true })
+        XCTAssertLessThanOrEqual(try elements(svg, "polygon", class: "band").count, 1)
 
         // The budget line sits at 10 s on the y axis, which reaches above every point.
         let reference = try XCTUnwrap(try elements(svg, "line", class: "reference").first)

@@ -21,6 +21,14 @@ struct Chart {
         let points: [Point]
         /// Joined by a line (in x order), or points alone.
         var joined = true
+        /// A line alone (a fitted curve) draws no points.
+        var showsPoints = true
+    }
+
+    /// A shaded band between two curves: a fit's prediction interval.
+    struct Band {
+        let points: [(x: Double, low: Double, high: Double)]
+        let color: String
     }
 
     struct Reference {
@@ -42,6 +50,7 @@ struct Chart {
     var series: [Series] = []
     var references: [Reference] = []
     var markers: [Marker] = []
+    var bands: [Band] = []
     /// The x axis: chosen from the data when nil (log2 for concurrencies spanning a factor of 8).
     var xKind: ChartScale.Kind?
     /// A linear x axis from zero even when the data sit far from it (a cost or latency read as a size).
@@ -73,6 +82,11 @@ struct Chart {
             svg.line(plot.left, y, plot.right, y, stroke: reference.color, width: 1.5, dash: "6 4", class: "reference")
             // At the left end: latency and errors are low at low concurrency, so the label hides nothing there.
             svg.text(reference.label, x: plot.left + 6, y: y - 5, size: 11, fill: reference.color, class: "reference-label")
+        }
+        for band in bands {
+            let upper = band.points.map { (xScale.position($0.x), yScale.position(min($0.high, yScale.domain.high))) }
+            let lower = band.points.reversed().map { (xScale.position($0.x), yScale.position(max($0.low, yScale.domain.low))) }
+            svg.polygon(upper + lower, fill: band.color, opacity: 0.15, class: "band")
         }
         for marker in markers {
             let x = xScale.position(marker.x)
@@ -106,7 +120,7 @@ struct Chart {
         // An infinite value (a percentile of failures) sits on the top edge, marked as off scale.
         func y(_ value: Double) -> Double { value.isFinite ? yScale.position(value) : top }
         if series.joined { svg.polyline(points.map { (xScale.position($0.x), y($0.y)) }, stroke: series.color, class: "series-line") }
-        for point in points {
+        for point in points where series.showsPoints {
             let x = xScale.position(point.x)
             if let low = point.low, let high = point.high, low.isFinite {
                 let highY = y(high)

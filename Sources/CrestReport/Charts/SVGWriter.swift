@@ -30,6 +30,12 @@ struct SVGWriter {
         body += "<polyline\(attribute("class", name)) points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\"/>\n"
     }
 
+    mutating func polygon(_ points: [(Double, Double)], fill: String, opacity: Double, class name: String? = nil) {
+        guard points.count >= 3 else { return }
+        let list = points.map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " ")
+        body += "<polygon\(attribute("class", name)) points=\"\(list)\" fill=\"\(fill)\" fill-opacity=\"\(n(opacity))\" stroke=\"none\"/>\n"
+    }
+
     mutating func circle(
         _ x: Double, _ y: Double, radius: Double, fill: String, stroke: String = "none", class name: String? = nil, data: KeyValuePairs<String, String> = [:]
     ) {

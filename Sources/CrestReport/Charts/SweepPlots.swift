@@ -1,4 +1,5 @@
 import Crest
+import Foundation
 
 /// The plots of a sweep, drawn from what its report is computed from: latency against concurrency
 /// for each metric measured (the budgeted statistic with its interval, the median, the budget
@@ -63,9 +64,24 @@ public enum SweepPlots {
         ]
         if let constraint {
             chart.references = [Chart.Reference(y: constraint.limitSeconds * unit.scale, label: "budget \(constraint)")]
+            if let fit = SweepCurves.latencyFit(constraint, to: input.levels) { addFit(fit, scale: unit.scale, to: &chart, over: input.levels) }
         }
         chart.markers = recommendationMarker(input)
         return chart
+    }
+
+    /// The fitted curve over the measured range, with its 95% prediction band where the model has one.
+    private static func addFit(_ fit: CurveFit, scale: Double, to chart: inout Chart, over levels: [LevelResult]) {
+        guard let low = levels.map(\.concurrency).min(), let high = levels.map(\.concurrency).max(), high > low else { return }
+        let steps = 60
+        let grid = (0...steps).map { step in
+            // Even steps on a log scale: the concurrency axis is one when the levels span a factor of 8.
+            Double(low) * pow(Double(high) / Double(low), Double(step) / Double(steps))
+        }
+        let curve = grid.map { Chart.Point(x: $0, y: fit.predict($0) * scale) }.filter { $0.y.isFinite }
+        chart.series.append(Chart.Series(name: "fit: \(fit.model.rawValue)", color: "#8e44ad", points: curve, joined: true, showsPoints: false))
+        let band = grid.compactMap { n in fit.predictionInterval(n, confidence: 0.95).map { (x: n, low: $0.lower * scale, high: $0.upper * scale) } }
+        if band.count == grid.count { chart.bands = [Chart.Band(points: band, color: "#8e44ad")] }
     }
 
     static func throughputChart(_ input: SweepReportInput) -> Chart {
