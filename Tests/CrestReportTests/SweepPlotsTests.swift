@@ -77,6 +77,8 @@ final class SweepPlotsTests: XCTestCase {
             XCTAssertEqual(number(point, "cy"), try yPosition(of: level.summary.transactionsPerMinute.value, in: throughput), accuracy: 0.5)
         }
         XCTAssertEqual(try elements(throughput, "line", class: "interval").count, 3 * 3, "a bar and two caps per level")
+        XCTAssertTrue(try elements(throughput, "text", class: "legend-label").contains { $0.stringValue?.hasPrefix("fit: ") == true },
+                      "three feasible levels: the search's throughput model is drawn")
         let tokens = try document(try XCTUnwrap(plots["throughput-tokens.svg"]))
         let completion = try elements(tokens, "circle", class: "point").filter { attribute($0, "data-series") == "completion tokens/s" }
         for (point, level) in zip(completion, input.levels) {

@@ -9,4 +9,22 @@ public enum SweepCurves {
         guard points.count >= 3 else { return nil }
         return ModelSelection.choose(points)?.fit
     }
+
+    /// The throughput curve of `levels` as the search fits it (see `LevelCurves.throughput`): its
+    /// request rate at a concurrency, and its knee, where throughput stops growing (the fitted batch
+    /// cap, or the peak of a declining curve). Nil with fewer than three feasible levels.
+    public static func throughputFit(to levels: [LevelResult], budget: Budget) -> (model: String, requestsPerSecond: @Sendable (Double) -> Double, knee: Double?)? {
+        let curves = LevelCurves(budget: budget)
+        let known = Dictionary(levels.map { ($0.concurrency, $0) }, uniquingKeysWith: { first, _ in first })
+        guard let fit = curves.throughput(feasibleOnly: known) else { return nil }
+        let knee: Double?
+        switch fit.model {
+        case .continuousBatching: knee = fit.parameters[2]
+        case .universalScalability:
+            let (sigma, kappa) = (fit.parameters[1], fit.parameters[2])
+            knee = kappa > 0 && sigma < 1 ? ((1 - sigma) / kappa).squareRoot() : nil
+        default: knee = nil
+        }
+        return (fit.model.rawValue, { curves.throughputValue(fit, at: $0) }, knee)
+    }
 }

@@ -94,6 +94,18 @@ public enum SweepPlots {
             return Chart.Point(x: Double(level.concurrency), y: estimate.value, low: estimate.lower, high: estimate.upper, label: labels[level.concurrency])
         })]
         chart.markers = recommendationMarker(input)
+        // The search's throughput model over the feasible levels, and its knee.
+        if let fit = SweepCurves.throughputFit(to: input.levels, budget: input.budget),
+           let low = input.levels.map(\.concurrency).min(), let high = input.levels.map(\.concurrency).max(), high > low {
+            let curve = (0...60).map { step -> Chart.Point in
+                let n = Double(low) * pow(Double(high) / Double(low), Double(step) / 60)
+                return Chart.Point(x: n, y: fit.requestsPerSecond(n) * 60)
+            }.filter { $0.y.isFinite }
+            chart.series.append(Chart.Series(name: "fit: \(fit.model)", color: "#8e44ad", points: curve, showsPoints: false))
+            if let knee = fit.knee, knee >= Double(low), knee <= Double(high) {
+                chart.markers.append(Chart.Marker(x: knee, label: "knee ≈ \(Int(knee.rounded()))"))
+            }
+        }
         return chart
     }
 
