@@ -106,7 +106,8 @@ final class SweepPlotsTests: XCTestCase {
         let (input, runs) = try ReportFixtures.inputAndRuns(levels: [(1, 2.0, 2.0), (2, 1.1, 4.0)], failuresAtLast: 10)
         let plots = Dictionary(uniqueKeysWithValues: SweepPlots.render(input, runs: runs).map { ($0.name, $0.svg) })
         XCTAssertEqual(Set(plots.keys).subtracting(SweepPlots.render(input).map(\.name)),
-                       ["tokens-vs-latency.svg", "level-1-latency-cdf.svg", "level-1-timeline.svg", "level-2-latency-cdf.svg", "level-2-timeline.svg"])
+                       ["tokens-vs-latency.svg", "level-1-latency-cdf.svg", "level-1-timeline.svg", "level-1-in-flight.svg",
+                        "level-2-latency-cdf.svg", "level-2-timeline.svg", "level-2-in-flight.svg"])
 
         // One point per successful request, in a series per level.
         let scatter = try document(try XCTUnwrap(plots["tokens-vs-latency.svg"]))
@@ -123,6 +124,12 @@ final class SweepPlotsTests: XCTestCase {
         let timeline = try document(try XCTUnwrap(plots["level-1-timeline.svg"]))
         XCTAssertEqual(try elements(timeline, "text", class: "marker-label").map { $0.stringValue! }, ["window opens", "closes"])
         XCTAssertEqual(try elements(timeline, "circle", class: "point").count, 100)
+
+        // In flight: a line with the level's concurrency as its reference, starting from no request.
+        let inFlight = try document(try XCTUnwrap(plots["level-1-in-flight.svg"]))
+        let reference = try XCTUnwrap(try elements(inFlight, "line", class: "reference").first)
+        XCTAssertEqual(number(reference, "y1"), try yPosition(of: 1, in: inFlight), accuracy: 0.5)
+        XCTAssertEqual(try elements(inFlight, "polyline", class: "series-line").count, 1)
     }
 
     func testAHugeSweepsScatterIsThinnedDeterministically() throws {

@@ -82,4 +82,34 @@ enum RequestPlots {
         chart.markers = [Chart.Marker(x: seconds(run.statisticsStart), label: "window opens"), Chart.Marker(x: seconds(run.windowEnd), label: "closes")]
         return chart
     }
+
+    /// Requests in flight over the level, from every recorded request's send and end: the load the
+    /// endpoint held, which should sit at the level's concurrency through the window. (After the
+    /// window it falls: requests still running when the level ended are in no record.)
+    static func inFlight(_ run: LevelRun) -> Chart? {
+        guard !run.samples.isEmpty else { return nil }
+        // A client's next request leaves at the instant its last one ends: changes at one time count together.
+        var changes: [Int64: Int] = [:]
+        for sample in run.samples {
+            changes[sample.sentAt, default: 0] += 1
+            changes[sample.finishedAt, default: 0] -= 1
+        }
+        let times = changes.keys.sorted()
+        func seconds(_ time: Int64) -> Double { Double(time - run.startedAt) / 1e9 }
+        var count = 0
+        var points: [Chart.Point] = []
+        let stride = max(1, times.count / maximumPoints)
+        for (index, time) in times.enumerated() {
+            count += changes[time]!
+            if index % stride == 0 || index == times.count - 1 { points.append(Chart.Point(x: seconds(time), y: Double(count))) }
+        }
+        var chart = Chart(
+            title: "Concurrency \(run.level.concurrency): requests in flight", xLabel: "time since the level started (s)",
+            yLabel: "requests in flight", yFormat: { NumberFormatting.significant($0) })
+        chart.series = [Chart.Series(name: "in flight", color: palette[0], points: points, showsPoints: false)]
+        chart.xKind = .linear
+        chart.references = [Chart.Reference(y: Double(run.level.concurrency), label: "concurrency \(run.level.concurrency)", color: "#7f8c8d")]
+        chart.markers = [Chart.Marker(x: seconds(run.statisticsStart), label: "window opens"), Chart.Marker(x: seconds(run.windowEnd), label: "closes")]
+        return chart
+    }
 }

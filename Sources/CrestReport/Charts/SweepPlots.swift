@@ -23,6 +23,7 @@ public enum SweepPlots {
             let level = run.level.concurrency
             if let chart = RequestPlots.latencyDistribution(run) { plots.append(("level-\(level)-latency-cdf.svg", chart.render())) }
             if let chart = RequestPlots.timeline(run) { plots.append(("level-\(level)-timeline.svg", chart.render())) }
+            if let chart = RequestPlots.inFlight(run) { plots.append(("level-\(level)-in-flight.svg", chart.render())) }
         }
         return plots
     }
