@@ -89,19 +89,23 @@ enum RequestPlots {
     static func inFlight(_ run: LevelRun) -> Chart? {
         guard !run.samples.isEmpty else { return nil }
         // A client's next request leaves at the instant its last one ends: changes at one time count together.
-        var changes: [Int64: Int] = [:]
+        var changes: [(time: Int64, delta: Int)] = []
+        changes.reserveCapacity(2 * run.samples.count)
         for sample in run.samples {
-            changes[sample.sentAt, default: 0] += 1
-            changes[sample.finishedAt, default: 0] -= 1
+            changes.append((sample.sentAt, 1))
+            changes.append((sample.finishedAt, -1))
         }
-        let times = changes.keys.sorted()
+        changes.sort { $0.time < $1.time }
         func seconds(_ time: Int64) -> Double { Double(time - run.startedAt) / 1e9 }
+        var steps: [(time: Int64, count: Int)] = []
         var count = 0
-        var points: [Chart.Point] = []
-        let stride = max(1, times.count / maximumPoints)
-        for (index, time) in times.enumerated() {
-            count += changes[time]!
-            if index % stride == 0 || index == times.count - 1 { points.append(Chart.Point(x: seconds(time), y: Double(count))) }
+        for (index, change) in changes.enumerated() {
+            count += change.delta
+            if index == changes.count - 1 || changes[index + 1].time != change.time { steps.append((change.time, count)) }
+        }
+        let stride = max(1, steps.count / maximumPoints)
+        let points = steps.indices.filter { $0 % stride == 0 || $0 == steps.count - 1 }.map {
+            Chart.Point(x: seconds(steps[$0].time), y: Double(steps[$0].count))
         }
         var chart = Chart(
             title: "Concurrency \(run.level.concurrency): requests in flight", xLabel: "time since the level started (s)",
