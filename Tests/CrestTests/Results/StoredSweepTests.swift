@@ -57,6 +57,16 @@ final class StoredSweepTests: XCTestCase {
             XCTAssertTrue(path.hasSuffix("samples.jsonl"))
             XCTAssertEqual(line, 1)
         }
+        // In a long file, read in slices on every core, the line number is still the file's.
+        let good = Sample(level: 1, client: 0, seq: 0, promptIndex: 0, sentAt: 0, firstTokenAt: 1, finishedAt: 2, promptTokens: 1,
+                          completionTokens: 1, tokensSource: .server, outcome: .ok, phase: .measured).jsonLine(step: 1)
+        let lines = (1...1000).map { $0 == 777 ? "{\"step\":1,\"level\":-}\n" : good }.joined()
+        try lines.write(toFile: "\(folder!)/samples.jsonl", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try StoredSweep.read(folder: folder)) { error in
+            guard case ResultsError.unreadable(_, let line, let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(line, 777)
+            XCTAssertTrue(reason.contains("field 'level'"), reason)
+        }
         XCTAssertThrowsError(try StoredSweep.read(folder: folder + "-missing")) { error in
             XCTAssertTrue("\(error)".contains("run.json"), "\(error)")
         }
