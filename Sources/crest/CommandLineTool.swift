@@ -82,7 +82,10 @@ enum CommandLineTool {
             if case .occupied = error { return (error.description, .usage) }
             return (error.description, .runFailed)
         case let error as SimulationError: return (error.description, .runFailed)
-        case let error as SocketError: return (error.description, .runFailed)
+        case let error as SocketError:
+            // A host that does not resolve is a mistake in --url; a socket call failing is the run's.
+            if case .unresolved = error { return ("--url: " + error.description, .usage) }
+            return (error.description, .runFailed)
         default: return (String(describing: error), .runFailed)
         }
     }

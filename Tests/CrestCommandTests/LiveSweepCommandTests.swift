@@ -95,6 +95,7 @@ final class LiveSweepCommandTests: WorkspaceTestCase {
             (["--url", "http://127.0.0.1:1", "--model", "m", "--request-field", "stop=[unclosed"], "not JSON"),
             (["--url", "http://127.0.0.1:1", "--model", "m", "--api-key-env", "CREST_TEST_UNSET_KEY"], "not set"),
             (["--model", "m"], "goes with --url"),
+            (["--url", "http://no-such-host.invalid:8000", "--model", "m"], "cannot resolve 'no-such-host.invalid'"),
         ]
         for (arguments, expected) in cases {
             let result = try CrestBinary.run(["sweep"] + arguments, in: workspace)

@@ -2,7 +2,7 @@
 public struct LevelRun: Sendable, Equatable {
     public let level: Level
     /// Every request that finished during the level (warm-up, measured and cool-down), in finish order.
-    public let samples: [Sample]
+    public private(set) var samples: [Sample]
     /// When the level's clients started (ns from the sweep's start).
     public let startedAt: Int64
     /// When the measured window opened and closed.
@@ -11,7 +11,7 @@ public struct LevelRun: Sendable, Equatable {
     /// When the last measured request finished: the level's end.
     public let endedAt: Int64
     /// The sequential test's verdict, for levels run under `StopRule.sequential`.
-    public let decision: LevelDecision?
+    public private(set) var decision: LevelDecision?
     /// Measured requests still in flight when a decided screening level ended; they are in no statistic.
     public let abandoned: Int
     /// When requests were abandoned: the send time of the earliest of them. Only measured requests
@@ -24,9 +24,9 @@ public struct LevelRun: Sendable, Equatable {
     /// False when MSER-5 found no steady state: the level drifted throughout its window.
     public let isSteady: Bool
     /// The live load generator's check on itself; nil for the simulator.
-    public let client: ClientCheck?
+    public private(set) var client: ClientCheck?
     /// The endpoint's own gauges during the level, from its /metrics page; nil when not read.
-    public let serverMetrics: ServerMetrics?
+    public private(set) var serverMetrics: ServerMetrics?
 
     public init(
         level: Level, samples: [Sample], startedAt: Int64, windowStart: Int64, windowEnd: Int64, endedAt: Int64,
@@ -51,19 +51,25 @@ public struct LevelRun: Sendable, Equatable {
     /// The same run without its sequential test's decision: for judging it under another budget,
     /// which that test did not test.
     public var withoutDecision: LevelRun {
-        LevelRun(
-            level: level, samples: samples, startedAt: startedAt, windowStart: windowStart, windowEnd: windowEnd, endedAt: endedAt,
-            decision: nil, abandoned: abandoned, completeBefore: completeBefore, steadyFrom: steadyFrom, isSteady: isSteady,
-            client: client, serverMetrics: serverMetrics)
+        var run = self
+        run.decision = nil
+        return run
     }
 
     /// The same run with what a live measurer learned besides the samples: the load generator's
     /// check on itself and the endpoint's own gauges.
     public func checked(by client: ClientCheck, serverMetrics: ServerMetrics?) -> LevelRun {
-        LevelRun(
-            level: level, samples: samples, startedAt: startedAt, windowStart: windowStart, windowEnd: windowEnd, endedAt: endedAt,
-            decision: decision, abandoned: abandoned, completeBefore: completeBefore, steadyFrom: steadyFrom, isSteady: isSteady,
-            client: client, serverMetrics: serverMetrics)
+        var run = self
+        run.client = client
+        run.serverMetrics = serverMetrics
+        return run
+    }
+
+    /// The same run with `samples` (a run read back from search.jsonl, given its lines of samples.jsonl).
+    public func with(samples: [Sample]) -> LevelRun {
+        var run = self
+        run.samples = samples
+        return run
     }
 
     /// The requests sent inside the measured window: after any transient (`steadyFrom`), and before

@@ -50,7 +50,7 @@ public final class ResultsWriter: @unchecked Sendable {
         text.reserveCapacity(run.samples.count * 240)
         for sample in run.samples { text += sample.jsonLine(step: step.step) }
         try append(text, to: samples, name: "samples.jsonl")
-        try append(Self.jsonLine(step, run: RunRecord(run)), to: steps, name: "search.jsonl")
+        try append(Self.jsonLine(step, run: run), to: steps, name: "search.jsonl")
         results.append(result)
         runs.append(run)
         try write(LevelsTable.csv(results.mostInformativePerLevel, pricing: pricing, runs: results.runsPerLevel), to: "levels.csv")
@@ -93,7 +93,7 @@ public final class ResultsWriter: @unchecked Sendable {
     }
 
     /// A search step as one line of search.jsonl, keys sorted.
-    static func jsonLine(_ step: SearchStep, run: RunRecord?) -> String {
+    static func jsonLine(_ step: SearchStep, run: LevelRun?) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

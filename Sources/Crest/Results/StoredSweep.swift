@@ -41,7 +41,7 @@ public struct StoredSweep: Sendable {
                     path: "\(folder)/search.jsonl", line: line.step.step,
                     reason: "step \(line.step.step) has no run window (written by a Crest before 0.2); rerun the sweep")
             }
-            runs.append(record.run(with: samplesByStep[line.step.step] ?? []))
+            runs.append(record.with(samples: samplesByStep[line.step.step] ?? []))
         }
         return StoredSweep(folder: folder, manifest: manifest, steps: lines.map(\.step), runs: runs)
     }

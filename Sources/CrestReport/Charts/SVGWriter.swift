@@ -44,10 +44,6 @@ struct SVGWriter {
         body += "<circle\(attribute("class", name)) cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(radius))\" fill=\"\(fill)\" stroke=\"\(stroke)\"\(extra)/>\n"
     }
 
-    mutating func rect(_ x: Double, _ y: Double, _ width: Double, _ height: Double, fill: String, stroke: String = "none", class name: String? = nil) {
-        body += "<rect\(attribute("class", name)) x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"\(fill)\" stroke=\"\(stroke)\"/>\n"
-    }
-
     mutating func text(
         _ content: String, x: Double, y: Double, anchor: String = "start", size: Double? = nil, weight: String? = nil,
         fill: String = "#222222", rotate: Double? = nil, class name: String? = nil
