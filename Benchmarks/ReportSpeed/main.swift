@@ -43,13 +43,7 @@ func measureReportSpeed() async throws {
     let report = SweepReport(input)
     timings.append(("statistics and verdicts", clock.now - start))
     start = clock.now
-    let plots = SweepPlots.render(input, runs: stored.runs)
-    let markdown = MarkdownRenderer.render(report)
-    let html = HTMLRenderer.render(report, plots: plots)
-    let files = ReportFiles(folder: folder)
-    try files.write(markdown, to: "report.md")
-    try files.write(html, to: "report.html")
-    try files.write(plots: plots)
+    try SweepReportFiles.write(report, input: input, runs: stored.runs, into: folder)
     timings.append(("render and write", clock.now - start))
 
     print("results folder: \(lines) samples (\(bytes / 1_000_000) MB of samples.jsonl), \(stored.runs.count) levels")

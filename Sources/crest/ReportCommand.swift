@@ -34,12 +34,7 @@ struct ReportCommand: Command {
         } catch let error as ResultsError {
             throw UsageError(error.description)
         }
-        let report = SweepReport(input)
-        let plots = SweepPlots.render(input, runs: stored.runs)
-        let writer = ReportFiles(folder: folder)
-        try writer.write(MarkdownRenderer.render(report), to: "report.md")
-        try writer.write(HTMLRenderer.render(report, plots: plots), to: "report.html")
-        try writer.write(plots: plots)
+        let plots = try SweepReportFiles.write(SweepReport(input), input: input, runs: stored.runs, into: folder)
         StandardOutput.write("crest report: wrote \(folder)/report.md, report.html and \(plots.count) plots in plots/\n")
         return .success
     }

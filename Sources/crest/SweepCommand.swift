@@ -179,11 +179,7 @@ struct SweepCommand: Command {
         let input = SweepReportInput(
             manifest: manifest, experimentName: URL(fileURLWithPath: folder).lastPathComponent, outcome: outcome, budget: budget,
             method: method, isSimulated: sweepTarget.isSimulated, generatedAt: Date())
-        let report = SweepReport(input)
-        let plots = SweepPlots.render(input, runs: writer.runs)
-        try writer.write(MarkdownRenderer.render(report), to: "report.md")
-        try writer.write(HTMLRenderer.render(report, plots: plots), to: "report.html")
-        try writer.write(plots: plots)
+        try SweepReportFiles.write(SweepReport(input), input: input, runs: writer.runs, into: folder)
         let nothingSucceeded = outcome.levels.allSatisfy { $0.summary.successes == 0 }
         if nothingSucceeded { StandardError.write("crest sweep: \(Self.nothingSucceeded(outcome, target: sweepTarget.name))\n") }
         guard let recommendation = outcome.recommendation else { return .runFailed }

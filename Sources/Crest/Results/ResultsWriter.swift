@@ -66,11 +66,6 @@ public final class ResultsWriter: @unchecked Sendable {
         try write(json: manifest, to: "run.json")
     }
 
-    /// Writes plots (SVG text by file name) into the folder's `plots/`.
-    public func write(plots: [(name: String, svg: String)]) throws {
-        try ReportFiles(folder: folder).write(plots: plots)
-    }
-
     /// Writes a file of the folder atomically.
     public func write(_ text: String, to name: String) throws {
         try ReportFiles(folder: folder).write(text, to: name)
