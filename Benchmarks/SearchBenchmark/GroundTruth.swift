@@ -104,7 +104,18 @@ enum GroundTruthBuilder {
             for n in low...high { fine.append(try truth(n, requestCount: requests)) }
             levels = (coarse.filter { $0.concurrency < low || $0.concurrency > high } + fine).sorted { $0.concurrency < $1.concurrency }
         }
-        let final = answer(levels, limit: limit)
+        var final = answer(levels, limit: limit)
+        // The coarse pass can misplace the fine one (a noisy coarse level below the answer cuts the
+        // feasible run short): measure every level next to the final answer too, until it settles.
+        while let settled = final {
+            let measured = Set(levels.map(\.concurrency))
+            let neighbourhood = max(1, Int(Double(settled) * 0.85))...min(maxConcurrency, Int(Double(settled) * 1.2) + 2)
+            let missing = neighbourhood.filter { !measured.contains($0) }
+            guard !missing.isEmpty else { break }
+            for n in missing { levels.append(try truth(n, requestCount: requests)) }
+            levels.sort { $0.concurrency < $1.concurrency }
+            final = answer(levels, limit: limit)
+        }
         var ambiguous = false
         if let final, let next = levels.first(where: { $0.concurrency == final + 1 }), let current = levels.first(where: { $0.concurrency == final }) {
             ambiguous = abs(next.statistic - limit) < 0.02 * limit || next.throughput / current.throughput < 1.005
