@@ -197,7 +197,10 @@ final class AdaptiveController<M: Measurer> {
             share = max(0.03, excess + 2 * (upper - check.observed.value) * shrink / check.limit)
         }
         let elasticity = max(0.3, models.elasticity(near: level, in: known) ?? 1)
-        let target = Int((Double(level) * (1 - share / elasticity)).rounded(.down))
+        // At most a quarter down per step: a wide interval (failures counted as over a percentile's
+        // limit leave its upper bound at the slowest requests) would otherwise send one borderline
+        // level straight to concurrency 1; a level still borderline after the step steps again.
+        let target = Int((Double(level) * (1 - min(share / elasticity, 0.25))).rounded(.down))
         return max(1, min(target, level - 1))
     }
 
