@@ -259,7 +259,31 @@ struct SequentialJudge: Sendable {
             if ratios.contains(where: { $0 > 1 / test.screeningMargin }) { return make(feasible: false, certainty: .likely, outcomes: outcomes) }
         }
         guard look + 1 == test.looks.count || isFutile(outcomes) else { return nil }
+        if test.mode == .confirmation, look + 1 == test.looks.count, trackers.indices.allSatisfy({ isLikelyMet($0, outcomes[$0]) }) {
+            return make(feasible: true, certainty: .likely, outcomes: outcomes)
+        }
         return make(feasible: ratios.allSatisfy { $0 <= 1 }, certainty: .borderline, outcomes: outcomes)
+    }
+
+    /// True when a constraint the full confirmation left undecided is met at the looser
+    /// `LevelTest.likelyAlpha`: its one-sided 85% bound is inside the limit.
+    private func isLikelyMet(_ index: Int, _ outcome: TestOutcome) -> Bool {
+        if outcome == .met { return true }
+        let tracker = trackers[index]
+        let alpha = LevelTest.likelyAlpha
+        switch tracker.constraint {
+        case .latency(let constraint) where constraint.metric == .itl:
+            let gaps = interTokenGaps(upTo: lookSize)
+            switch constraint.statistic {
+            case .mean: return gaps.meanTest(limit: constraint.limitSeconds, alpha: alpha) == .met
+            case .percentile(let percentile): return gaps.quantileTest(percentile.fraction, limit: constraint.limitSeconds, alpha: alpha) == .met
+            }
+        case .latency(let constraint) where constraint.statistic == .mean:
+            return meanTest(values(of: constraint, upTo: lookSize).filter(\.isFinite), limit: constraint.limitSeconds, alpha: alpha) == .met
+        default:
+            guard let thresholds = thresholds(of: index, at: lookSize, alpha: alpha) else { return false }
+            return lookSize - tracker.under <= thresholds.metMax
+        }
     }
 
     private func make(feasible: Bool, certainty: Certainty, outcomes: [TestOutcome]) -> LevelDecision {

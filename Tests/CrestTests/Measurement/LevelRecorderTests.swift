@@ -120,4 +120,16 @@ final class LevelRecorderTests: XCTestCase {
         XCTAssertTrue(decision.isFeasible)
         XCTAssertGreaterThan(decision.requests, 32)
     }
+
+    // At a full confirmation's cap, 22 of 600 requests over a p95 limit (3.7%) cannot certify it
+    // (at most 20 can at α = 5%) but meet it at the looser 15%: likely feasible. 25 (4.2%) do
+    // not (at most 23 can): borderline, on the side of the point estimate.
+    func testAConfirmationAtItsCapCallsALevelLikelyFeasibleOnlyInsideItsLooserBound() throws {
+        let likely = try confirm(looks: [600], overEvery: 27)
+        XCTAssertEqual(likely.constraints[0].over, 22)
+        XCTAssertEqual(likely.label, "likely feasible")
+        let borderline = try confirm(looks: [600], overEvery: 24)
+        XCTAssertEqual(borderline.constraints[0].over, 25)
+        XCTAssertEqual(borderline.label, "borderline feasible")
+    }
 }

@@ -43,6 +43,8 @@ final class AdaptiveController<M: Measurer> {
     private var lastProbeRaisedFloor = true
     /// Levels whose confirmation ended borderline with point estimates inside the budget.
     private var borderlineAnswers: [Int] = []
+    /// Levels whose full confirmation called them likely feasible (screening's "likely" is weaker).
+    private var confirmedLikely: Set<Int> = []
     /// Levels confirmed a second time because only their error ceiling was undecided.
     private var remeasured: Set<Int> = []
     private var bracketHistory: [Double] = []
@@ -77,9 +79,9 @@ final class AdaptiveController<M: Measurer> {
                 next = try await knee()
             }
             guard let candidate = next, candidate >= 1 else { break }
-            let result = judge(known[candidate]) == .certified ? known[candidate]! : try await confirm(candidate, reason: "confirm the answer")
+            let result = judge(known[candidate])?.accepts == true ? known[candidate]! : try await confirm(candidate, reason: "confirm the answer")
             switch judge(result) ?? .borderline(feasibleByPoint: result.verdict.isFeasible) {
-            case .certified:
+            case .certified, .likely:
                 let answer = try await stepUpIfWorthwhile(from: candidate)
                 // A confirmed step up past a level that screening had called infeasible reopens the
                 // bracket above it: search on from there.
@@ -104,8 +106,8 @@ final class AdaptiveController<M: Measurer> {
                 next = stepDown(from: candidate, result)
             }
         }
-        if bracketFloor == nil && bestCertified() == nil && borderlineAnswers.isEmpty { return finish(answer: nil, reason: .noFeasibleLevel) }
-        if let certified = bestCertified() { return finish(answer: certified, reason: .converged) }
+        if bracketFloor == nil && bestAccepted() == nil && borderlineAnswers.isEmpty { return finish(answer: nil, reason: .noFeasibleLevel) }
+        if let accepted = bestAccepted() { return finish(answer: accepted, reason: .converged) }
         return finish(answer: borderlineAnswers.max() ?? bestScreened(), reason: session.isExhausted ? .budgetExhausted : .converged)
     }
 
@@ -125,14 +127,19 @@ final class AdaptiveController<M: Measurer> {
             return answer
         }
         let result = try await confirm(next, reason: "confirm that the next level up breaks the budget")
-        return judge(result) == .certified ? next : answer
+        return judge(result)?.accepts == true ? next : answer
     }
 
     /// How a confirmed level stands for the final answer.
     private enum Judgement: Equatable {
         case certified
+        /// A full confirmation without a certificate whose one-sided 85% bounds are inside every limit.
+        case likely
         case refuted
         case borderline(feasibleByPoint: Bool)
+
+        /// Certified and likely levels can be the answer.
+        var accepts: Bool { self == .certified || self == .likely }
     }
 
     /// Judges a level for the final answer: certified by its own test, or by pooling the error
@@ -141,7 +148,7 @@ final class AdaptiveController<M: Measurer> {
     private func judge(_ result: LevelResult?) -> Judgement? {
         guard let result, let decision = result.verdict.decision else { return nil }
         if decision.certainty == .certified { return decision.isFeasible ? .certified : .refuted }
-        guard decision.certainty == .borderline else { return nil }
+        if decision.certainty == .likely { return confirmedLikely.contains(result.concurrency) ? .likely : nil }
         let pending = decision.constraints.filter { $0.outcome != .met }
         let errorsOnly = pending.allSatisfy { if case .errorRate = $0.constraint { return true } else { return false } }
         if errorsOnly, !pending.isEmpty, pooledErrorsMet(atOrAbove: result.concurrency) { return .certified }
@@ -382,9 +389,19 @@ final class AdaptiveController<M: Measurer> {
                 return (total.over + counted.over, total.judged + counted.judged)
             }
         }
-        return try await measure(
+        let result = try await measure(
             concurrency, test: test, phase: "confirm", reason: reason,
             prediction: models.prediction(at: Double(concurrency), in: known, statistic: nil))
+        // Only a confirmation that ran to its full cap says "likely"; one cut short by the total
+        // budget is too small to stand on its 85% bound.
+        if let decision = result.verdict.decision, decision.certainty == .likely,
+            decision.requests >= LevelTest.confirmationCap(for: Level(concurrency: concurrency), budget: budget)
+        {
+            confirmedLikely.insert(concurrency)
+        } else {
+            confirmedLikely.remove(concurrency)
+        }
+        return result
     }
 
     private func measure(_ concurrency: Int, test: LevelTest, phase: String, reason: String, prediction: SearchStep.Prediction?) async throws -> LevelResult {
@@ -409,8 +426,13 @@ final class AdaptiveController<M: Measurer> {
         return known.values.filter { $0.verdict.isFeasible && $0.concurrency < ceiling }.map(\.concurrency).max()
     }
 
-    private func bestCertified() -> Int? {
-        known.values.filter { judge($0) == .certified }.max { $0.summary.transactionsPerMinute.value < $1.summary.transactionsPerMinute.value }?.concurrency
+    /// The best certified level, else the best likely one.
+    private func bestAccepted() -> Int? {
+        for judgement in [Judgement.certified, .likely] {
+            let accepted = known.values.filter { judge($0) == judgement }
+            if let best = accepted.max(by: { $0.summary.transactionsPerMinute.value < $1.summary.transactionsPerMinute.value }) { return best.concurrency }
+        }
+        return nil
     }
 
     private func bestScreened() -> Int? {
@@ -454,7 +476,11 @@ final class AdaptiveController<M: Measurer> {
                 limit = .plateau(bestConcurrency: floor, gain: gain)
             }
         }
-        let certainty = judge(chosen) == .certified ? "certified" : "borderline: within its own noise of the limit"
+        let certainty = switch judge(chosen) {
+        case .certified: "certified"
+        case .likely: "likely: its one-sided 85% bounds are inside the limits, though not certified at 95%"
+        default: "borderline: within its own noise of the limit"
+        }
         var explanation = "Concurrency \(answer) meets the budget (\(certainty)) with \(NumberFormatting.significant(chosen.summary.transactionsPerMinute.value, digits: 4)) transactions/minute."
         switch limit {
         case .budget(let next, let violations):
