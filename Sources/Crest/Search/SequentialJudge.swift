@@ -332,7 +332,18 @@ struct SequentialJudge: Sendable {
                     if exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.05) == .broken { return .infinity }
                     return exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.2) == .met ? 0 : 1
                 }
-                return (quantile(percentile.fraction, ofSorted: values.sorted(), method: .linear) ?? .infinity) / constraint.limitSeconds
+                let ratio = (quantile(percentile.fraction, ofSorted: values.sorted(), method: .linear) ?? .infinity) / constraint.limitSeconds
+                // A high percentile's point estimate sits on a handful of requests, and failures count
+                // as over the limit: three failures in 265 requests (a 0.5% failure rate shows that a
+                // fifth of the time) make a p99 infinite. Call the level likely broken only when the
+                // count over the limit is clearly too many as well (one-sided, at 20%); otherwise it
+                // stays undecided on the feasible side.
+                if test.mode == .screening, ratio > 1 / test.screeningMargin,
+                    exceedanceTest(exceedances: tracker.over, of: n, percentile: percentile.fraction, alpha: 0.2) != .broken
+                {
+                    return 1
+                }
+                return ratio
             }
         }
     }

@@ -132,4 +132,35 @@ final class LevelRecorderTests: XCTestCase {
         XCTAssertEqual(borderline.constraints[0].over, 25)
         XCTAssertEqual(borderline.label, "borderline feasible")
     }
+
+    /// Screens `e2e.p99<=1s` with looks at 200 and 400 requests of 0.5 s, the first `failures` of
+    /// them failed.
+    private func screenP99(failures: Int) throws -> LevelDecision {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p99<=1s")], maxErrorRate: nil)
+        let test = LevelTest(budget: budget, mode: .screening, looks: [200, 400])
+        var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .sequential(test), startedAt: 0)
+        warmUp(&recorder, count: 8)
+        var time: Int64 = 100
+        var seq = 8
+        while recorder.windowEnd == nil {
+            let sent = recorder.requestSent(at: time)
+            let outcome: Outcome = seq - 8 < failures ? .http5xx : .ok
+            recorder.requestFinished(sample(seq, sent: time, finished: time + 500_000_000, phase: .measured, outcome: outcome), sent)
+            time += 500_000_001
+            seq += 1
+        }
+        return try XCTUnwrap(recorder.finish(endedAt: time).decision)
+    }
+
+    // Three failures in 200 requests make the p99's point estimate infinite, but three are not
+    // clearly more than the 2 a p99 allows there: screening runs on, and 3 in 400 is likely met.
+    // Five are clearly too many (under 6% chance at 1%): likely broken at the first look.
+    func testScreeningCallsAPercentileBrokenOnlyWhenItsCountIsClearlyTooHigh() throws {
+        let few = try screenP99(failures: 3)
+        XCTAssertEqual(few.label, "likely feasible")
+        XCTAssertEqual(few.requests, 400)
+        let many = try screenP99(failures: 5)
+        XCTAssertEqual(many.label, "likely infeasible")
+        XCTAssertEqual(many.requests, 200)
+    }
 }
