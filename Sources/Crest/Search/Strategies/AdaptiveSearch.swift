@@ -108,7 +108,9 @@ final class AdaptiveController<M: Measurer> {
         }
         if bracketFloor == nil && bestAccepted() == nil && borderlineAnswers.isEmpty { return finish(answer: nil, reason: .noFeasibleLevel) }
         if let accepted = bestAccepted() { return finish(answer: accepted, reason: .converged) }
-        return finish(answer: borderlineAnswers.max() ?? bestScreened(), reason: session.isExhausted ? .budgetExhausted : .converged)
+        // Nothing certified or likely: of the levels whose confirmation ended inside the limits by
+        // its point estimates, the lowest, which the steps down chose for its margin.
+        return finish(answer: borderlineAnswers.min() ?? bestScreened(), reason: session.isExhausted ? .budgetExhausted : .converged)
     }
 
     /// After certifying `answer`, tries the level just above it once, unless a test already settled
