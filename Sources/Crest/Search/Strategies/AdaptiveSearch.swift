@@ -103,7 +103,9 @@ final class AdaptiveController<M: Measurer> {
                     continue
                 }
                 rejected.insert(candidate)
-                next = stepDown(from: candidate, result)
+                // Never below a level already accepted under this one: it is the answer then.
+                let accepted = known.values.filter { $0.concurrency < candidate && judge($0)?.accepts == true }.map(\.concurrency).max()
+                next = max(stepDown(from: candidate, result), accepted ?? 0)
             }
         }
         if bracketFloor == nil && bestAccepted() == nil && borderlineAnswers.isEmpty { return finish(answer: nil, reason: .noFeasibleLevel) }
