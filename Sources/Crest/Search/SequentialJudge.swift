@@ -259,13 +259,52 @@ struct SequentialJudge: Sendable {
         let ratios = trackers.map(pointRatio)
         if test.mode == .screening {
             if ratios.allSatisfy({ $0 <= test.screeningMargin }) { return make(feasible: true, certainty: .likely, outcomes: outcomes) }
-            if ratios.contains(where: { $0 > 1 / test.screeningMargin }) { return make(feasible: false, certainty: .likely, outcomes: outcomes) }
+            if ratios.indices.contains(where: { ratios[$0] > 1 / test.screeningMargin && isClearlyBroken($0) }) {
+                return make(feasible: false, certainty: .likely, outcomes: outcomes)
+            }
         }
         guard look + 1 == test.looks.count || isFutile(outcomes) else { return nil }
         if test.mode == .confirmation, look + 1 == test.looks.count, trackers.indices.allSatisfy({ isLikelyMet($0, outcomes[$0]) }) {
             return make(feasible: true, certainty: .likely, outcomes: outcomes)
         }
-        return make(feasible: ratios.allSatisfy { $0 <= 1 }, certainty: .borderline, outcomes: outcomes)
+        // Undecided: the side of the point estimates; a screening's side is feasible unless a
+        // constraint is clearly broken, as its looser point estimates alone do not show it.
+        let feasible = test.mode == .screening
+            ? !ratios.indices.contains { ratios[$0] > 1 && isClearlyBroken($0) } : ratios.allSatisfy { $0 <= 1 }
+        return make(feasible: feasible, certainty: .borderline, outcomes: outcomes)
+    }
+
+    /// True when a constraint is broken at `LevelTest.screeningBreakAlpha`, the condition for a
+    /// screening to call it likely broken by its point estimate. A screening's point estimate is
+    /// loose: a high percentile sits on a handful of requests, and failures count as over the
+    /// limit (three in 265 requests, which a 0.5% failure rate shows a fifth of the time, make a
+    /// p99 infinite); a mean of 60 chat requests is off by a fifth now and then. A false "likely
+    /// broken" caps the whole search; a level left undecided is only measured on.
+    private func isClearlyBroken(_ index: Int) -> Bool {
+        let tracker = trackers[index]
+        let alpha = LevelTest.screeningBreakAlpha
+        let n = lookSize
+        switch tracker.constraint {
+        case .errorRate:
+            return outcome(of: tracker) == .broken
+        case .latency(let constraint) where constraint.metric == .itl:
+            let gaps = interTokenGaps(upTo: n)
+            switch constraint.statistic {
+            case .mean: return gaps.meanTest(limit: constraint.limitSeconds, alpha: alpha) == .broken
+            case .percentile(let percentile): return gaps.quantileTest(percentile.fraction, limit: constraint.limitSeconds, alpha: alpha) == .broken
+            }
+        case .latency(let constraint):
+            switch constraint.statistic {
+            case .mean:
+                // Failed and censored requests have no value to average; they count as over instead.
+                let values = values(of: constraint, upTo: n)
+                let finite = values.filter(\.isFinite)
+                if finite.count < values.count / 2 { return true }
+                return meanTest(finite, limit: constraint.limitSeconds, alpha: alpha) == .broken
+            case .percentile(let percentile):
+                return exceedanceTest(exceedances: tracker.over, of: n, percentile: percentile.fraction, alpha: alpha) == .broken
+            }
+        }
     }
 
     /// True when a constraint the full confirmation left undecided is met at the looser
@@ -335,18 +374,7 @@ struct SequentialJudge: Sendable {
                     if exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.05) == .broken { return .infinity }
                     return exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.2) == .met ? 0 : 1
                 }
-                let ratio = (quantile(percentile.fraction, ofSorted: values.sorted(), method: .linear) ?? .infinity) / constraint.limitSeconds
-                // A high percentile's point estimate sits on a handful of requests, and failures count
-                // as over the limit: three failures in 265 requests (a 0.5% failure rate shows that a
-                // fifth of the time) make a p99 infinite. Call the level likely broken only when the
-                // count over the limit is clearly too many as well (one-sided, at 20%); otherwise it
-                // stays undecided on the feasible side.
-                if test.mode == .screening, ratio > 1 / test.screeningMargin,
-                    exceedanceTest(exceedances: tracker.over, of: n, percentile: percentile.fraction, alpha: 0.2) != .broken
-                {
-                    return 1
-                }
-                return ratio
+                return (quantile(percentile.fraction, ofSorted: values.sorted(), method: .linear) ?? .infinity) / constraint.limitSeconds
             }
         }
     }

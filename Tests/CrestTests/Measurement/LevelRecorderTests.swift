@@ -155,13 +155,36 @@ final class LevelRecorderTests: XCTestCase {
 
     // Three failures in 200 requests make the p99's point estimate infinite, but three are not
     // clearly more than the 2 a p99 allows there: screening runs on, and 3 in 400 is likely met.
-    // Five are clearly too many (under 6% chance at 1%): likely broken at the first look.
+    // Six are clearly too many (under 2% chance at 1%, though not under the first look's 1.25%
+    // that would certify): likely broken at the first look. Five (5.3%) are not.
     func testScreeningCallsAPercentileBrokenOnlyWhenItsCountIsClearlyTooHigh() throws {
         let few = try screenP99(failures: 3)
         XCTAssertEqual(few.label, "likely feasible")
         XCTAssertEqual(few.requests, 400)
-        let many = try screenP99(failures: 5)
+        XCTAssertEqual(try screenP99(failures: 5).requests, 400)
+        let many = try screenP99(failures: 6)
         XCTAssertEqual(many.label, "likely infeasible")
         XCTAssertEqual(many.requests, 200)
+    }
+
+    // A mean over its limit by its point estimate, but on three slow requests in 32 (every 11th
+    // takes 10 s, the rest 0.5 s: a mean of 1.39 s against 1 s): not yet clearly broken, so the
+    // screening measures on to its second look instead of capping the search on it.
+    func testScreeningCallsAMeanBrokenOnlyWhenItsTestShowsIt() throws {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.mean<=1s")], maxErrorRate: nil)
+        let test = LevelTest(budget: budget, mode: .screening, looks: [32, 64])
+        var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .sequential(test), startedAt: 0)
+        warmUp(&recorder, count: 8)
+        var time: Int64 = 100
+        var seq = 8
+        while recorder.windowEnd == nil {
+            let sent = recorder.requestSent(at: time)
+            let latency: Int64 = (seq - 8) % 11 == 10 ? 10_000_000_000 : 500_000_000
+            recorder.requestFinished(sample(seq, sent: time, finished: time + latency, phase: .measured), sent)
+            time += latency + 1
+            seq += 1
+        }
+        let decision = try XCTUnwrap(recorder.finish(endedAt: time).decision)
+        XCTAssertEqual(decision.requests, 64, decision.label)
     }
 }
