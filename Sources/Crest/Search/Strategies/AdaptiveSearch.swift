@@ -69,12 +69,15 @@ final class AdaptiveController<M: Measurer> {
             // Give up only when the budget is shown broken, or stays broken by its point estimates.
             if judge(first) == .refuted || !first.verdict.isFeasible { return finish(answer: nil, reason: .noFeasibleLevel) }
         }
-        let reachedLimit = try await ramp()
-        // Confirm: the answer must be certified. A refuted candidate sends the search back to the
-        // bracket below it; a borderline one gives way to a level with margin. At most four confirmations.
+        var reachedLimit = try await ramp()
+        // Confirm: the answer must be certified (or likely, at a full confirmation). A refuted
+        // candidate sends the search back to the bracket below it; a borderline one gives way to a
+        // level with margin. At most six confirmations.
         var next: Int?
         for _ in 0..<6 where !session.isExhausted {
             if next == nil {
+                // A confirmation overturned the only infeasible level: ramp on from the new floor.
+                if bracketCeiling == nil, !reachedLimit { reachedLimit = try await ramp() }
                 try await bracket()
                 next = try await knee()
             }
@@ -85,7 +88,7 @@ final class AdaptiveController<M: Measurer> {
                 let answer = try await stepUpIfWorthwhile(from: candidate)
                 // A confirmed step up past a level that screening had called infeasible reopens the
                 // bracket above it: search on from there.
-                if answer > candidate, let ceiling = bracketCeiling, ceiling > answer + 1 {
+                if answer > candidate, bracketCeiling.map({ $0 > answer + 1 }) ?? !reachedLimit {
                     next = nil
                     continue
                 }
@@ -121,9 +124,12 @@ final class AdaptiveController<M: Measurer> {
         let next = answer + 1
         guard next <= maxConcurrency, !session.isExhausted, !rejected.contains(next) else { return answer }
         if let settled = known[next], let decision = settled.verdict.decision, decision.certainty != .borderline {
-            // Certified either way, or likely infeasible by screening (a point estimate past the
-            // limit by the screening margin): a confirmation would not change the answer.
-            if decision.certainty == .certified || !decision.isFeasible { return decision.isFeasible ? next : answer }
+            // Certified either way: a confirmation would not change the answer. Likely infeasible
+            // by screening: not worth a confirmation either, unless one more client adds a tenth
+            // or more to the throughput (at a handful of clients), where a screening's few dozen
+            // requests are too little to give it up on.
+            if decision.certainty == .certified { return decision.isFeasible ? next : answer }
+            if !decision.isFeasible, Double(next) / Double(answer) < 1.1 { return answer }
         }
         if let model = models.throughput(feasibleOnly: known),
             models.throughputValue(model, at: Double(next)) <= (1 + tolerance) * models.throughputValue(model, at: Double(answer))
