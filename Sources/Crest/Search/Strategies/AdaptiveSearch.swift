@@ -74,10 +74,11 @@ final class AdaptiveController<M: Measurer> {
         // candidate sends the search back to the bracket below it; a borderline one gives way to a
         // level with margin. At most six confirmations.
         var next: Int?
+        var rampsOn = false
         for _ in 0..<6 where !session.isExhausted {
             if next == nil {
-                // A confirmation overturned the only infeasible level: ramp on from the new floor.
-                if bracketCeiling == nil, !reachedLimit { reachedLimit = try await ramp() }
+                if rampsOn { reachedLimit = try await ramp() }
+                rampsOn = false
                 try await bracket()
                 next = try await knee()
             }
@@ -88,7 +89,9 @@ final class AdaptiveController<M: Measurer> {
                 let answer = try await stepUpIfWorthwhile(from: candidate)
                 // A confirmed step up past a level that screening had called infeasible reopens the
                 // bracket above it: search on from there.
+                // With no infeasible level left above it, ramp on from there.
                 if answer > candidate, bracketCeiling.map({ $0 > answer + 1 }) ?? !reachedLimit {
+                    rampsOn = bracketCeiling == nil
                     next = nil
                     continue
                 }
