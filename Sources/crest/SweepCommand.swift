@@ -175,6 +175,7 @@ struct SweepCommand: Command {
 
         manifest.end(status: "finished", at: Date())
         manifest.stopReason = outcome.stopReason
+        manifest.recommendedConcurrency = outcome.recommendation?.concurrency
         try writer.write(manifest: manifest)
         let input = SweepReportInput(
             manifest: manifest, experimentName: URL(fileURLWithPath: folder).lastPathComponent, outcome: outcome, budget: budget,

@@ -40,8 +40,8 @@ extension StoredSweep {
     public var budget: Budget? { try? Budget(parsingDescription: manifest.budget) }
 
     /// Answers `budget` from the stored runs. Under the budget the sweep ran with, each level keeps
-    /// its sequential test's verdict (so the answer is the sweep's own); under another, each is
-    /// judged afresh from its samples.
+    /// its sequential test's verdict and the answer is the sweep's own; under another, each is
+    /// judged afresh from its samples and the answer is the selection over them.
     public func answer(_ budget: Budget, confidence: Double = 0.95) -> BudgetAnswer {
         let same = budget.description == manifest.budget
         let results = runs.map { stored -> LevelResult in
@@ -50,7 +50,9 @@ extension StoredSweep {
             return LevelResult(summary: summary, verdict: budget.verdict(for: run, summary: summary, confidence: confidence))
         }
         let levels = results.mostInformativePerLevel
-        let recommendation = LevelSelection(plateauTolerance: manifest.settings.plateauTolerance).recommend(from: levels)
+        let selection = LevelSelection(plateauTolerance: manifest.settings.plateauTolerance)
+        let ownAnswer = same ? manifest.recommendedConcurrency.flatMap { selection.recommendation(of: $0, from: levels) } : nil
+        let recommendation = ownAnswer ?? selection.recommend(from: levels)
         let coverage: BudgetAnswer.Coverage
         if !levels.contains(where: \.verdict.isFeasible) {
             coverage = .tighterThanMeasured(lowest: levels.first?.concurrency ?? 0)

@@ -109,6 +109,10 @@ public struct RunManifest: Sendable, Equatable, Codable {
     public var status: String
     /// Why the search stopped, once it has.
     public var stopReason: SearchStopReason?
+    /// The level the sweep recommended, once it has: a stored sweep answers its own budget with
+    /// it, as the search's rules (certified or likely answers only) are not a selection over the
+    /// levels' verdicts.
+    public var recommendedConcurrency: Int?
     public let startedAt: String
     public var finishedAt: String?
     public let target: Target
@@ -145,6 +149,7 @@ public struct RunManifest: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case tool, version, status, target, dataset, budget, settings, host
         case stopReason = "stop_reason"
+        case recommendedConcurrency = "recommended_concurrency"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
     }

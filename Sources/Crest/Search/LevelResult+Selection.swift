@@ -1,12 +1,12 @@
 extension Array where Element == LevelResult {
-    /// One result per concurrency, the one with the most measured requests (a confirmation over the
-    /// screening of the same level), sorted by concurrency.
+    /// One result per concurrency, sorted by concurrency: the last measured (in measuring order, as
+    /// the array is), which is how the search judged the level: a confirmation comes after the
+    /// screening of its level, and a second confirmation pools the first. (The one with the most
+    /// requests is not: a confirmation stopped for futility can have fewer than its screening.)
     public var mostInformativePerLevel: [LevelResult] {
-        var best: [Int: LevelResult] = [:]
-        for result in self where best[result.concurrency].map({ $0.summary.requests <= result.summary.requests }) ?? true {
-            best[result.concurrency] = result
-        }
-        return best.values.sorted { $0.concurrency < $1.concurrency }
+        var last: [Int: LevelResult] = [:]
+        for result in self { last[result.concurrency] = result }
+        return last.values.sorted { $0.concurrency < $1.concurrency }
     }
 
     /// How many times each concurrency was measured.

@@ -23,9 +23,30 @@ public struct LevelSelection: Sendable {
         }
         let threshold = (1 - plateauTolerance) * best.summary.transactionsPerMinute.value
         let chosen = feasible.first { $0.summary.transactionsPerMinute.value >= threshold }!
+        return recommendation(chosen, best: best, in: ordered)
+    }
+
+    /// The recommendation of `concurrency`, chosen elsewhere (a search's own answer), told against
+    /// `levels` (any order); nil when no level has that concurrency.
+    public func recommendation(of concurrency: Int, from levels: [LevelResult]) -> Recommendation? {
+        let ordered = levels.sorted { $0.concurrency < $1.concurrency }
+        guard let chosen = ordered.first(where: { $0.concurrency == concurrency }) else { return nil }
+        guard chosen.verdict.isFeasible else { return closest(in: ordered, chosen: chosen) }
+        // What stops a higher level is told from the levels at or above the answer: a lower one
+        // that screened faster was not the search's to take.
+        let feasible = ordered.filter(\.verdict.isFeasible)
+        let above = feasible.filter { $0.concurrency >= concurrency }
+        return recommendation(chosen, best: above.max(by: Self.slower)!, highest: feasible.max(by: Self.slower)!, in: ordered)
+    }
+
+    private static func slower(_ a: LevelResult, _ b: LevelResult) -> Bool {
+        a.summary.transactionsPerMinute.value < b.summary.transactionsPerMinute.value
+    }
+
+    private func recommendation(_ chosen: LevelResult, best: LevelResult, highest: LevelResult? = nil, in ordered: [LevelResult]) -> Recommendation {
         let limit = self.limit(above: chosen, best: best, in: ordered)
         return Recommendation(
-            isFeasible: true, level: chosen, limit: limit, highestThroughputConcurrency: best.concurrency,
+            isFeasible: true, level: chosen, limit: limit, highestThroughputConcurrency: (highest ?? best).concurrency,
             explanation: explanation(chosen: chosen, best: best, limit: limit, in: ordered))
     }
 
@@ -66,9 +87,9 @@ public struct LevelSelection: Sendable {
         return text
     }
 
-    /// When no level is feasible: the level whose worst violation is smallest.
-    private func closest(in ordered: [LevelResult]) -> Recommendation {
-        let closest = ordered.max { worstHeadroom($0) < worstHeadroom($1) }!
+    /// When no level is feasible: the level whose worst violation is smallest, unless one was chosen.
+    private func closest(in ordered: [LevelResult], chosen: LevelResult? = nil) -> Recommendation {
+        let closest = chosen ?? ordered.max { worstHeadroom($0) < worstHeadroom($1) }!
         let violations = closest.verdict.violations.map(\.summary).joined(separator: "; ")
         let text = "No level met the budget. The closest was concurrency \(closest.concurrency): \(violations)."
             + (closest.concurrency == ordered.first!.concurrency && closest.concurrency > 1

@@ -31,6 +31,19 @@ final class LevelSelectionTests: XCTestCase {
         XCTAssertEqual(strict.concurrency, 32)
     }
 
+    // A search's own answer (46 here) told against the levels: what stops a higher level is the
+    // next one up, not a lower level whose short screening measured more throughput.
+    func testASearchsOwnAnswerIsToldFromTheLevelsAboveIt() throws {
+        let measured = levels([(32, 280, 6), (43, 313, 8), (46, 308, 9), (54, 317, 11)])
+        let recommendation = try XCTUnwrap(LevelSelection().recommendation(of: 46, from: measured))
+        XCTAssertEqual(recommendation.concurrency, 46)
+        XCTAssertEqual(recommendation.highestThroughputConcurrency, 43)
+        guard case .budget(let next, _) = recommendation.limit else { return XCTFail("the next level's budget limits it") }
+        XCTAssertEqual(next, 54)
+        XCTAssertEqual(LevelSelection().recommend(from: measured)?.concurrency, 43, "the selection alone takes the faster screening")
+        XCTAssertNil(LevelSelection().recommendation(of: 50, from: measured))
+    }
+
     func testPastThePeakOfADecliningCurve() throws {
         let recommendation = try XCTUnwrap(LevelSelection().recommend(from: levels([(8, 200, 3), (16, 300, 5), (32, 250, 8)])))
         XCTAssertEqual(recommendation.concurrency, 16)

@@ -10,8 +10,10 @@ import Foundation
 ///   than latency broke the budget), and stop early when the throughput model says nothing inside
 ///   the bracket gains more than half the plateau tolerance.
 /// - Knee: recommend the smallest level whose throughput is within the tolerance of the best feasible.
-/// - Confirm: the answer must be *certified* feasible by a sequential test; its infeasible neighbour
-///   is confirmed when moving up would gain throughput. A failed confirmation moves the bracket down.
+/// - Confirm: the answer must be *certified* feasible by a sequential test, or, when a full
+///   confirmation cannot certify it, *likely* feasible (every limit met at a one-sided 85% bound;
+///   labelled so in the answer); its infeasible neighbour is confirmed when moving up would gain
+///   throughput. A failed confirmation moves the bracket down, never below a level already accepted.
 /// Every level is a sequential test that stops as soon as its verdict is clear.
 public struct AdaptiveSearch: SearchStrategy {
     public let name = "crest"
