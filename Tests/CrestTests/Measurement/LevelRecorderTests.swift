@@ -84,24 +84,32 @@ final class LevelRecorderTests: XCTestCase {
         XCTAssertEqual(decision.label, "certified feasible")
     }
 
+    /// Runs `test` at two clients after the warm-up, one measured request after another: the
+    /// i-th (from 0) takes `latency(i)` ns and ends as `outcome(i)`.
+    private func decide(
+        _ test: LevelTest, latency: (Int) -> Int64, outcome: (Int) -> Outcome = { _ in .ok }
+    ) throws -> LevelDecision {
+        var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .sequential(test), startedAt: 0)
+        warmUp(&recorder, count: 8)
+        var time: Int64 = 100
+        var index = 0
+        while recorder.windowEnd == nil {
+            let sent = recorder.requestSent(at: time)
+            let finished = time + latency(index)
+            recorder.requestFinished(sample(8 + index, sent: time, finished: finished, phase: .measured, outcome: outcome(index)), sent)
+            time = finished + 1
+            index += 1
+        }
+        return try XCTUnwrap(recorder.finish(endedAt: time).decision)
+    }
+
     /// Runs a confirmation against `e2e.p95<=1s` where requests take 0.5 s, and every
     /// `overEvery`-th one 2 s.
     private func confirm(looks: [Int] = [32, 64, 128, 256, 512], overEvery: Int?) throws -> LevelDecision {
         let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: nil)
-        let test = LevelTest(budget: budget, mode: .confirmation, looks: looks)
-        var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .sequential(test), startedAt: 0)
-        warmUp(&recorder, count: 8)
-        var time: Int64 = 100
-        var seq = 8
-        while recorder.windowEnd == nil {
-            let sent = recorder.requestSent(at: time)
-            let isSlow = overEvery.map { (seq - 8) % $0 == $0 - 1 } ?? false
-            let latency: Int64 = isSlow ? 2_000_000_000 : 500_000_000
-            recorder.requestFinished(sample(seq, sent: time, finished: time + latency, phase: .measured), sent)
-            time += latency + 1
-            seq += 1
+        return try decide(LevelTest(budget: budget, mode: .confirmation, looks: looks)) { index in
+            overEvery.map { index % $0 == $0 - 1 } ?? false ? 2_000_000_000 : 500_000_000
         }
-        return try XCTUnwrap(recorder.finish(endedAt: time).decision)
     }
 
     // 6.25% of requests over a p95 limit: 512 requests could show it met, even at the looser
@@ -138,19 +146,9 @@ final class LevelRecorderTests: XCTestCase {
     /// them failed.
     private func screenP99(failures: Int) throws -> LevelDecision {
         let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p99<=1s")], maxErrorRate: nil)
-        let test = LevelTest(budget: budget, mode: .screening, looks: [200, 400])
-        var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .sequential(test), startedAt: 0)
-        warmUp(&recorder, count: 8)
-        var time: Int64 = 100
-        var seq = 8
-        while recorder.windowEnd == nil {
-            let sent = recorder.requestSent(at: time)
-            let outcome: Outcome = seq - 8 < failures ? .http5xx : .ok
-            recorder.requestFinished(sample(seq, sent: time, finished: time + 500_000_000, phase: .measured, outcome: outcome), sent)
-            time += 500_000_001
-            seq += 1
+        return try decide(LevelTest(budget: budget, mode: .screening, looks: [200, 400]), latency: { _ in 500_000_000 }) {
+            $0 < failures ? .http5xx : .ok
         }
-        return try XCTUnwrap(recorder.finish(endedAt: time).decision)
     }
 
     // Three failures in 200 requests make the p99's point estimate infinite, but three are not
@@ -172,19 +170,7 @@ final class LevelRecorderTests: XCTestCase {
     // screening measures on to its second look instead of capping the search on it.
     func testScreeningCallsAMeanBrokenOnlyWhenItsTestShowsIt() throws {
         let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.mean<=1s")], maxErrorRate: nil)
-        let test = LevelTest(budget: budget, mode: .screening, looks: [32, 64])
-        var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .sequential(test), startedAt: 0)
-        warmUp(&recorder, count: 8)
-        var time: Int64 = 100
-        var seq = 8
-        while recorder.windowEnd == nil {
-            let sent = recorder.requestSent(at: time)
-            let latency: Int64 = (seq - 8) % 11 == 10 ? 10_000_000_000 : 500_000_000
-            recorder.requestFinished(sample(seq, sent: time, finished: time + latency, phase: .measured), sent)
-            time += latency + 1
-            seq += 1
-        }
-        let decision = try XCTUnwrap(recorder.finish(endedAt: time).decision)
+        let decision = try decide(LevelTest(budget: budget, mode: .screening, looks: [32, 64])) { $0 % 11 == 10 ? 10_000_000_000 : 500_000_000 }
         XCTAssertEqual(decision.requests, 64, decision.label)
     }
 }
