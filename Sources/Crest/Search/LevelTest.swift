@@ -63,15 +63,15 @@ public struct LevelTest: Sendable, Equatable {
     /// A confirmation that reaches its cap without a certificate calls its level *likely*
     /// feasible when every constraint is met at this error rate (a one-sided 85% bound inside the
     /// limit): the evidence of a full confirmation favours the level clearly, though not at 95%.
-    /// (On the search benchmark 0.25 gave as many answers within 2% of the optimum, 77.6%, but
-    /// 97.6% of them within budget against 98.2% at 0.15.)
+    /// (On the search benchmark when this came in, 0.25 gave as many answers within 2% of the
+    /// optimum, 77.6%, but 97.6% of them within budget against 98.2% at 0.15.)
     public static let likelyAlpha = 0.15
 
     /// Screening calls a constraint likely broken by its point estimate only when its own test
     /// also shows it broken at this error rate, the rate at which small samples were already
-    /// judged by their counts. (On the search benchmark, against the point estimate alone: 82.7%
-    /// of answers within 2% of the optimum instead of 81.6%, and 75% instead of 74% on the noisy
-    /// twins; at 20%, 82.2% and 76%.)
+    /// judged by their counts. (On the search benchmark when this came in, against the point
+    /// estimate alone: 82.7% of answers within 2% of the optimum instead of 81.6%, and 75% instead
+    /// of 74% on the noisy twins; at 20%, 82.2% and 76%.)
     public static let screeningBreakAlpha = 0.05
 
     /// The error rate spent at look `index` (0-based).

@@ -353,9 +353,9 @@ final class AdaptiveController<M: Measurer> {
             // Without a plateau below the floor, throughput still rises there and the knee is where
             // it comes within the tolerance of the floor's, read off a model extrapolated from a few
             // screenings: aim at three quarters of the tolerance, inside the band. (On the search
-            // benchmark: at the whole tolerance 81.4% of answers within 2% of the optimum, at three
-            // quarters 82.9%, at half 82.2%; answering the floor itself, 82.7%, but 78.4% within
-            // one level of the optimum against 83.9%.)
+            // benchmark when this came in: at the whole tolerance 81.4% of answers within 2% of the
+            // optimum, at three quarters 82.9%, at half 82.2%; answering the floor itself, 82.7%,
+            // but 78.4% within one level of the optimum against 83.9%.)
             let band = models.showsPlateau(model, below: floor) ? tolerance : 0.75 * tolerance
             candidate = (rates.firstIndex { $0 >= (1 - band) * top } ?? floor - 1) + 1
             let feasible = known.values.filter { $0.verdict.isFeasible && $0.concurrency <= floor && !rejected.contains($0.concurrency) }
