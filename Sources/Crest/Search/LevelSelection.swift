@@ -18,7 +18,7 @@ public struct LevelSelection: Sendable {
         let ordered = levels.sorted { $0.concurrency < $1.concurrency }
         guard !ordered.isEmpty else { return nil }
         let feasible = ordered.filter(\.verdict.isFeasible)
-        guard let best = feasible.max(by: { $0.summary.transactionsPerMinute.value < $1.summary.transactionsPerMinute.value }) else {
+        guard let best = feasible.max(by: Self.slower) else {
             return closest(in: ordered)
         }
         let threshold = (1 - plateauTolerance) * best.summary.transactionsPerMinute.value

@@ -229,30 +229,20 @@ struct SequentialJudge: Sendable {
         test.budget.latency.contains { $0.statistic == .mean || $0.metric == .itl }
     }
 
-    private func outcome(of tracker: Tracker) -> TestOutcome {
-        let n = lookSize
+    private func outcome(of index: Int) -> TestOutcome {
+        let tracker = trackers[index]
         switch tracker.constraint {
-        case .latency(let constraint) where constraint.metric == .itl:
-            guard isLookResolved else { return .undecided }
-            let gaps = interTokenGaps(upTo: n)
-            switch constraint.statistic {
-            case .mean: return gaps.meanTest(limit: constraint.limitSeconds, alpha: test.alpha(atLook: look))
-            case .percentile(let percentile):
-                return gaps.quantileTest(percentile.fraction, limit: constraint.limitSeconds, alpha: test.alpha(atLook: look))
-            }
-        case .latency(let constraint) where constraint.statistic == .mean:
-            guard isLookResolved else { return .undecided }
-            return meanTest(values(of: constraint, upTo: n).filter(\.isFinite), limit: constraint.limitSeconds, alpha: test.alpha(atLook: look))
+        case .latency(let constraint) where constraint.metric == .itl || constraint.statistic == .mean:
+            // Means and pooled gaps are judged on the look's finished requests.
+            return isLookResolved ? resolvedOutcome(index, alpha: test.alpha(atLook: look)) : .undecided
         default:
             if tracker.over >= tracker.brokenMin { return .broken }
-            let notUnder = n - tracker.under
-            if notUnder <= tracker.metMax { return .met }
-            return .undecided
+            return lookSize - tracker.under <= tracker.metMax ? .met : .undecided
         }
     }
 
     private mutating func decide() -> LevelDecision? {
-        let outcomes = trackers.map(outcome)
+        let outcomes = trackers.indices.map(outcome)
         if outcomes.contains(.broken) { return make(feasible: false, certainty: .certified, outcomes: outcomes) }
         if outcomes.allSatisfy({ $0 == .met }) { return make(feasible: true, certainty: .certified, outcomes: outcomes) }
         guard isLookResolved else { return nil }
@@ -281,50 +271,31 @@ struct SequentialJudge: Sendable {
     /// p99 infinite); a mean of 60 chat requests is off by a fifth now and then. A false "likely
     /// broken" caps the whole search; a level left undecided is only measured on.
     private func isClearlyBroken(_ index: Int) -> Bool {
-        let tracker = trackers[index]
-        let alpha = LevelTest.screeningBreakAlpha
-        let n = lookSize
-        switch tracker.constraint {
-        case .errorRate:
-            return outcome(of: tracker) == .broken
-        case .latency(let constraint) where constraint.metric == .itl:
-            let gaps = interTokenGaps(upTo: n)
-            switch constraint.statistic {
-            case .mean: return gaps.meanTest(limit: constraint.limitSeconds, alpha: alpha) == .broken
-            case .percentile(let percentile): return gaps.quantileTest(percentile.fraction, limit: constraint.limitSeconds, alpha: alpha) == .broken
-            }
-        case .latency(let constraint):
-            switch constraint.statistic {
-            case .mean:
-                // Failed and censored requests have no value to average; they count as over instead.
-                let values = values(of: constraint, upTo: n)
-                let finite = values.filter(\.isFinite)
-                if finite.count < values.count / 2 { return true }
-                return meanTest(finite, limit: constraint.limitSeconds, alpha: alpha) == .broken
-            case .percentile(let percentile):
-                return exceedanceTest(exceedances: tracker.over, of: n, percentile: percentile.fraction, alpha: alpha) == .broken
-            }
-        }
+        resolvedOutcome(index, alpha: LevelTest.screeningBreakAlpha) == .broken
     }
 
     /// True when a constraint the full confirmation left undecided is met at the looser
     /// `LevelTest.likelyAlpha`: its one-sided 85% bound is inside the limit.
     private func isLikelyMet(_ index: Int, _ outcome: TestOutcome) -> Bool {
-        if outcome == .met { return true }
+        outcome == .met || resolvedOutcome(index, alpha: LevelTest.likelyAlpha) == .met
+    }
+
+    /// A constraint's test at error rate `alpha` over the current look, once it is resolved.
+    private func resolvedOutcome(_ index: Int, alpha: Double) -> TestOutcome {
         let tracker = trackers[index]
-        let alpha = LevelTest.likelyAlpha
         switch tracker.constraint {
         case .latency(let constraint) where constraint.metric == .itl:
             let gaps = interTokenGaps(upTo: lookSize)
             switch constraint.statistic {
-            case .mean: return gaps.meanTest(limit: constraint.limitSeconds, alpha: alpha) == .met
-            case .percentile(let percentile): return gaps.quantileTest(percentile.fraction, limit: constraint.limitSeconds, alpha: alpha) == .met
+            case .mean: return gaps.meanTest(limit: constraint.limitSeconds, alpha: alpha)
+            case .percentile(let percentile): return gaps.quantileTest(percentile.fraction, limit: constraint.limitSeconds, alpha: alpha)
             }
         case .latency(let constraint) where constraint.statistic == .mean:
-            return meanTest(values(of: constraint, upTo: lookSize).filter(\.isFinite), limit: constraint.limitSeconds, alpha: alpha) == .met
+            return meanTest(values(of: constraint, upTo: lookSize).filter(\.isFinite), limit: constraint.limitSeconds, alpha: alpha)
         default:
-            guard let thresholds = thresholds(of: index, at: lookSize, alpha: alpha) else { return false }
-            return lookSize - tracker.under <= thresholds.metMax
+            guard let thresholds = thresholds(of: index, at: lookSize, alpha: alpha) else { return .undecided }
+            if tracker.over >= thresholds.brokenMin { return .broken }
+            return lookSize - tracker.under <= thresholds.metMax ? .met : .undecided
         }
     }
 
@@ -346,7 +317,7 @@ struct SequentialJudge: Sendable {
             // A screening-sized sample says nothing about a 1% rate from its point estimate (one failure
             // in 32 reads as 3%): screening judges the ceiling only by its test, which catches a quota
             // or a failure cliff within a few dozen requests.
-            if test.mode == .screening { return outcome(of: tracker) == .broken ? .infinity : 0 }
+            if test.mode == .screening { return tracker.over >= tracker.brokenMin ? .infinity : 0 }
             let failures = (0..<n).count { samples[$0].map { !$0.outcome.isSuccess } ?? false }
             let rate = Double(failures) / Double(n)
             return ceiling > 0 ? rate / ceiling : (failures == 0 ? 0 : .infinity)

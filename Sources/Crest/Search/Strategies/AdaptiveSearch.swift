@@ -429,7 +429,9 @@ final class AdaptiveController<M: Measurer> {
 
     private func measure(_ concurrency: Int, test: LevelTest, phase: String, reason: String, prediction: SearchStep.Prediction?) async throws -> LevelResult {
         let result = try await session.measure(concurrency, until: .sequential(test), phase: phase, reason: reason, prediction: prediction)
-        if test.mode == .confirmation || known[concurrency]?.verdict.decision?.certainty != .certified || !result.verdict.isFeasible {
+        // A screening does not displace a certified result, nor a confirmation's "likely".
+        let settled = known[concurrency].map { $0.verdict.decision?.certainty == .certified || judge($0) == .likely } ?? false
+        if test.mode == .confirmation || !settled || !result.verdict.isFeasible {
             known[concurrency] = result
         }
         session.recordBracket(feasibleBelow: bracketFloor, infeasibleAbove: bracketCeiling)
