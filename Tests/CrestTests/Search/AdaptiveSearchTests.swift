@@ -44,6 +44,10 @@ final class AdaptiveSearchTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(answer.concurrency, 16)
         XCTAssertEqual(answer.level.verdict.decision?.certainty, .certified)
         XCTAssertEqual(outcome.stopReason, .converged)
+        // The level above was only over by a short confirmation's point estimate (20 is truly
+        // feasible here): the answer does not say it breaks the budget.
+        XCTAssertTrue(answer.explanation.contains("is over it by its point estimate, within its own noise of the limit"), answer.explanation)
+        XCTAssertFalse(answer.explanation.contains("breaks it"), answer.explanation)
     }
 
     // Plateau: a loose budget; throughput flat past 32. The knee, not the budget, decides.

@@ -509,7 +509,12 @@ final class AdaptiveController<M: Measurer> {
         var explanation = "Concurrency \(answer) meets the budget (\(certainty)) with \(NumberFormatting.significant(chosen.summary.transactionsPerMinute.value, digits: 4)) transactions/minute."
         switch limit {
         case .budget(let next, let violations):
-            if let above = known[next], !violations.isEmpty || above.verdict.decision?.certainty == .certified {
+            let certainty = known[next]?.verdict.decision?.certainty
+            if known[next] != nil, !violations.isEmpty, certainty == .borderline {
+                // Over by its point estimate only: say so, rather than that it breaks the budget.
+                explanation += " Concurrency \(next) is over it by its point estimate, within its own noise of the limit: "
+                    + violations.map(\.summary).joined(separator: "; ") + "."
+            } else if known[next] != nil, !violations.isEmpty || certainty == .certified {
                 explanation += " Concurrency \(next) breaks it" + (violations.isEmpty ? " (its test shows it)." : ": " + violations.map(\.summary).joined(separator: "; ") + ".")
             } else if let above = known[next] {
                 let tightest = above.verdict.tightest.map { ": " + $0.summary } ?? ""
