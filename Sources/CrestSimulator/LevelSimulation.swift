@@ -29,10 +29,10 @@ public struct SimulatedLevel: Sendable {
 
 /// One level of closed-loop load against a simulated endpoint, in virtual time.
 ///
-/// N clients start together; each sends a request, waits for the whole response (or an error, or
-/// its timeout), and sends the next after the think time (zero by default; after a 429, once the
-/// Retry-After has passed too). Requests
-/// cross the network with a per-request delay each way; the server is a `ServingModel`.
+/// N clients start one by one (see `run()`); each sends a request, waits for the whole response (or
+/// an error, or its timeout), and sends the next after the think time (zero by default; after a
+/// 429, once the Retry-After has passed too). Requests cross the network with a per-request delay
+/// each way; the server is a `ServingModel`.
 final class LevelSimulation<Server: ServingModel> {
     private enum Event {
         case send(client: Int)
@@ -40,7 +40,15 @@ final class LevelSimulation<Server: ServingModel> {
         case wake
         case respond(request: Int)
         case timeout(request: Int)
+        /// A staggered start's next client starts (if it has not already).
+        case startClient(Int)
+        /// The longest wait for a response before the next client starts anyway.
+        case startDeadline(client: Int)
     }
+
+    /// A staggered start waits at most this long for a response before it starts the next client,
+    /// so a server that does not answer does not stretch the start over N request timeouts.
+    static var longestStartGap: Int64 { 1_000_000_000 }
 
     private struct ClientRequest {
         let client: Int
@@ -78,6 +86,9 @@ final class LevelSimulation<Server: ServingModel> {
     private var networkRandom: SeededRandom
     private var lengthRandom: SeededRandom
     private var events = 0
+    /// The staggered start: the next client to start, and whether its start is already scheduled.
+    private var nextClient = 0
+    private var nextClientScheduled = false
 
     init(server: Server, endpoint: SimulatedEndpoint, settings: LevelSettings) {
         self.server = server
@@ -88,7 +99,7 @@ final class LevelSimulation<Server: ServingModel> {
         timeout = Int64(settings.requestTimeoutSeconds * 1e9)
         thinkTime = Int64(settings.thinkTimeSeconds * 1e9)
         clientSequence = Array(repeating: 0, count: settings.level.concurrency)
-        recorder = LevelRecorder(level: settings.level, rule: settings.rule, startedAt: settings.startTime)
+        recorder = LevelRecorder(level: settings.level, rule: settings.rule, startedAt: settings.startTime, staggeredStart: true)
         networkRandom = SeededRandom(seed: derivedSeed(settings.seed, 1))
         lengthRandom = SeededRandom(seed: derivedSeed(settings.seed, 2))
         var orderRandom = SeededRandom(seed: derivedSeed(settings.seed, 3))
@@ -99,8 +110,16 @@ final class LevelSimulation<Server: ServingModel> {
     }
 
     /// Runs the level until its window has closed and every measured request has finished.
+    ///
+    /// The clients start one by one, each as soon as a response begins (a first token, or the end
+    /// of a response without one) after the previous client started, as independent users arrive
+    /// at a service rather than in one burst. Started together, clients whose prompts have the same
+    /// length are prefilled in the same step and, with outputs of the same length too, finish and
+    /// return together forever: a lock-step that is an artefact of the start and that a short
+    /// level mistakes for the load's steady state (a p99 TTFT of 78 ms instead of 46 ms at four
+    /// clients of a fixed 1024/128 workload).
     func run() throws -> SimulatedLevel {
-        for client in 0..<settings.level.concurrency { queue.schedule(.send(client: client), at: 0) }
+        startClient(0, at: 0)
         // A level that runs a simulated year has a configuration error (a timeout of forever on a
         // server that never answers); stop rather than spin.
         let limit: Int64 = 365 * 24 * 3600 * 1_000_000_000
@@ -143,7 +162,31 @@ final class LevelSimulation<Server: ServingModel> {
             server.abort(request: request, at: now)
             finish(request, at: now)
             scheduleWakeup()
+        case .startClient(let client):
+            if client == nextClient { startClient(client, at: now) }
+        case .startDeadline(let client):
+            if client == nextClient, !nextClientScheduled { startClient(client, at: now) }
         }
+    }
+
+    // MARK: - Staggered start
+
+    private func startClient(_ client: Int, at now: Int64) {
+        send(from: client, at: now)
+        nextClient = client + 1
+        nextClientScheduled = false
+        if nextClient < settings.level.concurrency {
+            queue.schedule(.startDeadline(client: nextClient), at: now + Self.longestStartGap)
+        } else {
+            recorder.lastClientStarted(at: settings.startTime + now)
+        }
+    }
+
+    /// A response began to reach its client at `time`: the next client, if any, starts then.
+    private func responseBegan(at time: Int64) {
+        guard nextClient < settings.level.concurrency, !nextClientScheduled else { return }
+        nextClientScheduled = true
+        queue.schedule(.startClient(nextClient), at: time)
     }
 
     private func send(from client: Int, at now: Int64) {
@@ -171,6 +214,7 @@ final class LevelSimulation<Server: ServingModel> {
                 requests[request].firstTokenAt = arrival
                 requests[request].lastTokenAt = arrival
                 recorder.firstTokenArrived(requests[request].recorded, at: settings.startTime + arrival)
+                responseBegan(at: arrival)
             case .token(let request, let time):
                 let arrival = time + requests[request].downlinkDelay
                 if let last = requests[request].lastTokenAt { requests[request].interTokenGaps.append(arrival - last) }
@@ -200,6 +244,7 @@ final class LevelSimulation<Server: ServingModel> {
         let request = requests[id]
         let succeeded = request.outcome.isSuccess
         let firstToken = succeeded ? request.firstTokenAt : request.firstTokenAt.flatMap { $0 <= now ? $0 : nil }
+        if request.firstTokenAt == nil { responseBegan(at: now) }
         let gaps = settings.recordsInterTokenGaps && succeeded
             ? Self.allGaps(request.interTokenGaps, after: request.lastTokenAt, until: now, tokens: request.completionTokens) : nil
         recorder.requestFinished(Sample(

@@ -9,7 +9,8 @@ public struct Level: Sendable, Hashable, Comparable, Codable, CustomStringConver
     }
 
     /// How many completions to drop at the start of the level: max(N, 8). The first wave of N
-    /// requests starts together and is not representative; 8 covers tiny levels.
+    /// requests meets an idle (or differently loaded) server and is not representative; 8 covers
+    /// tiny levels.
     public var warmupCompletions: Int { max(concurrency, 8) }
 
     public static func < (lhs: Level, rhs: Level) -> Bool { lhs.concurrency < rhs.concurrency }

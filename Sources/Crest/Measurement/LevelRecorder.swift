@@ -1,6 +1,7 @@
 /// Assigns phases to a level's requests as they start and finish, the same way for every measurer:
 /// the first `Level.warmupCompletions` completions are warm-up; the window opens at the last of
-/// them; requests sent inside the window are measured; the window closes when the stop rule says:
+/// them (or, when the clients start one by one, when the last client starts, if that is later);
+/// requests sent inside the window are measured; the window closes when the stop rule says:
 /// after a count, after a duration, or when a sequential test decides the level.
 ///
 /// A measurer calls `requestSent` when a client sends, `firstTokenArrived` and `requestFinished` as
@@ -25,11 +26,17 @@ public struct LevelRecorder: Sendable {
     private var measuredOpen = 0
     private var judge: SequentialJudge?
     private var stability: StabilityTracker?
+    /// False while a staggered start is still starting clients: no window opens before the level
+    /// runs at its full concurrency.
+    private var allClientsStarted: Bool
 
-    public init(level: Level, rule: StopRule, startedAt: Int64) {
+    /// - Parameter staggeredStart: the measurer starts the level's clients one by one and calls
+    ///   `lastClientStarted(at:)` when the last one has started.
+    public init(level: Level, rule: StopRule, startedAt: Int64, staggeredStart: Bool = false) {
         self.level = level
         self.rule = rule
         self.startedAt = startedAt
+        allClientsStarted = !staggeredStart
         if case .sequential(let test) = rule { judge = SequentialJudge(test: test) }
         if case .stable(let stabilityRule) = rule { stability = StabilityTracker(rule: stabilityRule) }
     }
@@ -62,8 +69,15 @@ public struct LevelRecorder: Sendable {
         samples.append(sample)
         if let index = request.measuredIndex { judge?.finished(index, sample) }
         if sample.phase == .measured, windowEnd == nil, stability?.add(sample) == true { windowEnd = sample.finishedAt }
-        if windowStart == nil, completions >= level.warmupCompletions { windowStart = sample.finishedAt }
+        if windowStart == nil, allClientsStarted, completions >= level.warmupCompletions { windowStart = sample.finishedAt }
         advanceClock(to: sample.finishedAt)
+    }
+
+    /// The last of a staggered start's clients started at `time`.
+    public mutating func lastClientStarted(at time: Int64) {
+        allClientsStarted = true
+        if windowStart == nil, completions >= level.warmupCompletions { windowStart = time }
+        advanceClock(to: time)
     }
 
     /// Closes the window when its time has come: at a duration's end, or when the test decides.

@@ -94,18 +94,25 @@ public final class SearchSession<M: Measurer> {
     }
 
     /// Point estimates of the constrained statistics, and for a sequentially tested level the counts
-    /// its decision rested on: "e2e.p95=15.4s (9/32 over) errors=0%".
+    /// its decision rested on: "e2e.p95=15.4s (9/32 over) errors=0%". The counts matter most where
+    /// the level is borderline: its verdict takes the side of the judged requests' count, while the
+    /// statistic shown is over every measured request, those still running at the decision too.
     private static func observed(_ verdict: Verdict) -> String {
         verdict.checks.map { check in
             var text = "\(check.constraint.statisticName)=\(format(check))"
-            // Counts of requests over a limit mean nothing for ITL, which is judged over pooled gaps.
-            let isPooled = if case .latency(let constraint) = check.constraint { constraint.metric == .itl } else { false }
-            if let counted = verdict.decision?.constraints.first(where: { $0.constraint == check.constraint }), counted.outcome != .undecided,
-               !isPooled {
+            if let counted = verdict.decision?.constraints.first(where: { $0.constraint == check.constraint }),
+               isJudgedByCount(check.constraint), counted.outcome != .undecided || verdict.decision?.certainty == .borderline {
                 text += " (\(counted.over)/\(counted.judged) over)"
             }
             return text
         }.joined(separator: " ")
+    }
+
+    /// Percentiles and the error rate are judged by counts over their limit; means and ITL (pooled
+    /// gaps) by their values, so counts say nothing about them.
+    private static func isJudgedByCount(_ constraint: Constraint) -> Bool {
+        guard case .latency(let latency) = constraint else { return true }
+        return latency.metric != .itl && latency.statistic != .mean
     }
 
     private static func format(_ check: ConstraintCheck) -> String {

@@ -11,7 +11,9 @@ import Glibc
 ///
 /// Levels follow each other without a restart: going from N to M clients keeps the connections,
 /// starts the clients that are missing and lets the surplus ones retire after their current
-/// request. Requests still running when a level ends finish during the next one unrecorded (the
+/// request. Idle clients start one by one, each when a response begins after the previous one
+/// started, as the simulator's do (see `LevelSimulation.run()`): a burst of identical requests
+/// would be served in lock-step. Requests still running when a level ends finish during the next one unrecorded (the
 /// next level's warm-up absorbs them); between levels, clients that finish wait.
 final class LoadGenerator: @unchecked Sendable {
     private struct LevelInProgress {
@@ -43,6 +45,8 @@ final class LoadGenerator: @unchecked Sendable {
     private static let transportPauseNanoseconds: Int64 = 50_000_000
     /// The longest Retry-After honoured; a 429 without one waits a second.
     private static let longestRetryAfter = 30.0
+    /// The longest a staggered start waits for a response before it starts the next client.
+    private static let longestStartGap: Int64 = 1_000_000_000
 
     let loop: EventLoop
     let address: SocketAddress
@@ -64,6 +68,10 @@ final class LoadGenerator: @unchecked Sendable {
     private var current: LevelInProgress?
     private let scraper: MetricsScraper?
     private var timeoutSweep: Int?
+    /// The level's idle clients that have not started yet, in start order, and the timer that
+    /// starts the next one if no response begins first.
+    private var clientsToStart: [Int] = []
+    private var startDeadline: Int?
 
     init(
         loop: EventLoop, endpoint: LiveEndpoint, prompts: [Prompt], maxOutputTokens: Int?, requestTimeoutSeconds: Double,
@@ -111,12 +119,13 @@ final class LoadGenerator: @unchecked Sendable {
         levelsStarted += 1
         let now = loop.now
         current = LevelInProgress(
-            number: levelsStarted, recorder: LevelRecorder(level: level, rule: rule, startedAt: now - origin),
+            number: levelsStarted, recorder: LevelRecorder(level: level, rule: rule, startedAt: now - origin, staggeredStart: true),
             continuation: continuation, sequence: Array(repeating: 0, count: level.concurrency), startedAt: now,
             cpuAtStart: cpuNanoseconds(), userCPUAtStart: userCPUNanoseconds())
         activeClients = level.concurrency
         while clients.count < activeClients { clients.append(makeClient(index: clients.count)) }
-        for client in clients.prefix(activeClients) where !client.isBusy { sendNext(from: client, readyAt: loop.now) }
+        clientsToStart = clients.prefix(activeClients).filter { !$0.isBusy }.map(\.index)
+        if clientsToStart.isEmpty { current!.recorder.lastClientStarted(at: now - origin) } else { startNextClient() }
         scheduleTick()
         scraper?.start()
         if timeoutSweep == nil { scheduleTimeoutSweep() }
@@ -127,6 +136,7 @@ final class LoadGenerator: @unchecked Sendable {
         guard let level = current else { return }
         current = nil
         loop.cancelTimer(level.tick)
+        stopStarting()
         _ = scraper?.stop()
         level.continuation.resume(throwing: CancellationError())
     }
@@ -147,6 +157,7 @@ final class LoadGenerator: @unchecked Sendable {
     // MARK: - From the clients
 
     func firstTokenArrived(_ request: RequestInFlight, at time: Int64) {
+        startNextClient()
         guard let recorded = request.recorded, current?.number == request.levelNumber else { return }
         current?.recorder.firstTokenArrived(recorded, at: time - origin)
     }
@@ -171,6 +182,7 @@ final class LoadGenerator: @unchecked Sendable {
             current?.recorder.requestFinished(sample, recorded)
             current?.sendLags.append(request.sendLag)
         }
+        if request.firstTokenAt == nil { startNextClient() }
         completeLevelIfDone()
         let pause: Int64
         switch finished.outcome {
@@ -184,6 +196,34 @@ final class LoadGenerator: @unchecked Sendable {
             client.pauseTimer = nil
             clientIsFree(client, since: resumeAt)
         }
+    }
+
+    // MARK: - Staggered start
+
+    /// Starts the next client waiting to start, if any; called at the level's start, when a
+    /// response begins, and when the wait for one has been too long.
+    private func startNextClient() {
+        guard current != nil, !clientsToStart.isEmpty else { return }
+        let client = clients[clientsToStart.removeFirst()]
+        if let startDeadline { loop.cancelTimer(startDeadline) }
+        startDeadline = nil
+        // A send that fails at once ends its request here and starts the next client inside this call.
+        sendNext(from: client, readyAt: loop.now)
+        guard current != nil else { return }
+        if clientsToStart.isEmpty {
+            current!.recorder.lastClientStarted(at: loop.now - origin)
+        } else if startDeadline == nil {
+            startDeadline = loop.schedule(at: loop.now + Self.longestStartGap) { [unowned self] in
+                startDeadline = nil
+                startNextClient()
+            }
+        }
+    }
+
+    private func stopStarting() {
+        clientsToStart = []
+        if let startDeadline { loop.cancelTimer(startDeadline) }
+        startDeadline = nil
     }
 
     // MARK: - Sending
@@ -247,6 +287,7 @@ final class LoadGenerator: @unchecked Sendable {
         guard current!.recorder.isComplete, let level = current else { return }
         current = nil
         loop.cancelTimer(level.tick)
+        stopStarting()
         let run = level.recorder.finish(endedAt: now - origin).checked(by: check(level, at: now), serverMetrics: scraper?.stop())
         level.continuation.resume(returning: run)
     }

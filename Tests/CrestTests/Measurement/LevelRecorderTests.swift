@@ -37,6 +37,26 @@ final class LevelRecorderTests: XCTestCase {
         XCTAssertNil(run.decision)
     }
 
+    // With a staggered start the window waits for the last client, even when the warm-up
+    // completions came first; the last client's first request is warm-up.
+    func testStaggeredStartOpensTheWindowWhenTheLastClientStarts() {
+        var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .requests(3), startedAt: 0, staggeredStart: true)
+        warmUp(&recorder, count: 9)
+        XCTAssertNil(recorder.windowStart, "eight completions, but a client has not started yet")
+        let lastClientsFirst = recorder.requestSent(at: 95)
+        XCTAssertEqual(lastClientsFirst.phase, .warmup)
+        recorder.lastClientStarted(at: 95)
+        XCTAssertEqual(recorder.windowStart, 95)
+        XCTAssertEqual(recorder.requestSent(at: 96).phase, .measured)
+    }
+
+    func testStaggeredStartWaitsForTheWarmupAfterTheLastClientStarts() {
+        var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .requests(3), startedAt: 0, staggeredStart: true)
+        recorder.lastClientStarted(at: 0)
+        warmUp(&recorder, count: 8)
+        XCTAssertEqual(recorder.windowStart, 80, "the eighth completion, as without a stagger")
+    }
+
     func testDurationRuleClosesOnTheClock() {
         var recorder = LevelRecorder(level: Level(concurrency: 8), rule: .duration(seconds: 1), startedAt: 0)
         warmUp(&recorder, count: 8, level: 8)
