@@ -11,6 +11,37 @@ struct GroundTruth: Codable {
         let statistic: Double
         let errorRate: Double
         let throughput: Double
+        /// Where the statistic and the error rate may truly be, by the truth's own samples: their
+        /// 95% intervals, widened to take in each seed's own value (a level whose long-run state
+        /// depends on its start, such as identical requests in step, differs between seeds by
+        /// more than its samples say).
+        var statisticLow: Double
+        var statisticHigh: Double
+        var errorRateLow: Double
+        var errorRateHigh: Double
+
+        /// The level as one reading of its intervals sees it.
+        func read(_ reading: Reading) -> (statistic: Double, errorRate: Double) {
+            switch reading {
+            case .point: return (statistic, errorRate)
+            case .optimistic: return (statisticLow, errorRateLow)
+            case .pessimistic: return (statisticHigh, errorRateHigh)
+            }
+        }
+    }
+
+    /// Which values of the levels an answer is computed from.
+    enum Reading { case point, optimistic, pessimistic }
+
+    /// Why a profile's answer cannot be told from its neighbours' by a search (reported apart).
+    enum Ambiguity: String, Codable {
+        /// ../research/algorithms.md §3: the next level up is within 2% of the limit.
+        case neighbourNearLimit
+        /// ../research/algorithms.md §3: the next level up adds under 0.5% throughput.
+        case neighbourGainsLittle
+        /// The truth's own intervals admit answers more than 2% apart in throughput: reading every
+        /// level at the low end of its interval gives another answer than at the high end.
+        case truthUncertain
     }
 
     let profileID: Int
@@ -19,7 +50,9 @@ struct GroundTruth: Codable {
     let maxErrorRate: Double
     let levels: [LevelTruth]
     let answer: Int?
-    let ambiguous: Bool
+    let ambiguities: [Ambiguity]
+
+    var ambiguous: Bool { !ambiguities.isEmpty }
 
     static let tolerance = 0.02
     static let maxErrorRate = 0.01
@@ -32,10 +65,16 @@ struct GroundTruth: Codable {
         switch (below, above) {
         case (let b?, let a?):
             let weight = Double(concurrency - b.concurrency) / Double(a.concurrency - b.concurrency)
+            func between(_ low: Double, _ high: Double) -> Double { low + weight * (high - low) }
             return LevelTruth(
-                concurrency: concurrency, statistic: b.statistic + weight * (a.statistic - b.statistic),
-                errorRate: b.errorRate + weight * (a.errorRate - b.errorRate), throughput: b.throughput + weight * (a.throughput - b.throughput))
-        case (let b?, nil): return LevelTruth(concurrency: concurrency, statistic: .infinity, errorRate: 1, throughput: b.throughput)
+                concurrency: concurrency, statistic: between(b.statistic, a.statistic), errorRate: between(b.errorRate, a.errorRate),
+                throughput: between(b.throughput, a.throughput), statisticLow: between(b.statisticLow, a.statisticLow),
+                statisticHigh: between(b.statisticHigh, a.statisticHigh), errorRateLow: between(b.errorRateLow, a.errorRateLow),
+                errorRateHigh: between(b.errorRateHigh, a.errorRateHigh))
+        case (let b?, nil):
+            return LevelTruth(
+                concurrency: concurrency, statistic: .infinity, errorRate: 1, throughput: b.throughput, statisticLow: .infinity,
+                statisticHigh: .infinity, errorRateLow: 1, errorRateHigh: 1)
         default: return nil
         }
     }
@@ -53,8 +92,8 @@ enum GroundTruthBuilder {
     static func build(_ profile: Profile, requests: Int, seeds: Int) throws -> GroundTruth {
         let endpoint = profile.endpoint
         let prompts = profile.prompts
-        func measure(_ n: Int, requestCount: Int) throws -> (samples: [Sample], throughput: Double) {
-            var pooled: [Sample] = []
+        func measure(_ n: Int, requestCount: Int) throws -> (samplesBySeed: [[Sample]], throughput: Double) {
+            var bySeed: [[Sample]] = []
             var completions = 0
             var window = 0.0
             for seed in 0..<seeds {
@@ -62,23 +101,30 @@ enum GroundTruthBuilder {
                     endpoint: endpoint, level: Level(concurrency: n), rule: .requests(requestCount), prompts: prompts,
                     requestTimeoutSeconds: 600, seed: derivedSeed(0x7E57, UInt64(profile.id), UInt64(n), UInt64(seed)))
                 let run = level.run
-                pooled += run.measured
-                completions += run.samples.count { $0.outcome.isSuccess && $0.finishedAt > run.windowStart && $0.finishedAt <= run.windowEnd }
+                bySeed.append(run.measured)
+                // Over the same span as the window's length: after any transient MSER-5 left out.
+                completions += run.samples.count { $0.outcome.isSuccess && $0.finishedAt > run.statisticsStart && $0.finishedAt <= run.windowEnd }
                 window += run.windowSeconds
             }
-            return (pooled, Double(completions) / window)
+            return (bySeed, Double(completions) / window)
         }
-        let unboundedConstraint = profile.constraint(limitSeconds: 1)
-        func statistic(_ samples: [Sample]) -> Double {
-            let budget = Budget(latency: [unboundedConstraint], maxErrorRate: nil)
+        // The statistic and the error rate, each with its 95% interval, as the budget's verdict reports them.
+        let budget = Budget(latency: [profile.constraint(limitSeconds: 1)], maxErrorRate: GroundTruth.maxErrorRate)
+        func statistics(_ samples: [Sample]) -> (statistic: Estimate, errorRate: Estimate) {
             let run = LevelRun(level: Level(concurrency: 1), samples: samples, startedAt: 0, windowStart: 0, windowEnd: 1, endedAt: 1)
-            return budget.verdict(for: run, summary: LevelSummary(run, confidence: 0.95), confidence: 0.95).checks[0].observed.value
+            let checks = budget.verdict(for: run, summary: LevelSummary(run, confidence: 0.95), confidence: 0.95).checks
+            return (checks[0].observed, checks[1].observed)
         }
         func truth(_ n: Int, requestCount: Int) throws -> GroundTruth.LevelTruth {
-            let (samples, throughput) = try measure(n, requestCount: requestCount)
-            let errors = samples.count { !$0.outcome.isSuccess }
+            let (bySeed, throughput) = try measure(n, requestCount: requestCount)
+            let (statistic, errorRate) = statistics(bySeed.flatMap { $0 })
+            let seedValues = bySeed.map(statistics)
+            func low(_ pooled: Estimate, _ seeds: [Double]) -> Double { min(pooled.lower ?? pooled.value, seeds.min() ?? pooled.value) }
+            func high(_ pooled: Estimate, _ seeds: [Double]) -> Double { max(pooled.upper ?? pooled.value, seeds.max() ?? pooled.value) }
             return GroundTruth.LevelTruth(
-                concurrency: n, statistic: statistic(samples), errorRate: Double(errors) / Double(max(samples.count, 1)), throughput: throughput)
+                concurrency: n, statistic: statistic.value, errorRate: errorRate.value, throughput: throughput,
+                statisticLow: low(statistic, seedValues.map(\.statistic.value)), statisticHigh: high(statistic, seedValues.map(\.statistic.value)),
+                errorRateLow: low(errorRate, seedValues.map(\.errorRate.value)), errorRateHigh: high(errorRate, seedValues.map(\.errorRate.value)))
         }
 
         let one = try truth(1, requestCount: requests)
@@ -116,22 +162,33 @@ enum GroundTruthBuilder {
             levels.sort { $0.concurrency < $1.concurrency }
             final = answer(levels, limit: limit)
         }
-        var ambiguous = false
-        if let final, let next = levels.first(where: { $0.concurrency == final + 1 }), let current = levels.first(where: { $0.concurrency == final }) {
-            ambiguous = abs(next.statistic - limit) < 0.02 * limit || next.throughput / current.throughput < 1.005
-        }
         return GroundTruth(
             profileID: profile.id, profile: profile, limitSeconds: limit, maxErrorRate: GroundTruth.maxErrorRate, levels: levels,
-            answer: final, ambiguous: ambiguous)
+            answer: final, ambiguities: ambiguities(levels, answer: final, limit: limit))
+    }
+
+    static func ambiguities(_ levels: [GroundTruth.LevelTruth], answer: Int?, limit: Double) -> [GroundTruth.Ambiguity] {
+        var found: [GroundTruth.Ambiguity] = []
+        func level(_ n: Int) -> GroundTruth.LevelTruth? { levels.first { $0.concurrency == n } }
+        if let answer, let next = level(answer + 1), let current = level(answer) {
+            if abs(next.statistic - limit) < 0.02 * limit { found.append(.neighbourNearLimit) }
+            if next.throughput / current.throughput < 1.005 { found.append(.neighbourGainsLittle) }
+        }
+        let throughputs = [GroundTruth.Reading.optimistic, .pessimistic].map { reading in
+            Self.answer(levels, limit: limit, reading: reading).flatMap(level).map(\.throughput) ?? 0
+        }
+        if throughputs.min()! < (1 - GroundTruth.tolerance) * throughputs.max()! { found.append(.truthUncertain) }
+        return found
     }
 
     /// The objective over measured levels: feasible levels are those whose statistic and error rate
     /// are within budget and that have no infeasible level below them (latency rises with load);
     /// the answer is the smallest whose throughput is within 2% of the best of them.
-    static func answer(_ levels: [GroundTruth.LevelTruth], limit: Double) -> Int? {
+    static func answer(_ levels: [GroundTruth.LevelTruth], limit: Double, reading: GroundTruth.Reading = .point) -> Int? {
         var feasible: [GroundTruth.LevelTruth] = []
         for level in levels.sorted(by: { $0.concurrency < $1.concurrency }) {
-            guard level.statistic <= limit && level.errorRate <= GroundTruth.maxErrorRate else { break }
+            let (statistic, errorRate) = level.read(reading)
+            guard statistic <= limit && errorRate <= GroundTruth.maxErrorRate else { break }
             feasible.append(level)
         }
         guard let best = feasible.map(\.throughput).max() else { return nil }

@@ -168,7 +168,11 @@ func main() async throws {
     let drawnCount = selected.count - twins.count
     print("Search benchmark: \(drawnCount) profiles (\(selected.filter { $0.profile.twinOf == nil && !$0.ambiguous }.count) not ambiguous) and \(twins.count) noisy twins, \(seeds) seeds each, costs as ratios to model-analyzer")
     print(board.table(title: "Profiles that are not ambiguous", where: { !ambiguous.contains($0.profile) && $0.profile < options.profiles }, order: options.strategies, reference: "model-analyzer"))
-    print(board.table(title: "Ambiguous profiles (the answer's neighbour is within 2% of the budget, or gains under 0.5% throughput)", where: { ambiguous.contains($0.profile) && $0.profile < options.profiles }, order: options.strategies, reference: "model-analyzer"))
+    print(board.table(title: "Ambiguous profiles (the answer's neighbour is within 2% of the budget or gains under 0.5% throughput, or the truth's own intervals admit answers 2% apart)", where: { ambiguous.contains($0.profile) && $0.profile < options.profiles }, order: options.strategies, reference: "model-analyzer"))
+    // The rule of ../research/algorithms.md §3 alone, for comparison with results before the
+    // truth's own uncertainty was counted.
+    let neighbourRule = Set(selected.filter { $0.ambiguities.contains { $0 != .truthUncertain } }.map(\.profileID))
+    print(board.table(title: "Profiles not ambiguous by the neighbour rule alone (../research/algorithms.md §3)", where: { !neighbourRule.contains($0.profile) && $0.profile < options.profiles }, order: options.strategies, reference: "model-analyzer"))
     if !twins.isEmpty {
         // Like for like: calm profiles whose twin is also not ambiguous, and those twins.
         let pairs = twins.filter { !$0.ambiguous && !ambiguous.contains($0.profile.twinOf!) }
