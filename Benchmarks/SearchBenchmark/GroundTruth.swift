@@ -15,10 +15,10 @@ struct GroundTruth: Codable {
         /// 95% intervals, widened to take in each seed's own value (a level whose long-run state
         /// depends on its start, such as identical requests in step, differs between seeds by
         /// more than its samples say).
-        var statisticLow: Double
-        var statisticHigh: Double
-        var errorRateLow: Double
-        var errorRateHigh: Double
+        let statisticLow: Double
+        let statisticHigh: Double
+        let errorRateLow: Double
+        let errorRateHigh: Double
 
         /// The level as one reading of its intervals sees it.
         func read(_ reading: Reading) -> (statistic: Double, errorRate: Double) {

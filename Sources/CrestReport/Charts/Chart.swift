@@ -93,7 +93,8 @@ struct Chart {
             svg.line(x, plot.top, x, plot.bottom, stroke: "#27ae60", width: 1.5, dash: "3 3", class: "marker")
             svg.text(marker.label, x: x + 4, y: plot.top + 12, size: 11, fill: "#1e8449", class: "marker-label")
         }
-        for item in series { draw(item, &svg, xScale: xScale, yScale: yScale, top: plot.top) }
+        var labels = LabelPlacement()
+        for item in series { draw(item, &svg, labels: &labels, xScale: xScale, yScale: yScale, top: plot.top) }
         drawLegend(&svg, left: plot.left, y: 50)
         return svg.document
     }
@@ -115,7 +116,7 @@ struct Chart {
         svg.text(yLabel, x: 18, y: (plot.top + plot.bottom) / 2, anchor: "middle", size: 12, rotate: -90, class: "y-label")
     }
 
-    private func draw(_ series: Series, _ svg: inout SVGWriter, xScale: ChartScale, yScale: ChartScale, top: Double) {
+    private func draw(_ series: Series, _ svg: inout SVGWriter, labels: inout LabelPlacement, xScale: ChartScale, yScale: ChartScale, top: Double) {
         let points = series.points.sorted { $0.x < $1.x }
         // An infinite value (a percentile of failures) sits on the top edge, marked as off scale.
         func y(_ value: Double) -> Double { value.isFinite ? yScale.position(value) : top }
@@ -133,8 +134,8 @@ struct Chart {
             svg.circle(
                 x, y(point.y), radius: offScale ? 4 : pointRadius, fill: offScale ? "#ffffff" : series.color, stroke: series.color,
                 class: offScale ? "point off-scale" : "point", data: ["x": Self.integer(point.x), "series": series.name])
-            if let label = point.label {
-                svg.text(label, x: x + 6, y: y(point.y) - 7, size: 10, fill: "#777777", class: "point-label")
+            if let label = point.label, let place = labels.place(label, besidePointAt: x, y(point.y), size: 10) {
+                svg.text(label, x: place.x, y: place.y, anchor: place.anchor, size: 10, fill: "#777777", class: "point-label")
             }
         }
     }
