@@ -86,9 +86,11 @@ final class LevelSimulation<Server: ServingModel> {
     private var networkRandom: SeededRandom
     private var lengthRandom: SeededRandom
     private var events = 0
-    /// The staggered start: the next client to start, and whether its start is already scheduled.
+    /// The staggered start: the next client to start, whether its start is already scheduled, and
+    /// when the latest client started.
     private var nextClient = 0
     private var nextClientScheduled = false
+    private var latestStart: Int64 = 0
 
     init(server: Server, endpoint: SimulatedEndpoint, settings: LevelSettings) {
         self.server = server
@@ -112,7 +114,7 @@ final class LevelSimulation<Server: ServingModel> {
     /// Runs the level until its window has closed and every measured request has finished.
     ///
     /// The clients start one by one, each as soon as a response begins (a first token, or the end
-    /// of a response without one) after the previous client started, as independent users arrive
+    /// of a response without one) to a request sent since the previous client started, as independent users arrive
     /// at a service rather than in one burst. Started together, clients whose prompts have the same
     /// length are prefilled in the same step and, with outputs of the same length too, finish and
     /// return together forever: a lock-step that is an artefact of the start and that a short
@@ -175,6 +177,7 @@ final class LevelSimulation<Server: ServingModel> {
         send(from: client, at: now)
         nextClient = client + 1
         nextClientScheduled = false
+        latestStart = now
         if nextClient < settings.level.concurrency {
             queue.schedule(.startDeadline(client: nextClient), at: now + Self.longestStartGap)
         } else {
@@ -182,9 +185,12 @@ final class LevelSimulation<Server: ServingModel> {
         }
     }
 
-    /// A response began to reach its client at `time`: the next client, if any, starts then.
-    private func responseBegan(at time: Int64) {
-        guard nextClient < settings.level.concurrency, !nextClientScheduled else { return }
+    /// The response to a request sent at `sentAt` began to reach its client at `time`: if the
+    /// request was sent since the latest client started, the next client, if any, starts then.
+    /// (Responses to older requests do not count: a step that prefills several requests answers
+    /// them together, and starting a client for each would send the new ones in one burst.)
+    private func responseBegan(toRequestSentAt sentAt: Int64, at time: Int64) {
+        guard nextClient < settings.level.concurrency, !nextClientScheduled, sentAt >= latestStart else { return }
         nextClientScheduled = true
         queue.schedule(.startClient(nextClient), at: time)
     }
@@ -214,7 +220,7 @@ final class LevelSimulation<Server: ServingModel> {
                 requests[request].firstTokenAt = arrival
                 requests[request].lastTokenAt = arrival
                 recorder.firstTokenArrived(requests[request].recorded, at: settings.startTime + arrival)
-                responseBegan(at: arrival)
+                responseBegan(toRequestSentAt: requests[request].sentAt, at: arrival)
             case .token(let request, let time):
                 let arrival = time + requests[request].downlinkDelay
                 if let last = requests[request].lastTokenAt { requests[request].interTokenGaps.append(arrival - last) }
@@ -244,7 +250,7 @@ final class LevelSimulation<Server: ServingModel> {
         let request = requests[id]
         let succeeded = request.outcome.isSuccess
         let firstToken = succeeded ? request.firstTokenAt : request.firstTokenAt.flatMap { $0 <= now ? $0 : nil }
-        if request.firstTokenAt == nil { responseBegan(at: now) }
+        if request.firstTokenAt == nil { responseBegan(toRequestSentAt: request.sentAt, at: now) }
         let gaps = settings.recordsInterTokenGaps && succeeded
             ? Self.allGaps(request.interTokenGaps, after: request.lastTokenAt, until: now, tokens: request.completionTokens) : nil
         recorder.requestFinished(Sample(

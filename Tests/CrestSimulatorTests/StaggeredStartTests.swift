@@ -27,6 +27,24 @@ final class StaggeredStartTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(level.run.windowStart, first.last!.sentAt, "the window opens once every client runs")
     }
 
+    // With many clients, early ones are answered again while later ones start; only an answer to a
+    // request sent since the latest start starts the next client, so no two clients start
+    // together even when one step answers several requests.
+    func testEachClientStartsOnAnAnswerToARequestSentSinceThePreviousStart() throws {
+        let endpoint = SimulatorFixtures.endpoint(outputTokens: 64, outputSigma: 0.5)
+        let (level, _) = try SimulatorFixtures.measure(
+            endpoint, concurrency: 64, requests: 256, prompts: SimulatorFixtures.prompts(from: 100, to: 500))
+        let starts = firstRequests(of: level).map(\.sentAt)
+        XCTAssertEqual(starts.count, 64)
+        for (previous, start) in zip(starts, starts.dropFirst()) {
+            XCTAssertGreaterThan(start, previous)
+            let trigger = level.run.samples.contains { sample in
+                sample.sentAt >= previous && (sample.firstTokenAt ?? sample.finishedAt) == start
+            }
+            XCTAssertTrue(trigger || start - previous == 1_000_000_000, "the start at \(start) ns follows no answer to a request sent since \(previous) ns")
+        }
+    }
+
     // A server slow to answer does not stretch the start: the next client starts a second after
     // the one before at the latest. With one sequence at a time, client 1's request waits for
     // client 0's whole answer (seconds), so no response begins while client 1 waits.

@@ -11,8 +11,8 @@ import Glibc
 ///
 /// Levels follow each other without a restart: going from N to M clients keeps the connections,
 /// starts the clients that are missing and lets the surplus ones retire after their current
-/// request. Idle clients start one by one, each when a response begins after the previous one
-/// started, as the simulator's do (see `LevelSimulation.run()`): a burst of identical requests
+/// request. Idle clients start one by one, each when a response begins to a request sent since
+/// the previous one started, as the simulator's do (see `LevelSimulation.run()`): a burst of identical requests
 /// would be served in lock-step. Requests still running when a level ends finish during the next one unrecorded (the
 /// next level's warm-up absorbs them); between levels, clients that finish wait.
 final class LoadGenerator: @unchecked Sendable {
@@ -72,6 +72,7 @@ final class LoadGenerator: @unchecked Sendable {
     /// starts the next one if no response begins first.
     private var clientsToStart: [Int] = []
     private var startDeadline: Int?
+    private var latestStart: Int64 = 0
 
     init(
         loop: EventLoop, endpoint: LiveEndpoint, prompts: [Prompt], maxOutputTokens: Int?, requestTimeoutSeconds: Double,
@@ -157,7 +158,7 @@ final class LoadGenerator: @unchecked Sendable {
     // MARK: - From the clients
 
     func firstTokenArrived(_ request: RequestInFlight, at time: Int64) {
-        startNextClient()
+        responseBegan(to: request)
         guard let recorded = request.recorded, current?.number == request.levelNumber else { return }
         current?.recorder.firstTokenArrived(recorded, at: time - origin)
     }
@@ -182,7 +183,7 @@ final class LoadGenerator: @unchecked Sendable {
             current?.recorder.requestFinished(sample, recorded)
             current?.sendLags.append(request.sendLag)
         }
-        if request.firstTokenAt == nil { startNextClient() }
+        if request.firstTokenAt == nil { responseBegan(to: request) }
         completeLevelIfDone()
         let pause: Int64
         switch finished.outcome {
@@ -200,6 +201,13 @@ final class LoadGenerator: @unchecked Sendable {
 
     // MARK: - Staggered start
 
+    /// A response began: the next client starts if the request was sent since the latest client
+    /// started (a step that prefills several requests answers them together; a client for each
+    /// would send the new ones in one burst).
+    private func responseBegan(to request: RequestInFlight) {
+        if request.sentAt >= latestStart { startNextClient() }
+    }
+
     /// Starts the next client waiting to start, if any; called at the level's start, when a
     /// response begins, and when the wait for one has been too long.
     private func startNextClient() {
@@ -207,6 +215,7 @@ final class LoadGenerator: @unchecked Sendable {
         let client = clients[clientsToStart.removeFirst()]
         if let startDeadline { loop.cancelTimer(startDeadline) }
         startDeadline = nil
+        latestStart = loop.now
         // A send that fails at once ends its request here and starts the next client inside this call.
         sendNext(from: client, readyAt: loop.now)
         guard current != nil else { return }
