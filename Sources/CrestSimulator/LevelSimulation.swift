@@ -40,15 +40,11 @@ final class LevelSimulation<Server: ServingModel> {
         case wake
         case respond(request: Int)
         case timeout(request: Int)
-        /// A staggered start's next client starts (if it has not already).
+        /// The staggered start's next client starts (if it has not already).
         case startClient(Int)
         /// The longest wait for a response before the next client starts anyway.
         case startDeadline(client: Int)
     }
-
-    /// A staggered start waits at most this long for a response before it starts the next client,
-    /// so a server that does not answer does not stretch the start over N request timeouts.
-    static var longestStartGap: Int64 { 1_000_000_000 }
 
     private struct ClientRequest {
         let client: Int
@@ -111,15 +107,8 @@ final class LevelSimulation<Server: ServingModel> {
         }
     }
 
-    /// Runs the level until its window has closed and every measured request has finished.
-    ///
-    /// The clients start one by one, each as soon as a response begins (a first token, or the end
-    /// of a response without one) to a request sent since the previous client started, as independent users arrive
-    /// at a service rather than in one burst. Started together, clients whose prompts have the same
-    /// length are prefilled in the same step and, with outputs of the same length too, finish and
-    /// return together forever: a lock-step that is an artefact of the start and that a short
-    /// level mistakes for the load's steady state (a p99 TTFT of 78 ms instead of 46 ms at four
-    /// clients of a fixed 1024/128 workload).
+    /// Runs the level until its window has closed and every measured request has finished. The
+    /// clients start one by one, as `StaggeredStart` says.
     func run() throws -> SimulatedLevel {
         startClient(0, at: 0)
         // A level that runs a simulated year has a configuration error (a timeout of forever on a
@@ -179,18 +168,18 @@ final class LevelSimulation<Server: ServingModel> {
         nextClientScheduled = false
         latestStart = now
         if nextClient < settings.level.concurrency {
-            queue.schedule(.startDeadline(client: nextClient), at: now + Self.longestStartGap)
+            queue.schedule(.startDeadline(client: nextClient), at: now + StaggeredStart.longestGapNanoseconds)
         } else {
             recorder.lastClientStarted(at: settings.startTime + now)
         }
     }
 
-    /// The response to a request sent at `sentAt` began to reach its client at `time`: if the
-    /// request was sent since the latest client started, the next client, if any, starts then.
-    /// (Responses to older requests do not count: a step that prefills several requests answers
-    /// them together, and starting a client for each would send the new ones in one burst.)
+    /// The response to a request sent at `sentAt` began to reach its client at `time`: the next
+    /// client, if any, starts then if the rule says so.
     private func responseBegan(toRequestSentAt sentAt: Int64, at time: Int64) {
-        guard nextClient < settings.level.concurrency, !nextClientScheduled, sentAt >= latestStart else { return }
+        guard nextClient < settings.level.concurrency, !nextClientScheduled,
+            StaggeredStart.startsNextClient(responseToRequestSentAt: sentAt, latestStart: latestStart)
+        else { return }
         nextClientScheduled = true
         queue.schedule(.startClient(nextClient), at: time)
     }

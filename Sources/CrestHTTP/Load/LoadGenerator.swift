@@ -11,10 +11,9 @@ import Glibc
 ///
 /// Levels follow each other without a restart: going from N to M clients keeps the connections,
 /// starts the clients that are missing and lets the surplus ones retire after their current
-/// request. Idle clients start one by one, each when a response begins to a request sent since
-/// the previous one started, as the simulator's do (see `LevelSimulation.run()`): a burst of identical requests
-/// would be served in lock-step. Requests still running when a level ends finish during the next one unrecorded (the
-/// next level's warm-up absorbs them); between levels, clients that finish wait.
+/// request. Idle clients start one by one, as the simulator's do (see `StaggeredStart`). Requests
+/// still running when a level ends finish during the next one unrecorded (the next level's warm-up
+/// absorbs them); between levels, clients that finish wait.
 final class LoadGenerator: @unchecked Sendable {
     private struct LevelInProgress {
         let number: Int
@@ -45,8 +44,6 @@ final class LoadGenerator: @unchecked Sendable {
     private static let transportPauseNanoseconds: Int64 = 50_000_000
     /// The longest Retry-After honoured; a 429 without one waits a second.
     private static let longestRetryAfter = 30.0
-    /// The longest a staggered start waits for a response before it starts the next client.
-    private static let longestStartGap: Int64 = 1_000_000_000
 
     let loop: EventLoop
     let address: SocketAddress
@@ -201,11 +198,9 @@ final class LoadGenerator: @unchecked Sendable {
 
     // MARK: - Staggered start
 
-    /// A response began: the next client starts if the request was sent since the latest client
-    /// started (a step that prefills several requests answers them together; a client for each
-    /// would send the new ones in one burst).
+    /// A response began: the next client starts if the rule says so.
     private func responseBegan(to request: RequestInFlight) {
-        if request.sentAt >= latestStart { startNextClient() }
+        if StaggeredStart.startsNextClient(responseToRequestSentAt: request.sentAt, latestStart: latestStart) { startNextClient() }
     }
 
     /// Starts the next client waiting to start, if any; called at the level's start, when a
@@ -222,7 +217,7 @@ final class LoadGenerator: @unchecked Sendable {
         if clientsToStart.isEmpty {
             current!.recorder.lastClientStarted(at: loop.now - origin)
         } else if startDeadline == nil {
-            startDeadline = loop.schedule(at: loop.now + Self.longestStartGap) { [unowned self] in
+            startDeadline = loop.schedule(at: loop.now + StaggeredStart.longestGapNanoseconds) { [unowned self] in
                 startDeadline = nil
                 startNextClient()
             }
