@@ -138,7 +138,8 @@ public struct SweepReport: Sendable {
                     marker(input, level), "\(s.requests)", s.errors == 0 ? "0" : "\(s.errors) (\(s.outcomes.failureSummary))",
                     Format.percent(s.errorRate.value), Format.rateWithInterval(s.transactionsPerMinute),
                     Format.seconds(s.latency?.mean), Format.seconds(s.latency?.p50), Format.seconds(s.latency?.p90),
-                    Format.secondsWithInterval(s.latency?.p95), Format.seconds(s.latency?.p99), level.verdict.label,
+                    // As the console says it: how sure, and which side ("likely feasible").
+                    Format.secondsWithInterval(s.latency?.p95), Format.seconds(s.latency?.p99), level.verdict.decision?.label ?? level.verdict.label,
                 ]
             },
             rightAligned: Set(1...9))

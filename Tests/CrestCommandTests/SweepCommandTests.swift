@@ -43,6 +43,9 @@ final class SweepCommandTests: WorkspaceTestCase {
         XCTAssertEqual(steps.count, levels.map { Int($0["runs"]!)! }.reduce(0, +), "a step per measurement")
         let report = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
         XCTAssertTrue(report.contains("## How the search went"))
+        // The per-level table says how sure each verdict is, as the console does.
+        let row = try XCTUnwrap(report.split(separator: "\n").first { $0.hasPrefix("| **\(chosen)** ◀ |") })
+        XCTAssertTrue(row.hasSuffix("| certified feasible |"), String(row))
     }
 
     // The same seed gives byte-identical levels.csv and samples.jsonl; another seed does not.
