@@ -13,7 +13,7 @@ public enum ConsoleSummary {
                 (chosen ? "▶ " : "") + "\(s.concurrency)", "\(s.requests)", Format.rate(s.transactionsPerMinute.value),
                 Format.seconds(s.latency?.mean) + " s", Format.seconds(s.latency?.p95) + " s",
                 Format.seconds(s.ttft?.p95) + " s", Format.seconds(s.tpot?.p95) + " s", Format.percent(s.errorRate.value),
-                level.verdict.decision?.label ?? level.verdict.label,
+                level.verdict.labelWithCertainty,
             ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max()! }

@@ -139,7 +139,7 @@ public struct SweepReport: Sendable {
                     Format.percent(s.errorRate.value), Format.rateWithInterval(s.transactionsPerMinute),
                     Format.seconds(s.latency?.mean), Format.seconds(s.latency?.p50), Format.seconds(s.latency?.p90),
                     // As the console says it: how sure, and which side ("likely feasible").
-                    Format.secondsWithInterval(s.latency?.p95), Format.seconds(s.latency?.p99), level.verdict.decision?.label ?? level.verdict.label,
+                    Format.secondsWithInterval(s.latency?.p95), Format.seconds(s.latency?.p99), level.verdict.labelWithCertainty,
                 ]
             },
             rightAligned: Set(1...9))

@@ -69,15 +69,19 @@ public struct LevelRecorder: Sendable {
         samples.append(sample)
         if let index = request.measuredIndex { judge?.finished(index, sample) }
         if sample.phase == .measured, windowEnd == nil, stability?.add(sample) == true { windowEnd = sample.finishedAt }
-        if windowStart == nil, allClientsStarted, completions >= level.warmupCompletions { windowStart = sample.finishedAt }
+        openWindowIfWarm(at: sample.finishedAt)
         advanceClock(to: sample.finishedAt)
     }
 
     /// The last of a staggered start's clients started at `time`.
     public mutating func lastClientStarted(at time: Int64) {
         allClientsStarted = true
-        if windowStart == nil, completions >= level.warmupCompletions { windowStart = time }
+        openWindowIfWarm(at: time)
         advanceClock(to: time)
+    }
+
+    private mutating func openWindowIfWarm(at time: Int64) {
+        if windowStart == nil, allClientsStarted, completions >= level.warmupCompletions { windowStart = time }
     }
 
     /// Closes the window when its time has come: at a duration's end, or when the test decides.

@@ -60,7 +60,7 @@ public final class SearchSession<M: Measurer> {
         results.append(result)
         let step = SearchStep(
             step: steps.count + 1, concurrency: concurrency, phase: phase, reason: reason, prediction: prediction,
-            test: Self.testName(rule), verdict: result.verdict.decision?.label ?? result.verdict.label,
+            test: Self.testName(rule), verdict: result.verdict.labelWithCertainty,
             transactionsPerMinute: summary.transactionsPerMinute.value,
             observed: Self.observed(result.verdict),
             measuredRequests: summary.requests, requestsSent: run.samples.count + run.abandoned,

@@ -113,4 +113,8 @@ public struct Verdict: Sendable, Equatable, Codable {
 
     /// "feasible" or "infeasible", as written in levels.csv.
     public var label: String { isFeasible ? "feasible" : "infeasible" }
+
+    /// How sure and which side, for people: the test's "likely feasible", or `label` for a level
+    /// judged on point estimates.
+    public var labelWithCertainty: String { decision?.label ?? label }
 }
