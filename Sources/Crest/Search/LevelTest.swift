@@ -28,9 +28,9 @@ public struct LevelTest: Sendable, Equatable {
     /// Screening calls a level likely feasible when every point estimate is within this share of
     /// its limit, and likely infeasible when one exceeds its limit by the inverse share.
     public let screeningMargin: Double
-    /// Failures already counted at this level or above, and the requests they came from: failure
-    /// rates do not fall as load rises, so they are evidence for this level's error ceiling too
-    /// (used only to show the ceiling met, never to show it broken).
+    /// Failures already counted at other runs that bear on this level's error ceiling, and the
+    /// requests they came from (`FailureEvidence`): used only to show the ceiling met, never to
+    /// show it broken.
     public var errorEvidence: (failures: Int, requests: Int)?
 
     /// Exceedances already counted at this very level by earlier runs, per latency constraint (in

@@ -183,8 +183,8 @@ struct SequentialJudge: Sendable {
             let brokenMin = smallestCount(upTo: pooled) { exceedanceTest(exceedances: $0, of: pooled, percentile: percentile.fraction, alpha: alpha) == .broken } - prior.over
             return (metMax, brokenMin)
         case .errorRate(let ceiling):
-            // The ceiling is met by this level's own failures, or by them pooled with those seen at
-            // this level or above, whichever shows it; pooling never shows it broken.
+            // The ceiling is met by this level's own failures, or by them pooled with the earlier
+            // evidence (`FailureEvidence`), whichever shows it; pooling never shows it broken.
             let own = largestCount(upTo: n) { errorRateTest(failures: $0, of: n, ceiling: ceiling, alpha: alpha) == .met }
             var pooledMax = -1
             if let prior = test.errorEvidence, prior.requests > 0 {
@@ -205,13 +205,32 @@ struct SequentialJudge: Sendable {
     /// 1% ceiling whenever its first 270 requests held 4 failures: 3.4 points fewer answers within 2%.)
     private func isFutile(_ outcomes: [TestOutcome]) -> Bool {
         guard test.mode == .confirmation, let cap = test.looks.last, lookSize < cap else { return false }
-        return zip(trackers, outcomes).contains { tracker, outcome in
-            guard outcome == .undecided, let finalMetMax = tracker.finalMetMax, tracker.over > 0 else { return false }
-            // An optimistic rate, the 80% lower confidence bound of the rate seen: a few dozen
-            // requests estimate it too loosely to give up on their point estimate.
-            let rate = SpecialFunctions.inverseRegularizedIncompleteBeta(
-                a: Double(tracker.over), b: Double(lookSize - tracker.over + 1), probability: 0.2)
+        return trackers.indices.contains { index in
+            let tracker = trackers[index]
+            guard outcomes[index] == .undecided, let finalMetMax = tracker.finalMetMax, tracker.over > 0 else { return false }
+            // An optimistic rate, the 80% lower confidence bound of the rate seen, over this run's
+            // requests and the earlier evidence its thresholds pool: a few dozen requests estimate
+            // it too loosely to give up on. (On their own, two random failures in the first 64
+            // stopped the answer's confirmation where hundreds of requests before had shown a
+            // 0.4% failure rate, and the search stepped down a quarter of its throughput.)
+            // Whichever is lower: the error ceiling is met by either.
+            let prior = priorEvidence(of: index)
+            let rate = min(optimisticRate(over: tracker.over, of: lookSize), optimisticRate(over: tracker.over + prior.over, of: lookSize + prior.judged))
             return SpecialFunctions.binomialCDF(finalMetMax - tracker.over, trials: cap - lookSize, probability: rate) < Self.futilityChance
+        }
+    }
+
+    /// The 80% lower confidence bound of a rate of `over` in `n`.
+    private func optimisticRate(over: Int, of n: Int) -> Double {
+        SpecialFunctions.inverseRegularizedIncompleteBeta(a: Double(over), b: Double(n - over + 1), probability: 0.2)
+    }
+
+    /// The earlier runs' count of requests over a constraint's limit, and of requests judged, that
+    /// its thresholds pool in: exceedances at this level, failures as `FailureEvidence` pools them.
+    private func priorEvidence(of index: Int) -> (over: Int, judged: Int) {
+        switch trackers[index].constraint {
+        case .latency: return index < test.priorExceedances.count ? test.priorExceedances[index] : (0, 0)
+        case .errorRate: return test.errorEvidence.map { ($0.failures, $0.requests) } ?? (0, 0)
         }
     }
 

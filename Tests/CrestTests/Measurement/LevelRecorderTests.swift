@@ -142,6 +142,25 @@ final class LevelRecorderTests: XCTestCase {
         XCTAssertEqual(decision.requests, 256)
     }
 
+    // Two failures among the first 64 requests of a confirmation against a 1% error ceiling: alone,
+    // they put even an optimistic rate over 1%, and 800 requests could not show the ceiling met, so
+    // the test stops for futility. After 100 requests without a failure elsewhere (the evidence its
+    // thresholds pool, FailureEvidence), the optimistic rate is 0.5% and the test runs on, to
+    // certify the ceiling with no more failures.
+    func testFutilityWeighsTheEvidenceTheTestPools() throws {
+        var test = LevelTest(
+            budget: Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: 0.01), mode: .confirmation,
+            looks: LevelTest.doublingLooks(first: 64, cap: 800))
+        let alone = try decide(test, latency: { _ in 500_000_000 }) { $0 == 10 || $0 == 40 ? .http5xx : .ok }
+        XCTAssertEqual(alone.certainty, .borderline)
+        XCTAssertEqual(alone.requests, 64)
+        test.errorEvidence = (failures: 0, requests: 100)
+        let pooled = try decide(test, latency: { _ in 500_000_000 }) { $0 == 10 || $0 == 40 ? .http5xx : .ok }
+        XCTAssertEqual(pooled.certainty, .certified)
+        XCTAssertTrue(pooled.isFeasible)
+        XCTAssertGreaterThan(pooled.requests, 64)
+    }
+
     // 2% over the same limit: certifiable, so the test runs on until it certifies.
     func testAConfirmationWithAChanceToCertifyRunsOn() throws {
         let decision = try confirm(overEvery: 50)

@@ -157,29 +157,30 @@ final class AdaptiveController<M: Measurer> {
         var accepts: Bool { self == .certified || self == .likely }
     }
 
-    /// Judges a level for the final answer: certified by its own test, or by pooling the error
-    /// ceiling over it and every level above it (failure rates do not fall as load rises, so
-    /// failures counted above a level bound its own rate); refuted when its test broke the budget.
+    /// Judges a level for the final answer: certified by its own test; when its test left only
+    /// the error ceiling open, certified or likely by the failures pooled over other levels too
+    /// (`errorEvidence`); refuted when its test broke the budget.
     private func judge(_ result: LevelResult?) -> Judgement? {
         guard let result, let decision = result.verdict.decision else { return nil }
         if decision.certainty == .certified { return decision.isFeasible ? .certified : .refuted }
         if decision.certainty == .likely { return confirmedLikely.contains(result.concurrency) ? .likely : nil }
         let pending = decision.constraints.filter { $0.outcome != .met }
         let errorsOnly = pending.allSatisfy { if case .errorRate = $0.constraint { return true } else { return false } }
-        if errorsOnly, !pending.isEmpty, pooledErrorsMet(atOrAbove: result.concurrency) { return .certified }
+        if errorsOnly, !pending.isEmpty, let pooled = pooledErrorCeiling(at: result.concurrency) { return pooled }
         return .borderline(feasibleByPoint: decision.isFeasible)
     }
 
-    /// The error ceiling judged on the failures counted at `concurrency` and above: met by the
-    /// one-sided Clopper-Pearson test, or, failing that, with at least 3/ceiling requests and a rate
-    /// under half the ceiling (a 0.5% rate against a 1% ceiling takes thousands of requests to
-    /// certify, and is not where the budget's risk lies).
-    private func pooledErrorsMet(atOrAbove concurrency: Int) -> Bool {
-        guard let ceiling = budget.maxErrorRate else { return true }
-        let (failures, requests) = errorEvidence(atOrAbove: concurrency)
-        guard requests > 0 else { return false }
-        if errorRateTest(failures: failures, of: requests, ceiling: ceiling, alpha: confirmationAlpha) == .met { return true }
-        return ceiling > 0 && Double(requests) >= 3 / ceiling && Double(failures) / Double(requests) <= ceiling / 2
+    /// The error ceiling judged on the failures `errorEvidence` pools for `concurrency`: certified
+    /// by the one-sided Clopper-Pearson test at the confirmation's error rate; likely at
+    /// `LevelTest.likelyAlpha` once the pool holds at least 3/ceiling requests; nil when neither.
+    /// (A 0.5% failure rate against a 1% ceiling takes about 2,500 requests to certify.)
+    private func pooledErrorCeiling(at concurrency: Int) -> Judgement? {
+        guard let ceiling = budget.maxErrorRate else { return .certified }
+        let (failures, requests) = errorEvidence(for: concurrency)
+        guard requests > 0 else { return nil }
+        if errorRateTest(failures: failures, of: requests, ceiling: ceiling, alpha: confirmationAlpha) == .met { return .certified }
+        guard ceiling > 0, Double(requests) >= 3 / ceiling else { return nil }
+        return errorRateTest(failures: failures, of: requests, ceiling: ceiling, alpha: LevelTest.likelyAlpha) == .met ? .likely : nil
     }
 
     /// True when a level's test decided every latency constraint but left the error ceiling open.
@@ -189,15 +190,11 @@ final class AdaptiveController<M: Measurer> {
         return !pending.isEmpty && pending.allSatisfy { if case .errorRate = $0.constraint { return true } else { return false } }
     }
 
-    /// Failures and requests measured at `concurrency` and above, up to the highest level whose own
-    /// error rate is within the ceiling: under monotone failure rates each bounds this level's rate,
-    /// and the levels past a quota or failure cliff would only loosen the bound.
-    private func errorEvidence(atOrAbove concurrency: Int) -> (failures: Int, requests: Int) {
-        let ceiling = budget.maxErrorRate ?? 1
-        let levels = session.results.filter { $0.concurrency >= concurrency }
-        let clean = levels.filter { $0.summary.errorRate.value <= ceiling }.map(\.concurrency).max() ?? concurrency
-        let pooled = levels.filter { $0.concurrency <= clean }
-        return (pooled.reduce(0) { $0 + $1.summary.errors }, pooled.reduce(0) { $0 + $1.summary.requests })
+    /// The failures the error ceiling of `concurrency` is judged on, from every level measured.
+    private func errorEvidence(for concurrency: Int) -> (failures: Int, requests: Int) {
+        let levels = session.results.map { FailureEvidence.Level(concurrency: $0.concurrency, failures: $0.summary.errors, requests: $0.summary.requests) }
+        let evidence = FailureEvidence.pooled(for: concurrency, from: levels, ceiling: budget.maxErrorRate ?? 1)
+        return (evidence.failures, evidence.requests)
     }
 
     /// A lower level with margin after a borderline confirmation at `level`. To certify, a level's
@@ -250,18 +247,18 @@ final class AdaptiveController<M: Measurer> {
     }
 
     private func rampTarget(from floor: Int) -> (Int, String, SearchStep.Prediction?) {
-        let ratio = models.worstRatio(known[floor])
+        let ratio = models.worstLatencyRatio(known[floor])
         let errorFree = (known[floor]?.summary.errors ?? 0) == 0
         var growth = ratio < 0.25 && errorFree ? 4.0 : 2.0
-        let share = ratio.isFinite ? "\(Int((ratio * 100).rounded()))% of its limit" : "over its limit by its point estimate"
-        var reason = "grow ×\(Int(growth)): the budget's tightest statistic is at \(share)"
+        let share = ratio.isFinite ? "at \(Int((ratio * 100).rounded()))% of its limit" : "over its limit by its point estimate"
+        var reason = "grow ×\(Int(growth)): the budget's tightest latency statistic is \(share)"
         if ratio >= 0.25, ratio.isFinite, let elasticity = models.elasticity(near: floor, in: known) {
             // Predict the crossing from how fast the statistic has grown with load, and step just past
             // it. Near the budget, latency grows at least roughly in step with load; a smaller measured
             // elasticity is two noisy estimates, and trusting it would overshoot.
             let crossing = pow(1 / max(ratio, 1e-6), 1 / max(elasticity, 0.7))
             growth = min(2, max(1.1, 1.1 * crossing))
-            reason = "grow ×\(NumberFormatting.significant(growth, digits: 3)): at \(share), rising with elasticity \(NumberFormatting.significant(elasticity, digits: 2))"
+            reason = "grow ×\(NumberFormatting.significant(growth, digits: 3)): \(share), rising with elasticity \(NumberFormatting.significant(elasticity, digits: 2))"
         }
         var target = min(max(Int((Double(floor) * growth).rounded(.up)), floor + 1), maxConcurrency)
         if let crossing = models.crossing(in: known, above: Double(floor), below: Double(maxConcurrency)), crossing.isTrusted {
@@ -312,16 +309,29 @@ final class AdaptiveController<M: Measurer> {
     private func bracketTarget(floor: Int, ceiling: Int) -> (Int, String, SearchStep.Prediction?) {
         let midpoint = min(max(Int((Double(floor) * Double(ceiling)).squareRoot().rounded()), floor + 1), ceiling - 1)
         let errorsBroke = known[ceiling].map { models.brokeOnlyOnErrors($0) } ?? false
+        let inner = safeguarded(floor: floor, ceiling: ceiling)
         if !isStalled, !errorsBroke, let crossing = models.crossing(in: known, above: Double(floor), below: Double(ceiling)), crossing.isTrusted {
             // Probe a little past the prediction on the side the last probe moved, so a miss still shrinks the bracket.
             let offset = max(1, crossing.concurrency * 0.03)
             let aimed = lastProbeRaisedFloor ? crossing.concurrency + offset : crossing.concurrency - offset
-            let target = min(max(Int(aimed.rounded()), floor + 1), ceiling - 1)
+            let target = min(max(Int(aimed.rounded()), inner.low), inner.high)
             let reason = "the \(crossing.prediction.model) fit of \(crossing.prediction.statistic) crosses its limit near \(NumberFormatting.significant(crossing.concurrency, digits: 3)) in [\(floor), \(ceiling)]"
             return (target, reason, models.prediction(at: Double(target), in: known, statistic: crossing.prediction.statistic))
         }
         let why = errorsBroke ? "errors, not latency, broke the budget above" : isStalled ? "the fit stalled" : "no trusted fit yet"
         return (midpoint, "log-bisect [\(floor), \(ceiling)]: \(why)", nil)
+    }
+
+    /// The levels a fitted probe may take in [floor, ceiling]: not within the outer 15% of the
+    /// bracket (in log terms) at either end. A probe next to an end barely shrinks the bracket when
+    /// the fit is off, and a level costs its warm-up and the requests in flight when it is decided
+    /// however little it tells.
+    private func safeguarded(floor: Int, ceiling: Int) -> (low: Int, high: Int) {
+        let width = log(Double(ceiling) / Double(floor))
+        let margin = 0.15
+        let low = Int((Double(floor) * exp(margin * width)).rounded(.up))
+        let high = Int((Double(floor) * exp((1 - margin) * width)).rounded(.down))
+        return (min(max(low, floor + 1), ceiling - 1), max(min(high, ceiling - 1), floor + 1))
     }
 
     /// True when the last two probes each shrank the bracket (in log terms) by less than half.
@@ -405,7 +415,7 @@ final class AdaptiveController<M: Measurer> {
                     alpha: confirmationAlpha)
             }
         }
-        test.errorEvidence = errorEvidence(atOrAbove: concurrency)
+        test.errorEvidence = errorEvidence(for: concurrency)
         test.priorExceedances = budget.latency.map { constraint in
             session.results.filter { $0.concurrency == concurrency }.compactMap(\.verdict.decision).reduce((over: 0, judged: 0)) { total, decision in
                 guard let counted = decision.constraints.first(where: { $0.constraint == .latency(constraint) }) else { return total }

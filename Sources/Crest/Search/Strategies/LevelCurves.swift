@@ -15,10 +15,20 @@ struct LevelCurves {
 
     /// The largest point estimate of a constrained statistic over its limit at a level: below 1 is inside.
     func worstRatio(_ result: LevelResult?) -> Double {
-        guard let result else { return 0 }
-        return result.verdict.checks.map { check in
-            check.limit > 0 ? check.observed.value / check.limit : (check.observed.value > 0 ? .infinity : 0)
-        }.max() ?? 0
+        ratios(result?.verdict.checks ?? []).max() ?? 0
+    }
+
+    /// `worstRatio` over the latency constraints alone: what the ramp steers by. A screening's
+    /// error rate is no curve to extrapolate: one random failure in 64 requests reads 156% of a 1%
+    /// ceiling, and steering by it crept the ramp up ×1.1 at a time; the verdict judges the
+    /// ceiling on its counts.
+    func worstLatencyRatio(_ result: LevelResult?) -> Double {
+        let latency = (result?.verdict.checks ?? []).filter { if case .latency = $0.constraint { return true } else { return false } }
+        return ratios(latency).max() ?? 0
+    }
+
+    private func ratios(_ checks: [ConstraintCheck]) -> [Double] {
+        checks.map { check in check.limit > 0 ? check.observed.value / check.limit : (check.observed.value > 0 ? .infinity : 0) }
     }
 
     /// True when a level broke only its error ceiling: a quota or failure cliff the latency curves cannot predict.
@@ -29,13 +39,13 @@ struct LevelCurves {
         return broken.allSatisfy { if case .errorRate = $0 { return true } else { return false } }
     }
 
-    /// How fast the tightest constrained statistic grows with load near `level`: d ln(ratio) / d ln N
+    /// How fast the tightest constrained latency statistic grows with load near `level`: d ln(ratio) / d ln N
     /// between `level` and the nearest measured level below it; nil without two levels.
     func elasticity(near level: Int, in known: [Int: LevelResult]) -> Double? {
         guard let here = known[level], let below = known.keys.filter({ $0 < level }).max(), let there = known[below] else { return nil }
-        let high = worstRatio(here)
-        let low = worstRatio(there)
-        guard high.isFinite, low > 0, high > 0 else { return nil }
+        let high = worstLatencyRatio(here)
+        let low = worstLatencyRatio(there)
+        guard high.isFinite, low.isFinite, low > 0, high > 0 else { return nil }
         return log(high / low) / log(Double(level) / Double(below))
     }
 
