@@ -46,6 +46,12 @@ final class SweepCommandTests: WorkspaceTestCase {
         // The per-level table says how sure each verdict is, as the console does.
         let row = try XCTUnwrap(report.split(separator: "\n").first { $0.hasPrefix("| **\(chosen)** ◀ |") })
         XCTAssertTrue(row.hasSuffix("| certified feasible |"), String(row))
+        // A level above the answer that only a screening passed is explained, not left to puzzle over.
+        let explanation = try XCTUnwrap(recommendation["explanation"] as? String)
+        for level in levels[(index + 1)...] where level["verdict"] == "feasible" {
+            XCTAssertTrue(explanation.contains("Concurrency \(level["concurrency"]!) ("), explanation)
+        }
+        XCTAssertTrue(explanation.contains("passed only a screening"), explanation)
     }
 
     // The same seed gives byte-identical levels.csv and samples.jsonl; another seed does not.

@@ -62,7 +62,34 @@ final class AdaptiveSearchTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(answer.concurrency, 27)
         XCTAssertLessThanOrEqual(answer.concurrency, 40)
         guard case .plateau = answer.limit else { return XCTFail("a plateau limits the answer, not the budget: \(String(describing: answer.limit))") }
+        XCTAssertTrue(outcome.steps.contains { $0.concurrency == answer.concurrency && $0.phase == "confirm" }, "the answer is confirmed, not taken from a screening")
         XCTAssertLessThan(outcome.levels.map(\.concurrency).max()!, 1024, "the ramp stops at the plateau")
+    }
+
+    // A tail that short screenings do not see: above 5 clients, 1.3% of requests take 30 s, over
+    // the 1% a p99 allows by a margin each confirmation leaves borderline. Steps sized by the
+    // statistic's noise would walk down a level or two at a time and run out of confirmations
+    // far above 5; after three borderline confirmations in a row the search bisects instead.
+    func testRepeatedBorderlineConfirmationsBisectDown() async throws {
+        let measurer = CurveMeasurer(tail: { $0 > 5 ? (0.013, 30) : (0, 0) }) { 1 + 0.02 * Double($0) }
+        let outcome = try await search(measurer, budget: try budget("e2e.p99<=10s"))
+        let answer = try XCTUnwrap(outcome.recommendation)
+        XCTAssertTrue(answer.isFeasible)
+        XCTAssertLessThanOrEqual(answer.concurrency, 5, "the tail above 5 breaks the budget")
+        XCTAssertTrue(outcome.steps.contains { $0.concurrency == answer.concurrency && $0.phase == "confirm" }, "the answer is confirmed")
+    }
+
+    // The answer is always a confirmed level. Latency here hardly varies between requests (σ = 2%),
+    // so a screening just under the limit shows its p95 met with no request over it, while its
+    // point estimate, within a tenth of the limit, leaves it borderline; the failure-free requests
+    // of every level measured would certify the error ceiling. The answer's statistics and the
+    // per-level table's verdict still come from a confirmation.
+    func testTheAnswerIsConfirmedEvenWhenItsScreeningAndThePooledErrorsWould() async throws {
+        let measurer = CurveMeasurer(sigma: 0.02) { 1 + 0.01 * Double($0) }
+        let outcome = try await search(measurer, budget: try budget("e2e.p95<=1.6s"))
+        let answer = try XCTUnwrap(outcome.recommendation)
+        XCTAssertTrue(outcome.steps.contains { $0.concurrency == answer.concurrency && $0.phase == "confirm" }, "the answer is confirmed")
+        XCTAssertEqual(answer.level.verdict.decision?.certainty, .certified)
     }
 
     // Decline (USL-like): throughput peaks near 24 then falls; the answer is near the peak.

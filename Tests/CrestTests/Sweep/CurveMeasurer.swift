@@ -2,12 +2,14 @@ import Foundation
 @testable import Crest
 
 /// A closed-loop measurer whose latency at each concurrency follows a scripted curve: each request's
-/// latency is log-normal around `medianLatency(N)`, and fails with `failureProbability(N)` (as a
-/// 429 when `failsAs429`). N clients send back to back; throughput emerges as N / mean latency.
+/// latency is log-normal around `medianLatency(N)`, or with `tail(N).probability` takes
+/// `tail(N).seconds` instead, and fails with `failureProbability(N)` (as a 429 when `failsAs429`).
+/// N clients send back to back; throughput emerges as N / mean latency.
 /// Deterministic for a seed. The scripted shapes test the adaptive controller.
 actor CurveMeasurer: Measurer {
     let medianLatency: @Sendable (Int) -> Double
     let failureProbability: @Sendable (Int) -> Double
+    let tail: @Sendable (Int) -> (probability: Double, seconds: Double)
     let sigma: Double
     let failsAs429: Bool
     let seed: UInt64
@@ -17,10 +19,12 @@ actor CurveMeasurer: Measurer {
     init(
         sigma: Double = 0.3, seed: UInt64 = 1, failsAs429: Bool = false,
         failureProbability: @escaping @Sendable (Int) -> Double = { _ in 0 },
+        tail: @escaping @Sendable (Int) -> (probability: Double, seconds: Double) = { _ in (0, 0) },
         medianLatency: @escaping @Sendable (Int) -> Double
     ) {
         self.medianLatency = medianLatency
         self.failureProbability = failureProbability
+        self.tail = tail
         self.sigma = sigma
         self.failsAs429 = failsAs429
         self.seed = seed
@@ -37,7 +41,10 @@ actor CurveMeasurer: Measurer {
         func send(_ client: Int, at time: Int64) {
             let request = recorder.requestSent(at: time)
             let fails = random.nextBool(probability: failureProbability(n))
-            let latency = fails ? 0.01 : medianLatency(n) * random.nextLogNormal(mu: 0, sigma: sigma)
+            let slow = tail(n)
+            // No draw without a tail, so the scripted curves without one keep their random streams.
+            let isSlow = slow.probability > 0 && random.nextBool(probability: slow.probability)
+            let latency = fails ? 0.01 : isSlow ? slow.seconds : medianLatency(n) * random.nextLogNormal(mu: 0, sigma: sigma)
             let finish = time + Int64(latency * 1e9)
             if !fails { recorder.firstTokenArrived(request, at: time + Int64(latency * 0.1e9)) }
             inFlight.append((finish, client, seqs[client], time, request, fails ? (failsAs429 ? .http429 : .http5xx) : .ok))

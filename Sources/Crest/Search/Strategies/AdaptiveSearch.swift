@@ -47,9 +47,13 @@ final class AdaptiveController<M: Measurer> {
     private var borderlineAnswers: [Int] = []
     /// Levels whose full confirmation called them likely feasible (screening's "likely" is weaker).
     private var confirmedLikely: Set<Int> = []
+    /// Levels whose known result is a confirmation's.
+    private var confirmed: Set<Int> = []
     /// Levels confirmed a second time because only their error ceiling was undecided.
     private var remeasured: Set<Int> = []
     private var bracketHistory: [Double] = []
+    /// Confirmations in a row that ended borderline and stepped the answer down.
+    private var borderlineInARow = 0
 
     init(session: SearchSession<M>, tolerance: Double, strategy: String) {
         self.session = session
@@ -100,6 +104,7 @@ final class AdaptiveController<M: Measurer> {
                 return finish(answer: answer, reason: reachedLimit && bracketCeiling == nil ? .feasibleUpToLimit : .converged)
             case .refuted:
                 rejected.insert(candidate)
+                borderlineInARow = 0
                 next = nil
             case .borderline(let feasibleByPoint):
                 if feasibleByPoint { borderlineAnswers.append(candidate) }
@@ -111,9 +116,17 @@ final class AdaptiveController<M: Measurer> {
                     continue
                 }
                 rejected.insert(candidate)
+                borderlineInARow += 1
                 // Never below a level already accepted under this one: it is the answer then.
                 let accepted = known.values.filter { $0.concurrency < candidate && judge($0)?.accepts == true }.map(\.concurrency).max()
-                next = max(stepDown(from: candidate, result), accepted ?? 0)
+                var target = stepDown(from: candidate, result)
+                // A third borderline confirmation in a row says the steps sized by the statistic's
+                // noise are too small here (a tail that short screenings did not show): bisect, on a
+                // log scale, down to the highest accepted level or one client.
+                if borderlineInARow >= 3 {
+                    target = min(target, Int((Double(accepted ?? 1) * Double(candidate)).squareRoot().rounded(.down)))
+                }
+                next = max(target, accepted ?? 0)
             }
         }
         if bracketFloor == nil && bestAccepted() == nil && borderlineAnswers.isEmpty { return finish(answer: nil, reason: .noFeasibleLevel) }
@@ -166,7 +179,9 @@ final class AdaptiveController<M: Measurer> {
         if decision.certainty == .likely { return confirmedLikely.contains(result.concurrency) ? .likely : nil }
         let pending = decision.constraints.filter { $0.outcome != .met }
         let errorsOnly = pending.allSatisfy { if case .errorRate = $0.constraint { return true } else { return false } }
-        if errorsOnly, !pending.isEmpty, let pooled = pooledErrorCeiling(at: result.concurrency) { return pooled }
+        // A confirmation's only: a screening that passes this way is still confirmed, so the answer
+        // has its full statistics and the per-level table's verdict agrees with the answer's.
+        if errorsOnly, !pending.isEmpty, confirmed.contains(result.concurrency), let pooled = pooledErrorCeiling(at: result.concurrency) { return pooled }
         return .borderline(feasibleByPoint: decision.isFeasible)
     }
 
@@ -443,6 +458,7 @@ final class AdaptiveController<M: Measurer> {
         let settled = known[concurrency].map { $0.verdict.decision?.certainty == .certified || judge($0) == .likely } ?? false
         if test.mode == .confirmation || !settled || !result.verdict.isFeasible {
             known[concurrency] = result
+            if test.mode == .confirmation { confirmed.insert(concurrency) } else { confirmed.remove(concurrency) }
         }
         session.recordBracket(feasibleBelow: bracketFloor, infeasibleAbove: bracketCeiling)
         return result
@@ -476,6 +492,25 @@ final class AdaptiveController<M: Measurer> {
     }
 
     // MARK: - The answer
+
+    /// Why levels above the answer that passed a screening are not the answer, when confirmations
+    /// below them failed: a reader of the per-level table sees them marked feasible.
+    private func unconfirmedPassesAbove(_ answer: Int) -> String {
+        let failed = rejected.filter { $0 > answer }.sorted()
+        let passed = known.values.filter { level in
+            level.concurrency > (failed.first ?? .max) && level.verdict.isFeasible && judge(level)?.accepts != true
+        }.sorted { $0.concurrency < $1.concurrency }
+        guard !passed.isEmpty else { return "" }
+        let named = passed.map { "\($0.concurrency) (\($0.summary.requests) requests, \($0.verdict.labelWithCertainty))" }
+        let one = passed.count == 1
+        return " Concurrency \(listed(named)) passed only \(one ? "a screening" : "screenings"); \(one ? "it lies" : "they lie") above \(listed(failed.map(String.init))),"
+            + " whose confirmation\(failed.count == 1 ? "" : "s") could not certify the budget, and latency grows with load: \(one ? "that pass is" : "those passes are") likely noise."
+    }
+
+    /// "a", "a and b", "a, b and c".
+    private func listed(_ items: [String]) -> String {
+        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
+    }
 
     private func finish(answer: Int?, reason: SearchStopReason) -> SearchOutcome {
         guard let answer, let chosen = known[answer] else {
@@ -542,6 +577,7 @@ final class AdaptiveController<M: Measurer> {
         case .rangeEnd:
             explanation += " Every level up to \(maxConcurrency) met the budget."
         }
+        explanation += unconfirmedPassesAbove(answer)
         if reason == .budgetExhausted { explanation += " The search budget ran out before this answer was confirmed." }
         let recommendation = Recommendation(
             isFeasible: true, level: chosen, limit: limit, highestThroughputConcurrency: best?.concurrency, explanation: explanation)
