@@ -161,6 +161,18 @@ final class AdaptiveSearchTests: XCTestCase {
         XCTAssertTrue(outcome.recommendation?.explanation.contains("ran out") ?? true)
     }
 
+    // A budget that ends the ramp below the plateau: the answer is confirmed, and it says that the
+    // levels above it were never measured, not that throughput levelled off there.
+    func testARampCutShortByTheTotalBudgetSaysSo() async throws {
+        let measurer = CurveMeasurer(medianLatency: Self.batching)
+        let outcome = try await search(measurer, budget: try budget("e2e.p95<=300s"), limits: SearchLimits(maxRequests: 700))
+        let answer = try XCTUnwrap(outcome.recommendation)
+        XCTAssertLessThan(answer.concurrency, 31, "below the plateau")
+        XCTAssertEqual(answer.limit, .rangeEnd)
+        XCTAssertTrue(answer.explanation.contains("ended the ramp"), answer.explanation)
+        XCTAssertFalse(answer.explanation.contains("plateau"), answer.explanation)
+    }
+
     func testEveryStepIsLogged() async throws {
         let measurer = CurveMeasurer(medianLatency: Self.batching)
         let outcome = try await search(measurer, budget: try budget("e2e.p95<=6s"))

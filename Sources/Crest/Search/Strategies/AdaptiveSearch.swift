@@ -52,6 +52,9 @@ final class AdaptiveController<M: Measurer> {
     /// Levels confirmed a second time because only their error ceiling was undecided.
     private var remeasured: Set<Int> = []
     private var bracketHistory: [Double] = []
+    /// True when the total budget ended the ramp before a level broke the budget or throughput
+    /// levelled off: the levels above were never measured.
+    private var rampCutShort = false
     /// Confirmations in a row that ended borderline and stepped the answer down.
     private var borderlineInARow = 0
 
@@ -258,6 +261,7 @@ final class AdaptiveController<M: Measurer> {
             let result = try await screen(target, phase: "ramp", reason: reason, prediction: prediction)
             if result.verdict.isFeasible, plateauReached() { return false }
         }
+        rampCutShort = bracketCeiling == nil
         return false
     }
 
@@ -526,7 +530,7 @@ final class AdaptiveController<M: Measurer> {
         let feasible = known.values.filter(\.verdict.isFeasible)
         let best = feasible.max { $0.summary.transactionsPerMinute.value < $1.summary.transactionsPerMinute.value }
         let limit: RecommendationLimit
-        if reason == .feasibleUpToLimit {
+        if reason == .feasibleUpToLimit || (rampCutShort && bracketCeiling == nil) {
             limit = .rangeEnd
         } else if answer == bracketFloor, let ceiling = bracketCeiling, let above = known[ceiling] {
             limit = .budget(nextConcurrency: ceiling, violations: above.verdict.violations)
@@ -574,8 +578,11 @@ final class AdaptiveController<M: Measurer> {
             } else {
                 explanation += " Throughput has reached its plateau; higher levels only add latency."
             }
-        case .rangeEnd:
+        case .rangeEnd where reason == .feasibleUpToLimit:
             explanation += " Every level up to \(maxConcurrency) met the budget."
+        case .rangeEnd:
+            let highest = known.keys.max() ?? answer
+            explanation += " The total budget ended the ramp at concurrency \(highest), before any level broke the budget or throughput levelled off: higher levels were not measured, and the endpoint may take more."
         }
         explanation += unconfirmedPassesAbove(answer)
         if reason == .budgetExhausted { explanation += " The search budget ran out before this answer was confirmed." }
