@@ -74,10 +74,12 @@ public struct ConstraintCheck: Sendable, Equatable, Codable {
             guard observed.value.isInfinite else {
                 return "\(latency.statisticName) = \(NumberFormatting.duration(seconds: observed.value)) (\(limit))"
             }
-            // Only failures are infinite: they count as over budget, and there are too many of them.
+            // A percentile is infinite when it falls on failures, or when no measured request had
+            // finished as a sequential test decided the level from those still running past the
+            // limit: both count as over budget, and there are too many of them.
             if case .percentile(let percentile) = latency.statistic {
                 let share = NumberFormatting.significant((1 - percentile.fraction) * 100, digits: 3)
-                return "\(latency.statisticName) over budget (\(limit)): more than \(share)% of requests failed, and failures count as over budget"
+                return "\(latency.statisticName) over budget (\(limit)): more than \(share)% of requests failed or were still running past the limit when the level was decided, and both count as over budget"
             }
             return "\(latency.statisticName) unmeasured (\(limit)): no request succeeded"
         case .errorRate(let max):
