@@ -2,19 +2,21 @@ import Foundation
 
 /// Crest's adaptive search (../research/algorithms.md §2.3): RAMP → FIT → BRACKET → KNEE → CONFIRM.
 ///
-/// - Ramp: from one client, ×4 while every constrained statistic is under a quarter of its limit,
-///   else ×2; once three levels are in, the fitted latency curves aim the next step just past their
-///   predicted crossing of the budget.
+/// - Ramp: from one client, ×4 while every constrained latency statistic is under a quarter of its
+///   limit, else ×2; once three levels are in, the fitted latency curves aim the next step just past
+///   their predicted crossing of the budget.
 /// - Bracket: between the highest feasible and lowest infeasible level, probe where the fit says the
-///   budget is crossed (log-bisection when the fit is untrusted, the bracket stalls, or errors rather
-///   than latency broke the budget), and stop early when the throughput model says nothing inside
-///   the bracket gains more than half the plateau tolerance.
+///   budget is crossed, away from the bracket's ends (log-bisection when the fit is untrusted, the
+///   bracket stalls, or errors rather than latency broke the budget), and stop early when the
+///   throughput model says nothing inside the bracket gains more than half the plateau tolerance.
 /// - Knee: recommend the smallest level whose throughput is within the tolerance of the best feasible.
 /// - Confirm: the answer must be *certified* feasible by a sequential test, or, when a full
 ///   confirmation cannot certify it, *likely* feasible (every limit met at a one-sided 85% bound;
 ///   labelled so in the answer); its infeasible neighbour is confirmed when moving up would gain
-///   throughput. A failed confirmation moves the bracket down, never below a level already accepted.
-/// Every level is a sequential test that stops as soon as its verdict is clear.
+///   throughput. A failed confirmation moves the bracket down, never below a level already accepted;
+///   after three borderline ones in a row, by log-bisection. The answer is always a confirmed level.
+/// Every level is a sequential test that stops as soon as its verdict is clear; the error ceiling
+/// also weighs the failures of other levels (`FailureEvidence`).
 public struct AdaptiveSearch: SearchStrategy {
     public let name = "crest"
     public let plateauTolerance: Double
