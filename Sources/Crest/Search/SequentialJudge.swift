@@ -177,7 +177,7 @@ struct SequentialJudge: Sendable {
             guard case .percentile(let percentile) = constraint.statistic, constraint.metric != .itl else { return nil }
             // Exceedances from earlier runs at this level pool in: the thresholds are on the
             // pooled count, shifted by what the earlier runs contributed.
-            let prior = index < test.priorExceedances.count ? test.priorExceedances[index] : (over: 0, judged: 0)
+            let prior = priorEvidence(of: index)
             let pooled = n + prior.judged
             let metMax = largestCount(upTo: pooled) { exceedanceTest(exceedances: $0, of: pooled, percentile: percentile.fraction, alpha: alpha) == .met } - prior.over
             let brokenMin = smallestCount(upTo: pooled) { exceedanceTest(exceedances: $0, of: pooled, percentile: percentile.fraction, alpha: alpha) == .broken } - prior.over
@@ -187,9 +187,10 @@ struct SequentialJudge: Sendable {
             // evidence (`FailureEvidence`), whichever shows it; pooling never shows it broken.
             let own = largestCount(upTo: n) { errorRateTest(failures: $0, of: n, ceiling: ceiling, alpha: alpha) == .met }
             var pooledMax = -1
-            if let prior = test.errorEvidence, prior.requests > 0 {
-                let pooled = n + prior.requests
-                pooledMax = largestCount(upTo: pooled) { errorRateTest(failures: $0, of: pooled, ceiling: ceiling, alpha: alpha) == .met } - prior.failures
+            let prior = priorEvidence(of: index)
+            if prior.judged > 0 {
+                let pooled = n + prior.judged
+                pooledMax = largestCount(upTo: pooled) { errorRateTest(failures: $0, of: pooled, ceiling: ceiling, alpha: alpha) == .met } - prior.over
             }
             return (max(own, pooledMax), smallestCount(upTo: n) { errorRateTest(failures: $0, of: n, ceiling: ceiling, alpha: alpha) == .broken })
         }
@@ -213,7 +214,7 @@ struct SequentialJudge: Sendable {
             // it too loosely to give up on. (On their own, two random failures in the first 64
             // stopped the answer's confirmation where hundreds of requests before had shown a
             // 0.4% failure rate, and the search stepped down a quarter of its throughput.)
-            // Whichever is lower: the error ceiling is met by either.
+            // Whichever reading is lower: futility gives up only when even that cannot certify.
             let prior = priorEvidence(of: index)
             let rate = min(optimisticRate(over: tracker.over, of: lookSize), optimisticRate(over: tracker.over + prior.over, of: lookSize + prior.judged))
             return SpecialFunctions.binomialCDF(finalMetMax - tracker.over, trials: cap - lookSize, probability: rate) < Self.futilityChance
