@@ -51,7 +51,7 @@ final class AdaptiveController<M: Measurer> {
     private var confirmedLikely: Set<Int> = []
     /// Levels whose known result is a confirmation's.
     private var confirmed: Set<Int> = []
-    /// Levels confirmed a second time because only their error ceiling was undecided.
+    /// Levels confirmed a second time: undecided only on errors, or borderline inside the limits.
     private var remeasured: Set<Int> = []
     private var bracketHistory: [Double] = []
     /// True when the total budget ended the ramp before a level broke the budget or throughput
@@ -119,8 +119,7 @@ final class AdaptiveController<M: Measurer> {
                 // estimates, where twice the requests can show it likely feasible, and a step down
                 // would cost a confirmation too. (On the search benchmark when this came in: the
                 // noisy twins lost 6.2 points of answers within 2% to noise instead of 13.8.)
-                let fullRun = (result.verdict.decision?.requests ?? 0) >= LevelTest.confirmationCap(for: Level(concurrency: candidate), budget: budget)
-                if onlyErrorsUndecided(result) || (feasibleByPoint && fullRun), !remeasured.contains(candidate) {
+                if onlyErrorsUndecided(result) || (feasibleByPoint && ranToTheCap(result)), !remeasured.contains(candidate) {
                     remeasured.insert(candidate)
                     next = candidate
                     continue
@@ -455,14 +454,17 @@ final class AdaptiveController<M: Measurer> {
             prediction: models.prediction(at: Double(concurrency), in: known, statistic: nil))
         // Only a confirmation that ran to its full cap says "likely"; one cut short by the total
         // budget is too small to stand on its 85% bound.
-        if let decision = result.verdict.decision, decision.certainty == .likely,
-            decision.requests >= LevelTest.confirmationCap(for: Level(concurrency: concurrency), budget: budget)
-        {
+        if result.verdict.decision?.certainty == .likely, ranToTheCap(result) {
             confirmedLikely.insert(concurrency)
         } else {
             confirmedLikely.remove(concurrency)
         }
         return result
+    }
+
+    /// True when a level's test judged as many requests as a full confirmation of it holds.
+    private func ranToTheCap(_ result: LevelResult) -> Bool {
+        (result.verdict.decision?.requests ?? 0) >= LevelTest.confirmationCap(for: Level(concurrency: result.concurrency), budget: budget)
     }
 
     private func measure(_ concurrency: Int, test: LevelTest, phase: String, reason: String, prediction: SearchStep.Prediction?) async throws -> LevelResult {
