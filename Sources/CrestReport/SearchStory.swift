@@ -7,7 +7,7 @@ enum SearchStory {
         guard !steps.isEmpty else { return ["No level was measured."] }
         let distinct = Set(steps.map(\.concurrency)).count
         var lines = [
-            "\(steps.count) measurements of \(distinct) levels, \(input.totals.requests) requests in \(NumberFormatting.duration(seconds: input.totals.durationSeconds))\(input.isSimulated ? " of simulated time" : "")."
+            "\(steps.count) measurement\(steps.count == 1 ? "" : "s") of \(distinct) level\(distinct == 1 ? "" : "s"), \(input.totals.requests) requests in \(NumberFormatting.duration(seconds: input.totals.durationSeconds))\(input.isSimulated ? " of simulated time" : "")."
         ]
         for phase in ["calibrate", "ramp", "bracket", "knee", "confirm", "fixed"] {
             let inPhase = steps.filter { $0.phase == phase }

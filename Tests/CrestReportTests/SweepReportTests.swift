@@ -41,6 +41,12 @@ final class SweepReportTests: XCTestCase {
         XCTAssertTrue(lines.last!.hasPrefix("Results: results/x/"))
     }
 
+    // The search's one-line story counts in words a person would write: "1 measurement of 1 level".
+    func testTheSearchStoryCountsInTheSingularToo() throws {
+        XCTAssertTrue(SearchStory.lines(try input(levels: [(1, 2.0, 12)]))[0].hasPrefix("1 measurement of 1 level, "))
+        XCTAssertTrue(SearchStory.lines(try input(levels: [(1, 2.0, 2.03), (2, 1.1, 2.2)]))[0].hasPrefix("2 measurements of 2 levels, "))
+    }
+
     func testMarkdownTablesEscapePipes() {
         let table = MarkdownTable(header: ["a", "b"], rows: [["x|y", "z"]], rightAligned: [1])
         XCTAssertEqual(table.text, "| a | b |\n|---|---:|\n| x\\|y | z |\n")

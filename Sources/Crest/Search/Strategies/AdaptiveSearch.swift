@@ -75,6 +75,9 @@ final class AdaptiveController<M: Measurer> {
 
     func run() async throws -> SearchOutcome {
         var first = try await screen(1, phase: "calibrate", reason: "start from one client")
+        // Even a screening that certified one client infeasible is confirmed: giving up on the
+        // endpoint rests on two tests, not one at 5% (on the search benchmark, one noisy twin with
+        // random failures gave up after 59 requests without the second).
         if !first.verdict.isFeasible {
             first = try await confirm(1, reason: "one client looked infeasible; confirm before giving up")
             // Give up only when the budget is shown broken, or stays broken by its point estimates.
