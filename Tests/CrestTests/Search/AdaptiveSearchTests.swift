@@ -126,6 +126,10 @@ final class AdaptiveSearchTests: XCTestCase {
         let answer = try XCTUnwrap(outcome.recommendation)
         XCTAssertEqual(answer.concurrency, 40, accuracy: 1)
         XCTAssertTrue(answer.isFeasible)
+        // The level past the cliff was decided early, from requests still running past the limit:
+        // the answer gives the counts its test rested on, not point estimates of the few finished.
+        XCTAssertTrue(answer.explanation.contains("breaks it: its test counted "), answer.explanation)
+        XCTAssertTrue(answer.explanation.contains("judged requests over the limit of e2e.p95<=3s, which allows 5%"), answer.explanation)
     }
 
     // A non-monotone pair: one level (16, on the ramp's path) is anomalously slow while 17 and up

@@ -511,6 +511,27 @@ final class AdaptiveController<M: Measurer> {
 
     // MARK: - The answer
 
+    /// The counts a certified-infeasible test rested on, for the constraints judged by counts:
+    /// "3 of 90 judged requests failed (errors<=0.5%)". A level decided early has few finished
+    /// requests, so its point estimates (an infinite p95, 0% errors of none finished) can name the
+    /// wrong constraint or none; nil when a broken constraint is a mean or ITL, judged by value.
+    private func countedBreaks(_ level: LevelResult) -> String? {
+        let broken = level.verdict.decision?.constraints.filter { $0.outcome == .broken } ?? []
+        guard !broken.isEmpty else { return nil }
+        var parts: [String] = []
+        for decision in broken {
+            switch decision.constraint {
+            case .errorRate:
+                parts.append("\(decision.over) of \(decision.judged) judged requests failed (\(decision.constraint))")
+            case .latency(let latency):
+                guard case .percentile(let percentile) = latency.statistic, latency.metric != .itl else { return nil }
+                let allowed = NumberFormatting.significant((1 - percentile.fraction) * 100, digits: 3)
+                parts.append("\(decision.over) of \(decision.judged) judged requests over the limit of \(latency), which allows \(allowed)%")
+            }
+        }
+        return parts.joined(separator: "; ")
+    }
+
     /// Why levels above the answer that passed a screening are not the answer, when confirmations
     /// below them failed: a reader of the per-level table sees them marked feasible.
     private func unconfirmedPassesAbove(_ answer: Int) -> String {
@@ -577,6 +598,8 @@ final class AdaptiveController<M: Measurer> {
                 // Over by its point estimate only: say so, rather than that it breaks the budget.
                 explanation += " Concurrency \(next) is over it by its point estimate, within its own noise of the limit: "
                     + violations.map(\.summary).joined(separator: "; ") + "."
+            } else if let above = known[next], certainty == .certified, let counted = countedBreaks(above) {
+                explanation += " Concurrency \(next) breaks it: its test counted " + counted + "."
             } else if known[next] != nil, !violations.isEmpty || certainty == .certified {
                 explanation += " Concurrency \(next) breaks it" + (violations.isEmpty ? " (its test shows it)." : ": " + violations.map(\.summary).joined(separator: "; ") + ".")
             } else if let above = known[next] {
@@ -588,7 +611,8 @@ final class AdaptiveController<M: Measurer> {
             if bestConcurrency > answer, gain > tolerance {
                 explanation += " Up to concurrency \(bestConcurrency) the throughput model gains up to \(percent)% more, but no level there was confirmed."
             } else if bestConcurrency > answer {
-                explanation += " Up to concurrency \(bestConcurrency) the throughput model gains at most \(percent)% more, within the \(NumberFormatting.significant(tolerance * 100))% plateau tolerance, for more latency."
+                let gains = gain < 0.0005 ? "gains nothing" : "gains at most \(percent)% more"
+                explanation += " Up to concurrency \(bestConcurrency) the throughput model \(gains), within the \(NumberFormatting.significant(tolerance * 100))% plateau tolerance, for more latency."
             } else {
                 explanation += " Throughput has reached its plateau; higher levels only add latency."
             }
