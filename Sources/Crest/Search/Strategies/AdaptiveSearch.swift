@@ -14,7 +14,8 @@ import Foundation
 ///   confirmation cannot certify it, *likely* feasible (every limit met at a one-sided 85% bound;
 ///   labelled so in the answer); its infeasible neighbour is confirmed when moving up would gain
 ///   throughput. A failed confirmation moves the bracket down, never below a level already accepted;
-///   after three borderline ones in a row, by log-bisection. The answer is always a confirmed level.
+///   after three borderline ones in a row, by log-bisection. A certified or likely answer always
+///   rests on a confirmation of its own.
 /// Every level is a sequential test that stops as soon as its verdict is clear; the error ceiling
 /// also weighs the failures of other levels (`FailureEvidence`).
 public struct AdaptiveSearch: SearchStrategy {
