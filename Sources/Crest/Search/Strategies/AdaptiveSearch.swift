@@ -512,46 +512,6 @@ final class AdaptiveController<M: Measurer> {
 
     // MARK: - The answer
 
-    /// The counts a certified-infeasible test rested on, for the constraints judged by counts:
-    /// "3 of 90 judged requests failed (errors<=0.5%)". A level decided early has few finished
-    /// requests, so its point estimates (an infinite p95, 0% errors of none finished) can name the
-    /// wrong constraint or none; nil when a broken constraint is a mean or ITL, judged by value.
-    private func countedBreaks(_ level: LevelResult) -> String? {
-        let broken = level.verdict.decision?.constraints.filter { $0.outcome == .broken } ?? []
-        guard !broken.isEmpty else { return nil }
-        var parts: [String] = []
-        for decision in broken {
-            switch decision.constraint {
-            case .errorRate:
-                parts.append("\(decision.over) of \(decision.judged) judged requests failed (\(decision.constraint))")
-            case .latency(let latency):
-                guard case .percentile(let percentile) = latency.statistic, latency.metric != .itl else { return nil }
-                let allowed = NumberFormatting.significant((1 - percentile.fraction) * 100, digits: 3)
-                parts.append("\(decision.over) of \(decision.judged) judged requests over the limit of \(latency), which allows \(allowed)%")
-            }
-        }
-        return parts.joined(separator: "; ")
-    }
-
-    /// Why levels above the answer that passed a screening are not the answer, when confirmations
-    /// below them failed: a reader of the per-level table sees them marked feasible.
-    private func unconfirmedPassesAbove(_ answer: Int) -> String {
-        let failed = rejected.filter { $0 > answer }.sorted()
-        let passed = known.values.filter { level in
-            level.concurrency > (failed.first ?? .max) && level.verdict.isFeasible && judge(level)?.accepts != true
-        }.sorted { $0.concurrency < $1.concurrency }
-        guard !passed.isEmpty else { return "" }
-        let named = passed.map { "\($0.concurrency) (\($0.summary.requests) requests, \($0.verdict.labelWithCertainty))" }
-        let one = passed.count == 1
-        return " Concurrency \(listed(named)) passed only \(one ? "a screening" : "screenings"); \(one ? "it lies" : "they lie") above \(listed(failed.map(String.init))),"
-            + " whose confirmation\(failed.count == 1 ? "" : "s") could not certify the budget, and latency grows with load: \(one ? "that pass is" : "those passes are") likely noise."
-    }
-
-    /// "a", "a and b", "a, b and c".
-    private func listed(_ items: [String]) -> String {
-        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
-    }
-
     private func finish(answer: Int?, reason: SearchStopReason) -> SearchOutcome {
         guard let answer, let chosen = known[answer] else {
             let closest = known.values.max { models.worstRatio($0) > models.worstRatio($1) }
@@ -591,40 +551,11 @@ final class AdaptiveController<M: Measurer> {
         case .likely: "likely: its one-sided 85% bounds are inside the limits, though not certified at 95%"
         default: "borderline: within its own noise of the limit"
         }
-        var explanation = "Concurrency \(answer) meets the budget (\(certainty)) with \(NumberFormatting.significant(chosen.summary.transactionsPerMinute.value, digits: 4)) transactions/minute."
-        switch limit {
-        case .budget(let next, let violations):
-            let certainty = known[next]?.verdict.decision?.certainty
-            if known[next] != nil, !violations.isEmpty, certainty == .borderline {
-                // Over by its point estimate only: say so, rather than that it breaks the budget.
-                explanation += " Concurrency \(next) is over it by its point estimate, within its own noise of the limit: "
-                    + violations.map(\.summary).joined(separator: "; ") + "."
-            } else if let above = known[next], certainty == .certified, let counted = countedBreaks(above) {
-                explanation += " Concurrency \(next) breaks it: its test counted " + counted + "."
-            } else if known[next] != nil, !violations.isEmpty || certainty == .certified {
-                explanation += " Concurrency \(next) breaks it" + (violations.isEmpty ? " (its test shows it)." : ": " + violations.map(\.summary).joined(separator: "; ") + ".")
-            } else if let above = known[next] {
-                let tightest = above.verdict.tightest.map { ": " + $0.summary } ?? ""
-                explanation += " Concurrency \(next) could not be certified\(tightest), within its own noise of the limit."
-            }
-        case .plateau(let bestConcurrency, let gain):
-            let percent = NumberFormatting.significant(max(gain, 0) * 100, digits: 2)
-            if bestConcurrency > answer, gain > tolerance {
-                explanation += " Up to concurrency \(bestConcurrency) the throughput model gains up to \(percent)% more, but no level there was confirmed."
-            } else if bestConcurrency > answer {
-                let gains = gain < 0.0005 ? "gains nothing" : "gains at most \(percent)% more"
-                explanation += " Up to concurrency \(bestConcurrency) the throughput model \(gains), within the \(NumberFormatting.significant(tolerance * 100))% plateau tolerance, for more latency."
-            } else {
-                explanation += " Throughput has reached its plateau; higher levels only add latency."
-            }
-        case .rangeEnd where reason == .feasibleUpToLimit:
-            explanation += " Every level up to \(maxConcurrency) met the budget."
-        case .rangeEnd:
-            let highest = known.keys.max() ?? answer
-            explanation += " The total budget ended the ramp at concurrency \(highest), before any level broke the budget or throughput levelled off: higher levels were not measured, and the endpoint may take more."
-        }
-        explanation += unconfirmedPassesAbove(answer)
-        if reason == .budgetExhausted { explanation += " The search budget ran out before this answer was confirmed." }
+        let explanation = AnswerExplanation(
+            answer: chosen, certainty: certainty, limit: limit, reason: reason, known: known, rejected: rejected,
+            tolerance: tolerance, maxConcurrency: maxConcurrency,
+            accepted: Set(known.values.filter { judge($0)?.accepts == true }.map(\.concurrency))
+        ).text
         let recommendation = Recommendation(
             isFeasible: true, level: chosen, limit: limit, highestThroughputConcurrency: best?.concurrency, explanation: explanation)
         return session.outcome(strategy: strategy, recommendation: recommendation, stopReason: reason)
