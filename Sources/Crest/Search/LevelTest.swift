@@ -31,7 +31,7 @@ public struct LevelTest: Sendable, Equatable {
     /// Failures already counted at other runs that bear on this level's error ceiling, and the
     /// requests they came from (`FailureEvidence`): used only to show the ceiling met, never to
     /// show it broken.
-    public var errorEvidence: (failures: Int, requests: Int)?
+    public var errorEvidence: FailureEvidence?
 
     /// Exceedances already counted at this very level by earlier runs, per latency constraint (in
     /// the budget's order): an independent sample of the same level, pooled into percentile tests
@@ -45,8 +45,7 @@ public struct LevelTest: Sendable, Equatable {
 
     public static func == (lhs: LevelTest, rhs: LevelTest) -> Bool {
         lhs.budget == rhs.budget && lhs.mode == rhs.mode && lhs.looks == rhs.looks && lhs.alpha == rhs.alpha
-            && lhs.screeningMargin == rhs.screeningMargin && lhs.errorEvidence?.failures == rhs.errorEvidence?.failures
-            && lhs.errorEvidence?.requests == rhs.errorEvidence?.requests
+            && lhs.screeningMargin == rhs.screeningMargin && lhs.errorEvidence == rhs.errorEvidence
             && lhs.priorExceedances.map(\.over) == rhs.priorExceedances.map(\.over)
             && lhs.priorExceedances.map(\.judged) == rhs.priorExceedances.map(\.judged)
     }

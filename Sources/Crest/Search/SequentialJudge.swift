@@ -231,7 +231,7 @@ struct SequentialJudge: Sendable {
     private func priorEvidence(of index: Int) -> (over: Int, judged: Int) {
         switch trackers[index].constraint {
         case .latency: return index < test.priorExceedances.count ? test.priorExceedances[index] : (0, 0)
-        case .errorRate: return test.errorEvidence.map { ($0.failures, $0.requests) } ?? (0, 0)
+        case .errorRate: return (test.errorEvidence?.failures ?? 0, test.errorEvidence?.requests ?? 0)
         }
     }
 

@@ -154,7 +154,7 @@ final class LevelRecorderTests: XCTestCase {
         let alone = try decide(test, latency: { _ in 500_000_000 }) { $0 == 10 || $0 == 40 ? .http5xx : .ok }
         XCTAssertEqual(alone.certainty, .borderline)
         XCTAssertEqual(alone.requests, 64)
-        test.errorEvidence = (failures: 0, requests: 100)
+        test.errorEvidence = FailureEvidence(failures: 0, requests: 100)
         let pooled = try decide(test, latency: { _ in 500_000_000 }) { $0 == 10 || $0 == 40 ? .http5xx : .ok }
         XCTAssertEqual(pooled.certainty, .certified)
         XCTAssertTrue(pooled.isFeasible)

@@ -48,8 +48,6 @@ final class AdaptiveController<M: Measurer> {
     private var lastProbeRaisedFloor = true
     /// Levels whose confirmation ended borderline with point estimates inside the budget.
     private var borderlineAnswers: [Int] = []
-    /// Levels whose full confirmation called them likely feasible (screening's "likely" is weaker).
-    private var confirmedLikely: Set<Int> = []
     /// Levels whose known result is a confirmation's.
     private var confirmed: Set<Int> = []
     /// Levels confirmed a second time: undecided only on errors, or borderline inside the limits.
@@ -191,7 +189,9 @@ final class AdaptiveController<M: Measurer> {
     private func judge(_ result: LevelResult?) -> Judgement? {
         guard let result, let decision = result.verdict.decision else { return nil }
         if decision.certainty == .certified { return decision.isFeasible ? .certified : .refuted }
-        if decision.certainty == .likely { return confirmedLikely.contains(result.concurrency) ? .likely : nil }
+        // Only a full confirmation's "likely" counts: a screening's is weaker, and a confirmation cut
+        // short by the total budget is too small to stand on its 85% bound.
+        if decision.certainty == .likely { return decision.isFeasible && confirmed.contains(result.concurrency) && ranToTheCap(result) ? .likely : nil }
         let pending = decision.constraints.filter { $0.outcome != .met }
         let errorsOnly = pending.allSatisfy { if case .errorRate = $0.constraint { return true } else { return false } }
         // A confirmation's only: a screening that passes this way is still confirmed, so the answer
@@ -206,11 +206,11 @@ final class AdaptiveController<M: Measurer> {
     /// (A 0.5% failure rate against a 1% ceiling takes about 2,500 requests to certify.)
     private func pooledErrorCeiling(at concurrency: Int) -> Judgement? {
         guard let ceiling = budget.maxErrorRate else { return .certified }
-        let (failures, requests) = errorEvidence(for: concurrency)
-        guard requests > 0 else { return nil }
-        if errorRateTest(failures: failures, of: requests, ceiling: ceiling, alpha: confirmationAlpha) == .met { return .certified }
-        guard ceiling > 0, Double(requests) >= 3 / ceiling else { return nil }
-        return errorRateTest(failures: failures, of: requests, ceiling: ceiling, alpha: LevelTest.likelyAlpha) == .met ? .likely : nil
+        let evidence = errorEvidence(for: concurrency)
+        guard evidence.requests > 0 else { return nil }
+        if errorRateTest(failures: evidence.failures, of: evidence.requests, ceiling: ceiling, alpha: confirmationAlpha) == .met { return .certified }
+        guard ceiling > 0, Double(evidence.requests) >= 3 / ceiling else { return nil }
+        return errorRateTest(failures: evidence.failures, of: evidence.requests, ceiling: ceiling, alpha: LevelTest.likelyAlpha) == .met ? .likely : nil
     }
 
     /// True when a level's test decided every latency constraint but left the error ceiling open.
@@ -221,10 +221,9 @@ final class AdaptiveController<M: Measurer> {
     }
 
     /// The failures the error ceiling of `concurrency` is judged on, from every level measured.
-    private func errorEvidence(for concurrency: Int) -> (failures: Int, requests: Int) {
+    private func errorEvidence(for concurrency: Int) -> FailureEvidence {
         let levels = session.results.map { FailureEvidence.Level(concurrency: $0.concurrency, failures: $0.summary.errors, requests: $0.summary.requests) }
-        let evidence = FailureEvidence.pooled(for: concurrency, from: levels, ceiling: budget.maxErrorRate ?? 1)
-        return (evidence.failures, evidence.requests)
+        return FailureEvidence.pooled(for: concurrency, from: levels, ceiling: budget.maxErrorRate ?? 1)
     }
 
     /// A lower level with margin after a borderline confirmation at `level`. To certify, a level's
@@ -453,17 +452,9 @@ final class AdaptiveController<M: Measurer> {
                 return (total.over + counted.over, total.judged + counted.judged)
             }
         }
-        let result = try await measure(
+        return try await measure(
             concurrency, test: test, phase: "confirm", reason: reason,
             prediction: models.prediction(at: Double(concurrency), in: known, statistic: nil))
-        // Only a confirmation that ran to its full cap says "likely"; one cut short by the total
-        // budget is too small to stand on its 85% bound.
-        if result.verdict.decision?.certainty == .likely, ranToTheCap(result) {
-            confirmedLikely.insert(concurrency)
-        } else {
-            confirmedLikely.remove(concurrency)
-        }
-        return result
     }
 
     /// True when a level's test judged as many requests as a full confirmation of it holds.
