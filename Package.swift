@@ -40,11 +40,13 @@ let package = Package(
             name: "ServeAgreement", dependencies: ["Crest", "CrestSimulator", "CrestHTTP", "CrestServe"], path: "Benchmarks/ServeAgreement"),
         .executableTarget(
             name: "ReportSpeed", dependencies: ["Crest", "CrestSimulator", "CrestReport"], path: "Benchmarks/ReportSpeed"),
+        // Test doubles more than one test target uses: faulty endpoints on loopback.
+        .target(name: "CrestTestSupport", dependencies: ["Crest", "CrestHTTP"], path: "Tests/CrestTestSupport"),
         .testTarget(name: "CrestTests", dependencies: ["Crest"]),
         .testTarget(name: "CrestSimulatorTests", dependencies: ["Crest", "CrestSimulator"]),
-        .testTarget(name: "CrestHTTPTests", dependencies: ["Crest", "CrestHTTP"]),
+        .testTarget(name: "CrestHTTPTests", dependencies: ["Crest", "CrestHTTP", "CrestTestSupport"]),
         .testTarget(name: "CrestServeTests", dependencies: ["Crest", "CrestSimulator", "CrestHTTP", "CrestServe"]),
         .testTarget(name: "CrestReportTests", dependencies: ["Crest", "CrestReport"]),
-        .testTarget(name: "CrestCommandTests", dependencies: ["crest"]),
+        .testTarget(name: "CrestCommandTests", dependencies: ["crest", "CrestTestSupport"]),
     ]
 )

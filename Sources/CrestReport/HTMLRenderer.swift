@@ -38,6 +38,10 @@ public enum HTMLRenderer {
         html += "<h2>Results per concurrency level</h2>\n"
         html += "<p>Throughput and end-to-end latency (seconds) of successful requests; ◀ marks the recommendation.</p>\n" + table(report.throughputTable)
         html += "<p>Time to first token and time per output token (seconds), token throughput and requests in flight.</p>\n" + table(report.latencyTable)
+        if !report.failures.isEmpty {
+            html += "<h2>Failures</h2>\n<p>How the endpoint answered the first request of each failed kind, per level. A success needs the API's own response shape and at least one generated token.</p>\n"
+            html += list(report.failures)
+        }
         html += "<h2>How the search went</h2>\n" + list(report.story) + table(report.steps)
         html += "<h2>Method</h2>\n" + list(report.method)
         html += "</body>\n</html>\n"

@@ -19,6 +19,11 @@ public enum MarkdownRenderer {
         text += report.throughputTable.text + "\n"
         text += "Time to first token and time per output token (seconds), token throughput and requests in flight.\n\n"
         text += report.latencyTable.text + "\n"
+        if !report.failures.isEmpty {
+            text += "## Failures\n\n"
+            text += "How the endpoint answered the first request of each failed kind, per level. A success needs the API's own response shape and at least one generated token.\n\n"
+            text += report.failures.map { "- \($0)\n" }.joined() + "\n"
+        }
         text += "## How the search went\n\n" + report.story.map { "- \($0)\n" }.joined() + "\n"
         text += report.steps.text + "\n"
         text += "## Method\n\n" + report.method.map { "- \($0)\n" }.joined()

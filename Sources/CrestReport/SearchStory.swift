@@ -21,6 +21,8 @@ enum SearchStory {
         case .noFeasibleLevel: lines.append("Stopped: even the lowest level broke the budget.")
         case .feasibleUpToLimit: lines.append("Stopped: every level up to the maximum concurrency met the budget.")
         case .budgetExhausted: lines.append("Stopped: the total budget ran out before the answer was confirmed.")
+        case .unusableResponses: lines.append("Stopped: most responses at the last level carried no answer to measure (see Failures); no level is recommended.")
+        case .interrupted: lines.append("Interrupted before the search ended: these results are partial, and no level is recommended.")
         }
         return lines
     }

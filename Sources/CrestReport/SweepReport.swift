@@ -19,6 +19,9 @@ public struct SweepReport: Sendable {
     public let perInstance: MarkdownTable
     public let throughputTable: MarkdownTable
     public let latencyTable: MarkdownTable
+    /// How the endpoint answered the first failed request of each kind, per level; empty when no
+    /// level kept any (the simulator's failures need none).
+    public let failures: [String]
     /// How the search went, in a few lines, and step by step.
     public let story: [String]
     public let steps: MarkdownTable
@@ -47,6 +50,7 @@ public struct SweepReport: Sendable {
             rows: [["`\(input.payloadFile)`", "`\(input.instance)`", Self.perInstanceSentence(input)]])
         throughputTable = Self.throughputTable(input)
         latencyTable = Self.latencyTable(input)
+        failures = Self.failureLines(input)
         story = SearchStory.lines(input)
         steps = SearchStory.table(input)
         method = Self.methodLines(input)
@@ -57,7 +61,11 @@ public struct SweepReport: Sendable {
     private static func summarySentence(_ input: SweepReportInput) -> String {
         let head = "We did performance benchmarking for the `\(input.manifest.target.model)` model on \"`\(input.instance)`\" instance on the `\(input.manifest.dataset.name)` dataset"
         guard let chosen = input.recommendation, chosen.isFeasible else {
-            return head + " and no concurrency level tried met the budget `\(input.budget)`; the closest one is shown below."
+            switch input.stopReason {
+            case .interrupted: return head + "; the sweep was interrupted before its search ended, and its results are partial."
+            case .unusableResponses: return head + "; the sweep stopped because most responses carried no answer to measure."
+            default: return head + " and no concurrency level tried met the budget `\(input.budget)`; the closest one is shown below."
+            }
         }
         return head + " and based on the test results the best price performance for dataset `\(input.manifest.dataset.name)` within the budget `\(input.budget)` is provided by the `\(input.instance)` instance type at a concurrency of \(chosen.concurrency)."
     }
@@ -88,7 +96,14 @@ public struct SweepReport: Sendable {
     }
 
     private static func recommendationLines(_ input: SweepReportInput) -> [String] {
-        guard let chosen = input.recommendation else { return ["No level was measured."] }
+        guard let chosen = input.recommendation else {
+            guard !input.levels.isEmpty else { return ["No level was measured."] }
+            switch input.stopReason {
+            case .interrupted: return ["No level is recommended: the sweep was interrupted before its search ended (crest sweep again to finish it)."]
+            case .unusableResponses: return ["No level is recommended: most responses carried no answer to measure (see Failures)."]
+            default: return ["No level is recommended."]
+            }
+        }
         let level = chosen.level.summary
         var lines = [chosen.explanation]
         lines.append("Throughput: \(Format.rateWithInterval(level.transactionsPerMinute)) transactions/minute (95% interval), \(NumberFormatting.significant(level.requestsPerSecond, digits: 3)) requests/second.")
@@ -121,6 +136,18 @@ public struct SweepReport: Sendable {
         let level = chosen.level.summary
         let n = level.concurrency
         return "The best option for staying within a latency budget of `\(input.budget)` on a `\(input.instance)` for the `\(input.payloadFile)` dataset is a `concurrency level of \(n)`. A concurrency level of \(n) achieves an `average latency of \(Format.seconds(level.latency?.mean)) seconds` (p95 \(Format.seconds(level.latency?.p95)) seconds), for an `average prompt size of \(Format.tokens(level.promptTokenCountMean)) tokens` and `completion size of \(Format.tokens(level.completionTokenCountMean)) tokens` with `\(Format.tokens(level.transactionsPerMinute.value)) transactions/minute`."
+    }
+
+    // MARK: - Failures
+
+    private static func failureLines(_ input: SweepReportInput) -> [String] {
+        input.levels.flatMap { level in
+            level.summary.failureExamples.map { example in
+                let count = level.summary.outcomes[example.outcome]
+                let counted = count > 0 ? "\(count) measured" : "only outside the measured window"
+                return "Concurrency \(level.concurrency), \(example.outcome.rawValue) (\(counted)): \(example.summary)."
+            }
+        }
     }
 
     // MARK: - Per-level tables

@@ -15,13 +15,16 @@ extension SweepReportInput {
         let answer = stored.answer(budget, confidence: stored.manifest.settings.confidence)
         var totals = SweepTotals()
         for run in stored.runs { totals.add(run) }
-        var recommendation = answer.recommendation
+        let stopReason = stored.manifest.stopReason ?? (stored.manifest.status == "finished" ? .converged : .interrupted)
+        // A sweep that ended early recommends nothing: its levels are measured, but no search chose among them.
+        let ended = stopReason != .interrupted && stopReason != .unusableResponses
+        var recommendation = ended ? answer.recommendation : nil
         if let saved = Self.savedExplanation(folder: stored.folder), saved.concurrency == recommendation?.concurrency {
             recommendation = recommendation?.explained(saved.explanation)
         }
         let outcome = SearchOutcome(
             strategy: stored.manifest.settings.method, levels: answer.results, recommendation: recommendation, steps: stored.steps,
-            stopReason: stored.manifest.stopReason ?? .converged, totals: totals)
+            stopReason: stopReason, totals: totals)
         self.init(
             manifest: stored.manifest, experimentName: URL(fileURLWithPath: stored.folder).lastPathComponent, outcome: outcome,
             budget: budget, method: method, isSimulated: stored.manifest.target.kind == "simulator", generatedAt: generatedAt)

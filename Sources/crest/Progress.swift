@@ -2,7 +2,10 @@ import Crest
 import Foundation
 
 /// Progress lines on stderr, one per level, so stdout carries only the result.
-struct Progress {
+final class Progress: @unchecked Sendable {
+    /// The failure outcomes whose first example has been shown: each is shown once a sweep.
+    private var explained: Set<Outcome> = []
+
     func started(target: String, dataset: Dataset, budget: Budget, folder: String) {
         let tokens = Int(dataset.meanPromptTokens.rounded())
         let estimated = dataset.hasEstimatedTokenCounts ? ", estimated" : ""
@@ -10,10 +13,14 @@ struct Progress {
         StandardError.write("writing \(folder)/\n")
     }
 
-    func finished(_ result: LevelResult, step: SearchStep) {
+    func finished(_ result: LevelResult, run: LevelRun, step: SearchStep) {
         let s = result.summary
-        let errors = s.errors == 0 ? "" : ", \(s.errors) errors"
+        let errors = s.errors == 0 ? "" : ", \(s.errors) errors (\(s.outcomes.failureSummary))"
         StandardError.write("  \(step.step). concurrency \(s.concurrency) (\(step.phase)): \(s.requests) measured, \(NumberFormatting.significant(s.transactionsPerMinute.value, digits: 4)) trans/min, \(step.observed)\(errors): \(step.verdict)\n")
+        for example in run.failureExamples where !explained.contains(example.outcome) {
+            explained.insert(example.outcome)
+            StandardError.write("     first \(example.outcome.rawValue): \(example.summary)\n")
+        }
         if let problem = s.client?.problem {
             StandardError.write("     warning: the client may have limited this level: \(problem); its latencies include the client's own delay\n")
         }

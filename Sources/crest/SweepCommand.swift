@@ -156,16 +156,18 @@ struct SweepCommand: Command {
         let progress = Progress()
         progress.started(target: sweepTarget.name, dataset: dataset, budget: budget, folder: folder)
         let outcome: SearchOutcome
+        let stoppedBy: UnusableResponses?
         // Ctrl-C stops the search within a level and keeps what the finished levels wrote.
         let searching = Task { try await search(measurer, writer: writer, progress: progress) }
         let interrupt = TerminationSignal { searching.cancel() }
         defer { interrupt.cancel() }
         do {
-            outcome = try await searching.value
+            (outcome, stoppedBy) = try await searching.value
         } catch is CancellationError {
             manifest.end(status: "interrupted", at: Date())
+            manifest.stopReason = .interrupted
             try? writer.write(manifest: manifest)
-            StandardError.write("crest sweep: interrupted; the levels measured so far are in \(folder)/ (samples.jsonl, levels.csv, search.jsonl)\n")
+            StandardError.write("crest sweep: interrupted; the levels measured so far are in \(folder)/ (samples.jsonl, levels.csv, search.jsonl; crest report \(folder) writes their report)\n")
             return .interrupted
         } catch {
             manifest.end(status: "failed", at: Date())
@@ -173,7 +175,7 @@ struct SweepCommand: Command {
             throw error
         }
 
-        manifest.end(status: "finished", at: Date())
+        manifest.end(status: stoppedBy == nil ? "finished" : "failed", at: Date())
         manifest.stopReason = outcome.stopReason
         manifest.recommendedConcurrency = outcome.recommendation?.concurrency
         try writer.write(manifest: manifest)
@@ -181,8 +183,12 @@ struct SweepCommand: Command {
             manifest: manifest, experimentName: URL(fileURLWithPath: folder).lastPathComponent, outcome: outcome, budget: budget,
             method: method, isSimulated: sweepTarget.isSimulated, generatedAt: Date())
         try SweepReportFiles.write(SweepReport(input), input: input, runs: writer.runs, into: folder)
+        if let stoppedBy {
+            StandardError.write("crest sweep: \(stoppedBy)\nResults so far: \(folder)/\n")
+            return .noFeasibleLevel
+        }
         let nothingSucceeded = outcome.levels.allSatisfy { $0.summary.successes == 0 }
-        if nothingSucceeded { StandardError.write("crest sweep: \(Self.nothingSucceeded(outcome, target: sweepTarget.name))\n") }
+        if nothingSucceeded { StandardError.write("crest sweep: \(Self.nothingSucceeded(outcome, runs: writer.runs, target: sweepTarget.name))\n") }
         guard let recommendation = outcome.recommendation else { return .runFailed }
         try writer.write(recommendation: recommendation, budget: budget)
         if printsJSON {
@@ -193,12 +199,21 @@ struct SweepCommand: Command {
         return recommendation.isFeasible ? .success : .noFeasibleLevel
     }
 
-    private func search(_ measurer: some Measurer, writer: ResultsWriter, progress: Progress) async throws -> SearchOutcome {
+    /// Runs the search; a level most of whose requests carried no answer stops it early, with the
+    /// outcome so far and the reason.
+    private func search(
+        _ measurer: some Measurer, writer: ResultsWriter, progress: Progress
+    ) async throws -> (SearchOutcome, UnusableResponses?) {
         let session = SearchSession(measurer: measurer, budget: budget, limits: limits) { run, result, step in
             try writer.record(run, result, step: step)
-            progress.finished(result, step: step)
+            progress.finished(result, run: run, step: step)
         }
-        return try await strategy.search(session)
+        let strategy = self.strategy
+        do {
+            return (try await strategy.search(session), nil)
+        } catch let unusable as UnusableResponses {
+            return (session.outcome(strategy: strategy.name, recommendation: nil, stopReason: .unusableResponses), unusable)
+        }
     }
 
     private var strategy: any SearchStrategy {
@@ -213,8 +228,9 @@ struct SweepCommand: Command {
         return SearchLimits(maxConcurrency: Int.max)
     }
 
-    /// Why a sweep has nothing to recommend: no request at any level succeeded, and how they failed.
-    private static func nothingSucceeded(_ outcome: SearchOutcome, target: String) -> String {
+    /// Why a sweep has nothing to recommend: no request at any level succeeded, how they failed, and
+    /// how the endpoint answered the first failure of the commonest kind.
+    private static func nothingSucceeded(_ outcome: SearchOutcome, runs: [LevelRun], target: String) -> String {
         var counts: [Outcome: Int] = [:]
         for level in outcome.levels {
             for kind in Outcome.allCases { counts[kind, default: 0] += level.summary.outcomes[kind] }
@@ -223,6 +239,10 @@ struct SweepCommand: Command {
         var message = "no request succeeded at any level (\(failures.joined(separator: ", ")))"
         if counts[.transport, default: 0] > 0 { message += "; is the endpoint up and reachable at \(target)?" }
         if counts[.http4xx, default: 0] > 0 { message += "; a 4xx usually means a wrong --model, path or API key" }
+        let commonest = Outcome.allCases.filter { !$0.isSuccess }.max { counts[$0, default: 0] < counts[$1, default: 0] }
+        if let commonest, let example = runs.lazy.flatMap(\.failureExamples).first(where: { $0.outcome == commonest }) {
+            message += ". The first \(commonest.rawValue): \(example.summary)"
+        }
         return message
     }
 

@@ -24,6 +24,12 @@ public struct LevelRecorder: Sendable {
     private var completions = 0
     private var measuredSent = 0
     private var measuredOpen = 0
+    /// The level's requests in flight (every phase), and their count integrated over the window so
+    /// far (request·ns), up to `integratedTo`: the exact time-average in flight, abandoned requests
+    /// included, which the samples alone cannot give.
+    private var inFlight = 0
+    private var inFlightIntegral: Double = 0
+    private var integratedTo: Int64?
     private var judge: SequentialJudge?
     private var stability: StabilityTracker?
     /// False while a staggered start is still starting clients: no window opens before the level
@@ -44,6 +50,8 @@ public struct LevelRecorder: Sendable {
     /// Tells the recorder a request is being sent at `time`.
     public mutating func requestSent(at time: Int64) -> SentRequest {
         advanceClock(to: time)
+        integrateInFlight(to: time)
+        inFlight += 1
         guard windowStart != nil, windowEnd == nil else {
             return SentRequest(phase: windowStart == nil ? .warmup : .cooldown, measuredIndex: nil)
         }
@@ -64,6 +72,8 @@ public struct LevelRecorder: Sendable {
 
     /// Records a finished request; `sample.phase` must be `request.phase`.
     public mutating func requestFinished(_ sample: Sample, _ request: SentRequest) {
+        integrateInFlight(to: sample.finishedAt)
+        inFlight -= 1
         completions += 1
         if sample.phase == .measured { measuredOpen -= 1 }
         samples.append(sample)
@@ -95,6 +105,25 @@ public struct LevelRecorder: Sendable {
         case .requests, .stable:
             break
         }
+        integrateInFlight(to: time)
+    }
+
+    /// Adds the requests in flight since the last change, inside the window, to the integral.
+    /// Times only move forward here; a timeout reported a little after its deadline adds nothing.
+    private mutating func integrateInFlight(to time: Int64) {
+        guard let windowStart else { return }
+        let from = max(integratedTo ?? windowStart, windowStart)
+        let to = min(time, windowEnd ?? time)
+        guard to > from else { return }
+        inFlightIntegral += Double(inFlight) * Double(to - from)
+        integratedTo = to
+    }
+
+    /// The time-average of requests in flight over the window; call once it has closed.
+    private var inFlightMean: Double? {
+        guard let windowStart, let windowEnd, windowEnd > windowStart else { return nil }
+        let rest = Double(inFlight) * Double(max(0, windowEnd - max(integratedTo ?? windowStart, windowStart)))
+        return (inFlightIntegral + rest) / Double(windowEnd - windowStart)
     }
 
     /// True once the window has closed and every measured request has finished (or, for a decided
@@ -121,6 +150,7 @@ public struct LevelRecorder: Sendable {
         return LevelRun(
             level: level, samples: samples, startedAt: startedAt, windowStart: windowStart!, windowEnd: windowEnd!,
             endedAt: endedAt, decision: judge?.decision, abandoned: measuredOpen,
-            completeBefore: measuredOpen > 0 ? judge?.earliestUnfinishedSentAt : nil, steadyFrom: steadyFrom, isSteady: isSteady)
+            completeBefore: measuredOpen > 0 ? judge?.earliestUnfinishedSentAt : nil, steadyFrom: steadyFrom, isSteady: isSteady,
+            inFlightMean: inFlightMean)
     }
 }

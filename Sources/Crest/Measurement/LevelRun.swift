@@ -27,11 +27,19 @@ public struct LevelRun: Sendable, Equatable {
     public private(set) var client: ClientCheck?
     /// The endpoint's own gauges during the level, from its /metrics page; nil when not read.
     public private(set) var serverMetrics: ServerMetrics?
+    /// The time-average number of the level's requests in flight over the measured window, counted
+    /// by the recorder as requests were sent and finished (those still running when a test decided
+    /// the level included). Below the level's concurrency when clients waited: after a 429's
+    /// Retry-After, after a refused connection. Nil for runs stored before Crest kept it.
+    public let inFlightMean: Double?
+    /// The first request of each failure outcome, as the endpoint answered it (live endpoints only).
+    public private(set) var failureExamples: [FailureExample]
 
     public init(
         level: Level, samples: [Sample], startedAt: Int64, windowStart: Int64, windowEnd: Int64, endedAt: Int64,
         decision: LevelDecision? = nil, abandoned: Int = 0, completeBefore: Int64? = nil, steadyFrom: Int64? = nil,
-        isSteady: Bool = true, client: ClientCheck? = nil, serverMetrics: ServerMetrics? = nil
+        isSteady: Bool = true, client: ClientCheck? = nil, serverMetrics: ServerMetrics? = nil, inFlightMean: Double? = nil,
+        failureExamples: [FailureExample] = []
     ) {
         self.level = level
         self.samples = samples
@@ -46,6 +54,8 @@ public struct LevelRun: Sendable, Equatable {
         self.isSteady = isSteady
         self.client = client
         self.serverMetrics = serverMetrics
+        self.inFlightMean = inFlightMean
+        self.failureExamples = failureExamples
     }
 
     /// The same run without its sequential test's decision: for judging it under another budget,
@@ -57,11 +67,12 @@ public struct LevelRun: Sendable, Equatable {
     }
 
     /// The same run with what a live measurer learned besides the samples: the load generator's
-    /// check on itself and the endpoint's own gauges.
-    public func checked(by client: ClientCheck, serverMetrics: ServerMetrics?) -> LevelRun {
+    /// check on itself, the endpoint's own gauges, and how the first failures of each kind looked.
+    public func checked(by client: ClientCheck, serverMetrics: ServerMetrics?, failureExamples: [FailureExample] = []) -> LevelRun {
         var run = self
         run.client = client
         run.serverMetrics = serverMetrics
+        run.failureExamples = failureExamples
         return run
     }
 

@@ -12,6 +12,8 @@ extension LevelRun: Codable {
         case steadyFrom = "steady_from_ns"
         case isSteady = "steady"
         case serverMetrics = "server_metrics"
+        case inFlightMean = "in_flight_mean"
+        case failureExamples = "failure_examples"
     }
 
     public init(from decoder: Decoder) throws {
@@ -24,7 +26,9 @@ extension LevelRun: Codable {
             completeBefore: try record.decodeIfPresent(Int64.self, forKey: .completeBefore),
             steadyFrom: try record.decodeIfPresent(Int64.self, forKey: .steadyFrom), isSteady: try record.decode(Bool.self, forKey: .isSteady),
             client: try record.decodeIfPresent(ClientCheck.self, forKey: .client),
-            serverMetrics: try record.decodeIfPresent(ServerMetrics.self, forKey: .serverMetrics))
+            serverMetrics: try record.decodeIfPresent(ServerMetrics.self, forKey: .serverMetrics),
+            inFlightMean: try record.decodeIfPresent(Double.self, forKey: .inFlightMean),
+            failureExamples: try record.decodeIfPresent([FailureExample].self, forKey: .failureExamples) ?? [])
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -41,6 +45,8 @@ extension LevelRun: Codable {
         try record.encode(isSteady, forKey: .isSteady)
         try record.encodeIfPresent(client, forKey: .client)
         try record.encodeIfPresent(serverMetrics, forKey: .serverMetrics)
+        try record.encodeIfPresent(inFlightMean, forKey: .inFlightMean)
+        if !failureExamples.isEmpty { try record.encode(failureExamples, forKey: .failureExamples) }
     }
 }
 

@@ -8,6 +8,10 @@ public enum SearchStopReason: String, Sendable, Equatable, Codable {
     case feasibleUpToLimit = "feasible_up_to_limit"
     /// The total request or time budget ran out before the answer was confirmed.
     case budgetExhausted = "budget_exhausted"
+    /// Most requests of a level carried no answer (`UnusableResponses`): the search stopped there.
+    case unusableResponses = "unusable_responses"
+    /// A signal stopped the sweep before the search ended: its results are partial.
+    case interrupted
 }
 
 /// What a search found, and what it cost.

@@ -47,6 +47,8 @@ public final class SearchSession<M: Measurer> {
     }
 
     /// Measures `concurrency` until `rule` says, and logs the step.
+    /// - Throws: `UnusableResponses` after logging a level most of whose requests carried no
+    ///   answer (the endpoint does not speak the API it was taken for), and what the measurer throws.
     @discardableResult
     public func measure(
         _ concurrency: Int, until rule: StopRule, phase: String, reason: String, prediction: SearchStep.Prediction? = nil
@@ -68,6 +70,7 @@ public final class SearchSession<M: Measurer> {
             feasibleBelow: feasibleBelow, infeasibleAbove: infeasibleAbove)
         steps.append(step)
         try onLevel(run, result, step)
+        if let unusable = UnusableResponses.check(run) { throw unusable }
         return result
     }
 

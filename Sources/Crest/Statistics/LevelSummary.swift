@@ -32,7 +32,9 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     public let promptTokenThroughput: Double
     /// Completion tokens of successful completions inside the window, per second.
     public let completionTokenThroughput: Double
-    /// The time-average number of requests in flight during the window.
+    /// The time-average number of the level's requests in flight during the window, as the
+    /// measurer counted them (`LevelRun.inFlightMean`); for runs stored without it, from the samples
+    /// (which leave out requests still running when a test decided the level).
     public let achievedConcurrency: Double
     /// Little's law's prediction of the concurrency: arrival rate × mean latency of all measured
     /// requests. It should agree with `achievedConcurrency`; a gap means a window edge effect or
@@ -50,6 +52,8 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     public let client: ClientCheck?
     /// The endpoint's own gauges during the level; nil when not read.
     public let serverMetrics: ServerMetrics?
+    /// How the endpoint answered the first request of each failure outcome (live endpoints).
+    public let failureExamples: [FailureExample]
 
     /// Summarises `run` with intervals at `confidence` (0.95 for 95%).
     public init(_ run: LevelRun, confidence: Double) {
@@ -78,7 +82,7 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         completionTokenCountMean = succeeded.isEmpty ? 0 : Double(succeeded.reduce(0) { $0 + $1.completionTokens }) / Double(succeeded.count)
         promptTokenThroughput = Double(completedInWindow.reduce(0) { $0 + $1.promptTokens }) / window
         completionTokenThroughput = Double(completedInWindow.reduce(0) { $0 + $1.completionTokens }) / window
-        achievedConcurrency = Self.timeAverageInFlight(run.samples, from: run.statisticsStart, to: run.windowEnd)
+        achievedConcurrency = run.inFlightMean ?? Self.timeAverageInFlight(run.samples, from: run.statisticsStart, to: run.windowEnd)
         let meanLatencyAll = measured.isEmpty ? 0 : measured.reduce(0) { $0 + $1.latencySeconds } / Double(measured.count)
         littleLawConcurrency = requestsPerSecond * meanLatencyAll
         tokensEstimated = succeeded.contains { $0.tokensSource == .estimate }
@@ -88,6 +92,7 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         isSteady = run.isSteady
         client = run.client
         serverMetrics = run.serverMetrics
+        failureExamples = run.failureExamples
     }
 
     /// Throughput with an interval: the window is cut into 10 equal slices and the completions in

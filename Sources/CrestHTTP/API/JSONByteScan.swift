@@ -6,6 +6,7 @@ struct JSONKey {
 
     static let content = JSONKey("content")
     static let reasoningContent = JSONKey("reasoning_content")
+    static let reasoning = JSONKey("reasoning")
     static let text = JSONKey("text")
     static let usage = JSONKey("usage")
     static let details = JSONKey("details")
@@ -62,4 +63,12 @@ enum JSONByteScan {
     }
 
     static func contains(key: JSONKey, in bytes: [UInt8]) -> Bool { valueStart(of: key, in: bytes) != nil }
+
+    /// True when the bytes, whitespace aside, begin with '{' and end with '}': the shape of a JSON
+    /// object, checked without parsing it.
+    static func isObjectShaped(_ bytes: [UInt8]) -> Bool {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 || byte == 10 || byte == 13 }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return false }
+        return first < last && bytes[first] == UInt8(ascii: "{") && bytes[last] == UInt8(ascii: "}")
+    }
 }

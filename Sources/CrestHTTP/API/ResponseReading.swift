@@ -2,10 +2,12 @@ import Crest
 import Foundation
 
 /// What a response said, as far as measuring goes: how many streamed events carried generated
-/// text, the server's token counts, and whether it reported an error or broke the format.
+/// text, the server's token counts, and whether it reported an error or broke the API's shape.
 public struct ResponseReading: Sendable, Equatable {
     /// Streamed events that carried generated text (for most servers, one token each).
     public var tokenEvents = 0
+    /// Streamed events with data other than `[DONE]`.
+    public var dataEvents = 0
     /// The server's own counts, from the usage block (OpenAI) or `details` (TGI).
     public var promptTokens: Int?
     public var completionTokens: Int?
@@ -14,10 +16,19 @@ public struct ResponseReading: Sendable, Equatable {
     public var unstreamedTextTokens: Int?
     /// The server reported an error inside a successful HTTP response.
     public var isError = false
-    /// The response was not the JSON the API promises.
-    public var isMalformed = false
+    /// How the response broke the API's shape, in words for the report; nil while it has not.
+    public var problem: String?
 
     public init() {}
+
+    /// The response was not the JSON or event stream the API promises.
+    public var isMalformed: Bool { problem != nil }
+
+    /// True when the response generated something: a streamed event with text, an unstreamed
+    /// answer with text, or a usage block that counts completion tokens.
+    public var generatedAnything: Bool {
+        tokenEvents > 0 || (completionTokens ?? 0) > 0 || (unstreamedTextTokens ?? 0) > 0
+    }
 
     /// Completion tokens: the server's count, else Crest's estimate, and which it was.
     public var completion: (tokens: Int, source: TokensSource) {
@@ -33,17 +44,25 @@ extension APIKind {
     public func read(_ event: ServerSentEvent, into reading: inout ResponseReading) -> Bool {
         let data = event.data
         if data.elementsEqual("[DONE]".utf8) { return false }
+        reading.dataEvents += 1
         if event.name.map({ $0.elementsEqual("error".utf8) }) == true || JSONByteScan.contains(key: .error, in: data)
             || containsErrorObject(data) {
             reading.isError = true
             return false
         }
+        // Every event of these APIs is a JSON object. Checking its first and last bytes costs
+        // nothing, where decoding each would cost microseconds; it catches text and HTML.
+        guard JSONByteScan.isObjectShaped(data) else {
+            if reading.problem == nil { reading.problem = "an event's data is not a JSON object: `\(FailureExample.printable(data.prefix(80)))`" }
+            return false
+        }
         switch self {
         case .openAIChat, .openAICompletions:
             if JSONByteScan.hasObject(.usage, in: data) { readUsage(data, into: &reading) }
-            let textKey: JSONKey = self == .openAIChat ? .content : .text
-            let hasText = JSONByteScan.hasNonEmptyString(textKey, in: data)
-                || JSONByteScan.hasNonEmptyString(.reasoningContent, in: data)
+            let hasText = self == .openAIChat
+                ? JSONByteScan.hasNonEmptyString(.content, in: data) || JSONByteScan.hasNonEmptyString(.reasoningContent, in: data)
+                    || JSONByteScan.hasNonEmptyString(.reasoning, in: data)
+                : JSONByteScan.hasNonEmptyString(.text, in: data)
             if hasText { reading.tokenEvents += 1 }
             return hasText
         case .tgi:
@@ -57,13 +76,17 @@ extension APIKind {
     /// Reads a whole response body that was not streamed.
     public func readBody(_ body: [UInt8]) -> ResponseReading {
         var reading = ResponseReading()
+        guard !body.isEmpty else {
+            reading.problem = "the body is empty"
+            return reading
+        }
         guard let json = try? JSONSerialization.jsonObject(with: Data(body)) else {
-            reading.isMalformed = true
+            reading.problem = "the body is not JSON"
             return reading
         }
         // TGI answers /generate with an object, some versions with a one-element array.
         guard let object = (json as? [String: Any]) ?? (json as? [[String: Any]])?.first else {
-            reading.isMalformed = true
+            reading.problem = "the body is JSON but not an object"
             return reading
         }
         if object["error"] != nil || object["object"] as? String == "error" {
@@ -73,15 +96,16 @@ extension APIKind {
         switch self {
         case .openAIChat, .openAICompletions:
             guard let choice = (object["choices"] as? [[String: Any]])?.first else {
-                reading.isMalformed = true
+                reading.problem = "the JSON has no 'choices'"
                 return reading
             }
-            let text = (choice["message"] as? [String: Any])?["content"] as? String ?? choice["text"] as? String ?? ""
+            let message = choice["message"] as? [String: Any]
+            let text = message?["content"] as? String ?? message?["reasoning_content"] as? String ?? choice["text"] as? String ?? ""
             reading.unstreamedTextTokens = TokenEstimator.estimate(text)
             if let usage = object["usage"] as? [String: Any] { apply(usage: usage, to: &reading) }
         case .tgi:
             guard let text = object["generated_text"] as? String else {
-                reading.isMalformed = true
+                reading.problem = "the JSON has no 'generated_text'"
                 return reading
             }
             reading.unstreamedTextTokens = TokenEstimator.estimate(text)
@@ -98,7 +122,7 @@ extension APIKind {
     private func readUsage(_ data: [UInt8], into reading: inout ResponseReading) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(data)) as? [String: Any],
               let usage = object["usage"] as? [String: Any] else {
-            reading.isMalformed = true
+            if reading.problem == nil { reading.problem = "an event with a usage block is not valid JSON" }
             return
         }
         apply(usage: usage, to: &reading)
@@ -112,7 +136,7 @@ extension APIKind {
     private func readTGIDetails(_ data: [UInt8], into reading: inout ResponseReading) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(data)) as? [String: Any],
               let details = object["details"] as? [String: Any] else {
-            reading.isMalformed = true
+            if reading.problem == nil { reading.problem = "an event with TGI's details is not valid JSON" }
             return
         }
         reading.completionTokens = details["generated_tokens"] as? Int

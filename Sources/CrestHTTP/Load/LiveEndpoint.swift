@@ -93,6 +93,13 @@ public struct LiveEndpoint: Sendable {
         return request
     }
 
+    /// `text` with the API key taken out: an endpoint's error page may echo the request's headers,
+    /// and what it says goes to reports and the console.
+    func withoutSecrets(_ text: String) -> String {
+        guard let apiKey, !apiKey.isEmpty else { return text }
+        return text.replacingOccurrences(of: apiKey, with: "[API key]")
+    }
+
     private func parsedExtraFields() throws -> [String: Any] {
         try extraFields.mapValues { text in
             guard let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else {

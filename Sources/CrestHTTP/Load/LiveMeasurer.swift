@@ -10,22 +10,33 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
     private let loop: EventLoop
     private let generator: LoadGenerator
 
+    /// - Parameter limits: the client's hard limits on a response.
     public init(
-        endpoint: LiveEndpoint, dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int? = nil
+        endpoint: LiveEndpoint, dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int? = nil,
+        limits: ResponseLimits = .standard
     ) throws {
-        raiseOpenFileLimit()
+        OpenFileLimit.raise()
         ignoreBrokenPipes()
         self.endpoint = endpoint
         loop = try EventLoop(name: "crest-load")
         generator = try LoadGenerator(
             loop: loop, endpoint: endpoint, prompts: dataset.prompts, maxOutputTokens: maxOutputTokens,
-            requestTimeoutSeconds: requestTimeoutSeconds, seed: seed, origin: MonotonicClock.nanoseconds())
+            requestTimeoutSeconds: requestTimeoutSeconds, seed: seed, origin: MonotonicClock.nanoseconds(), limits: limits)
     }
+
+    /// The most clients a level can have: each holds a connection, and the open-files limit
+    /// (raised to its hard limit when the measurer was made) bounds them.
+    public static var maximumConcurrency: Int { OpenFileLimit.maximumClients }
 
     /// Measures `level`; a cancelled task (an interrupted sweep) ends the level at once with
     /// `CancellationError`, leaving its requests to finish unrecorded.
+    /// - Throws: `LoadGeneratorError` when the level needs more connections than the process may
+    ///   open (checked before any request is sent), or runs out of them.
     public func measure(_ level: Level, until rule: StopRule) async throws -> LevelRun {
-        try await withTaskCancellationHandler {
+        guard level.concurrency <= Self.maximumConcurrency else {
+            throw LoadGeneratorError.tooManyClients(concurrency: level.concurrency, limit: OpenFileLimit.current)
+        }
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 loop.execute { [generator] in generator.start(level, until: rule, continuation: continuation) }
             }

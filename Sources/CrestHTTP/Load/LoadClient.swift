@@ -7,6 +7,9 @@ import Glibc
 /// first-token and end times on the loop thread as it reads, and hands the finished request to its
 /// generator.
 final class LoadClient: SocketHandler, GeneratorClient {
+    /// Reads of a full buffer (256 KiB) before the loop gets its turn back.
+    private static let fullReadsPerWake = 4
+
     let index: Int
     private unowned let generator: LoadGenerator
     private var descriptor: Int32 = -1
@@ -26,23 +29,22 @@ final class LoadClient: SocketHandler, GeneratorClient {
     init(index: Int, generator: LoadGenerator) {
         self.index = index
         self.generator = generator
-        reader = ResponseReader(endpoint: generator.endpoint)
+        reader = ResponseReader(endpoint: generator.endpoint, limits: generator.limits)
     }
-
 
     func send(_ request: RequestInFlight) {
         self.request = request
         outgoing = generator.requestBytes(request.promptIndex)
         written = 0
         responseParser.reset()
-        reader = ResponseReader(endpoint: generator.endpoint)
+        reader = ResponseReader(endpoint: generator.endpoint, limits: generator.limits)
         if descriptor < 0 { connect() } else { flush() }
     }
 
     func timedOut() {
         guard let timedOut = request else { return }
         closeSocket()
-        finish(FinishedRequest(request: timedOut, outcome: .timeout, finishedAt: timedOut.deadline, retryAfterSeconds: nil))
+        finish(reader.failed(timedOut, .timeout, reason: generator.timeoutReason, at: timedOut.deadline))
     }
 
     /// Closes the connection, abandoning any request on it (the end of a sweep).
@@ -60,7 +62,7 @@ final class LoadClient: SocketHandler, GeneratorClient {
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
             getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length)
-            guard error == 0 else { return connectionBroke() }
+            guard error == 0 else { return connectionBroke(error) }
             flush()
             return
         }
@@ -71,8 +73,12 @@ final class LoadClient: SocketHandler, GeneratorClient {
     private func connect() {
         do {
             descriptor = try generator.address.connectNonBlocking()
+        } catch SocketError.system(let call, let code) where call == "socket" && SocketError.isOutOfDescriptors(code) {
+            // The client's own limit, not the endpoint's failure: the level cannot be measured.
+            request = nil
+            return generator.ranOutOfDescriptors(SocketError.system(call, code))
         } catch {
-            return fail(.transport)
+            return fail(.transport, reason: "cannot connect: \(error)")
         }
         isConnecting = true
         hasServedResponse = false
@@ -108,13 +114,17 @@ final class LoadClient: SocketHandler, GeneratorClient {
 
     private func readAvailable() {
         let buffer = generator.readBuffer
+        var fullReads = 0
         while descriptor >= 0 {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count > 0 {
                 consume(UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count))
                 // epoll is level-triggered: if more is waiting it says so again, so a short read
-                // ends the loop without the extra read() that would only return EAGAIN.
-                if count < buffer.count { return }
+                // ends the loop without the extra read() that would only return EAGAIN, and a
+                // socket that never runs dry (a stream at loopback speed) gives the loop back after
+                // a few reads, for its timers and its other sockets.
+                fullReads += 1
+                if count < buffer.count || fullReads >= Self.fullReadsPerWake { return }
             } else if count == 0 {
                 return connectionClosedByPeer()
             } else if errno == EAGAIN || errno == EWOULDBLOCK {
@@ -134,8 +144,11 @@ final class LoadClient: SocketHandler, GeneratorClient {
             return
         }
         let time = generator.loop.now
+        // The timeout holds however fast bytes arrive: the sweep of deadlines runs on a timer,
+        // which a socket that is always readable could keep from its turn.
+        if time >= request!.deadline { return timedOut() }
         generator.readDelayed(by: time - generator.loop.lastWake)
-        request!.receivedAnything = true
+        reader.received(bytes.count, into: &request!)
         var ended = false
         do {
             try responseParser.parse(
@@ -148,7 +161,11 @@ final class LoadClient: SocketHandler, GeneratorClient {
                 end: { ended = true })
         } catch {
             closeSocket()
-            return fail(.malformed)
+            return fail(.malformed, reason: "the HTTP response is malformed: \(error)")
+        }
+        if let reason = reader.cutOffReason {
+            closeSocket()
+            return fail(.malformed, reason: reason)
         }
         guard ended else { return }
         if request?.head?.closesConnection == true { closeSocket() }
@@ -167,30 +184,31 @@ final class LoadClient: SocketHandler, GeneratorClient {
         guard request != nil else { return }
         var ended = false
         if (try? responseParser.connectionClosed(end: { ended = true })) != nil, ended { return complete(at: time) }
-        connectionFailed()
+        connectionFailed(reason: "the endpoint closed the connection")
     }
 
-    private func connectionBroke() {
+    private func connectionBroke(_ code: Int32 = errno) {
         closeSocket()
         guard request != nil else { return }
-        connectionFailed()
+        connectionFailed(reason: "the connection broke: \(String(cString: strerror(code)))")
     }
 
     /// A kept-alive connection the server had closed is not the endpoint failing: send again, once,
     /// on a new connection, keeping the original send time (the user would have waited for it).
-    private func connectionFailed() {
+    private func connectionFailed(reason: String) {
         guard var retry = request else { return }
         if hasServedResponse && !retry.receivedAnything && !retry.wasResent {
             retry.wasResent = true
             send(retry)
             return
         }
-        fail(.transport)
+        let received = retry.bytesReceived
+        fail(.transport, reason: received == 0 ? reason + " before any response" : reason + " after \(received) bytes of the response")
     }
 
-    private func fail(_ outcome: Outcome) {
+    private func fail(_ outcome: Outcome, reason: String) {
         guard let failed = request else { return }
-        finish(FinishedRequest(request: failed, outcome: outcome, finishedAt: generator.loop.now, retryAfterSeconds: nil))
+        finish(reader.failed(failed, outcome, reason: reason, at: generator.loop.now))
     }
 
     private func finish(_ finished: FinishedRequest) {

@@ -29,6 +29,8 @@ final class LoadGenerator: @unchecked Sendable {
         var events = 0
         var sendLags: [Int64] = []
         var readDelays: [Int64] = []
+        /// The first recorded request of each failure outcome, as the endpoint answered it.
+        var failureExamples: [Outcome: FailureExample] = [:]
     }
 
     /// The most read delays a level keeps for its percentiles (the first ones; plenty for a p99).
@@ -48,6 +50,9 @@ final class LoadGenerator: @unchecked Sendable {
     let loop: EventLoop
     let address: SocketAddress
     let endpoint: LiveEndpoint
+    let limits: ResponseLimits
+    /// Why a timed-out request failed, in the report's words.
+    let timeoutReason: String
     /// One read buffer for every client: the loop reads one socket at a time.
     let readBuffer: UnsafeMutableRawBufferPointer
     private let prompts: [Prompt]
@@ -73,10 +78,12 @@ final class LoadGenerator: @unchecked Sendable {
 
     init(
         loop: EventLoop, endpoint: LiveEndpoint, prompts: [Prompt], maxOutputTokens: Int?, requestTimeoutSeconds: Double,
-        seed: UInt64, origin: Int64
+        seed: UInt64, origin: Int64, limits: ResponseLimits = .standard
     ) throws {
         self.loop = loop
         self.endpoint = endpoint
+        self.limits = limits
+        timeoutReason = "no complete response within the request timeout of \(NumberFormatting.duration(seconds: requestTimeoutSeconds))"
         self.prompts = prompts
         address = try SocketAddress.resolve(host: endpoint.host, port: endpoint.port)
         switch endpoint.route {
@@ -131,12 +138,26 @@ final class LoadGenerator: @unchecked Sendable {
 
     /// Ends the running level, if any, with `CancellationError`; clients that finish then wait.
     func cancelLevel() {
+        endLevel(throwing: CancellationError())
+    }
+
+    /// Ends the running level, if any, with `error`; clients that finish then wait.
+    private func endLevel(throwing error: Error) {
         guard let level = current else { return }
         current = nil
         loop.cancelTimer(level.tick)
         stopStarting()
         _ = scraper?.stop()
-        level.continuation.resume(throwing: CancellationError())
+        level.continuation.resume(throwing: error)
+    }
+
+    /// A client could not open a socket: the process has no file descriptor left. That is the
+    /// client's limit, not the endpoint failing, so no request is counted against the endpoint:
+    /// the level ends with an error that says so.
+    func ranOutOfDescriptors(_ error: SocketError) {
+        guard let level = current else { return }
+        endLevel(throwing: LoadGeneratorError.outOfFileDescriptors(
+            concurrency: level.recorder.level.concurrency, limit: OpenFileLimit.current, detail: error.description))
     }
 
     /// Closes every connection; a level still running ends with `CancellationError`.
@@ -179,6 +200,9 @@ final class LoadGenerator: @unchecked Sendable {
             let sample = sample(finished, client: client.index, phase: recorded.phase)
             current?.recorder.requestFinished(sample, recorded)
             current?.sendLags.append(request.sendLag)
+            if let example = finished.example, current?.failureExamples[finished.outcome] == nil {
+                current?.failureExamples[finished.outcome] = example
+            }
         }
         if request.firstTokenAt == nil { responseBegan(to: request) }
         completeLevelIfDone()
@@ -292,7 +316,9 @@ final class LoadGenerator: @unchecked Sendable {
         current = nil
         loop.cancelTimer(level.tick)
         stopStarting()
-        let run = level.recorder.finish(endedAt: now - origin).checked(by: check(level, at: now), serverMetrics: scraper?.stop())
+        let examples = Outcome.allCases.compactMap { level.failureExamples[$0] }
+        let run = level.recorder.finish(endedAt: now - origin)
+            .checked(by: check(level, at: now), serverMetrics: scraper?.stop(), failureExamples: examples)
         level.continuation.resume(returning: run)
     }
 

@@ -20,8 +20,11 @@ struct RequestInFlight {
     var lastTokenAt: Int64?
     var interTokenGaps: [Int64] = []
     var reading = ResponseReading()
-    /// The body of an unstreamed or failed response (the first megabyte).
+    /// The body of an unstreamed or failed response (up to `ResponseLimits.maximumBodyBytes`); of a
+    /// streamed one, only its start, to show if it turns out not to be an answer.
     var body: [UInt8] = []
+    /// Bytes received for this response, head and framing included, against the response limit.
+    var bytesReceived = 0
     var receivedAnything = false
     /// Resent once already because its kept-alive connection turned out to be closed.
     var wasResent = false
@@ -34,4 +37,6 @@ struct FinishedRequest {
     let finishedAt: Int64
     /// For a 429: how long the server asked the client to wait.
     let retryAfterSeconds: Double?
+    /// For a failure: how the endpoint answered, for the report.
+    let example: FailureExample?
 }

@@ -3,22 +3,52 @@ import Crest
 /// What a client does with a response, whichever transport carried it: streamed events go through
 /// the API's reader as they arrive (the first one with generated text is the first token); an
 /// unstreamed or failed body is kept and read at the end; the end gives the outcome.
+///
+/// A 2xx response is a success only when it is the API's answer and generated something (see
+/// `Outcome.ok`); the reader also holds the client's hard limits on a response (`ResponseLimits`).
 struct ResponseReader {
-    private let endpoint: LiveEndpoint
-    private var events = ServerSentEventParser()
+    /// How much of a streamed body is kept, to show should it turn out not to be an answer.
+    private static let streamedBodyKept = 512
 
-    init(endpoint: LiveEndpoint) { self.endpoint = endpoint }
+    private let endpoint: LiveEndpoint
+    private let limits: ResponseLimits
+    private var events: ServerSentEventParser
+    /// Why the response must be cut off, once it has passed a hard limit.
+    private(set) var cutOffReason: String?
+
+    init(endpoint: LiveEndpoint, limits: ResponseLimits) {
+        self.endpoint = endpoint
+        self.limits = limits
+        events = ServerSentEventParser(maximumEventBytes: limits.maximumEventBytes)
+    }
+
+    /// Counts `count` bytes of `request`'s response as they arrive from the socket, head and framing
+    /// included; past the response limit the response must be cut off.
+    mutating func received(_ count: Int, into request: inout RequestInFlight) {
+        request.receivedAnything = true
+        request.bytesReceived += count
+        if request.bytesReceived > limits.maximumResponseBytes, cutOffReason == nil {
+            cutOffReason = "the response passed \(Self.size(limits.maximumResponseBytes)), the client's limit"
+        }
+    }
 
     /// Reads a piece of `request`'s body that arrived at `time`; `eventParsed` is told of each
     /// streamed event. Returns true when the piece brought the request's first token.
     mutating func read(
         _ piece: UnsafeBufferPointer<UInt8>, at time: Int64, into request: inout RequestInFlight, eventParsed: () -> Void
     ) -> Bool {
+        guard cutOffReason == nil else { return false }
         let isStreamedSuccess = endpoint.streaming && (200..<300).contains(request.head?.status ?? 0)
         guard isStreamedSuccess else {
-            // The first megabyte is plenty for an unstreamed answer or an error message.
-            if request.body.count < 1 << 20 { request.body.append(contentsOf: piece) }
+            if request.body.count + piece.count > limits.maximumBodyBytes {
+                cutOffReason = "the body passed \(Self.size(limits.maximumBodyBytes)), the most the client reads as one answer"
+                return false
+            }
+            request.body.append(contentsOf: piece)
             return false
+        }
+        if request.body.count < Self.streamedBodyKept {
+            request.body.append(contentsOf: piece.prefix(Self.streamedBodyKept - request.body.count))
         }
         var broughtFirstToken = false
         let api = endpoint.api
@@ -34,25 +64,79 @@ struct ResponseReader {
             }
             request.lastTokenAt = time
         }
+        if events.hasOverflowed {
+            cutOffReason = "a server-sent event passed \(Self.size(limits.maximumEventBytes)), the client's limit"
+        } else if request.reading.tokenEvents > limits.maximumTokenEvents {
+            cutOffReason = "the stream passed \(limits.maximumTokenEvents) events with generated text, the client's limit"
+        }
         return broughtFirstToken
     }
 
     /// `request`'s end at `time`: the outcome its status and body say.
     func finish(_ request: RequestInFlight, at time: Int64) -> FinishedRequest {
         var finished = request
-        guard let head = finished.head else {
-            return FinishedRequest(request: finished, outcome: .malformed, finishedAt: time, retryAfterSeconds: nil)
-        }
-        let outcome: Outcome
+        guard let head = finished.head else { return failed(finished, .malformed, reason: "no response head", at: time) }
         switch head.status {
         case 200..<300:
             if !endpoint.streaming { finished.reading = endpoint.api.readBody(finished.body) }
-            outcome = finished.reading.isError ? .http5xx : finished.reading.isMalformed ? .malformed : .ok
-        case 429: outcome = .http429
-        case 400..<500: outcome = .http4xx
-        case 500..<600: outcome = .http5xx
-        default: outcome = .malformed
+            let (outcome, reason) = judge(finished.reading, head: head)
+            if outcome == .ok {
+                return FinishedRequest(request: finished, outcome: .ok, finishedAt: time, retryAfterSeconds: nil, example: nil)
+            }
+            return failed(finished, outcome, reason: reason, at: time)
+        case 300..<400:
+            return failed(finished, .http3xx, reason: "Crest follows no redirect: point --url at the address the endpoint names", at: time)
+        case 429:
+            return failed(finished, .http429, reason: nil, at: time, retryAfterSeconds: head.retryAfterSeconds)
+        case 400..<500: return failed(finished, .http4xx, reason: nil, at: time)
+        case 500..<600: return failed(finished, .http5xx, reason: nil, at: time)
+        default: return failed(finished, .malformed, reason: "HTTP status \(head.status) is no final answer", at: time)
         }
-        return FinishedRequest(request: finished, outcome: outcome, finishedAt: time, retryAfterSeconds: head.retryAfterSeconds)
+    }
+
+    /// `request` ended as `outcome`, which is a failure, at `time`, with how the endpoint answered.
+    func failed(
+        _ request: RequestInFlight, _ outcome: Outcome, reason: String?, at time: Int64, retryAfterSeconds: Double? = nil
+    ) -> FinishedRequest {
+        let head = request.head
+        let example = FailureExample(
+            outcome: outcome, status: head?.status, contentType: head?.fields["content-type"],
+            location: head.flatMap { (300..<400).contains($0.status) ? $0.fields["location"].map(Self.withoutQuery) : nil },
+            reason: reason.map(endpoint.withoutSecrets),
+            body: request.receivedAnything && head != nil ? endpoint.withoutSecrets(FailureExample.printable(request.body)) : nil)
+        return FinishedRequest(request: request, outcome: outcome, finishedAt: time, retryAfterSeconds: retryAfterSeconds, example: example)
+    }
+
+    /// What a 2xx response counts as, and why when it is not a success.
+    private func judge(_ reading: ResponseReading, head: HTTPResponseHead) -> (Outcome, String?) {
+        if reading.isError {
+            return (.http5xx, endpoint.streaming ? "the stream carried an error event" : "the 2xx response's JSON is an error object")
+        }
+        if endpoint.streaming {
+            let strayLines = events.strayLines + (events.endsInStrayLine ? 1 : 0)
+            if strayLines > 0 {
+                if head.fields["content-type"]?.lowercased().contains("json") == true {
+                    return (.malformed, "the response is JSON, not the event stream a streamed request asks for (does the endpoint stream? --no-stream asks for whole answers)")
+                }
+                return (.malformed, "the body is not an event stream (\(strayLines) line\(strayLines == 1 ? "" : "s") of no event-stream field)")
+            }
+            if let problem = reading.problem { return (.malformed, problem) }
+            if reading.dataEvents == 0 { return (.malformed, "the event stream held no event with data (at most [DONE])") }
+        } else if let problem = reading.problem {
+            return (.malformed, problem)
+        }
+        if !reading.generatedAnything {
+            return (.emptyCompletion, "the answer carried no generated text, and no usage block counted a completion token")
+        }
+        return (.ok, nil)
+    }
+
+    /// A Location without its query and fragment, which may carry a token.
+    private static func withoutQuery(_ location: String) -> String {
+        String(location.prefix { $0 != "?" && $0 != "#" })
+    }
+
+    private static func size(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : bytes >= 1 << 10 ? "\(bytes >> 10) KiB" : "\(bytes) bytes"
     }
 }

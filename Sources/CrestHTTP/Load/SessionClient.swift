@@ -16,57 +16,62 @@ final class SessionClient: GeneratorClient, @unchecked Sendable {
     private let bridge: SessionBridge
     private(set) var request: RequestInFlight?
     var pauseTimer: Int?
-    private var task: URLSessionDataTask?
+    /// The bridge's number for the request on the wire; callbacks for any other are stale.
+    private var transfer: Int?
     private var reader: ResponseReader
 
     init(index: Int, generator: LoadGenerator, bridge: SessionBridge) {
         self.index = index
         self.generator = generator
         self.bridge = bridge
-        reader = ResponseReader(endpoint: generator.endpoint)
+        reader = ResponseReader(endpoint: generator.endpoint, limits: generator.limits)
     }
 
     func send(_ request: RequestInFlight) {
         self.request = request
-        reader = ResponseReader(endpoint: generator.endpoint)
-        let task = bridge.session.dataTask(with: generator.urlRequest(request.promptIndex))
-        bridge.register(task, for: self)
-        self.task = task
-        task.resume()
+        reader = ResponseReader(endpoint: generator.endpoint, limits: generator.limits)
+        transfer = bridge.start(generator.urlRequest(request.promptIndex), for: self)
     }
 
     func timedOut() {
         guard let timedOut = request else { return }
-        abandonTask()
-        finish(FinishedRequest(request: timedOut, outcome: .timeout, finishedAt: timedOut.deadline, retryAfterSeconds: nil))
+        abandonTransfer()
+        finish(reader.failed(timedOut, .timeout, reason: generator.timeoutReason, at: timedOut.deadline))
     }
 
     func close() {
-        abandonTask()
+        abandonTransfer()
         request = nil
     }
 
     // MARK: - From URLSession, on the loop's thread, with the callback's own timestamp
 
-    func received(_ head: HTTPResponseHead, from task: URLSessionTask) {
-        guard task === self.task else { return }
+    func received(_ head: HTTPResponseHead, transfer: Int) {
+        guard transfer == self.transfer else { return }
         request?.head = head
     }
 
-    func received(_ data: Data, at time: Int64, from task: URLSessionTask) {
-        guard task === self.task, request != nil else { return }
-        request!.receivedAnything = true
+    func received(_ data: Data, at time: Int64, transfer: Int) {
+        guard transfer == self.transfer, request != nil else { return }
+        if time >= request!.deadline { return timedOut() }
+        reader.received(data.count, into: &request!)
         let broughtFirstToken = data.withUnsafeBytes { bytes in
             reader.read(bytes.bindMemory(to: UInt8.self), at: time, into: &request!, eventParsed: generator.eventParsed)
+        }
+        if let reason = reader.cutOffReason {
+            let cut = request!
+            abandonTransfer()
+            return finish(reader.failed(cut, .malformed, reason: reason, at: time))
         }
         if broughtFirstToken { generator.firstTokenArrived(request!, at: time) }
     }
 
-    func completed(_ error: Error?, at time: Int64, from task: URLSessionTask) {
-        guard task === self.task, let finished = request else { return }
-        self.task = nil
-        if error != nil {
-            finish(FinishedRequest(request: finished, outcome: .transport, finishedAt: time, retryAfterSeconds: nil))
+    /// The transfer ended at `time`; `failure` is URLSession's error message, if it failed.
+    func completed(failure: String?, at time: Int64, transfer: Int) {
+        guard transfer == self.transfer, let finished = request else { return }
+        self.transfer = nil
+        if let failure {
+            finish(reader.failed(finished, .transport, reason: "URLSession: \(failure)", at: time))
         } else {
             finish(reader.finish(finished, at: time))
         }
@@ -77,20 +82,36 @@ final class SessionClient: GeneratorClient, @unchecked Sendable {
         generator.requestFinished(finished, by: self)
     }
 
-    private func abandonTask() {
-        let abandoned = task
-        task = nil
-        abandoned?.cancel()
+    private func abandonTransfer() {
+        guard let abandoned = transfer else { return }
+        transfer = nil
+        bridge.cancel(abandoned)
     }
 }
 
-/// URLSession's delegate for every `SessionClient` of a generator: it routes callbacks to their
-/// client on the event loop, with the time each callback came.
+/// URLSession's delegate for every `SessionClient` of a generator: it starts and cancels their
+/// transfers, and routes callbacks to their client on the event loop, with the time each came.
+///
+/// URLSession is called on a queue of the bridge's own, never on the loop's thread: its task calls
+/// wait for its work queue, which a response arriving at full speed can hold for as long as the
+/// response lasts (seen here: a stream cut off at its limit stopped the loop, timers and all).
+/// A task is cancelled only while its state says it is running: FoundationNetworking traps when a
+/// cancel races the task's own completion ("a task that is not in the registry", seen here when a
+/// server closed streams as they were being cancelled); the check narrows that window, which is
+/// URLSession's own and cannot be closed from outside it.
 final class SessionBridge: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     private let loop: EventLoop
+    private let control = DispatchQueue(label: "crest-urlsession")
     private let lock = NSLock()
-    private var clients: [Int: SessionClient] = [:]
-    private(set) var session: URLSession!
+    /// By task identifier: the client and transfer a task serves.
+    private var routes: [Int: (client: SessionClient, transfer: Int)] = [:]
+    /// By transfer: its task, once made.
+    private var tasks: [Int: URLSessionDataTask] = [:]
+    /// Transfers whose task is not made yet; one cancelled meanwhile leaves this set, and its task
+    /// is never made.
+    private var pending: Set<Int> = []
+    private var transfers = 0
+    private var session: URLSession!
 
     init(loop: EventLoop, requestTimeoutSeconds: Double) {
         self.loop = loop
@@ -100,19 +121,53 @@ final class SessionBridge: NSObject, URLSessionDataDelegate, @unchecked Sendable
         configuration.httpMaximumConnectionsPerHost = 4096
         configuration.timeoutIntervalForRequest = requestTimeoutSeconds + 5
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        let queue = OperationQueue()
-        queue.maxConcurrentOperationCount = 1
-        session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
+        let delegateQueue = OperationQueue()
+        delegateQueue.maxConcurrentOperationCount = 1
+        session = URLSession(configuration: configuration, delegate: self, delegateQueue: delegateQueue)
     }
 
-    func register(_ task: URLSessionTask, for client: SessionClient) {
-        lock.withLock { clients[task.taskIdentifier] = client }
+    /// Starts `request` for `client`; returns the transfer's number.
+    func start(_ request: URLRequest, for client: SessionClient) -> Int {
+        let transfer = lock.withLock {
+            transfers += 1
+            pending.insert(transfers)
+            return transfers
+        }
+        control.async { [self] in
+            guard lock.withLock({ pending.contains(transfer) }) else { return }
+            let task = session.dataTask(with: request)
+            let wasCancelled = lock.withLock {
+                guard pending.remove(transfer) != nil else { return true }
+                routes[task.taskIdentifier] = (client, transfer)
+                tasks[transfer] = task
+                return false
+            }
+            if !wasCancelled { task.resume() }
+        }
+        return transfer
     }
 
-    func invalidate() { session.invalidateAndCancel() }
+    /// Cancels `transfer`, if it is still running.
+    func cancel(_ transfer: Int) {
+        control.async { [self] in
+            let task = lock.withLock {
+                pending.remove(transfer)
+                return tasks.removeValue(forKey: transfer)
+            }
+            if let task, task.state == .running { task.cancel() }
+        }
+    }
 
-    private func client(of task: URLSessionTask, removing: Bool = false) -> SessionClient? {
-        lock.withLock { removing ? clients.removeValue(forKey: task.taskIdentifier) : clients[task.taskIdentifier] }
+    func invalidate() {
+        control.async { [self] in session.invalidateAndCancel() }
+    }
+
+    private func route(of task: URLSessionTask, removing: Bool = false) -> (client: SessionClient, transfer: Int)? {
+        lock.withLock {
+            guard removing, let route = routes.removeValue(forKey: task.taskIdentifier) else { return routes[task.taskIdentifier] }
+            tasks[route.transfer] = nil
+            return route
+        }
     }
 
     func urlSession(
@@ -120,25 +175,34 @@ final class SessionBridge: NSObject, URLSessionDataDelegate, @unchecked Sendable
         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
     ) {
         completionHandler(.allow)
-        guard let client = client(of: dataTask), let response = response as? HTTPURLResponse else { return }
+        guard let (client, transfer) = route(of: dataTask), let response = response as? HTTPURLResponse else { return }
         var fields: [String: String] = [:]
         for (name, value) in response.allHeaderFields {
             if let name = name as? String, let value = value as? String { fields[name.lowercased()] = value }
         }
         let head = HTTPResponseHead(status: response.statusCode, fields: fields)
-        loop.execute { client.received(head, from: dataTask) }
+        loop.execute { client.received(head, transfer: transfer) }
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         let time = MonotonicClock.nanoseconds()
-        guard let client = client(of: dataTask) else { return }
-        loop.execute { client.received(data, at: time, from: dataTask) }
+        guard let (client, transfer) = route(of: dataTask) else { return }
+        loop.execute { client.received(data, at: time, transfer: transfer) }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
         let time = MonotonicClock.nanoseconds()
-        guard let client = client(of: task, removing: true) else { return }
-        let failed = error != nil
-        loop.execute { client.completed(failed ? URLError(.networkConnectionLost) : nil, at: time, from: task) }
+        guard let (client, transfer) = route(of: task, removing: true) else { return }
+        let failure = error.map { ($0 as NSError).localizedDescription }
+        loop.execute { client.completed(failure: failure, at: time, transfer: transfer) }
+    }
+
+    /// Redirects are not followed: the 3xx is the answer (`http_3xx`). Following one would send the
+    /// API key to a host the user did not name, and measure that host instead of the endpoint.
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
     }
 }

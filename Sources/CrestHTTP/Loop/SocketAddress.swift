@@ -88,15 +88,6 @@ func boundPort(of descriptor: Int32) -> Int {
     return Int(UInt16(bigEndian: port))
 }
 
-/// Lets the process hold as many sockets as its hard limit allows (20,000 here, 1,024 by default
-/// on many systems): a level of 1,024 clients needs 1,024 connections.
-public func raiseOpenFileLimit() {
-    var limit = rlimit()
-    getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
-    limit.rlim_cur = limit.rlim_max
-    setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
-}
-
 /// A write to a socket the peer closed must fail with EPIPE, not kill the process with SIGPIPE.
 public func ignoreBrokenPipes() {
     signal(SIGPIPE, SIG_IGN)

@@ -29,7 +29,7 @@ public final class HTTPServer: SocketHandler, @unchecked Sendable {
     /// Listens on `host:port`; call from any thread before the loop serves anything.
     public init(loop: EventLoop, handler: HTTPRequestHandler, host: String = "127.0.0.1", port: Int = 0) throws {
         ignoreBrokenPipes()
-        raiseOpenFileLimit()
+        OpenFileLimit.raise()
         self.loop = loop
         self.handler = handler
         listener = try SocketAddress.resolve(host: host, port: port).listen()

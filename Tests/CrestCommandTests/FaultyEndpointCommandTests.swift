@@ -1,0 +1,60 @@
+import CrestTestSupport
+import Foundation
+import XCTest
+
+/// `crest sweep --url` against endpoints that answer every request wrongly, as a user runs it.
+/// Regression tests: an endpoint answering 200 and an HTML page to everything once got a
+/// "certified" recommendation at 704,323 transactions a minute and exit 0.
+final class FaultyEndpointCommandTests: WorkspaceTestCase {
+    private func sweep(_ url: String, _ extra: [String] = [], out: String) throws -> CrestBinary.Result {
+        try CrestBinary.run(
+            ["sweep", "--url", url, "--model", "m", "--dataset", "en_1-500", "--max-tokens", "16", "--out", out] + extra, in: workspace)
+    }
+
+    func testAnEndpointThatAnswersGarbageStopsTheSweepWithExit3AndShowsWhatItSaid() throws {
+        let cases: [(name: String, answer: FaultyServer.Answer, extra: [String], shown: String)] = [
+            ("html", FaultyServer.htmlPage, [], "Welcome to nginx!"),
+            ("html-tgi", FaultyServer.htmlPage, ["--api", "tgi"], "Welcome to nginx!"),
+            ("html-completions", FaultyServer.htmlPage, ["--api", "openai-completions"], "Welcome to nginx!"),
+            ("html-whole", FaultyServer.htmlPage, ["--no-stream"], "Welcome to nginx!"),
+            ("empty", FaultyServer.emptyBody, [], "no event with data"),
+            ("error-object", FaultyServer.errorObject, [], "model overloaded"),
+            ("only-done", FaultyServer.onlyDone, [], "no event with data"),
+            ("text-events", FaultyServer.textEvents, [], "not a JSON object"),
+            ("nothing-generated", FaultyServer.emptyChatStream, [], "empty_completion"),
+        ]
+        for (name, answer, extra, shown) in cases {
+            let server = try FaultyServer(answer)
+            defer { server.stop() }
+            let result = try sweep(server.url, extra, out: name)
+            XCTAssertEqual(result.status, 3, "\(name): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains("carried no answer to measure"), "\(name): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains(shown), "\(name): \(result.standardError)")
+            XCTAssertEqual(result.standardOutput, "", "\(name): no summary, no recommendation")
+            let folder = workspace.appendingPathComponent(name)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("recommendation.json").path), name)
+            let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("run.json"))) as! [String: Any]
+            XCTAssertEqual(manifest["stop_reason"] as? String, "unusable_responses", name)
+            let report = try text("\(name)/report.md")
+            XCTAssertTrue(report.contains("## Failures"), "\(name): the report shows what the endpoint answered")
+            XCTAssertTrue(report.contains("No level is recommended"), name)
+            // Only the first level was measured: the sweep stopped there.
+            XCTAssertEqual(try text("\(name)/search.jsonl").split(separator: "\n").count, 1, name)
+        }
+    }
+
+    func testARedirectIsNeitherFollowedNorMeasured() throws {
+        let elsewhere = try FaultyServer(FaultyServer.emptyChatStream)
+        defer { elsewhere.stop() }
+        let redirecting = try FaultyServer(.whole(
+            status: 307, contentType: "text/plain", body: "", fields: ["Location": "\(elsewhere.url)/v1/chat/completions"]))
+        defer { redirecting.stop() }
+        for client in ["epoll", "urlsession"] {
+            let result = try sweep(redirecting.url, ["--client", client], out: "redirect-\(client)")
+            XCTAssertEqual(result.status, 3, "\(client): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains("http_3xx"), "\(client): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains("redirected to \(elsewhere.url)/v1/chat/completions"), "\(client): \(result.standardError)")
+        }
+        XCTAssertEqual(elsewhere.requests.count, 0)
+    }
+}

@@ -1,0 +1,68 @@
+import CrestHTTP
+import Foundation
+import Synchronization
+
+/// A loopback HTTP server that answers every request the same wrong way, whatever its path: an
+/// HTML page, an empty body, a JSON error object, a stream of `[DONE]` alone, a redirect. Tests of
+/// what counts as a success, and the command's tests, point Crest at one.
+public final class FaultyServer: HTTPRequestHandler, @unchecked Sendable {
+    /// What the server answers.
+    public enum Answer: Sendable {
+        /// A whole response.
+        case whole(status: Int, contentType: String, body: String, fields: [String: String] = [:])
+        /// A chunked response: each chunk as given, then the end.
+        case stream(status: Int = 200, contentType: String = "text/event-stream", chunks: [String])
+        /// The request's header fields as plain text, as some error pages show them.
+        case echo(status: Int)
+    }
+
+    /// A web server's welcome page, where an API was expected.
+    public static let htmlPage = Answer.whole(
+        status: 200, contentType: "text/html", body: "<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head><body><h1>Welcome to nginx!</h1></body></html>\n")
+    /// 200 and nothing else.
+    public static let emptyBody = Answer.whole(status: 200, contentType: "application/json", body: "")
+    /// An error object with a 200 status, not streamed.
+    public static let errorObject = Answer.whole(status: 200, contentType: "application/json", body: #"{"error":{"message":"model overloaded","type":"server_error"}}"#)
+    /// An event stream that holds only the end marker.
+    public static let onlyDone = Answer.stream(chunks: ["data: [DONE]\n\n"])
+    /// An event stream whose data is text, not JSON.
+    public static let textEvents = Answer.stream(chunks: ["data: hello\n\n", "data: world\n\n", "data: [DONE]\n\n"])
+    /// A well-formed chat stream that generates nothing: the role, an empty usage, the end.
+    public static let emptyChatStream = Answer.stream(chunks: [
+        "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n",
+        "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":0}}\n\n", "data: [DONE]\n\n",
+    ])
+
+    public let answer: Answer
+    private let loop: EventLoop
+    private var server: HTTPServer!
+    private let seen = Mutex<[HTTPServerRequest]>([])
+
+    public init(_ answer: Answer) throws {
+        self.answer = answer
+        loop = try EventLoop(name: "faulty-server")
+        server = try HTTPServer(loop: loop, handler: self)
+    }
+
+    public var url: String { "http://127.0.0.1:\(server.port)" }
+
+    /// Every request the server has received, in order.
+    public var requests: [HTTPServerRequest] { seen.withLock { $0 } }
+
+    public func stop() { loop.shutdown() }
+
+    public func handle(_ request: HTTPServerRequest, response: HTTPResponseWriter) {
+        seen.withLock { $0.append(request) }
+        switch answer {
+        case .whole(let status, let contentType, let body, let fields):
+            response.send(status: status, contentType: contentType, body: Array(body.utf8), fields: fields)
+        case .echo(let status):
+            let text = request.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
+            response.send(status: status, contentType: "text/plain", body: Array(text.utf8))
+        case .stream(let status, let contentType, let chunks):
+            response.startStream(status: status, contentType: contentType)
+            for chunk in chunks { response.sendChunk(Array(chunk.utf8)) }
+            response.endStream()
+        }
+    }
+}
