@@ -24,9 +24,10 @@ public enum BudgetAnswerText {
         case .tighterThanMeasured(let lowest) where lowest == 1:
             text += "Even one client breaks this budget: the endpoint cannot meet it with this dataset.\n"
         case .tighterThanMeasured(let lowest):
-            text += "The stored levels cannot answer this budget: even the lowest measured, \(lowest), breaks it. Lower levels would: \(sweepCommand(stored, answer.budget, extra: "--levels " + (0..<Int(log2(Double(lowest)).rounded(.up))).map { String(1 << $0) }.joined(separator: ",")))\n"
+            let lower = (0..<Int(log2(Double(lowest)).rounded(.up))).map { String(1 << $0) }.joined(separator: ",")
+            text += "The stored levels cannot answer this budget: even the lowest measured, \(lowest), breaks it. Lower levels would: \(sweepCommand(stored, answer.budget, extra: ["--levels", lower]))\n"
         case .looserThanMeasured(let highest):
-            text += "The stored levels cannot bound this budget: even the highest measured, \(highest), meets it, so the endpoint may take more. A sweep above it would: \(sweepCommand(stored, answer.budget, extra: "--max-concurrency \(highest * 4)"))\n"
+            text += "The stored levels cannot bound this budget: even the highest measured, \(highest), meets it, so the endpoint may take more. A sweep above it would: \(sweepCommand(stored, answer.budget, extra: ["--max-concurrency", "\(highest * 4)"]))\n"
         }
         if let crossing = answer.crossing {
             text += "Between \(crossing.from) and \(crossing.to), where nothing was measured, the line joining them crosses \(crossing.constraint) near \(NumberFormatting.significant(crossing.estimate, digits: 3))"
@@ -34,26 +35,25 @@ public enum BudgetAnswerText {
                 text += " (\(NumberFormatting.significant(low, digits: 3))–\(NumberFormatting.significant(high, digits: 3)) from the intervals)"
             }
             let probe = Int(crossing.estimate.rounded(.down))
-            text += ": an interpolation, not a measurement. To measure it: \(sweepCommand(stored, answer.budget, extra: "--levels \(crossing.from),\(max(probe, crossing.from + 1))"))\n"
+            text += ": an interpolation, not a measurement. To measure it: \(sweepCommand(stored, answer.budget, extra: ["--levels", "\(crossing.from),\(max(probe, crossing.from + 1))"]))\n"
         }
         return text
     }
 
     /// The `crest sweep` command that would measure what the stored sweep cannot answer, against
     /// the same target and dataset.
-    static func sweepCommand(_ stored: StoredSweep, _ budget: Budget, extra: String = "") -> String {
+    static func sweepCommand(_ stored: StoredSweep, _ budget: Budget, extra: [String] = []) -> String {
         let target = stored.manifest.target
-        var command = "crest sweep"
+        var words = ["crest", "sweep"]
         if target.name.hasPrefix("sim:") {
-            command += " --target \(target.name)"
+            words += ["--target", target.name]
         } else {
-            command += " --url \(target.name) --model \(target.model)" + (target.kind == "openai-chat" ? "" : " --api \(target.kind)")
+            words += ["--url", target.name, "--model", target.model] + (target.kind == "openai-chat" ? [] : ["--api", target.kind])
         }
-        command += " --dataset \(stored.manifest.dataset.name)"
-        if !extra.isEmpty { command += " " + extra }
-        command += budget.latency.map { " --budget '\($0)'" }.joined()
-        if let ceiling = budget.maxErrorRate { command += " --max-error-rate \(NumberFormatting.significant(ceiling * 100))%" }
-        return command
+        words += ["--dataset", stored.manifest.dataset.name] + extra
+        for constraint in budget.latency { words += ["--budget", constraint.description] }
+        if let ceiling = budget.maxErrorRate { words += ["--max-error-rate", "\(NumberFormatting.significant(ceiling * 100))%"] }
+        return ShellWord.command(words)
     }
 
     /// The answer as one JSON object.

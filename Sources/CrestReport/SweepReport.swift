@@ -99,7 +99,7 @@ public struct SweepReport: Sendable {
         guard let chosen = input.recommendation else {
             guard !input.levels.isEmpty else { return ["No level was measured."] }
             switch input.stopReason {
-            case .interrupted: return ["No level is recommended: the sweep was interrupted before its search ended (crest sweep again to finish it)."]
+            case .interrupted: return ["No level is recommended: the sweep was interrupted before its search ended; the levels below are measured, but no search chose among them."]
             case .unusableResponses: return ["No level is recommended: most responses carried no answer to measure (see Failures)."]
             default: return ["No level is recommended."]
             }
@@ -130,6 +130,11 @@ public struct SweepReport: Sendable {
     }
 
     private static func perInstanceSentence(_ input: SweepReportInput) -> String {
+        switch input.stopReason {
+        case .interrupted: return "The sweep was interrupted before its search ended: no recommendation."
+        case .unusableResponses: return "The sweep stopped because most responses carried no answer to measure: no recommendation."
+        default: break
+        }
         guard let chosen = input.recommendation, chosen.isFeasible else {
             return "Did not find any concurrency level on a `\(input.instance)` for the `\(input.payloadFile)` dataset that stays within the budget `\(input.budget)`."
         }

@@ -117,6 +117,9 @@ final class LevelSimulation<Server: ServingModel> {
         while let (time, event) = queue.pop() {
             events += 1
             guard time < limit else { throw SimulationError.runaway(level: settings.level.concurrency) }
+            // An interrupted sweep (Ctrl-C) stops within the level, as a live one does: a long level
+            // can take a minute of wall time. Checked every few thousand events, which cost microseconds.
+            if events & 0xFFF == 0, Task.isCancelled { throw CancellationError() }
             recorder.advanceClock(to: settings.startTime + time)
             handle(event, at: time)
             if recorder.isComplete {

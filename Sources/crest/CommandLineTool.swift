@@ -82,6 +82,11 @@ enum CommandLineTool {
             if case .occupied = error { return (error.description, .usage) }
             return (error.description, .runFailed)
         case let error as SimulationError: return (error.description, .runFailed)
+        case let error as LoadGeneratorError:
+            // Too many clients for the open-files limit is the user's setting; running out of
+            // descriptors mid-level is the run's failure (never blamed on the endpoint).
+            if case .tooManyClients = error { return (error.description, .usage) }
+            return (error.description, .runFailed)
         case let error as SocketError:
             // A host that does not resolve is a mistake in --url; a socket call failing is the run's.
             if case .unresolved = error { return ("--url: " + error.description, .usage) }

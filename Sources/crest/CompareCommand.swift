@@ -36,7 +36,7 @@ struct CompareCommand: Command {
         expressions = try arguments.values("--budget")
         errorRate = try arguments.value("--max-error-rate")
         requestsPerMinute = try arguments.value("--requests-per-minute").map { text in
-            guard let value = Double(text), value > 0 else { throw UsageError("--requests-per-minute '\(text)': expected a number above zero") }
+            guard let value = DecimalNumber.parse(text), value > 0 else { throw UsageError("--requests-per-minute '\(text)': expected a number above zero") }
             return value
         }
         outputFolder = try arguments.value("--out")

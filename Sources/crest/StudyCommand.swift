@@ -27,7 +27,9 @@ struct StudyCommand: Command {
         var folders: [String] = []
         for target in config.targets {
             for dataset in config.datasets {
-                let out = "\(folder)/\(target.label)-\(dataset)"
+                // One folder inside the study's for each pair, whatever path names the dataset.
+                var out = "\(folder)/\(ResultsFolderName.component(target.label))-\(ResultsFolderName.component(dataset))"
+                if folders.contains(out) { out += "-\(folders.count + 1)" }
                 let arguments = target.options + ["--instance-label", target.label, "--dataset", dataset, "--out", out] + config.sweepOptions
                 StandardError.write("crest study: \(target.label) × \(dataset)\n")
                 let code = try await SweepCommand(arguments: ArgumentList(arguments)).run()

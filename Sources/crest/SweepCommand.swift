@@ -1,4 +1,5 @@
 import Crest
+import CrestHTTP
 import CrestReport
 import CrestSimulator
 import Foundation
@@ -75,6 +76,8 @@ struct SweepCommand: Command {
     let maxOutputTokens: Int?
     let budget: Budget
     let method: SweepMethod
+    /// Said on stderr when the open-files limit lowered the search's highest level.
+    let clientLimitNote: String?
     let requestTimeoutSeconds: Double
     let pricing: Pricing?
     let outputFolder: String?
@@ -105,8 +108,12 @@ struct SweepCommand: Command {
         let requests = try arguments.value("--requests-per-level").map { try Self.positiveInteger($0, option: "--requests-per-level") }
         let duration = try arguments.value("--duration-per-level").map { try Self.duration($0, option: "--duration-per-level") }
         let maxRequests = try arguments.value("--max-requests").map { try Self.positiveInteger($0, option: "--max-requests") }
+        if let maxRequests, maxRequests < SearchLimits.minimumRequests {
+            throw UsageError("--max-requests \(maxRequests): the search's first level alone needs \(SearchLimits.minimumRequests) requests (its warm-up and first look at one client); give at least \(SearchLimits.minimumRequests)")
+        }
         let maxTime = try arguments.value("--max-time").map { try Self.duration($0, option: "--max-time") }
         let maxConcurrency = try arguments.value("--max-concurrency").map { try Self.positiveInteger($0, option: "--max-concurrency") }
+        let chosenMethod: SweepMethod
         if let levels {
             let length: LevelLength
             switch (requests, duration) {
@@ -116,15 +123,16 @@ struct SweepCommand: Command {
             case (nil, nil): length = .standard
             }
             if maxConcurrency != nil { throw UsageError("--max-concurrency goes with the adaptive search; with --levels, list the levels") }
-            method = .fixed(levels: levels, length: length)
+            chosenMethod = .fixed(levels: levels, length: length)
         } else {
             if requests != nil || duration != nil {
                 throw UsageError("--requests-per-level and --duration-per-level go with --levels; the adaptive search sizes each level itself")
             }
-            method = .adaptive(
+            chosenMethod = .adaptive(
                 limits: SearchLimits(maxRequests: maxRequests, maxSeconds: maxTime, maxConcurrency: maxConcurrency ?? Self.defaultMaxConcurrency),
                 plateauTolerance: 0.02)
         }
+        (method, clientLimitNote) = try Self.withinOpenFileLimit(chosenMethod, target: sweepTarget, maxConcurrencyGiven: maxConcurrency != nil)
         let largestLimit = budget.latency.map(\.limitSeconds).max() ?? 0
         requestTimeoutSeconds = try arguments.value("--timeout").map { try Self.duration($0, option: "--timeout") }
             ?? max(10 * largestLimit, 300)
@@ -155,6 +163,7 @@ struct SweepCommand: Command {
         defer { finishMeasuring() }
         let progress = Progress()
         progress.started(target: sweepTarget.name, dataset: dataset, budget: budget, folder: folder)
+        if let clientLimitNote { StandardError.write("note: \(clientLimitNote)\n") }
         let outcome: SearchOutcome
         let stoppedBy: UnusableResponses?
         // Ctrl-C stops the search within a level and keeps what the finished levels wrote.
@@ -246,6 +255,23 @@ struct SweepCommand: Command {
         return message
     }
 
+    /// A live endpoint's levels within the open-files limit (raised to its hard limit first): each
+    /// client holds a connection. A fixed level or a --max-concurrency above it is refused before
+    /// any request; the search's default highest level is lowered to it, with a note.
+    private static func withinOpenFileLimit(
+        _ method: SweepMethod, target: SweepTarget, maxConcurrencyGiven: Bool
+    ) throws -> (SweepMethod, note: String?) {
+        guard case .live = target else { return (method, nil) }
+        OpenFileLimit.raise()
+        let maximum = LiveMeasurer.maximumConcurrency
+        guard method.highestConcurrency > maximum else { return (method, nil) }
+        if case .adaptive(let limits, let tolerance) = method, !maxConcurrencyGiven {
+            let note = "the search goes up to concurrency \(maximum), not \(limits.maxConcurrency): the open-files limit is \(OpenFileLimit.current) (ulimit -n) and each client holds a connection; raise it to search higher"
+            return (.adaptive(limits: limits.capped(atConcurrency: maximum), plateauTolerance: tolerance), note)
+        }
+        throw UsageError(LoadGeneratorError.tooManyClients(concurrency: method.highestConcurrency, limit: OpenFileLimit.current).description)
+    }
+
     // MARK: - Option values
 
     private static func positiveInteger(_ text: String, option: String) throws -> Int {
@@ -262,7 +288,7 @@ struct SweepCommand: Command {
 
     private static func price(_ text: String?, option: String) throws -> Double? {
         guard let text else { return nil }
-        guard let value = Double(text), value.isFinite, value >= 0 else {
+        guard let value = DecimalNumber.parse(text), value.isFinite, value >= 0 else {
             throw UsageError("\(option) '\(text)': expected a price in USD such as 4.10")
         }
         return value

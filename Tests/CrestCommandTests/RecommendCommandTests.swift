@@ -48,6 +48,35 @@ final class RecommendCommandTests: WorkspaceTestCase {
         XCTAssertTrue(text.standardOutput.contains("crest sweep --target sim:a100-llama3-8b --dataset en_1000-2000 --max-concurrency 264 --budget 'e2e.p95<=60s'"), text.standardOutput)
     }
 
+    /// The suggested command once put --model and --dataset unquoted: a crafted name in a results
+    /// folder ran shell code when the command was pasted.
+    func testTheSuggestedCommandIsSafeToPaste() throws {
+        let manifestURL = workspace.appendingPathComponent("swept/run.json")
+        var manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as! [String: Any]
+        var dataset = manifest["dataset"] as! [String: Any]
+        let crafted = "en; touch PWNED $(touch PWNED2) 'x'"
+        dataset["name"] = crafted
+        manifest["dataset"] = dataset
+        try JSONSerialization.data(withJSONObject: manifest).write(to: manifestURL)
+        let text = try CrestBinary.run(["recommend", "swept", "--budget", "e2e.p95<=60s"], in: workspace)
+        let line = try XCTUnwrap(text.standardOutput.split(separator: "\n").first { $0.contains("crest sweep") })
+        let command = String(line[line.range(of: "crest sweep")!.lowerBound...])
+        // Pasted into a shell, with printf standing in for crest: each word comes back whole.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "printf '%s\\n' " + command.dropFirst("crest ".count)]
+        shell.currentDirectoryURL = workspace
+        let output = Pipe()
+        shell.standardOutput = output
+        try shell.run()
+        let words = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
+        shell.waitUntilExit()
+        XCTAssertEqual(words.first, "sweep")
+        XCTAssertTrue(words.contains(crafted), "\(words)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("PWNED").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("PWNED2").path))
+    }
+
     func testMistakesGetExitCode2() throws {
         let missing = try CrestBinary.run(["recommend", "nowhere"], in: workspace)
         XCTAssertEqual(missing.status, 2)

@@ -98,6 +98,20 @@ final class SweepCommandTests: WorkspaceTestCase {
         XCTAssertTrue(itl.standardError.contains("an ITL budget needs the gaps between streamed chunks"), itl.standardError)
         let command = try CrestBinary.run(["swep"], in: workspace)
         XCTAssertEqual(command.status, 2)
+        // Values that once passed: a budget smaller than any search (it spent 40 requests), a
+        // port past 65535, a hexadecimal duration read as 16 s.
+        let small: [([String], String)] = [
+            (["--max-requests", "1"], "--max-requests 1: the search's first level alone needs 40 requests"),
+            (["--url", "http://127.0.0.1:99999", "--model", "m"], "port 99999 is not a TCP port (1 to 65535)"),
+            (["--timeout", "0x10s"], "--timeout '0x10s': expected a duration above zero"),
+            (["--price-per-hour", "0x10"], "--price-per-hour '0x10': expected a price in USD"),
+        ]
+        for (arguments, expected) in small {
+            let result = try CrestBinary.run(["sweep"] + arguments + ["--out", "never"], in: workspace)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains(expected), "\(arguments): \(result.standardError)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("never").path), "\(arguments)")
+        }
     }
 
     func testAnOccupiedOutputFolderIsRefusedAndLeftAlone() throws {

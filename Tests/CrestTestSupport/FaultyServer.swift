@@ -14,6 +14,9 @@ public final class FaultyServer: HTTPRequestHandler, @unchecked Sendable {
         case stream(status: Int = 200, contentType: String = "text/event-stream", chunks: [String])
         /// The request's header fields as plain text, as some error pages show them.
         case echo(status: Int)
+        /// A valid chat stream of `tokens` tokens `tokenGap` seconds apart while at most `concurrent`
+        /// requests are in progress; past that, 429 with the Retry-After given (a hosted API's quota).
+        case quota(concurrent: Int, retryAfter: String, tokens: Int = 4, tokenGap: Double = 0.01)
     }
 
     /// A web server's welcome page, where an API was expected.
@@ -37,6 +40,8 @@ public final class FaultyServer: HTTPRequestHandler, @unchecked Sendable {
     private let loop: EventLoop
     private var server: HTTPServer!
     private let seen = Mutex<[HTTPServerRequest]>([])
+    /// Requests in progress (touched on the loop's thread only).
+    private var inProgress = 0
 
     public init(_ answer: Answer) throws {
         self.answer = answer
@@ -56,6 +61,22 @@ public final class FaultyServer: HTTPRequestHandler, @unchecked Sendable {
         switch answer {
         case .whole(let status, let contentType, let body, let fields):
             response.send(status: status, contentType: contentType, body: Array(body.utf8), fields: fields)
+        case .quota(let concurrent, let retryAfter, let tokens, let tokenGap):
+            guard inProgress < concurrent else {
+                return response.send(status: 429, body: Array(#"{"error":"quota"}"#.utf8), fields: ["Retry-After": retryAfter])
+            }
+            inProgress += 1
+            response.startStream()
+            let start = response.loop.now
+            for index in 0..<tokens {
+                response.loop.schedule(at: start + Int64(Double(index + 1) * tokenGap * 1e9)) { [self] in
+                    response.sendChunk(Array("data: {\"choices\":[{\"delta\":{\"content\":\"t\"}}]}\n\n".utf8))
+                    guard index == tokens - 1 else { return }
+                    response.sendChunk(Array("data: [DONE]\n\n".utf8))
+                    response.endStream()
+                    inProgress -= 1
+                }
+            }
         case .echo(let status):
             let text = request.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "\n")
             response.send(status: status, contentType: "text/plain", body: Array(text.utf8))

@@ -17,4 +17,16 @@ public enum ResultsFolderName {
         }
         return folder
     }
+
+    /// `name` as one folder name: a file's stem (a path's last part, its extension dropped), with
+    /// anything but letters, digits, '.', '_' and '-' as '_'. A study's dataset given as
+    /// "../../x.jsonl" once wrote its results outside the study's folder.
+    public static func component(_ name: String) -> String {
+        var stem = Substring(name.split(separator: "/").last ?? "")
+        for suffix in [".jsonl", ".json", ".txt"] where stem.hasSuffix(suffix) {
+            stem = stem.dropLast(suffix.count)
+        }
+        let safe = String(stem.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+        return safe.allSatisfy({ $0 == "." }) ? "dataset" : safe
+    }
 }

@@ -5,6 +5,7 @@ extension Budget {
     ///   request is over any latency budget); their intervals are order-statistic intervals.
     /// - Means are over successful requests only (failures would make them infinite); the
     ///   error-rate ceiling accounts for failures.
+    /// - A level whose clients were held back (`LoadShortfall`) is infeasible.
     /// - ITL is over the pooled gaps between streamed chunks of the measured requests, a failed
     ///   request counting as one gap of +∞; its intervals count the request as the independent
     ///   unit (`ClusteredValues`). A level whose samples carry no gaps has no ITL and fails it.
@@ -19,7 +20,11 @@ extension Budget {
         if let maxErrorRate {
             checks.append(ConstraintCheck(constraint: .errorRate(max: maxErrorRate), observed: summary.errorRate, limit: maxErrorRate))
         }
-        return Verdict(checks: checks, decision: run.decision)
+        // A level whose clients were held back was not measured at its concurrency: its test's
+        // verdict, if it passed, does not stand (the search must not take it for an answer).
+        let shortfall = LoadShortfall(run)
+        let decision = shortfall == nil ? run.decision : run.decision.map { $0.isFeasible ? $0.overruled : $0 }
+        return Verdict(checks: checks, decision: decision, shortfall: shortfall)
     }
 
     /// True when a constraint needs inter-token gaps, which only streamed responses give.

@@ -35,6 +35,9 @@ public struct LatencyConstraint: Sendable, Equatable, Codable, CustomStringConve
         self.limitSeconds = limitSeconds
     }
 
+    /// The most digits a budget's percentile may have after the point (p99.99).
+    public static let percentileDecimals = 2
+
     /// "e2e.p95", the name of the constrained statistic.
     public var statisticName: String { "\(metric.rawValue).\(statistic)" }
 

@@ -31,6 +31,12 @@ public struct LevelDecision: Sendable, Equatable, Codable {
     /// "certified feasible", "likely infeasible", "borderline feasible".
     public var label: String { "\(certainty.rawValue) \(isFeasible ? "feasible" : "infeasible")" }
 
+    /// The same decision turned to certainly infeasible, by a fact outside the test: the level's
+    /// clients were held back, so it was not measured at its concurrency.
+    var overruled: LevelDecision {
+        LevelDecision(isFeasible: false, certainty: .certified, look: look, requests: requests, constraints: constraints)
+    }
+
     enum CodingKeys: String, CodingKey {
         case certainty, look, requests, constraints
         case isFeasible = "feasible"

@@ -68,6 +68,8 @@ public struct LevelSelection: Sendable {
         let tpm = NumberFormatting.significant(chosen.summary.transactionsPerMinute.value, digits: 4)
         var text = "Concurrency \(chosen.concurrency) meets the budget with \(tpm) transactions/minute."
         switch limit {
+        case .budget(let next, _) where ordered.first(where: { $0.concurrency == next })?.verdict.shortfall != nil:
+            text += " Concurrency \(next) does not count: " + ordered.first { $0.concurrency == next }!.verdict.shortfall!.summary + "."
         case .budget(let next, let violations) where violations.isEmpty:
             // Judged infeasible by its sequential test while its point estimates are inside.
             let tightest = ordered.first { $0.concurrency == next }?.verdict.tightest.map { ": " + $0.summary } ?? ""
@@ -90,7 +92,7 @@ public struct LevelSelection: Sendable {
     /// When no level is feasible: the level whose worst violation is smallest, unless one was chosen.
     private func closest(in ordered: [LevelResult], chosen: LevelResult? = nil) -> Recommendation {
         let closest = chosen ?? ordered.max { worstHeadroom($0) < worstHeadroom($1) }!
-        let violations = closest.verdict.violations.map(\.summary).joined(separator: "; ")
+        let violations = closest.verdict.breaches.joined(separator: "; ")
         let text = "No level met the budget. The closest was concurrency \(closest.concurrency): \(violations)."
             + (closest.concurrency == ordered.first!.concurrency && closest.concurrency > 1
                 ? " Try lower levels." : "")

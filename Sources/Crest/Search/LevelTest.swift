@@ -96,19 +96,25 @@ public struct LevelTest: Sendable, Equatable {
     /// The screening size of ../research/algorithms.md §2.2: max(32, 2N) requests, at least two cycles.
     public static func screeningSize(for level: Level) -> Int { max(32, 2 * level.concurrency) }
 
+    /// The most measured requests any test may run: a p99.99 needs 29,956 without one over its
+    /// limit to be certified, five times that to be certified a little under it. (A p99.9999999
+    /// once ran a confirmation of 1,048,577 requests; a 0.0001% error ceiling would ask for 8 million.)
+    public static let largestCap = 150_000
+
     /// The confirmation cap: enough requests to certify the budget's tightest statistic when it is
     /// a little under its limit (max(600, 4N) for p95, max(3000, 4N) for p99; ../research/algorithms.md §2.3),
     /// and at least enough to certify a 1% error ceiling with a failure or two.
+    /// Never more than `largestCap`.
     public static func confirmationCap(for level: Level, budget: Budget) -> Int {
-        var cap = max(600, 4 * level.concurrency)
+        var cap = Double(max(600, 4 * level.concurrency))
         for constraint in budget.latency {
             if case .percentile(let percentile) = constraint.statistic {
                 // Zero exceedances certify at n ≥ ln α / ln p; allow about five times that.
-                cap = max(cap, Int((5 * log(0.05) / log(percentile.fraction)).rounded(.up)))
+                cap = max(cap, 5 * log(0.05) / log(percentile.fraction))
             }
         }
-        if let ceiling = budget.maxErrorRate, ceiling > 0 { cap = max(cap, Int((8 / ceiling).rounded(.up))) }
-        return cap
+        if let ceiling = budget.maxErrorRate, ceiling > 0 { cap = max(cap, 8 / ceiling) }
+        return Int(min(cap, Double(largestCap)).rounded(.up))
     }
 
     /// The screening test of `level`: looks at n_s and 2·n_s.

@@ -13,4 +13,16 @@ public struct SearchLimits: Sendable, Equatable, Codable {
     }
 
     public static let none = SearchLimits()
+
+    /// The fewest requests a search can decide anything with: its first level's warm-up and first
+    /// look at one client. A total budget below it could only be overspent.
+    public static var minimumRequests: Int {
+        let first = Level(concurrency: 1)
+        return first.warmupCompletions + LevelTest.screeningSize(for: first)
+    }
+
+    /// The same limits with the highest concurrency lowered to `maximum`.
+    public func capped(atConcurrency maximum: Int) -> SearchLimits {
+        SearchLimits(maxRequests: maxRequests, maxSeconds: maxSeconds, maxConcurrency: min(maxConcurrency, maximum))
+    }
 }

@@ -89,23 +89,31 @@ public struct ConstraintCheck: Sendable, Equatable, Codable {
 }
 
 /// A level's standing against the budget: the point estimates of every constrained statistic with
-/// their intervals, and, for a level run under a sequential test, the test's decision.
+/// their intervals, for a level run under a sequential test the test's decision, and whether its
+/// clients were held back (then it is infeasible, whatever the rest says).
 public struct Verdict: Sendable, Equatable, Codable {
     public let checks: [ConstraintCheck]
     /// The sequential test's decision; nil for a level measured for a fixed count or time.
     public let decision: LevelDecision?
+    /// Set when the level's clients were held back: it was not measured at its concurrency.
+    public let shortfall: LoadShortfall?
 
-    public init(checks: [ConstraintCheck], decision: LevelDecision? = nil) {
+    public init(checks: [ConstraintCheck], decision: LevelDecision? = nil, shortfall: LoadShortfall? = nil) {
         self.checks = checks
         self.decision = decision
+        self.shortfall = shortfall
     }
 
     /// True when the level meets the budget: by the test's decision when there is one, else by
-    /// the point estimates.
-    public var isFeasible: Bool { decision?.isFeasible ?? checks.allSatisfy(\.isMet) }
+    /// the point estimates; never when its clients were held back.
+    public var isFeasible: Bool { shortfall == nil && (decision?.isFeasible ?? checks.allSatisfy(\.isMet)) }
 
-    /// How the verdict was reached: "certified", "likely", "borderline", or "point estimate".
-    public var certaintyLabel: String { decision?.certainty.rawValue ?? "point estimate" }
+    /// How the verdict was reached: "certified", "likely", "borderline", "point estimate", or
+    /// "held back" for a level not measured at its concurrency.
+    public var certaintyLabel: String { shortfall != nil ? "held back" : decision?.certainty.rawValue ?? "point estimate" }
+
+    /// Why the level is not feasible, for people: the shortfall, then each broken constraint.
+    public var breaches: [String] { (shortfall.map { [$0.summary] } ?? []) + violations.map(\.summary) }
 
     /// The constraint with the least headroom: the one that binds first as load grows.
     public var tightest: ConstraintCheck? { checks.min { $0.headroom < $1.headroom } }
@@ -116,7 +124,7 @@ public struct Verdict: Sendable, Equatable, Codable {
     /// "feasible" or "infeasible", as written in levels.csv.
     public var label: String { isFeasible ? "feasible" : "infeasible" }
 
-    /// How sure and which side, for people: the test's "likely feasible", or `label` for a level
-    /// judged on point estimates.
-    public var labelWithCertainty: String { decision?.label ?? label }
+    /// How sure and which side, for people: the test's "likely feasible", `label` for a level
+    /// judged on point estimates, "infeasible (held back)" for a level not measured at its concurrency.
+    public var labelWithCertainty: String { shortfall != nil ? "infeasible (held back)" : decision?.label ?? label }
 }

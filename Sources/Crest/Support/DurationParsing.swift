@@ -13,7 +13,7 @@ public enum DurationParsing {
             number = trimmed.dropLast(unit.suffix.count)
             break
         }
-        guard let value = Double(number.trimmingCharacters(in: .whitespaces)), value.isFinite, value > 0 else { return nil }
+        guard let value = DecimalNumber.parse(number.trimmingCharacters(in: .whitespaces)), value.isFinite, value > 0 else { return nil }
         return value * scale
     }
 }

@@ -5,6 +5,14 @@ public enum SweepMethod: Sendable, Equatable {
     /// Crest's adaptive search, within these limits.
     case adaptive(limits: SearchLimits, plateauTolerance: Double)
 
+    /// The highest level the sweep may measure.
+    public var highestConcurrency: Int {
+        switch self {
+        case .fixed(let levels, _): return levels.map(\.concurrency).max() ?? 0
+        case .adaptive(let limits, _): return limits.maxConcurrency
+        }
+    }
+
     /// "adaptive" or "fixed", for run.json.
     public var name: String {
         switch self {

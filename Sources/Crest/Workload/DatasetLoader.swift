@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads prompts from FMBench payload JSONL, OpenAI chat JSONL or plain text files.
 ///
@@ -17,6 +20,11 @@ public struct DatasetLoader: Sendable {
     /// Loads the dataset at `path`.
     /// - Throws: `WorkloadError` naming the file and line of the first problem.
     public func load(path: String) throws -> Dataset {
+        // Only a regular file is a dataset: reading a FIFO would wait for a writer (Foundation
+        // then said "You don't have permission"), and a directory or a device is no list of prompts.
+        if let kind = Self.nonRegularKind(path) {
+            throw WorkloadError.unreadable(file: path, reason: "it is \(kind), not a regular file")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -154,6 +162,21 @@ public struct DatasetLoader: Sendable {
             return number.intValue
         }
         return nil
+    }
+
+    /// What `path` is when it exists and is not a regular file ("a FIFO", "a directory"); nil
+    /// otherwise (reading it then says what is wrong).
+    private static func nonRegularKind(_ path: String) -> String? {
+        var status = stat()
+        // stat follows links: a link to a dataset is the dataset.
+        guard stat(path, &status) == 0 else { return nil }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        default: return "a device"
+        }
     }
 
     private static func reason(for error: Error, path: String) -> String {

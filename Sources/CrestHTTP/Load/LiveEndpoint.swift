@@ -43,6 +43,9 @@ public struct LiveEndpoint: Sendable {
             throw LiveEndpointError.badURL(url, "expected http://HOST[:PORT][/PATH] or https://...")
         }
         guard scheme == "http" || scheme == "https" else { throw LiveEndpointError.badURL(url, "the scheme must be http or https") }
+        if let port = components.port, !(1...65535).contains(port) {
+            throw LiveEndpointError.badURL(url, "port \(port) is not a TCP port (1 to 65535)")
+        }
         isSecure = scheme == "https"
         if isSecure && route == .epoll {
             throw LiveEndpointError.badURL(url, "the epoll client speaks plain http only; https goes through URLSession")

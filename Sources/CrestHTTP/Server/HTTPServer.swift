@@ -12,41 +12,94 @@ public protocol HTTPRequestHandler: AnyObject {
 /// A small HTTP/1.1 server on the event loop: kept-alive connections, one request at a time per
 /// connection, responses whole or streamed in chunks. It serves the simulator (`crest serve`) and
 /// the scripted endpoints of the tests. Everything after `init` happens on the loop's thread.
+///
+/// It holds its own against clients that misbehave: a connection idle for `idleTimeout`, or whose
+/// request has not arrived whole `requestTimeout` after its first byte (a slowloris client sending
+/// a byte at a time), is closed; at the open-files limit it stops accepting for a moment rather
+/// than retrying a failing accept in a spin.
 public final class HTTPServer: SocketHandler, @unchecked Sendable {
+    /// How often connections are checked against their deadlines.
+    private static let sweepNanoseconds: Int64 = 250_000_000
+    /// How long accepting pauses when the process has no file descriptor left.
+    private static let acceptPauseNanoseconds: Int64 = 100_000_000
+
     public let loop: EventLoop
     /// The port it listens on (the kernel's choice when asked for port 0).
     public let port: Int
+    /// A connection with no request in progress is closed after this long.
+    public let idleTimeout: Double
+    /// A request must arrive whole within this long of its first byte.
+    public let requestTimeout: Double
     private let handler: HTTPRequestHandler
     private let listener: Int32
     private var connections: [Int32: ServerConnection] = [:]
     private let accepted = Atomic<Int>(0)
+    private let timedOut = Atomic<Int>(0)
+    private var isAccepting = true
     /// One read buffer for every connection: the loop reads one socket at a time.
     fileprivate let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
     /// How many connections the server has accepted so far (readable from any thread).
     public var acceptedConnections: Int { accepted.load(ordering: .relaxed) }
+    /// How many connections it closed for being idle or slow (readable from any thread).
+    public var timedOutConnections: Int { timedOut.load(ordering: .relaxed) }
 
     /// Listens on `host:port`; call from any thread before the loop serves anything.
-    public init(loop: EventLoop, handler: HTTPRequestHandler, host: String = "127.0.0.1", port: Int = 0) throws {
+    public init(
+        loop: EventLoop, handler: HTTPRequestHandler, host: String = "127.0.0.1", port: Int = 0, idleTimeout: Double = 60,
+        requestTimeout: Double = 10
+    ) throws {
         ignoreBrokenPipes()
         OpenFileLimit.raise()
         self.loop = loop
         self.handler = handler
+        self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
         listener = try SocketAddress.resolve(host: host, port: port).listen()
         self.port = boundPort(of: listener)
-        loop.execute { [self] in loop.register(listener, events: EPOLLIN.rawValue, handler: self) }
+        loop.execute { [self] in
+            loop.register(listener, events: EPOLLIN.rawValue, handler: self)
+            scheduleSweep()
+        }
     }
 
     public func socketReady(_ events: UInt32) {
-        while true {
+        while isAccepting {
             let descriptor = accept(listener, nil, nil)
-            guard descriptor >= 0 else { return }
+            guard descriptor >= 0 else {
+                if SocketError.isOutOfDescriptors(errno) { pauseAccepting() }
+                return
+            }
             _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
             setNoDelay(descriptor)
             accepted.add(1, ordering: .relaxed)
             let connection = ServerConnection(descriptor: descriptor, server: self)
             connections[descriptor] = connection
             loop.register(descriptor, events: EPOLLIN.rawValue, handler: connection)
+        }
+    }
+
+    /// No descriptor is left for a new connection: the listener stays readable, and a
+    /// level-triggered loop would call back at once, forever. Stop watching it for a moment;
+    /// waiting clients stay in the backlog, and connections that close free descriptors.
+    private func pauseAccepting() {
+        isAccepting = false
+        loop.deregister(listener)
+        loop.schedule(at: loop.now + Self.acceptPauseNanoseconds) { [self] in
+            isAccepting = true
+            loop.register(listener, events: EPOLLIN.rawValue, handler: self)
+        }
+    }
+
+    /// Closes connections past their deadline, and runs again.
+    private func scheduleSweep() {
+        loop.schedule(at: loop.now + Self.sweepNanoseconds) { [self] in
+            let now = loop.now
+            for connection in connections.values where connection.isPastDeadline(now) {
+                timedOut.add(1, ordering: .relaxed)
+                connection.close()
+            }
+            scheduleSweep()
         }
     }
 
@@ -69,10 +122,21 @@ final class ServerConnection: SocketHandler {
     private var isResponding = false
     private(set) var isOpen = true
     private var closeAfterResponse = false
+    /// When the connection must have a request: idle since it opened or since its last response,
+    /// or (sooner) whole since the request's first byte. Nil while a response is in progress.
+    private var deadline: Int64?
+    private var requestStarted = false
 
     init(descriptor: Int32, server: HTTPServer) {
         self.descriptor = descriptor
         self.server = server
+        deadline = server.loop.now + Int64(server.idleTimeout * 1e9)
+    }
+
+    /// True when the connection has waited too long for a request.
+    func isPastDeadline(_ now: Int64) -> Bool {
+        guard let deadline, !isResponding else { return false }
+        return now >= deadline
     }
 
     var loop: EventLoop { server.loop }
@@ -89,6 +153,10 @@ final class ServerConnection: SocketHandler {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { return close() }
             if count < 0 { return }
+            if !requestStarted {
+                requestStarted = true
+                deadline = min(deadline ?? .max, server.loop.now + Int64(server.requestTimeout * 1e9))
+            }
             var offset = 0
             while offset < count, isOpen {
                 let parsed: (request: HTTPServerRequest?, consumed: Int)
@@ -102,6 +170,8 @@ final class ServerConnection: SocketHandler {
                 offset += parsed.consumed
                 if let request = parsed.request {
                     isResponding = true
+                    requestStarted = offset < count
+                    deadline = nil
                     if request.fields["connection"]?.lowercased() == "close" { closeAfterResponse = true }
                     server.dispatch(request, on: self)
                 }
@@ -137,6 +207,7 @@ final class ServerConnection: SocketHandler {
 
     func responseEnded() {
         isResponding = false
+        deadline = server.loop.now + Int64((requestStarted ? server.requestTimeout : server.idleTimeout) * 1e9)
         flushThenMaybeClose()
     }
 

@@ -37,6 +37,25 @@ final class LevelRecorderTests: XCTestCase {
         XCTAssertNil(run.decision)
     }
 
+    // The in-flight mean counts every request of the level over the window, the one still running
+    // at its end included; the samples alone would miss it.
+    func testTheInFlightMeanCountsRequestsAsTheyStartAndEnd() {
+        var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .duration(seconds: 100e-9), startedAt: 0)
+        warmUp(&recorder, count: 8)
+        XCTAssertEqual(recorder.windowStart, 80)
+        // Window [80, 180): one request runs throughout and past the end; another runs for the
+        // first half (its client then waits, as after a 429).
+        let long = recorder.requestSent(at: 80)
+        let short = recorder.requestSent(at: 80)
+        recorder.requestFinished(sample(9, sent: 80, finished: 130, phase: .measured), short)
+        recorder.advanceClock(to: 180)
+        XCTAssertEqual(recorder.windowEnd, 180)
+        recorder.requestFinished(sample(8, sent: 80, finished: 400, phase: .measured), long)
+        let run = recorder.finish(endedAt: 400)
+        XCTAssertEqual(try XCTUnwrap(run.inFlightMean), 1.5, accuracy: 1e-12, "(100 + 50) request·ns over 100 ns")
+        XCTAssertNotNil(LoadShortfall(run), "1.5 of 2 is under 90%")
+    }
+
     // With a staggered start the window waits for the last client, even when the warm-up
     // completions came first; the last client's first request is warm-up.
     func testStaggeredStartOpensTheWindowWhenTheLastClientStarts() {

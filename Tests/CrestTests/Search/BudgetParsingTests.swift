@@ -32,6 +32,12 @@ final class BudgetParsingTests: XCTestCase {
             ("e2e.p95<=20", "the value '20' needs a unit, ms or s"),
             ("e2e.p95<=fast s", "'fast s' is not a number with a unit"),
             ("e2e.p95<=0s", "the limit must be above zero"),
+            // Once stored as e2e.p100, which the report then refused, after a confirmation of a
+            // million requests.
+            ("e2e.p99.9999999<=20s", "percentile 'p99.9999999' has more than 2 digits after the point; the finest is p99.99"),
+            ("e2e.p9e1<=20s", "unknown statistic 'p9e1' (use mean, or a percentile such as p50, p95, p99.9)"),
+            // Swift's Double(_:) reads hexadecimal: 0x14 would have been 20.
+            ("e2e.p95<=0x14s", "'0x14s' is not a number with a unit"),
         ]
         for (text, problem) in cases {
             XCTAssertThrowsError(try LatencyConstraint(parsing: text)) { error in

@@ -89,4 +89,13 @@ final class LevelTestTests: XCTestCase {
         XCTAssertEqual(LevelTest.confirmationCap(for: Level(concurrency: 8), budget: errors), 800)
         XCTAssertEqual(LevelTest.confirmationCap(for: Level(concurrency: 400), budget: errors), 1600)
     }
+
+    /// A p99.9999999 once ran a confirmation of 1,048,577 requests: every test has a cap.
+    func testNoTestRunsPastTheLargestCap() throws {
+        let finest = Budget(latency: [try LatencyConstraint(parsing: "e2e.p99.99<=20s")], maxErrorRate: 0.000_000_1)
+        XCTAssertEqual(LevelTest.confirmationCap(for: Level(concurrency: 8), budget: finest), LevelTest.largestCap)
+        let test = LevelTest.confirmation(finest, level: Level(concurrency: 8))
+        XCTAssertEqual(test.looks.last, LevelTest.largestCap)
+        XCTAssertLessThanOrEqual(LevelTest.confirmationCap(for: Level(concurrency: 1_000_000), budget: finest), LevelTest.largestCap)
+    }
 }

@@ -30,5 +30,8 @@ final class FormattingTests: XCTestCase {
         XCTAssertEqual(DurationParsing.seconds("45"), 45)
         XCTAssertNil(DurationParsing.seconds("-3s"))
         XCTAssertNil(DurationParsing.seconds("soon"))
+        // Swift's Double(_:) reads these; a person typing a timeout means none of them.
+        for text in ["0x10s", "1e3s", "infs", "nan", "1.2.3s", ".s"] { XCTAssertNil(DurationParsing.seconds(text), text) }
+        XCTAssertEqual(DurationParsing.seconds(".5s"), 0.5)
     }
 }

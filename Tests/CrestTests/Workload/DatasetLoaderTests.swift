@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import XCTest
 @testable import Crest
 
@@ -92,6 +93,23 @@ final class DatasetLoaderTests: XCTestCase {
         XCTAssertThrowsError(try DatasetLoader().load(path: "/nonexistent/prompts.jsonl")) { error in
             XCTAssertEqual((error as? WorkloadError)?.description, "/nonexistent/prompts.jsonl: cannot read the dataset: no such file")
         }
+    }
+
+    /// A FIFO once said "You don't have permission" (and reading one waits for a writer).
+    func testOnlyARegularFileIsADataset() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crest-special-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        XCTAssertEqual(mkfifo("\(folder)/fifo.jsonl", 0o600), 0)
+        XCTAssertThrowsError(try DatasetLoader().load(path: "\(folder)/fifo.jsonl")) { error in
+            XCTAssertEqual((error as? WorkloadError)?.description, "\(folder)/fifo.jsonl: cannot read the dataset: it is a FIFO, not a regular file")
+        }
+        XCTAssertThrowsError(try DatasetLoader().load(path: folder)) { error in
+            XCTAssertEqual((error as? WorkloadError)?.description, "\(folder): cannot read the dataset: it is a directory, not a regular file")
+        }
+        try "a prompt\n".write(toFile: "\(folder)/real.txt", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: "\(folder)/link.txt", withDestinationPath: "\(folder)/real.txt")
+        XCTAssertEqual(try DatasetLoader().load(path: "\(folder)/link.txt").prompts.count, 1, "a link to a dataset is the dataset")
     }
 
     func testLocatorFindsBinsByName() throws {

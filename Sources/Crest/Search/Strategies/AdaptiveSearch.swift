@@ -510,7 +510,7 @@ final class AdaptiveController<M: Measurer> {
                 Recommendation(
                     isFeasible: false, level: level, limit: nil, highestThroughputConcurrency: nil,
                     explanation: "No level met the budget. The closest was concurrency \(level.concurrency): "
-                        + level.verdict.violations.map(\.summary).joined(separator: "; ") + ".")
+                        + level.verdict.breaches.joined(separator: "; ") + ".")
             }
             return session.outcome(strategy: strategy, recommendation: recommendation, stopReason: reason)
         }

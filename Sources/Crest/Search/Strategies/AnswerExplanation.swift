@@ -21,7 +21,9 @@ struct AnswerExplanation {
         switch limit {
         case .budget(let next, let violations):
             let certainty = known[next]?.verdict.decision?.certainty
-            if known[next] != nil, !violations.isEmpty, certainty == .borderline {
+            if let shortfall = known[next]?.verdict.shortfall {
+                text += " Concurrency \(next) does not count: \(shortfall.summary)."
+            } else if known[next] != nil, !violations.isEmpty, certainty == .borderline {
                 // Over by its point estimate only: say so, rather than that it breaks the budget.
                 text += " Concurrency \(next) is over it by its point estimate, within its own noise of the limit: "
                     + violations.map(\.summary).joined(separator: "; ") + "."

@@ -1,0 +1,72 @@
+import Foundation
+import XCTest
+
+/// Ctrl-C and SIGTERM during a long simulated level. Regression test: the signal was ignored until
+/// the level ended (64 s), the sweep then exited 3 with status "finished", and `crest report` on an
+/// interrupted folder said "Stopped: the answer was confirmed at concurrency 1".
+final class InterruptCommandTests: WorkspaceTestCase {
+    private func start(_ arguments: [String]) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = try CrestBinary.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = workspace
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "interactive=no"
+        process.environment = environment
+        let error = Pipe()
+        process.standardError = error
+        process.standardOutput = Pipe()
+        try process.run()
+        return (process, error)
+    }
+
+    /// Waits up to `seconds` for `process` to exit; false (after killing it) if it did not.
+    private func exits(_ process: Process, within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return false
+        }
+        return true
+    }
+
+    func testASignalStopsASimulatedLevelAtOnce() throws {
+        for (signal, name) in [(SIGINT, "int"), (SIGTERM, "term")] {
+            // Five million requests at one client: minutes of wall time, even simulated.
+            let (sweep, error) = try start(["sweep", "--levels", "1", "--requests-per-level", "5000000", "--out", name])
+            Thread.sleep(forTimeInterval: 2)
+            kill(sweep.processIdentifier, signal)
+            XCTAssertTrue(exits(sweep, within: 10), "\(name): the level stops within seconds, not at its end")
+            let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertEqual(sweep.terminationStatus, 130, "\(name): \(message)")
+            XCTAssertTrue(message.contains("interrupted"), message)
+            let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.appendingPathComponent("\(name)/run.json"))) as! [String: Any]
+            XCTAssertEqual(manifest["status"] as? String, "interrupted")
+            XCTAssertEqual(manifest["stop_reason"] as? String, "interrupted")
+        }
+    }
+
+    /// A sweep killed after some levels (kill -9 leaves run.json saying "running"): its report says
+    /// the results are partial and recommends nothing.
+    func testTheReportOfASweepThatDidNotFinishSaysSo() throws {
+        let sweep = try CrestBinary.run(["sweep", "--levels", "1,4", "--requests-per-level", "40", "--out", "killed"], in: workspace)
+        XCTAssertEqual(sweep.status, 0, sweep.standardError)
+        let manifestURL = workspace.appendingPathComponent("killed/run.json")
+        var manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as! [String: Any]
+        manifest["status"] = "running"
+        for key in ["stop_reason", "finished_at", "recommended_concurrency"] { manifest.removeValue(forKey: key) }
+        try JSONSerialization.data(withJSONObject: manifest).write(to: manifestURL)
+        try FileManager.default.removeItem(at: workspace.appendingPathComponent("killed/recommendation.json"))
+
+        let report = try CrestBinary.run(["report", "killed"], in: workspace)
+        XCTAssertEqual(report.status, 0, report.standardError)
+        let text = try self.text("killed/report.md")
+        XCTAssertTrue(text.contains("Interrupted before the search ended"), text)
+        XCTAssertTrue(text.contains("No level is recommended"), text)
+        XCTAssertFalse(text.contains("the answer was confirmed"), text)
+        XCTAssertFalse(text.contains("** ◀"), "no level is marked as the recommendation")
+        XCTAssertTrue(text.contains("interrupted before its search ended: no recommendation"), "the per-instance table says so too")
+    }
+}
