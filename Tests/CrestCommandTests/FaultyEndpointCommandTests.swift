@@ -57,4 +57,32 @@ final class FaultyEndpointCommandTests: WorkspaceTestCase {
         }
         XCTAssertEqual(elsewhere.requests.count, 0)
     }
+
+    func testAnEndlessResponseIsCutOffAndTheSweepStopsWithExit3() throws {
+        for (flood, extra, shown) in [(FloodServer.Flood.endlessLine, [String](), "passed 1 MiB"), (.hugeBody, ["--no-stream"], "passed 8 MiB")] {
+            let server = try FloodServer(flood)
+            defer { server.stop() }
+            let started = Date()
+            let result = try sweep(server.url, extra, out: "flood-\(flood)")
+            XCTAssertEqual(result.status, 3, "\(flood): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains(shown), "\(flood): \(result.standardError)")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 60, "\(flood): cut off at the limits, not at the 300 s timeout")
+        }
+    }
+
+    /// Behind a quota of one request with a Retry-After of an hour, concurrency 2 once ran at 0.999
+    /// requests in flight and was recommended.
+    func testALevelHeldBackByRetryAfterIsNotRecommended() throws {
+        let server = try FaultyServer(.quota(concurrent: 1, retryAfter: "3600"))
+        defer { server.stop() }
+        let result = try sweep(server.url, ["--levels", "1,2", "--requests-per-level", "40", "--max-error-rate", "20%"], out: "quota")
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let recommendation = try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.appendingPathComponent("quota/recommendation.json"))) as! [String: Any]
+        XCTAssertEqual(recommendation["concurrency"] as? Int, 1)
+        let rows = try text("quota/levels.csv").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let detail = try XCTUnwrap(rows[0].firstIndex(of: "verdict_detail"))
+        XCTAssertEqual(rows[2][0], "2")
+        XCTAssertEqual(rows[2][detail], "held back")
+        XCTAssertTrue(result.standardOutput.contains("infeasible (held back)"), result.standardOutput)
+    }
 }
