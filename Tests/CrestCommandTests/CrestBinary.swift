@@ -25,27 +25,48 @@ struct CrestBinary {
         }
     }
 
-    /// Runs `crest arguments...` in `folder` and waits for it.
-    static func run(_ arguments: [String], in folder: URL) throws -> Result {
+    /// A running `crest arguments...` in `folder` and its output pipes.
+    struct Started {
+        let process: Process
+        let standardOutput: Pipe
+        let standardError: Pipe
+
+        /// Everything written to stderr until the process closed it.
+        func readStandardError() -> String { String(decoding: standardError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+    }
+
+    /// Starts `crest arguments...` in `folder`, under `ulimit -n openFileLimit` (soft and hard)
+    /// when one is given.
+    static func start(_ arguments: [String], in folder: URL, openFileLimit: Int? = nil) throws -> Started {
         let process = Process()
-        process.executableURL = try executable
-        process.arguments = arguments
+        if let openFileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(openFileLimit) && exec \"$0\" \"$@\"", try executable.path] + arguments
+        } else {
+            process.executableURL = try executable
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "interactive=no"
         environment.removeValue(forKey: "CREST_DATASETS")
         process.environment = environment
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
+        let started = Started(process: process, standardOutput: Pipe(), standardError: Pipe())
+        process.standardOutput = started.standardOutput
+        process.standardError = started.standardError
         try process.run()
+        return started
+    }
+
+    /// Runs `crest arguments...` in `folder` and waits for it.
+    static func run(_ arguments: [String], in folder: URL, openFileLimit: Int? = nil) throws -> Result {
+        let started = try start(arguments, in: folder, openFileLimit: openFileLimit)
         // Read before waiting: a full pipe would block the child.
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let outputData = started.standardOutput.fileHandleForReading.readDataToEndOfFile()
+        let errorData = started.standardError.fileHandleForReading.readDataToEndOfFile()
+        started.process.waitUntilExit()
         return Result(
-            status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+            status: started.process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
             standardError: String(decoding: errorData, as: UTF8.self))
     }
 

@@ -5,21 +5,6 @@ import XCTest
 /// the level ended (64 s), the sweep then exited 3 with status "finished", and `crest report` on an
 /// interrupted folder said "Stopped: the answer was confirmed at concurrency 1".
 final class InterruptCommandTests: WorkspaceTestCase {
-    private func start(_ arguments: [String]) throws -> (Process, Pipe) {
-        let process = Process()
-        process.executableURL = try CrestBinary.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = workspace
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "interactive=no"
-        process.environment = environment
-        let error = Pipe()
-        process.standardError = error
-        process.standardOutput = Pipe()
-        try process.run()
-        return (process, error)
-    }
-
     /// Waits up to `seconds` for `process` to exit; false (after killing it) if it did not.
     private func exits(_ process: Process, within seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
@@ -35,11 +20,12 @@ final class InterruptCommandTests: WorkspaceTestCase {
     func testASignalStopsASimulatedLevelAtOnce() throws {
         for (signal, name) in [(SIGINT, "int"), (SIGTERM, "term")] {
             // Five million requests at one client: minutes of wall time, even simulated.
-            let (sweep, error) = try start(["sweep", "--levels", "1", "--requests-per-level", "5000000", "--out", name])
+            let started = try CrestBinary.start(["sweep", "--levels", "1", "--requests-per-level", "5000000", "--out", name], in: workspace)
+            let sweep = started.process
             Thread.sleep(forTimeInterval: 2)
             kill(sweep.processIdentifier, signal)
             XCTAssertTrue(exits(sweep, within: 10), "\(name): the level stops within seconds, not at its end")
-            let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let message = started.readStandardError()
             XCTAssertEqual(sweep.terminationStatus, 130, "\(name): \(message)")
             XCTAssertTrue(message.contains("interrupted"), message)
             let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.appendingPathComponent("\(name)/run.json"))) as! [String: Any]

@@ -5,15 +5,9 @@ import XCTest
 final class LiveSweepCommandTests: WorkspaceTestCase {
     /// Starts `crest serve --port 0` and returns it with the URL it printed.
     private func startServer(_ extra: [String] = []) throws -> (Process, String) {
-        let process = Process()
-        process.executableURL = try CrestBinary.executable
-        process.arguments = ["serve", "--port", "0"] + extra
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "interactive=no"
-        process.environment = environment
-        let error = Pipe()
-        process.standardError = error
-        try process.run()
+        let started = try CrestBinary.start(["serve", "--port", "0"] + extra, in: workspace)
+        let process = started.process
+        let error = started.standardError
         var printed = ""
         while !printed.contains("\n") {
             let data = error.fileHandleForReading.availableData
@@ -62,21 +56,13 @@ final class LiveSweepCommandTests: WorkspaceTestCase {
             server.interrupt()
             server.waitUntilExit()
         }
-        let sweep = Process()
-        sweep.executableURL = try CrestBinary.executable
-        sweep.arguments = ["sweep", "--url", url, "--model", "m", "--levels", "1,2", "--requests-per-level", "5000", "--out", "stopped"]
-        sweep.currentDirectoryURL = workspace
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "interactive=no"
-        sweep.environment = environment
-        let error = Pipe()
-        sweep.standardError = error
-        sweep.standardOutput = Pipe()
-        try sweep.run()
+        let started = try CrestBinary.start(
+            ["sweep", "--url", url, "--model", "m", "--levels", "1,2", "--requests-per-level", "5000", "--out", "stopped"], in: workspace)
+        let sweep = started.process
         Thread.sleep(forTimeInterval: 1.5)
         let interruptedAt = Date()
         sweep.interrupt()
-        let message = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = started.readStandardError()
         sweep.waitUntilExit()
         XCTAssertLessThan(Date().timeIntervalSince(interruptedAt), 5, "the level stops at once, not after its 5000 requests")
         XCTAssertEqual(sweep.terminationStatus, 130, message)

@@ -6,32 +6,11 @@ import XCTest
 /// ("Concurrency 250 breaks it: errors = 3.2%" under `ulimit -n 256`) and exited 1 with "cannot
 /// write results".
 final class OpenFileLimitCommandTests: WorkspaceTestCase {
-    /// Runs `crest arguments...` under `ulimit -n limit` (soft and hard).
-    private func crest(_ arguments: [String], openFiles limit: Int) throws -> CrestBinary.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -n \(limit) && exec \"$0\" \"$@\"", try CrestBinary.executable.path] + arguments
-        process.currentDirectoryURL = workspace
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "interactive=no"
-        process.environment = environment
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CrestBinary.Result(
-            status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData, as: UTF8.self))
-    }
-
     func testALevelAboveTheLimitIsRefusedBeforeAnyRequest() throws {
         // Port 9 refuses connections: nothing here may get as far as sending.
         for extra in [["--levels", "1,64"], ["--max-concurrency", "64"]] {
-            let result = try crest(["sweep", "--url", "http://127.0.0.1:9", "--model", "m", "--out", "refused"] + extra, openFiles: 100)
+            let result = try CrestBinary.run(
+                ["sweep", "--url", "http://127.0.0.1:9", "--model", "m", "--out", "refused"] + extra, in: workspace, openFileLimit: 100)
             XCTAssertEqual(result.status, 2, "\(extra): \(result.standardError)")
             XCTAssertTrue(result.standardError.contains("concurrency 64 needs 64 connections, and the open-files limit is 100 (ulimit -n"), "\(extra): \(result.standardError)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("refused").path), "\(extra): nothing written")
@@ -39,8 +18,8 @@ final class OpenFileLimitCommandTests: WorkspaceTestCase {
     }
 
     func testTheSearchStaysWithinTheLimitAndSaysSo() throws {
-        let result = try crest(
-            ["sweep", "--url", "http://127.0.0.1:9", "--model", "m", "--out", "capped", "--max-requests", "200"], openFiles: 100)
+        let result = try CrestBinary.run(
+            ["sweep", "--url", "http://127.0.0.1:9", "--model", "m", "--out", "capped", "--max-requests", "200"], in: workspace, openFileLimit: 100)
         XCTAssertTrue(result.standardError.contains("note: the search goes up to concurrency 36, not 1024: the open-files limit is 100 (ulimit -n)"), result.standardError)
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.appendingPathComponent("capped/run.json"))) as! [String: Any]
         XCTAssertEqual((manifest["settings"] as? [String: Any])?["max_concurrency"] as? Int, 36)

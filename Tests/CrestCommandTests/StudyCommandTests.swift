@@ -68,15 +68,8 @@ final class StudyCommandTests: WorkspaceTestCase {
         try FileManager.default.createDirectory(at: deep, withIntermediateDirectories: true)
         try #"{"budget": ["e2e.p95<=20s"], "datasets": ["../../../datasets/en_1-500.jsonl"], "targets": [{"target": "sim:a100-llama3-8b", "label": "a100"}], "options": ["--levels", "1,4", "--requests-per-level", "20"]}"#
             .write(to: deep.appendingPathComponent("study.json"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = try CrestBinary.executable
-        process.arguments = ["sweep", "--config", "study.json", "--out", "study"]
-        process.currentDirectoryURL = deep
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
+        let result = try CrestBinary.run(["sweep", "--config", "study.json", "--out", "study"], in: deep)
+        XCTAssertEqual(result.status, 0, result.standardError)
         XCTAssertTrue(FileManager.default.fileExists(atPath: deep.appendingPathComponent("study/a100-en_1-500/levels.csv").path))
         // Where the unchecked path led: a/b/datasets/en_1-500.jsonl/, beside the study.
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("a/b/datasets").path))

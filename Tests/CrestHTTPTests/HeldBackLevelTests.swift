@@ -10,10 +10,7 @@ final class HeldBackLevelTests: XCTestCase {
     func testALevelWhoseClientsWaitIsHeldBackAndInfeasible() async throws {
         let server = try FaultyServer(.quota(concurrent: 1, retryAfter: "3600"))
         defer { server.stop() }
-        let dataset = Dataset(
-            name: "d", path: "d.jsonl", format: .plainText,
-            prompts: [Prompt(content: .text("p"), promptTokens: 10, promptTokensSource: .dataset, maxOutputTokens: 4, line: 1)],
-            fingerprint: "0")
+        let dataset = Dataset.scripted(prompts: 1)
         let endpoint = try LiveEndpoint(url: server.url, api: .openAIChat, model: "m", metricsPath: nil)
         let measurer = try LiveMeasurer(endpoint: endpoint, dataset: dataset, seed: 1, requestTimeoutSeconds: 5)
         defer { measurer.shutdown() }

@@ -7,10 +7,7 @@ import XCTest
 final class LiveMeasurerTests: XCTestCase {
     private let slack = 0.060
 
-    private let dataset = Dataset(
-        name: "scripted", path: "scripted.jsonl", format: .plainText,
-        prompts: (1...4).map { Prompt(content: .text("prompt \($0)"), promptTokens: 100 + $0, promptTokensSource: .dataset, maxOutputTokens: 5, line: $0) },
-        fingerprint: "0")
+    private let dataset = Dataset.scripted()
 
     private func measure(
         _ script: ScriptedEndpoint.Script, api: APIKind, streaming: Bool = true, level: Int = 2, rule: StopRule = .requests(6),
@@ -45,10 +42,13 @@ final class LiveMeasurerTests: XCTestCase {
                 // OpenAI kinds report the prompt's size; TGI's stream does not, so the dataset's count stands.
                 XCTAssertEqual(sample.promptTokens, api == .tgi ? dataset.prompts[sample.promptIndex].promptTokens : script.promptTokens)
                 XCTAssertEqual(sample.level, 2)
-                // One gap between each pair of tokens, each at least the scripted gap.
+                // One gap between each pair of tokens, none negative, the typical one the scripted
+                // gap. (On a shared machine one token can be read late, its gap long and the next
+                // one short, even 0: the median, not every gap, shows the spacing.)
                 let gaps = try XCTUnwrap(sample.interTokenGaps, "\(api): streamed responses carry their gaps")
                 XCTAssertEqual(gaps.count, script.tokens - 1, "\(api)")
-                XCTAssertTrue(gaps.allSatisfy { Double($0) / 1e9 > script.tokenGap * 0.5 }, "\(api): \(gaps)")
+                XCTAssertTrue(gaps.allSatisfy { $0 >= 0 }, "\(api): \(gaps)")
+                XCTAssertGreaterThan(Double(gaps.sorted()[gaps.count / 2]) / 1e9, script.tokenGap * 0.5, "\(api): \(gaps)")
                 XCTAssertLessThanOrEqual(gaps.reduce(0, +), sample.finishedAt - sample.firstTokenAt!)
             }
         }

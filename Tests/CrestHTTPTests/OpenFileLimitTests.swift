@@ -9,10 +9,7 @@ final class OpenFileLimitTests: XCTestCase {
     func testRunningOutOfDescriptorsEndsTheLevelAndBlamesNoEndpoint() async throws {
         let server = try ScriptedServer(ScriptedEndpoint.Script())
         defer { server.stop() }
-        let dataset = Dataset(
-            name: "d", path: "d.jsonl", format: .plainText,
-            prompts: [Prompt(content: .text("p"), promptTokens: 10, promptTokensSource: .dataset, maxOutputTokens: 4, line: 1)],
-            fingerprint: "0")
+        let dataset = Dataset.scripted(prompts: 1)
         let endpoint = try LiveEndpoint(url: server.url, api: .openAIChat, model: "m", metricsPath: nil)
         let measurer = try LiveMeasurer(endpoint: endpoint, dataset: dataset, seed: 1, requestTimeoutSeconds: 5)
         defer { measurer.shutdown() }

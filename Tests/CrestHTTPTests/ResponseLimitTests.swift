@@ -9,10 +9,7 @@ import XCTest
 /// Regression tests: such a stream once kept the event loop reading forever, so `--timeout` never
 /// fired, and memory grew by gigabytes (2.9 GB in 18 s).
 final class ResponseLimitTests: XCTestCase {
-    private let dataset = Dataset(
-        name: "scripted", path: "scripted.jsonl", format: .plainText,
-        prompts: [Prompt(content: .text("prompt"), promptTokens: 100, promptTokensSource: .dataset, maxOutputTokens: 5, line: 1)],
-        fingerprint: "0")
+    private let dataset = Dataset.scripted(prompts: 1)
 
     /// Measures one level of one client against `server`, or fails if the level has not ended
     /// `within` seconds (before the fix it never did; its measurer is then left running).

@@ -7,10 +7,7 @@ import XCTest
 /// wrong way. Regression tests: each of these answers once counted as `ok` (streaming, the default),
 /// and a sweep of such an endpoint was "certified" at 704,323 transactions a minute.
 final class ResponseOutcomeTests: XCTestCase {
-    private let dataset = Dataset(
-        name: "scripted", path: "scripted.jsonl", format: .plainText,
-        prompts: (1...4).map { Prompt(content: .text("prompt \($0)"), promptTokens: 100 + $0, promptTokensSource: .dataset, maxOutputTokens: 5, line: $0) },
-        fingerprint: "0")
+    private let dataset = Dataset.scripted()
 
     private func measure(
         _ url: String, api: APIKind = .openAIChat, streaming: Bool = true, route: LiveEndpoint.Route = .epoll, apiKey: String? = nil
