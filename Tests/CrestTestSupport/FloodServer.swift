@@ -22,14 +22,18 @@ public final class FloodServer: @unchecked Sendable {
     }
 
     public let flood: Flood
+    /// Body bytes after which the server stops writing (and waits for the client to close); nil
+    /// for none: the body never ends.
+    public let stopAfterBytes: Int?
     public let port: Int
     private let listener: Int32
     private let stopped = Atomic<Bool>(false)
     private let connections = Atomic<Int>(0)
 
-    public init(_ flood: Flood) throws {
+    public init(_ flood: Flood, stopAfterBytes: Int? = nil) throws {
         ignoreBrokenPipes()
         self.flood = flood
+        self.stopAfterBytes = stopAfterBytes
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         var address = sockaddr_in()
@@ -76,8 +80,10 @@ public final class FloodServer: @unchecked Sendable {
         defer { close(descriptor) }
         guard readRequest(descriptor), write(descriptor, head) else { return }
         let chunk = body
-        while !stopped.load(ordering: .relaxed) {
+        var written = 0
+        while !stopped.load(ordering: .relaxed) && written < (stopAfterBytes ?? .max) {
             guard write(descriptor, chunk) else { return }
+            written += chunk.count
         }
         // Stopped: wait for the client to close.
         var byte: UInt8 = 0

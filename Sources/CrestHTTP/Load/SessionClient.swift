@@ -39,8 +39,9 @@ final class SessionClient: GeneratorClient, @unchecked Sendable {
         finish(reader.failed(timedOut, .timeout, reason: generator.timeoutReason, at: timedOut.deadline))
     }
 
+    /// Forgets the request on the wire: the end of a sweep, when the bridge lets the session go.
     func close() {
-        abandonTransfer()
+        transfer = nil
         request = nil
     }
 
@@ -59,8 +60,10 @@ final class SessionClient: GeneratorClient, @unchecked Sendable {
             reader.read(bytes.bindMemory(to: UInt8.self), at: time, into: &request!, eventParsed: generator.eventParsed)
         }
         if let reason = reader.cutOffReason {
+            // Forgotten, not cancelled: its bytes are ignored from here on. A cancel while bytes
+            // are arriving can trap in FoundationNetworking (see `SessionBridge`).
             let cut = request!
-            abandonTransfer()
+            self.transfer = nil
             return finish(reader.failed(cut, .malformed, reason: reason, at: time))
         }
         if broughtFirstToken { generator.firstTokenArrived(request!, at: time) }
@@ -82,6 +85,7 @@ final class SessionClient: GeneratorClient, @unchecked Sendable {
         generator.requestFinished(finished, by: self)
     }
 
+    /// Cancels the request on the wire (a timeout: the endpoint should stop working on it).
     private func abandonTransfer() {
         guard let abandoned = transfer else { return }
         transfer = nil
