@@ -65,7 +65,8 @@ struct SweepCommand: Command {
               --json                      print recommendation.json to stdout instead of the summary
 
             EXIT CODES
-              0 a level met the budget   1 the run failed   2 bad usage or input   3 no level met the budget
+              0 a level met the budget   1 the run failed   2 bad usage or input
+              3 no level met the budget, or most responses of a level were no answer (malformed, empty, redirects)
               130 interrupted (Ctrl-C stops within the current level and keeps what finished levels wrote)
             """
     }
