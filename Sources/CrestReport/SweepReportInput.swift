@@ -40,7 +40,7 @@ public struct SweepReportInput: Sendable {
 
     var plateauTolerance: Double {
         if case .adaptive(_, let tolerance) = method { return tolerance }
-        return 0.02
+        return LevelSelection.standardPlateauTolerance
     }
 
     var pricing: Pricing? { manifest.target.pricing }

@@ -14,7 +14,6 @@ struct SweepCommand: Command {
     static let defaultBudget = "e2e.p95<=20s"
     static let defaultDataset = "en_1000-2000"
 
-    static let defaultMaxConcurrency = 1024
 
     static var usage: String {
         """
@@ -41,7 +40,7 @@ struct SweepCommand: Command {
             SEARCH
               --max-requests N            a total budget of requests the search plans within
               --max-time D                a total budget of time (simulated time for the simulator), e.g. 30m
-              --max-concurrency N         the highest level the search may try (default \(defaultMaxConcurrency))
+              --max-concurrency N         the highest level the search may try (default \(SearchLimits.standardMaxConcurrency))
               --timeout D                 request timeout (default max(10 × the largest latency limit, 300s))
 
             FIXED LEVELS (instead of the search)
@@ -130,8 +129,8 @@ struct SweepCommand: Command {
                 throw UsageError("--requests-per-level and --duration-per-level go with --levels; the adaptive search sizes each level itself")
             }
             chosenMethod = .adaptive(
-                limits: SearchLimits(maxRequests: maxRequests, maxSeconds: maxTime, maxConcurrency: maxConcurrency ?? Self.defaultMaxConcurrency),
-                plateauTolerance: 0.02)
+                limits: SearchLimits(maxRequests: maxRequests, maxSeconds: maxTime, maxConcurrency: maxConcurrency ?? SearchLimits.standardMaxConcurrency),
+                plateauTolerance: LevelSelection.standardPlateauTolerance)
         }
         (method, clientLimitNote) = try Self.withinOpenFileLimit(chosenMethod, target: sweepTarget, maxConcurrencyGiven: maxConcurrency != nil)
         let largestLimit = budget.latency.map(\.limitSeconds).max() ?? 0

@@ -56,7 +56,7 @@ public struct RunManifest: Sendable, Equatable, Codable {
                 maxRequests = nil
                 maxSeconds = nil
                 maxConcurrency = nil
-                plateauTolerance = 0.02
+                plateauTolerance = LevelSelection.standardPlateauTolerance
             case .adaptive(let limits, let tolerance):
                 levels = nil
                 levelLength = nil
@@ -75,7 +75,7 @@ public struct RunManifest: Sendable, Equatable, Codable {
         public var sweepMethod: SweepMethod? {
             if method == "adaptive" {
                 return .adaptive(
-                    limits: SearchLimits(maxRequests: maxRequests, maxSeconds: maxSeconds, maxConcurrency: maxConcurrency ?? 1024),
+                    limits: SearchLimits(maxRequests: maxRequests, maxSeconds: maxSeconds, maxConcurrency: maxConcurrency ?? SearchLimits.standardMaxConcurrency),
                     plateauTolerance: plateauTolerance)
             }
             guard let levels, let length = levelLength.flatMap(LevelLength.init(summary:)) else { return nil }

@@ -8,7 +8,11 @@
 public struct LevelSelection: Sendable {
     public let plateauTolerance: Double
 
-    public init(plateauTolerance: Double = 0.02) {
+    /// Levels within this share of the best feasible throughput count as its plateau (the
+    /// default of every sweep: ../research/algorithms.md §3).
+    public static let standardPlateauTolerance = 0.02
+
+    public init(plateauTolerance: Double = standardPlateauTolerance) {
         precondition(plateauTolerance >= 0 && plateauTolerance < 1, "the plateau tolerance is a share in [0, 1)")
         self.plateauTolerance = plateauTolerance
     }

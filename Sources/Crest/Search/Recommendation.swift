@@ -21,6 +21,18 @@ public struct Recommendation: Sendable, Equatable {
     /// One or two sentences for people.
     public let explanation: String
 
+    /// A recommendation, as a search strategy makes one (strategies outside the library too: the
+    /// search benchmark's peer strategies).
+    public init(
+        isFeasible: Bool, level: LevelResult, limit: RecommendationLimit?, highestThroughputConcurrency: Int?, explanation: String
+    ) {
+        self.isFeasible = isFeasible
+        self.level = level
+        self.limit = limit
+        self.highestThroughputConcurrency = highestThroughputConcurrency
+        self.explanation = explanation
+    }
+
     public var concurrency: Int { level.concurrency }
 
     /// The same recommendation told in other words (a stored sweep's own explanation).

@@ -6,7 +6,10 @@ public struct SearchLimits: Sendable, Equatable, Codable {
     /// The highest concurrency the search may try.
     public let maxConcurrency: Int
 
-    public init(maxRequests: Int? = nil, maxSeconds: Double? = nil, maxConcurrency: Int = 1024) {
+    /// The highest level a search tries unless told otherwise.
+    public static let standardMaxConcurrency = 1024
+
+    public init(maxRequests: Int? = nil, maxSeconds: Double? = nil, maxConcurrency: Int = standardMaxConcurrency) {
         self.maxRequests = maxRequests
         self.maxSeconds = maxSeconds
         self.maxConcurrency = maxConcurrency

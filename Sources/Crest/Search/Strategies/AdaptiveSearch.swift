@@ -22,7 +22,7 @@ public struct AdaptiveSearch: SearchStrategy {
     public let name = "crest"
     public let plateauTolerance: Double
 
-    public init(plateauTolerance: Double = 0.02) {
+    public init(plateauTolerance: Double = LevelSelection.standardPlateauTolerance) {
         self.plateauTolerance = plateauTolerance
     }
 

@@ -1,3 +1,5 @@
+import Crest
+
 /// Turns a baseline's chosen level into a recommendation, the same way for every baseline.
 enum BaselineAnswer {
     static func outcome<M: Measurer>(_ session: SearchSession<M>, strategy: String, chosen: Int?, rule: String) -> SearchOutcome {

@@ -1,16 +1,18 @@
+import Crest
+
 /// FMBench-like: a doubling grid of levels, each measured for a fixed number of requests
 /// (../research/algorithms.md §3, baseline B1: 300 per level), stopped at the first level that breaks
 /// the budget (kinder to it than FMBench, which runs the whole list). The answer follows FMBench's
 /// per-instance rule: the highest concurrency that passes.
-public struct FixedGridSearch: SearchStrategy {
-    public let name = "fixed-grid"
-    public let requestsPerLevel: Int
+struct FixedGridSearch: SearchStrategy {
+    let name = "fixed-grid"
+    let requestsPerLevel: Int
 
-    public init(requestsPerLevel: Int = 300) {
+    init(requestsPerLevel: Int = 300) {
         self.requestsPerLevel = requestsPerLevel
     }
 
-    public func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
+    func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
         var concurrency = 1
         var best: Int?
         while concurrency <= session.limits.maxConcurrency, !session.isExhausted {

@@ -1,14 +1,16 @@
+import Crest
+
 /// Triton Model Analyzer's concurrency search (model_analyzer: config/generate/perf_analyzer_config_generator.py,
 /// result/parameter_search.py): powers of two from 1, each level measured by perf_analyzer's
 /// stability windows; stop when the best throughput of the last 4 levels gains under 5% over the
 /// first of them, or when a level breaks a constraint, then bisect between the last pass and the
 /// first failure for at most 5 steps. The answer is the passing level with the highest throughput.
-public struct ModelAnalyzerSearch: SearchStrategy {
-    public let name = "model-analyzer"
+struct ModelAnalyzerSearch: SearchStrategy {
+    let name = "model-analyzer"
 
-    public init() {}
+    init() {}
 
-    public func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
+    func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
         let rule = StopRule.stable(StabilityRule(latency: BaselineAnswer.stabilityStatistic(session.budget)))
         var passed: [(concurrency: Int, throughput: Double)] = []
         var throughputs: [Double] = []

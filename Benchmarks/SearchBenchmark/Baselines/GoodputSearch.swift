@@ -1,17 +1,19 @@
+import Crest
+
 /// GuideLLM's goodput profile (src/guidellm/benchmark/profiles/goodput.py, PR #1086): start at 4
 /// streams, double until a probe fails SLO attainment (halve toward 1 if the first fails), then
 /// bisect until worst − best ≤ max(1, 10%·best), at most 15 probes. Each probe runs a fixed number of
 /// requests; its verdict is the point estimate (GuideLLM computes a Wilson interval but still uses
 /// an unresolved probe as a bracket bound). The answer is the best passing level.
-public struct GoodputSearch: SearchStrategy {
-    public let name = "guidellm-goodput"
-    public let requestsPerProbe: Int
+struct GoodputSearch: SearchStrategy {
+    let name = "guidellm-goodput"
+    let requestsPerProbe: Int
 
-    public init(requestsPerProbe: Int = 300) {
+    init(requestsPerProbe: Int = 300) {
         self.requestsPerProbe = requestsPerProbe
     }
 
-    public func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
+    func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
         var probes = 0
         func passes(_ concurrency: Int, _ phase: String) async throws -> Bool {
             probes += 1

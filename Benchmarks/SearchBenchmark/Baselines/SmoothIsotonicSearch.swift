@@ -1,3 +1,5 @@
+import Crest
+
 import Foundation
 
 /// AIPerf's smooth-isotonic SLA planner (docs/sweeping/find-max-passing-concurrency.md): bracket by
@@ -5,15 +7,15 @@ import Foundation
 /// PAVA, interpolate it between probes, take the largest concurrency where every margin is ≤ 0, probe
 /// there, and refit once. Each probe runs a fixed number of requests (AIPerf's coarse precision:
 /// 300). The answer is the highest probed level that passed at or below the root.
-public struct SmoothIsotonicSearch: SearchStrategy {
-    public let name = "aiperf-smooth-isotonic"
-    public let requestsPerProbe: Int
+struct SmoothIsotonicSearch: SearchStrategy {
+    let name = "aiperf-smooth-isotonic"
+    let requestsPerProbe: Int
 
-    public init(requestsPerProbe: Int = 300) {
+    init(requestsPerProbe: Int = 300) {
         self.requestsPerProbe = requestsPerProbe
     }
 
-    public func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
+    func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
         var margins: [Int: Double] = [:]
         func probe(_ concurrency: Int, _ phase: String) async throws {
             guard margins[concurrency] == nil, !session.isExhausted else { return }

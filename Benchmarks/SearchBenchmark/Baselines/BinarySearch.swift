@@ -1,12 +1,14 @@
+import Crest
+
 /// perf_analyzer's `--binary-search` over [1, max concurrency] (src/inference_profiler.h): the start
 /// must pass and the end must fail, then bisect while end − start > 1 (step 1), each level measured
 /// by its stability windows. The answer is the highest passing level.
-public struct BinarySearch: SearchStrategy {
-    public let name = "perf-analyzer-binary"
+struct BinarySearch: SearchStrategy {
+    let name = "perf-analyzer-binary"
 
-    public init() {}
+    init() {}
 
-    public func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
+    func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
         let rule = StopRule.stable(StabilityRule(latency: BaselineAnswer.stabilityStatistic(session.budget)))
         let start = try await session.measure(1, until: rule, phase: "start", reason: "the start must pass")
         guard start.verdict.isFeasible else { return BaselineAnswer.outcome(session, strategy: name, chosen: nil, rule: "") }
