@@ -48,6 +48,19 @@ public struct CurveFit: Sendable, Equatable {
         }
     }
 
+    /// Where a throughput curve stops growing: the fitted batch cap of the continuous-batching
+    /// model, or the peak of a Universal Scalability Law curve, √((1 − σ)/κ), when it has one
+    /// (κ > 0, σ < 1). Nil for the other models.
+    public var throughputKnee: Double? {
+        switch model {
+        case .continuousBatching: return parameters[2]
+        case .universalScalability:
+            let (sigma, kappa) = (parameters[1], parameters[2])
+            return kappa > 0 && sigma < 1 ? ((1 - sigma) / kappa).squareRoot() : nil
+        default: return nil
+        }
+    }
+
     /// AICc = n·ln(SSE_w/n) + 2k + 2k(k+1)/(n − k − 1); nil when n < k + 2 (Hurvich & Tsai 1989).
     public var aicc: Double? {
         let n = Double(observations)

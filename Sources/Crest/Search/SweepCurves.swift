@@ -17,14 +17,6 @@ public enum SweepCurves {
         let curves = LevelCurves(budget: budget)
         let known = Dictionary(levels.map { ($0.concurrency, $0) }, uniquingKeysWith: { first, _ in first })
         guard let fit = curves.throughput(feasibleOnly: known) else { return nil }
-        let knee: Double?
-        switch fit.model {
-        case .continuousBatching: knee = fit.parameters[2]
-        case .universalScalability:
-            let (sigma, kappa) = (fit.parameters[1], fit.parameters[2])
-            knee = kappa > 0 && sigma < 1 ? ((1 - sigma) / kappa).squareRoot() : nil
-        default: knee = nil
-        }
-        return (fit.model.rawValue, { curves.throughputValue(fit, at: $0) }, knee)
+        return (fit.model.rawValue, { curves.throughputValue(fit, at: $0) }, fit.throughputKnee)
     }
 }

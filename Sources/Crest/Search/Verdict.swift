@@ -59,6 +59,12 @@ public struct ConstraintCheck: Sendable, Equatable, Codable {
     /// True when the observed statistic is at or under the limit.
     public var isMet: Bool { observed.value <= limit }
 
+    /// The statistic as a share of its limit: 0.8 is 20% under, 1.1 is 10% over. A zero limit
+    /// (an error ceiling of 0%) is met only at zero: infinitely over otherwise.
+    public var ratioToLimit: Double {
+        limit > 0 ? observed.value / limit : (observed.value > 0 ? .infinity : 0)
+    }
+
     /// How far under the limit the statistic is, as a share of the limit: 0.25 means 25% to spare,
     /// negative means over. A zero error ceiling has full headroom at zero errors and none otherwise.
     public var headroom: Double {

@@ -37,6 +37,7 @@ final class FittingTests: XCTestCase {
         XCTAssertEqual(fit.parameters[0], 1.5, accuracy: 0.1)
         XCTAssertEqual(fit.parameters[1], 0.05, accuracy: 0.005)
         XCTAssertEqual(fit.parameters[2], 32, accuracy: 4)
+        XCTAssertEqual(fit.throughputKnee, fit.parameters[2], "the batch cap is where throughput stops growing")
         XCTAssertEqual(128 / fit.predict(128), 32 / (1.5 + 0.05 * 32), accuracy: 0.3, "flat throughput past the cap")
         let interval = try XCTUnwrap(fit.predictionInterval(20, confidence: 0.95))
         XCTAssertLessThan(interval.lower, truth(20))
@@ -52,6 +53,8 @@ final class FittingTests: XCTestCase {
         // The peak at √((1 − σ)/κ) ≈ 34.8.
         let peak = stride(from: 1.0, through: 96, by: 1).max { fit.predict($0) < fit.predict($1) }!
         XCTAssertEqual(peak, 34.8, accuracy: 4)
+        // The knee the search and the plots read is that peak.
+        XCTAssertEqual(try XCTUnwrap(fit.throughputKnee), peak, accuracy: 1)
     }
 
     func testUSLAllowsSlightlySuperlinearStarts() throws {

@@ -28,7 +28,7 @@ struct LevelCurves {
     }
 
     private func ratios(_ checks: [ConstraintCheck]) -> [Double] {
-        checks.map { check in check.limit > 0 ? check.observed.value / check.limit : (check.observed.value > 0 ? .infinity : 0) }
+        checks.map(\.ratioToLimit)
     }
 
     /// True when a level broke only its error ceiling: a quota or failure cliff the latency curves cannot predict.
@@ -117,13 +117,7 @@ struct LevelCurves {
     /// True when a throughput model shows throughput levelling off below `level`: a batch cap under
     /// it, or a declining (USL) curve whose peak is under it.
     func showsPlateau(_ model: CurveFit, below level: Int) -> Bool {
-        switch model.model {
-        case .continuousBatching: return model.parameters[2] < Double(level)
-        case .universalScalability:
-            let (sigma, kappa) = (model.parameters[1], model.parameters[2])
-            return kappa > 0 && ((1 - sigma) / kappa).squareRoot() < Double(level)
-        default: return false
-        }
+        model.throughputKnee.map { $0 < Double(level) } ?? false
     }
 
     /// True when a higher feasible level measured clearly less throughput than a lower one: its
