@@ -16,9 +16,7 @@ extension SweepReportInput {
         var totals = SweepTotals()
         for run in stored.runs { totals.add(run) }
         let stopReason = stored.manifest.stopReason ?? (stored.manifest.status == "finished" ? .converged : .interrupted)
-        // A sweep that ended early recommends nothing: its levels are measured, but no search chose among them.
-        let ended = stopReason != .interrupted && stopReason != .unusableResponses
-        var recommendation = ended ? answer.recommendation : nil
+        var recommendation = stopReason.endedEarly ? nil : answer.recommendation
         if let saved = Self.savedExplanation(folder: stored.folder), saved.concurrency == recommendation?.concurrency {
             recommendation = recommendation?.explained(saved.explanation)
         }

@@ -72,14 +72,17 @@ public struct LevelSelection: Sendable {
         let tpm = NumberFormatting.significant(chosen.summary.transactionsPerMinute.value, digits: 4)
         var text = "Concurrency \(chosen.concurrency) meets the budget with \(tpm) transactions/minute."
         switch limit {
-        case .budget(let next, _) where ordered.first(where: { $0.concurrency == next })?.verdict.shortfall != nil:
-            text += " Concurrency \(next) does not count: " + ordered.first { $0.concurrency == next }!.verdict.shortfall!.summary + "."
-        case .budget(let next, let violations) where violations.isEmpty:
-            // Judged infeasible by its sequential test while its point estimates are inside.
-            let tightest = ordered.first { $0.concurrency == next }?.verdict.tightest.map { ": " + $0.summary } ?? ""
-            text += " Concurrency \(next) could not be certified\(tightest), within its own noise of the limit."
         case .budget(let next, let violations):
-            text += " Concurrency \(next) breaks it: " + violations.map(\.summary).joined(separator: "; ") + "."
+            let verdict = ordered.first { $0.concurrency == next }?.verdict
+            if let shortfall = verdict?.shortfall {
+                text += " Concurrency \(next) does not count: \(shortfall.summary)."
+            } else if violations.isEmpty {
+                // Judged infeasible by its sequential test while its point estimates are inside.
+                let tightest = verdict?.tightest.map { ": " + $0.summary } ?? ""
+                text += " Concurrency \(next) could not be certified\(tightest), within its own noise of the limit."
+            } else {
+                text += " Concurrency \(next) breaks it: " + violations.map(\.summary).joined(separator: "; ") + "."
+            }
         case .plateau(let bestConcurrency, let gain):
             let percent = NumberFormatting.significant(gain * 100, digits: 2)
             if bestConcurrency == chosen.concurrency {

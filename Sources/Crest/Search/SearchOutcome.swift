@@ -12,6 +12,10 @@ public enum SearchStopReason: String, Sendable, Equatable, Codable {
     case unusableResponses = "unusable_responses"
     /// A signal stopped the sweep before the search ended: its results are partial.
     case interrupted
+
+    /// True when the search did not end by its own rules: its levels are measured, but no search
+    /// chose among them, so there is no answer to give.
+    public var endedEarly: Bool { self == .interrupted || self == .unusableResponses }
 }
 
 /// What a search found, and what it cost.

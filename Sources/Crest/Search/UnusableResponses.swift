@@ -15,13 +15,10 @@ public struct UnusableResponses: Error, Sendable, Equatable, CustomStringConvert
 
     /// The reason to stop after `run`, if most of its finished requests carried no answer.
     public static func check(_ run: LevelRun) -> UnusableResponses? {
-        let counts = OutcomeCounts(run.samples)
-        let unusable = outcomes.reduce(0) { $0 + counts[$1] }
-        guard unusable > 0, 2 * unusable > run.samples.count else { return nil }
-        let example = Outcome.allCases.lazy.filter(outcomes.contains).compactMap { outcome in
-            run.failureExamples.first { $0.outcome == outcome }
-        }.first
-        return UnusableResponses(concurrency: run.level.concurrency, finished: run.samples.count, counts: counts, example: example)
+        let found = UnusableResponses(
+            concurrency: run.level.concurrency, finished: run.samples.count, counts: OutcomeCounts(run.samples),
+            example: run.failureExamples.first { outcomes.contains($0.outcome) })
+        return found.unusable > 0 && 2 * found.unusable > found.finished ? found : nil
     }
 
     public var unusable: Int { Self.outcomes.reduce(0) { $0 + counts[$1] } }

@@ -200,8 +200,10 @@ final class LoadGenerator: @unchecked Sendable {
             let sample = sample(finished, client: client.index, phase: recorded.phase)
             current?.recorder.requestFinished(sample, recorded)
             current?.sendLags.append(request.sendLag)
-            if let example = finished.example, current?.failureExamples[finished.outcome] == nil {
-                current?.failureExamples[finished.outcome] = example
+            // Only the first failure of each kind is shown, so only it is described: a 429 storm
+            // costs no text.
+            if !finished.outcome.isSuccess, current?.failureExamples[finished.outcome] == nil {
+                current?.failureExamples[finished.outcome] = finished.example(redactingFor: endpoint)
             }
         }
         if request.firstTokenAt == nil { responseBegan(to: request) }

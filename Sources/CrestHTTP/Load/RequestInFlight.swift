@@ -37,6 +37,6 @@ struct FinishedRequest {
     let finishedAt: Int64
     /// For a 429: how long the server asked the client to wait.
     let retryAfterSeconds: Double?
-    /// For a failure: how the endpoint answered, for the report.
-    let example: FailureExample?
+    /// For a failure: why Crest did not count it a success, where the status alone does not say.
+    let reason: String?
 }

@@ -81,7 +81,7 @@ struct ResponseReader {
             if !endpoint.streaming { finished.reading = endpoint.api.readBody(finished.body) }
             let (outcome, reason) = judge(finished.reading, head: head)
             if outcome == .ok {
-                return FinishedRequest(request: finished, outcome: .ok, finishedAt: time, retryAfterSeconds: nil, example: nil)
+                return FinishedRequest(request: finished, outcome: .ok, finishedAt: time, retryAfterSeconds: nil, reason: nil)
             }
             return failed(finished, outcome, reason: reason, at: time)
         case 300..<400:
@@ -94,17 +94,12 @@ struct ResponseReader {
         }
     }
 
-    /// `request` ended as `outcome`, which is a failure, at `time`, with how the endpoint answered.
+    /// `request` ended as `outcome`, which is a failure, at `time`, for `reason` where its status
+    /// alone does not say.
     func failed(
         _ request: RequestInFlight, _ outcome: Outcome, reason: String?, at time: Int64, retryAfterSeconds: Double? = nil
     ) -> FinishedRequest {
-        let head = request.head
-        let example = FailureExample(
-            outcome: outcome, status: head?.status, contentType: head?.fields["content-type"],
-            location: head.flatMap { (300..<400).contains($0.status) ? $0.fields["location"].map(Self.withoutQuery) : nil },
-            reason: reason.map(endpoint.withoutSecrets),
-            body: request.receivedAnything && head != nil ? endpoint.withoutSecrets(FailureExample.printable(request.body)) : nil)
-        return FinishedRequest(request: request, outcome: outcome, finishedAt: time, retryAfterSeconds: retryAfterSeconds, example: example)
+        FinishedRequest(request: request, outcome: outcome, finishedAt: time, retryAfterSeconds: retryAfterSeconds, reason: reason)
     }
 
     /// What a 2xx response counts as, and why when it is not a success.
@@ -129,11 +124,6 @@ struct ResponseReader {
             return (.emptyCompletion, "the answer carried no generated text, and no usage block counted a completion token")
         }
         return (.ok, nil)
-    }
-
-    /// A Location without its query and fragment, which may carry a token.
-    private static func withoutQuery(_ location: String) -> String {
-        String(location.prefix { $0 != "?" && $0 != "#" })
     }
 
     private static func size(_ bytes: Int) -> String {

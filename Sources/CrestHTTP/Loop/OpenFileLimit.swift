@@ -8,16 +8,14 @@ public enum OpenFileLimit {
     public static let reserved = 64
 
     /// Raises the soft limit to the hard one (20,000 here; 1,024 by default on many systems): a level
-    /// of 1,024 clients needs 1,024 connections. Returns the limit now in force.
-    @discardableResult
-    public static func raise() -> Int {
+    /// of 1,024 clients needs 1,024 connections.
+    public static func raise() {
         var limit = rlimit()
         getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
         if limit.rlim_cur < limit.rlim_max {
             limit.rlim_cur = limit.rlim_max
             setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
         }
-        return current
     }
 
     /// The soft limit in force.
