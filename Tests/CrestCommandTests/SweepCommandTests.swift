@@ -105,6 +105,8 @@ final class SweepCommandTests: WorkspaceTestCase {
             (["--url", "http://127.0.0.1:99999", "--model", "m"], "port 99999 is not a TCP port (1 to 65535)"),
             (["--timeout", "0x10s"], "--timeout '0x10s': expected a duration above zero"),
             (["--price-per-hour", "0x10"], "--price-per-hour '0x10': expected a price in USD"),
+            // A folder named by a path said "no such file or bin".
+            (["--dataset", "datasets/"], "datasets/: cannot read the dataset: it is a directory, not a regular file"),
         ]
         for (arguments, expected) in small {
             let result = try CrestBinary.run(["sweep"] + arguments + ["--out", "never"], in: workspace)

@@ -51,7 +51,11 @@ public struct DatasetLocator: Sendable {
     public func path(for nameOrPath: String) throws -> String {
         let files = FileManager.default
         var isFolder: ObjCBool = false
-        if files.fileExists(atPath: nameOrPath, isDirectory: &isFolder), !isFolder.boolValue { return nameOrPath }
+        if files.fileExists(atPath: nameOrPath, isDirectory: &isFolder) {
+            // A folder named by a path is the user's mistake, which the loader names ("it is a
+            // directory"); a bare name may still be a bin.
+            if !isFolder.boolValue || nameOrPath.contains("/") { return nameOrPath }
+        }
         var searched = [nameOrPath]
         for folder in searchFolders {
             for candidate in ["\(folder)/\(nameOrPath).jsonl", "\(folder)/\(nameOrPath)"] {
