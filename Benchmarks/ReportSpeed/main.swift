@@ -20,7 +20,7 @@ func measureReportSpeed() async throws {
     let method = SweepMethod.fixed(levels: levels, length: .requests(perLevel))
     let preset = SimulatorPreset.a100
     let manifest = RunManifest(
-        target: Target(name: "sim:\(preset.name)", kind: "simulator", model: preset.model, instanceLabel: preset.instanceLabel, pricing: preset.pricing),
+        target: Target(name: "sim:\(preset.name)", kind: .simulator, model: preset.model, instanceLabel: preset.instanceLabel, pricing: preset.pricing),
         dataset: dataset, budget: budget,
         settings: RunManifest.Settings(method: method, seed: 1, confidence: 0.95, requestTimeoutSeconds: 600, maxOutputTokens: nil),
         startedAt: Date())
@@ -39,7 +39,7 @@ func measureReportSpeed() async throws {
     let stored = try StoredSweep.read(folder: folder)
     timings.append(("read the folder", clock.now - start))
     start = clock.now
-    let input = try SweepReportInput(stored: stored, generatedAt: Date())
+    let input = SweepReportInput(stored: stored, generatedAt: Date())
     let report = SweepReport(input)
     timings.append(("statistics and verdicts", clock.now - start))
     start = clock.now

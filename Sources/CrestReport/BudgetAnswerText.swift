@@ -45,10 +45,11 @@ public enum BudgetAnswerText {
     static func sweepCommand(_ stored: StoredSweep, _ budget: Budget, extra: [String] = []) -> String {
         let target = stored.manifest.target
         var words = ["crest", "sweep"]
-        if target.name.hasPrefix("sim:") {
+        if target.isSimulator {
             words += ["--target", target.name]
         } else {
-            words += ["--url", target.name, "--model", target.model] + (target.kind == "openai-chat" ? [] : ["--api", target.kind])
+            // openai-chat is `--api`'s default, so the command leaves it out.
+            words += ["--url", target.name, "--model", target.model] + (target.kind.rawValue == "openai-chat" ? [] : ["--api", target.kind.rawValue])
         }
         words += ["--dataset", stored.manifest.dataset.name] + extra
         for constraint in budget.latency { words += ["--budget", constraint.description] }

@@ -9,11 +9,8 @@ enum Format {
 
     static func seconds(_ estimate: Estimate?) -> String { seconds(estimate?.value) }
 
-    /// A checked statistic as the console shows it: "18.1s", "inf", "0.4%".
-    static func statistic(_ check: ConstraintCheck) -> String {
-        if case .errorRate = check.constraint { return percent(check.observed.value) }
-        return check.observed.value.isFinite ? NumberFormatting.significant(check.observed.value, digits: 4) + "s" : "inf"
-    }
+    /// A checked statistic as the console and the search log show it: "18.1s", "inf", "0.4%".
+    static func statistic(_ check: ConstraintCheck) -> String { ObservedStatistic(check, decision: nil).valueText }
 
     /// "4.12 (3.98–4.30)".
     static func secondsWithInterval(_ estimate: Estimate?) -> String {

@@ -9,12 +9,12 @@ enum SearchStory {
         var lines = [
             "\(steps.count) measurement\(steps.count == 1 ? "" : "s") of \(distinct) level\(distinct == 1 ? "" : "s"), \(input.totals.requests) requests in \(NumberFormatting.duration(seconds: input.totals.durationSeconds))\(input.isSimulated ? " of simulated time" : "")."
         ]
-        for phase in ["calibrate", "ramp", "bracket", "knee", "confirm", "fixed"] {
+        for phase in SearchPhase.inOrder {
             let inPhase = steps.filter { $0.phase == phase }
             guard !inPhase.isEmpty else { continue }
-            let path = inPhase.map { "\($0.concurrency) (\(shortVerdict($0.verdict)))" }.joined(separator: " → ")
+            let path = inPhase.map { "\($0.concurrency) (\($0.verdict.short))" }.joined(separator: " → ")
             let requests = inPhase.reduce(0) { $0 + $1.requestsSent }
-            lines.append("\(label(phase)): \(path); \(requests) requests.")
+            lines.append("\(phase.title): \(path); \(requests) requests.")
         }
         switch input.stopReason {
         case .converged: lines.append("Stopped: the answer was confirmed" + (input.recommendation.map { " at concurrency \($0.concurrency)." } ?? "."))
@@ -31,23 +31,11 @@ enum SearchStory {
         MarkdownTable(
             header: ["step", "concurrency", "phase", "test", "verdict", "observed", "requests", "why"],
             rows: input.steps.map { step in
-                ["\(step.step)", "\(step.concurrency)", step.phase, step.test, step.verdict, step.observed, "\(step.requestsSent)", step.reason]
+                [
+                    "\(step.step)", "\(step.concurrency)", step.phase.rawValue, step.test.description, step.verdict.description,
+                    step.observedText, "\(step.requestsSent)", step.reason,
+                ]
             },
             rightAligned: [0, 1, 6])
-    }
-
-    private static func label(_ phase: String) -> String {
-        switch phase {
-        case "calibrate": return "Calibrate"
-        case "ramp": return "Ramp"
-        case "bracket": return "Bracket"
-        case "knee": return "Knee"
-        case "confirm": return "Confirm"
-        default: return "Levels"
-        }
-    }
-
-    private static func shortVerdict(_ verdict: String) -> String {
-        verdict.replacingOccurrences(of: "infeasible", with: "over").replacingOccurrences(of: "feasible", with: "ok")
     }
 }

@@ -14,16 +14,9 @@ public struct SweepReportInput: Sendable {
     public let steps: [SearchStep]
     public let stopReason: SearchStopReason
     public let totals: SweepTotals
-    public let budget: Budget
-    public let method: SweepMethod
-    /// True when times are a simulator's virtual time.
-    public let isSimulated: Bool
     public let generatedAt: Date
 
-    public init(
-        manifest: RunManifest, experimentName: String, outcome: SearchOutcome, budget: Budget, method: SweepMethod,
-        isSimulated: Bool, generatedAt: Date
-    ) {
+    public init(manifest: RunManifest, experimentName: String, outcome: SearchOutcome, generatedAt: Date) {
         self.manifest = manifest
         self.experimentName = experimentName
         levels = outcome.levels.mostInformativePerLevel
@@ -32,16 +25,14 @@ public struct SweepReportInput: Sendable {
         steps = outcome.steps
         stopReason = outcome.stopReason
         totals = outcome.totals
-        self.budget = budget
-        self.method = method
-        self.isSimulated = isSimulated
         self.generatedAt = generatedAt
     }
 
-    var plateauTolerance: Double {
-        if case .adaptive(_, let tolerance) = method { return tolerance }
-        return LevelSelection.standardPlateauTolerance
-    }
+    public var budget: Budget { manifest.budget }
+    public var method: SweepMethod { manifest.settings.method }
+    /// True when times are a simulator's virtual time.
+    public var isSimulated: Bool { manifest.target.isSimulator }
+    var plateauTolerance: Double { manifest.settings.plateauTolerance }
 
     var pricing: Pricing? { manifest.target.pricing }
     var instance: String { manifest.target.instanceLabel }

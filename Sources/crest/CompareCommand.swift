@@ -60,14 +60,14 @@ struct CompareCommand: Command {
         let budget: Budget
         if expressions.isEmpty {
             let budgets = Set(sweeps.map(\.manifest.budget))
-            guard budgets.count == 1, let own = sweeps.first?.budget else {
-                throw UsageError("the sweeps ran with different budgets (\(budgets.sorted().joined(separator: "; "))); give one with --budget")
+            guard budgets.count == 1, let own = sweeps.first?.manifest.budget else {
+                throw UsageError("the sweeps ran with different budgets (\(budgets.map(\.description).sorted().joined(separator: "; "))); give one with --budget")
             }
             budget = try Budget(latency: own.latency, maxErrorRate: errorRate.map(Budget.parseErrorRate) ?? own.maxErrorRate)
         } else {
             budget = Budget(
                 latency: try expressions.map(LatencyConstraint.init(parsing:)),
-                maxErrorRate: try errorRate.map(Budget.parseErrorRate) ?? sweeps.first?.budget?.maxErrorRate ?? 0.01)
+                maxErrorRate: try errorRate.map(Budget.parseErrorRate) ?? sweeps.first?.manifest.budget.maxErrorRate ?? 0.01)
         }
         let comparison = Comparison(sweeps, budget: budget, requestsPerMinute: requestsPerMinute)
         let folder = output ?? ResultsFolderName.next(target: "compare", dataset: "\(sweeps.count)-sweeps", at: Date())

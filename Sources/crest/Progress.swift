@@ -16,7 +16,7 @@ final class Progress: @unchecked Sendable {
     func finished(_ result: LevelResult, run: LevelRun, step: SearchStep) {
         let s = result.summary
         let errors = s.errors == 0 ? "" : ", \(s.errors) errors (\(s.outcomes.failureSummary))"
-        StandardError.write("  \(step.step). concurrency \(s.concurrency) (\(step.phase)): \(s.requests) measured, \(NumberFormatting.significant(s.transactionsPerMinute.value, digits: 4)) trans/min, \(step.observed)\(errors): \(step.verdict)\n")
+        StandardError.write("  \(step.step). concurrency \(s.concurrency) (\(step.phase)): \(s.requests) measured, \(NumberFormatting.significant(s.transactionsPerMinute.value, digits: 4)) trans/min, \(step.observedText)\(errors): \(step.verdict)\n")
         for example in run.failureExamples where !explained.contains(example.outcome) {
             explained.insert(example.outcome)
             StandardError.write("     first \(example.outcome.rawValue): \(example.summary)\n")

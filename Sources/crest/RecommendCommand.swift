@@ -47,9 +47,9 @@ struct RecommendCommand: Command {
         } catch let error as ResultsError {
             throw UsageError(error.description)
         }
-        let swept = stored.budget
-        let latency = try expressions.isEmpty ? swept?.latency ?? [] : expressions.map(LatencyConstraint.init(parsing:))
-        let ceiling = try errorRate.map(Budget.parseErrorRate) ?? swept?.maxErrorRate ?? 0.01
+        let swept = stored.manifest.budget
+        let latency = try expressions.isEmpty ? swept.latency : expressions.map(LatencyConstraint.init(parsing:))
+        let ceiling = try errorRate.map(Budget.parseErrorRate) ?? swept.maxErrorRate ?? 0.01
         let budget = Budget(latency: latency, maxErrorRate: ceiling)
         if budget.needsInterTokenGaps, !stored.runs.contains(where: { $0.samples.contains { $0.interTokenGaps != nil } }) {
             throw UsageError("this sweep recorded no inter-token gaps (unstreamed, or a simulated sweep without an ITL budget); rerun it with --budget '\(budget.latency.first { $0.metric == .itl }!)'")

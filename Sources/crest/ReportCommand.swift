@@ -30,7 +30,7 @@ struct ReportCommand: Command {
         let input: SweepReportInput
         do {
             stored = try StoredSweep.read(folder: folder)
-            input = try SweepReportInput(stored: stored, generatedAt: Date())
+            input = SweepReportInput(stored: stored, generatedAt: Date())
         } catch let error as ResultsError {
             throw UsageError(error.description)
         }

@@ -173,24 +173,23 @@ struct SweepCommand: Command {
         do {
             (outcome, stoppedBy) = try await searching.value
         } catch is CancellationError {
-            manifest.end(status: "interrupted", at: Date())
+            manifest.end(status: .interrupted, at: Date())
             manifest.stopReason = .interrupted
             try? writer.write(manifest: manifest)
             StandardError.write("crest sweep: interrupted; the levels measured so far are in \(folder)/ (samples.jsonl, levels.csv, search.jsonl; crest report \(folder) writes their report)\n")
             return .interrupted
         } catch {
-            manifest.end(status: "failed", at: Date())
+            manifest.end(status: .failed, at: Date())
             try? writer.write(manifest: manifest)
             throw error
         }
 
-        manifest.end(status: stoppedBy == nil ? "finished" : "failed", at: Date())
+        manifest.end(status: stoppedBy == nil ? .finished : .failed, at: Date())
         manifest.stopReason = outcome.stopReason
         manifest.recommendedConcurrency = outcome.recommendation?.concurrency
         try writer.write(manifest: manifest)
         let input = SweepReportInput(
-            manifest: manifest, experimentName: URL(fileURLWithPath: folder).lastPathComponent, outcome: outcome, budget: budget,
-            method: method, isSimulated: sweepTarget.isSimulated, generatedAt: Date())
+            manifest: manifest, experimentName: URL(fileURLWithPath: folder).lastPathComponent, outcome: outcome, generatedAt: Date())
         try SweepReportFiles.write(SweepReport(input), input: input, runs: writer.runs, into: folder)
         if let stoppedBy {
             StandardError.write("crest sweep: \(stoppedBy)\nResults so far: \(folder)/\n")

@@ -137,10 +137,10 @@ enum SweepTarget {
         switch self {
         case .simulated(let preset):
             return Target(
-                name: name, kind: "simulator", model: preset.model, instanceLabel: instanceLabel ?? preset.instanceLabel, pricing: pricing)
+                name: name, kind: .simulator, model: preset.model, instanceLabel: instanceLabel ?? preset.instanceLabel, pricing: pricing)
         case .live(let endpoint):
             return Target(
-                name: name, kind: endpoint.api.rawValue, model: endpoint.model, instanceLabel: instanceLabel ?? endpoint.authority,
+                name: name, kind: Target.Kind(rawValue: endpoint.api.rawValue), model: endpoint.model, instanceLabel: instanceLabel ?? endpoint.authority,
                 pricing: pricing)
         }
     }

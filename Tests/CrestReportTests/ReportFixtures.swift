@@ -40,14 +40,15 @@ enum ReportFixtures {
         let dataset = try DatasetLoader().parse(Data("{\"inputs\": \"x\"}\n".utf8), path: "datasets/en_1000-2000.jsonl")
         let method = SweepMethod.fixed(levels: points.map { Level(concurrency: $0.0) }, length: .standard)
         let manifest = RunManifest(
-            target: Target(name: "sim:test", kind: "simulator", model: "claude", instanceLabel: "ClaudeInstant-ODT", pricing: .perToken(usdPer1kInput: 0.0008, usdPer1kOutput: 0.0024)),
+            target: Target(name: "sim:test", kind: .simulator, model: "claude", instanceLabel: "ClaudeInstant-ODT", pricing: .perToken(usdPer1kInput: 0.0008, usdPer1kOutput: 0.0024)),
             dataset: dataset, budget: budget,
             settings: RunManifest.Settings(method: method, seed: 1, confidence: 0.95, requestTimeoutSeconds: 100, maxOutputTokens: nil),
             startedAt: Date(timeIntervalSince1970: 1_700_000_000))
         let steps = levels.enumerated().map { index, level in
             SearchStep(
-                step: index + 1, concurrency: level.concurrency, phase: "fixed", reason: "next level of the list", prediction: nil, test: "200 requests",
-                verdict: level.verdict.label, transactionsPerMinute: level.summary.transactionsPerMinute.value, observed: "", measuredRequests: level.summary.requests,
+                step: index + 1, concurrency: level.concurrency, phase: .fixed, reason: "next level of the list", prediction: nil, test: .requests(200),
+                verdict: StepVerdict(level.verdict), transactionsPerMinute: level.summary.transactionsPerMinute.value,
+                observed: ObservedStatistic.all(level.verdict), measuredRequests: level.summary.requests,
                 requestsSent: level.summary.requests, cumulativeRequests: 100 * (index + 1), cumulativeSeconds: 0, feasibleBelow: nil, infeasibleAbove: nil)
         }
         let recommendation = LevelSelection().recommend(from: levels)
@@ -55,7 +56,7 @@ enum ReportFixtures {
             strategy: "fixed-list", levels: levels, recommendation: recommendation, steps: steps,
             stopReason: recommendation?.isFeasible == true ? .converged : .noFeasibleLevel, totals: SweepTotals())
         let input = SweepReportInput(
-            manifest: manifest, experimentName: "claude-instant-v1", outcome: outcome, budget: budget, method: method, isSimulated: true,
+            manifest: manifest, experimentName: "claude-instant-v1", outcome: outcome,
             generatedAt: Date(timeIntervalSince1970: 1_700_000_000))
         return (input, runs)
     }

@@ -16,7 +16,7 @@ struct FixedGridSearch: SearchStrategy {
         var concurrency = 1
         var best: Int?
         while concurrency <= session.limits.maxConcurrency, !session.isExhausted {
-            let result = try await session.measure(concurrency, until: .requests(requestsPerLevel), phase: "grid", reason: "next power of two")
+            let result = try await session.measure(concurrency, until: .requests(requestsPerLevel), phase: SearchPhase(rawValue: "grid"), reason: "next power of two")
             guard result.verdict.isFeasible else { break }
             best = concurrency
             concurrency *= 2

@@ -17,7 +17,7 @@ struct GoodputSearch: SearchStrategy {
         var probes = 0
         func passes(_ concurrency: Int, _ phase: String) async throws -> Bool {
             probes += 1
-            return try await session.measure(concurrency, until: .requests(requestsPerProbe), phase: phase, reason: "goodput probe").verdict.isFeasible
+            return try await session.measure(concurrency, until: .requests(requestsPerProbe), phase: SearchPhase(rawValue: phase), reason: "goodput probe").verdict.isFeasible
         }
         let limit = session.limits.maxConcurrency
         var best: Int?

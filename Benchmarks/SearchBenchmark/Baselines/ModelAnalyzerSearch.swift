@@ -17,7 +17,7 @@ struct ModelAnalyzerSearch: SearchStrategy {
         var concurrency = 1
         var failure: Int?
         while concurrency <= session.limits.maxConcurrency, !session.isExhausted {
-            let result = try await session.measure(concurrency, until: rule, phase: "sweep", reason: "powers of two")
+            let result = try await session.measure(concurrency, until: rule, phase: SearchPhase(rawValue: "sweep"), reason: "powers of two")
             throughputs.append(result.summary.transactionsPerMinute.value)
             guard result.verdict.isFeasible else {
                 failure = concurrency
@@ -32,7 +32,7 @@ struct ModelAnalyzerSearch: SearchStrategy {
             // MAX_BINARY_SEARCH_STEPS = 5.
             for _ in 0..<5 where high - low > 1 && !session.isExhausted {
                 let middle = (low + high) / 2
-                let result = try await session.measure(middle, until: rule, phase: "bisect", reason: "bisect between the last pass and the first failure")
+                let result = try await session.measure(middle, until: rule, phase: SearchPhase(rawValue: "bisect"), reason: "bisect between the last pass and the first failure")
                 if result.verdict.isFeasible {
                     passed.append((middle, result.summary.transactionsPerMinute.value))
                     low = middle

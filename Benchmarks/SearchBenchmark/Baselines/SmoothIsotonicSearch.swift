@@ -19,7 +19,7 @@ struct SmoothIsotonicSearch: SearchStrategy {
         var margins: [Int: Double] = [:]
         func probe(_ concurrency: Int, _ phase: String) async throws {
             guard margins[concurrency] == nil, !session.isExhausted else { return }
-            let result = try await session.measure(concurrency, until: .requests(requestsPerProbe), phase: phase, reason: "SLA probe")
+            let result = try await session.measure(concurrency, until: .requests(requestsPerProbe), phase: SearchPhase(rawValue: phase), reason: "SLA probe")
             margins[concurrency] = result.verdict.checks.map { $0.limit > 0 ? $0.observed.value / $0.limit - 1 : ($0.observed.value > 0 ? 1 : -1) }.max() ?? -1
         }
         var concurrency = 1

@@ -1,5 +1,5 @@
 /// How long each level of a sweep measures.
-public enum LevelLength: Sendable, Equatable, Codable {
+public enum LevelLength: Sendable, Equatable {
     /// Exactly this many measured requests at every level.
     case requests(Int)
     /// max(minimum, perClient × N) measured requests: small levels get enough samples for their
@@ -29,9 +29,13 @@ public enum LevelLength: Sendable, Equatable, Codable {
         case .duration(let seconds): return "\(NumberFormatting.significant(seconds)) s of measured window"
         }
     }
+}
 
-    /// Reads `summary` back (run.json keeps a fixed list's length so).
-    public init?(summary text: String) {
+/// In run.json a fixed list's length is its summary, "max(200, 4 × concurrency) measured requests".
+extension LevelLength: Codable {
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
         let words = text.split(separator: " ")
         if text.hasPrefix("max("), text.hasSuffix("× concurrency) measured requests"),
            let minimum = Int(text.dropFirst(4).prefix { $0 != "," }),
@@ -42,7 +46,12 @@ public enum LevelLength: Sendable, Equatable, Codable {
         } else if text.hasSuffix(" s of measured window"), let seconds = Double(words[0]) {
             self = .duration(seconds: seconds)
         } else {
-            return nil
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a level length Crest can read")
         }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(summary)
     }
 }

@@ -36,14 +36,11 @@ public struct BudgetAnswer: Sendable {
 }
 
 extension StoredSweep {
-    /// The sweep's settings as run.json has them: its budget and plateau tolerance.
-    public var budget: Budget? { try? Budget(parsingDescription: manifest.budget) }
-
     /// Answers `budget` from the stored runs. Under the budget the sweep ran with, each level keeps
     /// its sequential test's verdict and the answer is the sweep's own; under another, each is
     /// judged afresh from its samples and the answer is the selection over them.
     public func answer(_ budget: Budget, confidence: Double = 0.95) -> BudgetAnswer {
-        let same = budget.description == manifest.budget
+        let same = budget == manifest.budget
         let results = runs.map { stored -> LevelResult in
             let run = same ? stored : stored.withoutDecision
             let summary = LevelSummary(run, confidence: confidence)

@@ -21,7 +21,7 @@ public struct RecommendationRecord: Sendable, Equatable, Codable {
     public let bindingConstraint: String?
     /// The binding constraint's headroom: (limit − value) / limit.
     public let headroom: Double?
-    public let budget: String
+    public let budget: Budget
     /// The feasible level with the highest throughput, when it differs from the recommendation.
     public let highestThroughputConcurrency: Int?
     public let pricePerTransaction: Double?
@@ -43,7 +43,7 @@ public struct RecommendationRecord: Sendable, Equatable, Codable {
         }
         bindingConstraint = recommendation.bindingConstraint?.constraint.description
         headroom = finite(recommendation.bindingConstraint?.headroom)
-        self.budget = budget.description
+        self.budget = budget
         highestThroughputConcurrency = recommendation.highestThroughputConcurrency
         pricePerTransaction = finite(pricing?.pricePerTransaction(summary))
         explanation = recommendation.explanation

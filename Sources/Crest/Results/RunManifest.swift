@@ -29,57 +29,29 @@ public struct RunManifest: Sendable, Equatable, Codable {
         }
     }
 
+    /// How the sweep was run. In the file the method is flattened as it always was: "method" is
+    /// "adaptive" or "fixed", a fixed list has "levels" and "level_length", the adaptive search its limits.
     public struct Settings: Sendable, Equatable, Codable {
-        /// "adaptive" or "fixed".
-        public let method: String
-        /// The fixed list's levels; nil for the adaptive search.
-        public let levels: [Int]?
-        /// The fixed list's measurement per level; nil for the adaptive search.
-        public let levelLength: String?
-        public let maxRequests: Int?
-        public let maxSeconds: Double?
-        public let maxConcurrency: Int?
+        public let method: SweepMethod
         public let seed: UInt64?
         public let confidence: Double
-        public let plateauTolerance: Double
         public let requestTimeoutSeconds: Double
         public let maxOutputTokens: Int?
 
         public init(
             method: SweepMethod, seed: UInt64?, confidence: Double, requestTimeoutSeconds: Double, maxOutputTokens: Int?
         ) {
-            self.method = method.name
-            switch method {
-            case .fixed(let levels, let length):
-                self.levels = levels.map(\.concurrency)
-                levelLength = length.summary
-                maxRequests = nil
-                maxSeconds = nil
-                maxConcurrency = nil
-                plateauTolerance = LevelSelection.standardPlateauTolerance
-            case .adaptive(let limits, let tolerance):
-                levels = nil
-                levelLength = nil
-                maxRequests = limits.maxRequests
-                maxSeconds = limits.maxSeconds
-                maxConcurrency = limits.maxConcurrency
-                plateauTolerance = tolerance
-            }
+            self.method = method
             self.seed = seed
             self.confidence = confidence
             self.requestTimeoutSeconds = requestTimeoutSeconds
             self.maxOutputTokens = maxOutputTokens
         }
 
-        /// The sweep method these settings describe; nil when they cannot say (a hand-edited file).
-        public var sweepMethod: SweepMethod? {
-            if method == "adaptive" {
-                return .adaptive(
-                    limits: SearchLimits(maxRequests: maxRequests, maxSeconds: maxSeconds, maxConcurrency: maxConcurrency ?? SearchLimits.standardMaxConcurrency),
-                    plateauTolerance: plateauTolerance)
-            }
-            guard let levels, let length = levelLength.flatMap(LevelLength.init(summary:)) else { return nil }
-            return .fixed(levels: levels.map(Level.init(concurrency:)), length: length)
+        /// The plateau tolerance the recommendation was chosen with (a fixed list uses the standard one).
+        public var plateauTolerance: Double {
+            if case .adaptive(_, let tolerance) = method { return tolerance }
+            return LevelSelection.standardPlateauTolerance
         }
 
         enum CodingKeys: String, CodingKey {
@@ -91,6 +63,44 @@ public struct RunManifest: Sendable, Equatable, Codable {
             case plateauTolerance = "plateau_tolerance"
             case requestTimeoutSeconds = "request_timeout_s"
             case maxOutputTokens = "max_output_tokens"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            switch try container.decode(SweepMethod.Name.self, forKey: .method) {
+            case .adaptive:
+                let limits = SearchLimits(
+                    maxRequests: try container.decodeIfPresent(Int.self, forKey: .maxRequests),
+                    maxSeconds: try container.decodeIfPresent(Double.self, forKey: .maxSeconds),
+                    maxConcurrency: try container.decodeIfPresent(Int.self, forKey: .maxConcurrency) ?? SearchLimits.standardMaxConcurrency)
+                method = .adaptive(limits: limits, plateauTolerance: try container.decode(Double.self, forKey: .plateauTolerance))
+            case .fixed:
+                let levels = try container.decode([Int].self, forKey: .levels)
+                method = .fixed(levels: levels.map(Level.init(concurrency:)), length: try container.decode(LevelLength.self, forKey: .levelLength))
+            }
+            seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)
+            confidence = try container.decode(Double.self, forKey: .confidence)
+            requestTimeoutSeconds = try container.decode(Double.self, forKey: .requestTimeoutSeconds)
+            maxOutputTokens = try container.decodeIfPresent(Int.self, forKey: .maxOutputTokens)
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(method.name, forKey: .method)
+            switch method {
+            case .fixed(let levels, let length):
+                try container.encode(levels.map(\.concurrency), forKey: .levels)
+                try container.encode(length, forKey: .levelLength)
+            case .adaptive(let limits, _):
+                try container.encodeIfPresent(limits.maxRequests, forKey: .maxRequests)
+                try container.encodeIfPresent(limits.maxSeconds, forKey: .maxSeconds)
+                try container.encode(limits.maxConcurrency, forKey: .maxConcurrency)
+            }
+            try container.encode(plateauTolerance, forKey: .plateauTolerance)
+            try container.encodeIfPresent(seed, forKey: .seed)
+            try container.encode(confidence, forKey: .confidence)
+            try container.encode(requestTimeoutSeconds, forKey: .requestTimeoutSeconds)
+            try container.encodeIfPresent(maxOutputTokens, forKey: .maxOutputTokens)
         }
     }
 
@@ -105,8 +115,7 @@ public struct RunManifest: Sendable, Equatable, Codable {
 
     public let tool: String
     public let version: String
-    /// "running" while the sweep goes, then "finished", "failed" or "interrupted".
-    public var status: String
+    public var status: RunStatus
     /// Why the search stopped, once it has.
     public var stopReason: SearchStopReason?
     /// The level the sweep recommended, once it has: a stored sweep answers its own budget with
@@ -117,24 +126,24 @@ public struct RunManifest: Sendable, Equatable, Codable {
     public var finishedAt: String?
     public let target: Target
     public let dataset: DatasetInfo
-    public let budget: String
+    public let budget: Budget
     public let settings: Settings
     public let host: Host
 
     public init(target: Target, dataset: Dataset, budget: Budget, settings: Settings, startedAt: Date, host: Host = .current) {
         tool = "crest"
         version = CrestVersion.current
-        status = "running"
+        status = .running
         self.startedAt = Self.timestamp(startedAt)
         self.target = target
         self.dataset = DatasetInfo(dataset)
-        self.budget = budget.description
+        self.budget = budget
         self.settings = settings
         self.host = host
     }
 
     /// Marks the run as ended.
-    public mutating func end(status: String, at date: Date) {
+    public mutating func end(status: RunStatus, at date: Date) {
         self.status = status
         finishedAt = Self.timestamp(date)
     }
@@ -153,4 +162,15 @@ public struct RunManifest: Sendable, Equatable, Codable {
         case startedAt = "started_at"
         case finishedAt = "finished_at"
     }
+}
+
+/// Where a run stands, as run.json says it.
+public enum RunStatus: String, Sendable, Equatable, Codable {
+    /// The sweep is measuring (or was killed before it could say otherwise).
+    case running
+    case finished
+    /// It stopped on an error: the endpoint's, the disk's, or the search's own (no usable responses).
+    case failed
+    /// A signal stopped it.
+    case interrupted
 }

@@ -10,6 +10,8 @@ public struct StoredSweep: Sendable {
     public let steps: [SearchStep]
     /// One run per step, in step order.
     public let runs: [LevelRun]
+    /// recommendation.json, when the sweep got as far as writing it.
+    public let recommendation: RecommendationRecord?
 
     /// Reads `folder`. Errors name the file and line.
     public static func read(folder: String) throws -> StoredSweep {
@@ -43,7 +45,18 @@ public struct StoredSweep: Sendable {
             }
             runs.append(record.with(samples: samplesByStep[line.step.step] ?? []))
         }
-        return StoredSweep(folder: folder, manifest: manifest, steps: lines.map(\.step), runs: runs)
+        return StoredSweep(
+            folder: folder, manifest: manifest, steps: lines.map(\.step), runs: runs,
+            recommendation: try readRecommendation("\(folder)/recommendation.json"))
+    }
+
+    private static func readRecommendation(_ path: String) throws -> RecommendationRecord? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        do {
+            return try JSONDecoder().decode(RecommendationRecord.self, from: data)
+        } catch {
+            throw ResultsError.unreadable(path: path, line: nil, reason: Self.reason(error))
+        }
     }
 
     /// Calls `body` with each non-empty line and its 1-based number.

@@ -93,11 +93,11 @@ extension Budget {
 }
 
 extension Budget {
-    /// Parses a budget as `description` writes it (run.json keeps it so): "e2e.p95<=20s AND errors<=1%".
+    /// Parses a budget as `description` writes it (the files keep it so): "e2e.p95<=20s AND errors<=1%".
     public init(parsingDescription text: String) throws {
         var latency: [LatencyConstraint] = []
         var maxErrorRate: Double?
-        for part in text.components(separatedBy: " AND ") where !part.isEmpty {
+        for part in text.components(separatedBy: " AND ") where !part.isEmpty && part != "none" {
             if part.hasPrefix("errors<=") {
                 maxErrorRate = try Budget.parseErrorRate(String(part.dropFirst("errors<=".count)))
             } else {

@@ -11,7 +11,7 @@ public enum LatencyMetric: String, Sendable, Equatable, Codable, CaseIterable {
 }
 
 /// The statistic of a metric a budget constrains: its mean or a percentile.
-public enum BudgetStatistic: Sendable, Equatable, Codable, CustomStringConvertible {
+public enum BudgetStatistic: Sendable, Hashable, Codable, CustomStringConvertible {
     case mean
     case percentile(Percentile)
 
@@ -24,7 +24,7 @@ public enum BudgetStatistic: Sendable, Equatable, Codable, CustomStringConvertib
 }
 
 /// One latency constraint: `METRIC.STAT <= VALUE`, e.g. `e2e.p95 <= 20s`.
-public struct LatencyConstraint: Sendable, Equatable, Codable, CustomStringConvertible {
+public struct LatencyConstraint: Sendable, Hashable, Codable, CustomStringConvertible {
     public let metric: LatencyMetric
     public let statistic: BudgetStatistic
     public let limitSeconds: Double
@@ -50,7 +50,7 @@ public struct LatencyConstraint: Sendable, Equatable, Codable, CustomStringConve
 }
 
 /// What a level must meet to be feasible: every latency constraint (AND) and an error-rate ceiling.
-public struct Budget: Sendable, Equatable, Codable, CustomStringConvertible {
+public struct Budget: Sendable, Hashable, CustomStringConvertible {
     public let latency: [LatencyConstraint]
     /// The highest acceptable share of failed requests, in [0, 1]; nil for no ceiling.
     public let maxErrorRate: Double?
@@ -69,5 +69,23 @@ public struct Budget: Sendable, Equatable, Codable, CustomStringConvertible {
 
     static func percent(_ fraction: Double) -> String {
         NumberFormatting.significant(fraction * 100, digits: 4) + "%"
+    }
+}
+
+/// In files (run.json, recommendation.json) a budget is its expression, "e2e.p95<=20s AND errors<=1%".
+extension Budget: Codable {
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        do {
+            self = try Budget(parsingDescription: text)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a budget Crest can read: \(error)")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 }

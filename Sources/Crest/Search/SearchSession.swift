@@ -51,7 +51,7 @@ public final class SearchSession<M: Measurer> {
     ///   answer (the endpoint does not speak the API it was taken for), and what the measurer throws.
     @discardableResult
     public func measure(
-        _ concurrency: Int, until rule: StopRule, phase: String, reason: String, prediction: SearchStep.Prediction? = nil
+        _ concurrency: Int, until rule: StopRule, phase: SearchPhase, reason: String, prediction: SearchStep.Prediction? = nil
     ) async throws -> LevelResult {
         // An interrupted sweep (Ctrl-C) stops before its next level; a live measurer also stops within one.
         try Task.checkCancellation()
@@ -62,9 +62,8 @@ public final class SearchSession<M: Measurer> {
         results.append(result)
         let step = SearchStep(
             step: steps.count + 1, concurrency: concurrency, phase: phase, reason: reason, prediction: prediction,
-            test: Self.testName(rule), verdict: result.verdict.labelWithCertainty,
-            transactionsPerMinute: summary.transactionsPerMinute.value,
-            observed: Self.observed(result.verdict),
+            test: StepTest(rule), verdict: StepVerdict(result.verdict),
+            transactionsPerMinute: summary.transactionsPerMinute.value, observed: ObservedStatistic.all(result.verdict),
             measuredRequests: summary.requests, requestsSent: run.samples.count + run.abandoned,
             cumulativeRequests: totals.requests, cumulativeSeconds: totals.durationSeconds,
             feasibleBelow: feasibleBelow, infeasibleAbove: infeasibleAbove)
@@ -85,42 +84,6 @@ public final class SearchSession<M: Measurer> {
     /// The outcome of the search so far.
     public func outcome(strategy: String, recommendation: Recommendation?, stopReason: SearchStopReason) -> SearchOutcome {
         SearchOutcome(strategy: strategy, levels: results, recommendation: recommendation, steps: steps, stopReason: stopReason, totals: totals)
-    }
-
-    private static func testName(_ rule: StopRule) -> String {
-        switch rule {
-        case .requests(let count): return "\(count) requests"
-        case .duration(let seconds): return "\(NumberFormatting.significant(seconds)) s"
-        case .sequential(let test): return test.mode.rawValue
-        case .stable: return "stability windows"
-        }
-    }
-
-    /// Point estimates of the constrained statistics, and for a sequentially tested level the counts
-    /// its decision rested on: "e2e.p95=15.4s (9/32 over) errors=0%". The counts matter most where
-    /// the level is borderline: its verdict takes the side of the judged requests' count, while the
-    /// statistic shown is over every measured request, those still running at the decision too.
-    private static func observed(_ verdict: Verdict) -> String {
-        verdict.checks.map { check in
-            var text = "\(check.constraint.statisticName)=\(format(check))"
-            if let counted = verdict.decision?.constraints.first(where: { $0.constraint == check.constraint }),
-               isJudgedByCount(check.constraint), counted.outcome != .undecided || verdict.decision?.certainty == .borderline {
-                text += " (\(counted.over)/\(counted.judged) over)"
-            }
-            return text
-        }.joined(separator: " ")
-    }
-
-    /// Percentiles and the error rate are judged by counts over their limit; means and ITL (pooled
-    /// gaps) by their values, so counts say nothing about them.
-    private static func isJudgedByCount(_ constraint: Constraint) -> Bool {
-        guard case .latency(let latency) = constraint else { return true }
-        return latency.metric != .itl && latency.statistic != .mean
-    }
-
-    private static func format(_ check: ConstraintCheck) -> String {
-        if case .errorRate = check.constraint { return Budget.percent(check.observed.value) }
-        return check.observed.value.isFinite ? NumberFormatting.significant(check.observed.value, digits: 4) + "s" : "inf"
     }
 }
 

@@ -132,5 +132,5 @@ public struct Verdict: Sendable, Equatable, Codable {
 
     /// How sure and which side, for people: the test's "likely feasible", `label` for a level
     /// judged on point estimates, "infeasible (held back)" for a level not measured at its concurrency.
-    public var labelWithCertainty: String { shortfall != nil ? "infeasible (held back)" : decision?.label ?? label }
+    public var labelWithCertainty: String { StepVerdict(self).description }
 }

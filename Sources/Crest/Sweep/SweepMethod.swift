@@ -13,11 +13,15 @@ public enum SweepMethod: Sendable, Equatable {
         }
     }
 
-    /// "adaptive" or "fixed", for run.json.
-    public var name: String {
+    /// Which of the two methods, as run.json names it.
+    public enum Name: String, Sendable, Codable {
+        case adaptive, fixed
+    }
+
+    public var name: Name {
         switch self {
-        case .fixed: return "fixed"
-        case .adaptive: return "adaptive"
+        case .fixed: return .fixed
+        case .adaptive: return .adaptive
         }
     }
 }

@@ -2,15 +2,14 @@
 public struct Target: Sendable, Equatable, Codable {
     /// How the user named it: `sim:a100-llama3-8b`, or a URL.
     public let name: String
-    /// "simulator" or an API kind.
-    public let kind: String
+    public let kind: Kind
     /// The model served.
     public let model: String
     /// The label reports use for the hardware or offering, like FMBench's instance_type.
     public let instanceLabel: String
     public let pricing: Pricing?
 
-    public init(name: String, kind: String, model: String, instanceLabel: String, pricing: Pricing?) {
+    public init(name: String, kind: Kind, model: String, instanceLabel: String, pricing: Pricing?) {
         self.name = name
         self.kind = kind
         self.model = model
@@ -18,8 +17,32 @@ public struct Target: Sendable, Equatable, Codable {
         self.pricing = pricing
     }
 
+    /// True for Crest's own simulator, whose times are virtual.
+    public var isSimulator: Bool { kind == .simulator }
+
     enum CodingKeys: String, CodingKey {
         case name, kind, model, pricing
         case instanceLabel = "instance_label"
+    }
+}
+
+extension Target {
+    /// What answers the requests: the simulator, or an API kind as `--api` names it ("openai-chat").
+    /// Open, as the API kinds live with the HTTP client, not here.
+    public struct Kind: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        public let rawValue: String
+
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        public static let simulator = Kind(rawValue: "simulator")
+
+        public var description: String { rawValue }
+
+        public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
     }
 }

@@ -16,7 +16,7 @@ final class ResultsWriterTests: XCTestCase {
     private func manifest() throws -> RunManifest {
         let dataset = try DatasetLoader().parse(Data("{\"inputs\": \"hello\"}\n".utf8), path: "datasets/tiny.jsonl")
         return RunManifest(
-            target: Target(name: "sim:test", kind: "simulator", model: "m", instanceLabel: "box", pricing: .hourly(usdPerHour: 2, instances: 1)),
+            target: Target(name: "sim:test", kind: .simulator, model: "m", instanceLabel: "box", pricing: .hourly(usdPerHour: 2, instances: 1)),
             dataset: dataset, budget: Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=2s")], maxErrorRate: 0.01),
             settings: RunManifest.Settings(method: .fixed(levels: [Level(concurrency: 1)], length: .requests(100)), seed: 1, confidence: 0.95, requestTimeoutSeconds: 60, maxOutputTokens: nil),
             startedAt: Date(timeIntervalSince1970: 0))
@@ -29,8 +29,8 @@ final class ResultsWriterTests: XCTestCase {
             let run = LevelRunFixtures.run(concurrency: concurrency, latencies: Array(repeating: 1, count: index == 1 ? 20 : 30))
             let summary = LevelSummary(run, confidence: 0.95)
             let step = SearchStep(
-                step: index + 1, concurrency: concurrency, phase: "test", reason: "why", prediction: nil, test: "screening", verdict: "likely feasible",
-                transactionsPerMinute: 60, observed: "", measuredRequests: summary.requests, requestsSent: run.samples.count,
+                step: index + 1, concurrency: concurrency, phase: .ramp, reason: "why", prediction: nil, test: .sequential(.screening),
+                verdict: StepVerdict(isFeasible: true, basis: .test(.likely)), transactionsPerMinute: 60, observed: [], measuredRequests: summary.requests, requestsSent: run.samples.count,
                 cumulativeRequests: 0, cumulativeSeconds: 0, feasibleBelow: nil, infeasibleAbove: nil)
             try writer.record(run, LevelResult(summary: summary, verdict: budget.verdict(for: run, summary: summary, confidence: 0.95)), step: step)
         }

@@ -18,7 +18,7 @@ final class StoredSweepTests: XCTestCase {
     private func manifest(_ budget: Budget) throws -> RunManifest {
         let dataset = try DatasetLoader().parse(Data("{\"inputs\": \"hello\"}\n".utf8), path: "datasets/tiny.jsonl")
         return RunManifest(
-            target: Target(name: "sim:test", kind: "simulator", model: "m", instanceLabel: "box", pricing: nil),
+            target: Target(name: "sim:test", kind: .simulator, model: "m", instanceLabel: "box", pricing: nil),
             dataset: dataset, budget: budget,
             settings: RunManifest.Settings(
                 method: .adaptive(limits: SearchLimits(maxConcurrency: 1024), plateauTolerance: 0.02), seed: 1, confidence: 0.95,
@@ -45,7 +45,7 @@ final class StoredSweepTests: XCTestCase {
             XCTAssertEqual(read, original, "step run at \(original.level)")
             XCTAssertEqual(LevelSummary(read, confidence: 0.95), LevelSummary(original, confidence: 0.95))
         }
-        XCTAssertEqual(stored.manifest.budget, budget.description)
+        XCTAssertEqual(stored.manifest.budget, budget)
     }
 
     func testABrokenLineIsNamedByFileAndLine() throws {
@@ -72,10 +72,31 @@ final class StoredSweepTests: XCTestCase {
         }
     }
 
-    func testAFixedListsLengthReadsBackFromItsSummary() {
+    func testAFixedListsSettingsReadBackFromRunJSON() throws {
         for length in [LevelLength.standard, .requests(120), .duration(seconds: 90), .scaledRequests(minimum: 50, perClient: 3)] {
-            XCTAssertEqual(LevelLength(summary: length.summary), length, length.summary)
+            let settings = RunManifest.Settings(
+                method: .fixed(levels: [1, 4, 16].map(Level.init(concurrency:)), length: length), seed: 3, confidence: 0.95,
+                requestTimeoutSeconds: 60, maxOutputTokens: nil)
+            let text = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+            XCTAssertTrue(text.contains("\"level_length\":\"\(length.summary)\""), text)
+            XCTAssertEqual(try JSONDecoder().decode(RunManifest.Settings.self, from: Data(text.utf8)), settings)
         }
-        XCTAssertNil(LevelLength(summary: "a while"))
+        let unreadable = #"{"method": "fixed", "levels": [1], "level_length": "a while", "confidence": 0.95, "request_timeout_s": 60}"#
+        XCTAssertThrowsError(try JSONDecoder().decode(RunManifest.Settings.self, from: Data(unreadable.utf8))) { error in
+            XCTAssertTrue("\(error)".contains("'a while' is not a level length"), "\(error)")
+        }
+    }
+
+    func testABudgetRunJSONCannotReadIsNamedByFileAndField() throws {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=2s")], maxErrorRate: 0.01)
+        _ = try ResultsWriter(folder: folder, manifest: try manifest(budget))
+        let path = "\(folder!)/run.json"
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "e2e.p95<=2s", with: "e2e.p95 under 2s")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try StoredSweep.read(folder: folder)) { error in
+            guard case ResultsError.unreadable(let failing, _, let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(failing, path)
+            XCTAssertTrue(reason.contains("field 'budget'"), reason)
+        }
     }
 }

@@ -15,7 +15,7 @@ final class AdaptiveSearchTests: XCTestCase {
         let outcome = try await AdaptiveSearch().search(session)
         if ProcessInfo.processInfo.environment["CREST_TRACE"] != nil {
             for step in outcome.steps {
-                print("TRACE \(step.step) N=\(step.concurrency) \(step.phase) \(step.test) → \(step.verdict) [\(step.observed)] tpm=\(Int(step.transactionsPerMinute)) n=\(step.measuredRequests) cum=\(step.cumulativeRequests) bracket=\(step.feasibleBelow.map(String.init) ?? "-")..\(step.infeasibleAbove.map(String.init) ?? "-") :: \(step.reason)")
+                print("TRACE \(step.step) N=\(step.concurrency) \(step.phase) \(step.test) → \(step.verdict) [\(step.observedText)] tpm=\(Int(step.transactionsPerMinute)) n=\(step.measuredRequests) cum=\(step.cumulativeRequests) bracket=\(step.feasibleBelow.map(String.init) ?? "-")..\(step.infeasibleAbove.map(String.init) ?? "-") :: \(step.reason)")
             }
             print("TRACE answer \(outcome.recommendation?.concurrency ?? -1) \(outcome.stopReason) \(outcome.recommendation?.explanation ?? "")")
         }
@@ -62,7 +62,7 @@ final class AdaptiveSearchTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(answer.concurrency, 27)
         XCTAssertLessThanOrEqual(answer.concurrency, 40)
         guard case .plateau = answer.limit else { return XCTFail("a plateau limits the answer, not the budget: \(String(describing: answer.limit))") }
-        XCTAssertTrue(outcome.steps.contains { $0.concurrency == answer.concurrency && $0.phase == "confirm" }, "the answer is confirmed, not taken from a screening")
+        XCTAssertTrue(outcome.steps.contains { $0.concurrency == answer.concurrency && $0.phase == .confirm }, "the answer is confirmed, not taken from a screening")
         XCTAssertLessThan(outcome.levels.map(\.concurrency).max()!, 1024, "the ramp stops at the plateau")
     }
 
@@ -76,7 +76,7 @@ final class AdaptiveSearchTests: XCTestCase {
         let answer = try XCTUnwrap(outcome.recommendation)
         XCTAssertTrue(answer.isFeasible)
         XCTAssertLessThanOrEqual(answer.concurrency, 5, "the tail above 5 breaks the budget")
-        XCTAssertTrue(outcome.steps.contains { $0.concurrency == answer.concurrency && $0.phase == "confirm" }, "the answer is confirmed")
+        XCTAssertTrue(outcome.steps.contains { $0.concurrency == answer.concurrency && $0.phase == .confirm }, "the answer is confirmed")
     }
 
     // The answer is always a confirmed level. Latency here hardly varies between requests (σ = 2%),
@@ -88,7 +88,7 @@ final class AdaptiveSearchTests: XCTestCase {
         let measurer = CurveMeasurer(sigma: 0.02) { 1 + 0.01 * Double($0) }
         let outcome = try await search(measurer, budget: try budget("e2e.p95<=1.6s"))
         let answer = try XCTUnwrap(outcome.recommendation)
-        XCTAssertTrue(outcome.steps.contains { $0.concurrency == answer.concurrency && $0.phase == "confirm" }, "the answer is confirmed")
+        XCTAssertTrue(outcome.steps.contains { $0.concurrency == answer.concurrency && $0.phase == .confirm }, "the answer is confirmed")
         XCTAssertEqual(answer.level.verdict.decision?.certainty, .certified)
     }
 
@@ -102,7 +102,7 @@ final class AdaptiveSearchTests: XCTestCase {
         let answer = try XCTUnwrap(outcome.recommendation)
         XCTAssertEqual(answer.concurrency, 10)
         XCTAssertTrue(answer.explanation.contains("(likely"), answer.explanation)
-        XCTAssertEqual(outcome.steps.filter { $0.concurrency == 10 && $0.phase == "confirm" }.count, 2)
+        XCTAssertEqual(outcome.steps.filter { $0.concurrency == 10 && $0.phase == .confirm }.count, 2)
     }
 
     // Decline (USL-like): throughput peaks near 24 then falls; the answer is near the peak.
@@ -194,15 +194,15 @@ final class AdaptiveSearchTests: XCTestCase {
         let measurer = CurveMeasurer(medianLatency: Self.batching)
         let outcome = try await search(measurer, budget: try budget("e2e.p95<=6s"))
         XCTAssertEqual(outcome.steps.map(\.step), Array(1...outcome.steps.count))
-        XCTAssertEqual(outcome.steps.first?.phase, "calibrate")
+        XCTAssertEqual(outcome.steps.first?.phase, .calibrate)
         // The answer rests on a confirmation that certified it or, at its cap, found it likely
         // feasible, though later bracket steps may follow it.
         let answer = try XCTUnwrap(outcome.recommendation?.concurrency)
         XCTAssertTrue(outcome.steps.contains {
-            $0.phase == "confirm" && $0.concurrency == answer && ["certified feasible", "likely feasible"].contains($0.verdict)
+            $0.phase == .confirm && $0.concurrency == answer && $0.verdict.isFeasible && [.test(.certified), .test(.likely)].contains($0.verdict.basis)
         })
         XCTAssertEqual(outcome.steps.last?.cumulativeRequests, outcome.totals.requests)
-        XCTAssertTrue(outcome.steps.allSatisfy { !$0.reason.isEmpty && !$0.verdict.isEmpty })
+        XCTAssertTrue(outcome.steps.allSatisfy { !$0.reason.isEmpty })
     }
 }
 

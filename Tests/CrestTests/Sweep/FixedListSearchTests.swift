@@ -26,7 +26,7 @@ final class FixedListSearchTests: XCTestCase {
         XCTAssertEqual(outcome.recommendation?.concurrency, 2)
         XCTAssertEqual(outcome.stopReason, .converged)
         XCTAssertEqual(outcome.totals.requests, 600 + 2 * (2 + 3 + 5), "measured plus each level's padding")
-        XCTAssertEqual(outcome.steps.map(\.phase), ["fixed", "fixed", "fixed"])
+        XCTAssertEqual(outcome.steps.map(\.phase), [.fixed, .fixed, .fixed])
     }
 
     func testAMeasurerErrorStopsTheSweepAfterRecordingFinishedLevels() async throws {

@@ -73,7 +73,7 @@ final class AdaptiveController<M: Measurer> {
     // MARK: - The search
 
     func run() async throws -> SearchOutcome {
-        var first = try await screen(1, phase: "calibrate", reason: "start from one client")
+        var first = try await screen(1, phase: .calibrate, reason: "start from one client")
         // Even a screening that certified one client infeasible is confirmed: giving up on the
         // endpoint rests on two tests, not one at 5% (on the search benchmark, one noisy twin with
         // random failures gave up after 59 requests without the second).
@@ -269,7 +269,7 @@ final class AdaptiveController<M: Measurer> {
             let floor = bracketFloor ?? 0
             guard floor < maxConcurrency else { return true }
             let (target, reason, prediction) = rampTarget(from: max(floor, 1))
-            let result = try await screen(target, phase: "ramp", reason: reason, prediction: prediction)
+            let result = try await screen(target, phase: .ramp, reason: reason, prediction: prediction)
             if result.verdict.isFeasible, plateauReached() { return false }
         }
         rampCutShort = bracketCeiling == nil
@@ -330,7 +330,7 @@ final class AdaptiveController<M: Measurer> {
                 return  // Regret stop: no level inside the bracket gains a meaningful amount.
             }
             let (target, reason, prediction) = bracketTarget(floor: floor, ceiling: ceiling)
-            let result = try await screen(target, phase: "bracket", reason: reason, prediction: prediction)
+            let result = try await screen(target, phase: .bracket, reason: reason, prediction: prediction)
             lastProbeRaisedFloor = result.verdict.isFeasible
             bracketHistory.append(log(Double(ceiling) / Double(floor)))
         }
@@ -411,7 +411,7 @@ final class AdaptiveController<M: Measurer> {
             else { break }
             let probe = known[candidate] == nil ? candidate : Int((Double(below) * Double(above)).squareRoot().rounded())
             guard known[probe] == nil, probe > below, probe <= above else { break }
-            _ = try await screen(probe, phase: "knee", reason: "the \(model.model.rawValue) fit puts the knee near \(candidate), between measured levels \(below) and \(above)")
+            _ = try await screen(probe, phase: .knee, reason: "the \(model.model.rawValue) fit puts the knee near \(candidate), between measured levels \(below) and \(above)")
         }
         return try await settle(candidate)
     }
@@ -422,7 +422,7 @@ final class AdaptiveController<M: Measurer> {
         while rejected.contains(candidate) && candidate > 1 { candidate -= 1 }
         if rejected.contains(candidate) { return nil }
         if known[candidate] == nil {
-            let result = try await screen(candidate, phase: "knee", reason: "throughput within \(NumberFormatting.significant(tolerance * 100))% of the best feasible; higher levels only add latency")
+            let result = try await screen(candidate, phase: .knee, reason: "throughput within \(NumberFormatting.significant(tolerance * 100))% of the best feasible; higher levels only add latency")
             if !result.verdict.isFeasible { return try await knee() }
         }
         return candidate
@@ -430,7 +430,7 @@ final class AdaptiveController<M: Measurer> {
 
     // MARK: - Measuring
 
-    private func screen(_ concurrency: Int, phase: String, reason: String, prediction: SearchStep.Prediction? = nil) async throws -> LevelResult {
+    private func screen(_ concurrency: Int, phase: SearchPhase, reason: String, prediction: SearchStep.Prediction? = nil) async throws -> LevelResult {
         try await measure(concurrency, test: .screening(budget, level: Level(concurrency: concurrency)), phase: phase, reason: reason, prediction: prediction)
     }
 
@@ -453,7 +453,7 @@ final class AdaptiveController<M: Measurer> {
             }
         }
         return try await measure(
-            concurrency, test: test, phase: "confirm", reason: reason,
+            concurrency, test: test, phase: .confirm, reason: reason,
             prediction: models.prediction(at: Double(concurrency), in: known, statistic: nil))
     }
 
@@ -462,7 +462,7 @@ final class AdaptiveController<M: Measurer> {
         (result.verdict.decision?.requests ?? 0) >= LevelTest.confirmationCap(for: Level(concurrency: result.concurrency), budget: budget)
     }
 
-    private func measure(_ concurrency: Int, test: LevelTest, phase: String, reason: String, prediction: SearchStep.Prediction?) async throws -> LevelResult {
+    private func measure(_ concurrency: Int, test: LevelTest, phase: SearchPhase, reason: String, prediction: SearchStep.Prediction?) async throws -> LevelResult {
         let result = try await session.measure(concurrency, until: .sequential(test), phase: phase, reason: reason, prediction: prediction)
         // A screening does not displace a certified result, nor a confirmation's "likely".
         let settled = known[concurrency].map { $0.verdict.decision?.certainty == .certified || judge($0) == .likely } ?? false

@@ -19,7 +19,7 @@ public struct FixedListSearch: SearchStrategy {
 
     public func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
         for level in levels where !session.isExhausted {
-            try await session.measure(level.concurrency, until: length.stopRule(for: level), phase: "fixed", reason: "next level of the list")
+            try await session.measure(level.concurrency, until: length.stopRule(for: level), phase: .fixed, reason: "next level of the list")
         }
         let recommendation = selection.recommend(from: session.results)
         let stop: SearchStopReason
