@@ -38,15 +38,9 @@ struct StabilityTracker: Sendable {
         let first = current.map(\.finishedAt).min()!
         let last = current.map(\.finishedAt).max()!
         let throughput = Double(current.count) / max(Double(last - first) / 1e9, 1e-9)
-        let values = current.map { sample -> Double in
-            guard sample.outcome.isSuccess else { return .infinity }
-            switch rule.latency.metric {
-            case .e2e: return sample.latencySeconds
-            case .ttft: return sample.ttftSeconds ?? .infinity
-            case .tpot: return sample.tpotSeconds ?? 0
-            case .itl: return .infinity
-            }
-        }
+        // A request without a value of its own (a one-token answer's TPOT; ITL, which has no
+        // per-request value) weighs as 0: windows are then compared on throughput alone.
+        let values = current.map { $0.budgetValue(of: rule.latency.metric) ?? 0 }
         let latency: Double
         switch rule.latency.statistic {
         case .mean:

@@ -42,27 +42,15 @@ extension Budget {
         }
         switch constraint.statistic {
         case .mean:
-            let values = measured.compactMap { value(of: constraint.metric, $0) }.filter(\.isFinite)
+            let values = measured.compactMap { $0.budgetValue(of: constraint.metric) }.filter(\.isFinite)
             return meanInterval(values, confidence: confidence) ?? Estimate(value: .infinity)
         case .percentile(let percentile):
-            let sorted = measured.compactMap { value(of: constraint.metric, $0) }.sorted()
+            let sorted = measured.compactMap { $0.budgetValue(of: constraint.metric) }.sorted()
             guard let point = quantile(percentile.fraction, ofSorted: sorted, method: .linear) else {
                 return Estimate(value: .infinity)
             }
             let bounds = quantileInterval(percentile.fraction, ofSorted: sorted, confidence: confidence)
             return Estimate(value: point, lower: bounds.lower, upper: bounds.upper)
-        }
-    }
-
-    /// The metric's value for one request: +∞ for a failure, nil where the metric does not apply
-    /// (TPOT of a one-token answer).
-    private static func value(of metric: LatencyMetric, _ sample: Sample) -> Double? {
-        guard sample.outcome.isSuccess else { return .infinity }
-        switch metric {
-        case .e2e: return sample.latencySeconds
-        case .ttft: return sample.ttftSeconds ?? .infinity
-        case .tpot: return sample.tpotSeconds
-        case .itl: return .infinity  // pooled over gaps in `observe`
         }
     }
 }

@@ -7,10 +7,10 @@
 /// so the first time either crosses its threshold, the fully resolved look would cross it too: a
 /// decision taken early is the one the look would take, and costs no extra error rate.
 struct SequentialJudge: Sendable {
-    private enum State: UInt8 { case unknown, over, under }
+    enum State: UInt8 { case unknown, over, under }
 
     /// One constraint's bookkeeping.
-    private struct Tracker: Sendable {
+    struct Tracker: Sendable {
         let constraint: Constraint
         /// The latency limit in ns for latency constraints; nil for the error ceiling.
         let limitNanoseconds: Int64?
@@ -28,10 +28,10 @@ struct SequentialJudge: Sendable {
     }
 
     let test: LevelTest
-    private var trackers: [Tracker]
+    private(set) var trackers: [Tracker]
     private var sentAt: [Int64] = []
     private var firstTokenAt: [Int64?] = []
-    private var samples: [Sample?] = []
+    private(set) var samples: [Sample?] = []
     /// Finished requests among the current look's.
     private var finishedInLook = 0
     private var look = 0
@@ -51,7 +51,7 @@ struct SequentialJudge: Sendable {
         prepareLook()
     }
 
-    private var lookSize: Int { test.looks[look] }
+    var lookSize: Int { test.looks[look] }
 
     // MARK: - Events
 
@@ -104,17 +104,10 @@ struct SequentialJudge: Sendable {
     private func state(of sample: Sample, for tracker: Tracker) -> State {
         guard sample.outcome.isSuccess else { return .over }
         guard case .latency(let constraint) = tracker.constraint else { return .under }
-        let value: Double?
-        switch constraint.metric {
-        case .e2e: value = sample.latencySeconds
-        case .ttft: value = sample.ttftSeconds
-        // A one-token answer has no time per output token; it cannot break a TPOT budget.
-        case .tpot: value = sample.tpotSeconds ?? 0
-        // Inter-token gaps are judged pooled at each look (`itlOutcome`); a request's state only
-        // says it has finished.
-        case .itl: return .under
-        }
-        guard let value else { return .over }
+        // Without a value of its own (the TPOT of a one-token answer), a request cannot break the
+        // limit. Inter-token gaps are judged pooled at each look (`resolvedOutcome`); a request's
+        // state only says it has finished.
+        guard let value = sample.budgetValue(of: constraint.metric) else { return .under }
         return value <= constraint.limitSeconds ? .under : .over
     }
 
@@ -325,71 +318,6 @@ struct SequentialJudge: Sendable {
             constraints: zip(trackers, outcomes).map { tracker, outcome in
                 ConstraintDecision(constraint: tracker.constraint, outcome: outcome, over: tracker.over, judged: lookSize)
             })
-    }
-
-    // MARK: - Point estimates of a resolved look
-
-    /// The look's point estimate over its limit: below 1 is inside the budget.
-    private func pointRatio(_ tracker: Tracker) -> Double {
-        let n = lookSize
-        switch tracker.constraint {
-        case .errorRate(let ceiling):
-            // A screening-sized sample says nothing about a 1% rate from its point estimate (one failure
-            // in 32 reads as 3%): screening judges the ceiling only by its test, which catches a quota
-            // or a failure cliff within a few dozen requests.
-            if test.mode == .screening { return tracker.over >= tracker.brokenMin ? .infinity : 0 }
-            let failures = (0..<n).count { samples[$0].map { !$0.outcome.isSuccess } ?? false }
-            let rate = Double(failures) / Double(n)
-            return ceiling > 0 ? rate / ceiling : (failures == 0 ? 0 : .infinity)
-        case .latency(let constraint) where constraint.metric == .itl:
-            let gaps = interTokenGaps(upTo: n)
-            let statistic: Estimate?
-            switch constraint.statistic {
-            case .mean: statistic = gaps.mean(confidence: 0.5)
-            case .percentile(let percentile): statistic = gaps.quantile(percentile.fraction, confidence: 0.5)
-            }
-            return (statistic?.value ?? .infinity) / constraint.limitSeconds
-        case .latency(let constraint):
-            let values = values(of: constraint, upTo: n)
-            switch constraint.statistic {
-            case .mean:
-                let finite = values.filter(\.isFinite)
-                return finite.isEmpty ? .infinity : finite.reduce(0, +) / Double(finite.count) / constraint.limitSeconds
-            case .percentile(let percentile):
-                // A sample too small for its percentile (under 1.5/(1 − p) requests: the p99 of 32 is
-                // their maximum) would let one slow or failed request decide. Screen such a sample by
-                // its exceedance count instead: "likely met" at a loose 20%, "likely broken" only at
-                // 5%, since a false break caps the whole search while a false pass is caught later.
-                if test.mode == .screening, Double(n) < 1.5 / (1 - percentile.fraction) {
-                    let p = percentile.fraction
-                    if exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.05) == .broken { return .infinity }
-                    return exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.2) == .met ? 0 : 1
-                }
-                return (quantile(percentile.fraction, ofSorted: values.sorted(), method: .linear) ?? .infinity) / constraint.limitSeconds
-            }
-        }
-    }
-
-    /// The metric's values over the first `n` requests: +∞ for failures and for requests censored over the limit.
-    private func values(of constraint: LatencyConstraint, upTo n: Int) -> [Double] {
-        (0..<n).map { index in
-            guard let sample = samples[index] else { return .infinity }
-            guard sample.outcome.isSuccess else { return .infinity }
-            switch constraint.metric {
-            case .e2e: return sample.latencySeconds
-            case .ttft: return sample.ttftSeconds ?? .infinity
-            case .tpot: return sample.tpotSeconds ?? 0
-            case .itl: return .infinity  // judged pooled, by `interTokenGaps(upTo:)`
-            }
-        }
-    }
-
-    /// The inter-token gaps of the first `n` requests, one cluster each; a failure is one +∞ gap.
-    private func interTokenGaps(upTo n: Int) -> ClusteredValues {
-        ClusteredValues((0..<n).map { index in
-            guard let sample = samples[index], sample.outcome.isSuccess else { return [.infinity] }
-            return sample.interTokenGapSeconds ?? []
-        })
     }
 }
 

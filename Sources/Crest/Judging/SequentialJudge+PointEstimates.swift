@@ -1,0 +1,62 @@
+/// The point estimates of a resolved look, which a screening decides on where its test cannot,
+/// and an undecided level takes its side from.
+extension SequentialJudge {
+    /// The look's point estimate over its limit: below 1 is inside the budget.
+    func pointRatio(_ tracker: Tracker) -> Double {
+        let n = lookSize
+        switch tracker.constraint {
+        case .errorRate(let ceiling):
+            // A screening-sized sample says nothing about a 1% rate from its point estimate (one failure
+            // in 32 reads as 3%): screening judges the ceiling only by its test, which catches a quota
+            // or a failure cliff within a few dozen requests.
+            if test.mode == .screening { return tracker.over >= tracker.brokenMin ? .infinity : 0 }
+            let failures = (0..<n).count { samples[$0].map { !$0.outcome.isSuccess } ?? false }
+            let rate = Double(failures) / Double(n)
+            return ceiling > 0 ? rate / ceiling : (failures == 0 ? 0 : .infinity)
+        case .latency(let constraint) where constraint.metric == .itl:
+            let gaps = interTokenGaps(upTo: n)
+            let statistic: Estimate?
+            switch constraint.statistic {
+            case .mean: statistic = gaps.mean(confidence: 0.5)
+            case .percentile(let percentile): statistic = gaps.quantile(percentile.fraction, confidence: 0.5)
+            }
+            return (statistic?.value ?? .infinity) / constraint.limitSeconds
+        case .latency(let constraint):
+            let values = values(of: constraint, upTo: n)
+            switch constraint.statistic {
+            case .mean:
+                let finite = values.filter(\.isFinite)
+                return finite.isEmpty ? .infinity : finite.reduce(0, +) / Double(finite.count) / constraint.limitSeconds
+            case .percentile(let percentile):
+                // A sample too small for its percentile (under 1.5/(1 − p) requests: the p99 of 32 is
+                // their maximum) would let one slow or failed request decide. Screen such a sample by
+                // its exceedance count instead: "likely met" at a loose 20%, "likely broken" only at
+                // 5%, since a false break caps the whole search while a false pass is caught later.
+                if test.mode == .screening, Double(n) < 1.5 / (1 - percentile.fraction) {
+                    let p = percentile.fraction
+                    if exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.05) == .broken { return .infinity }
+                    return exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.2) == .met ? 0 : 1
+                }
+                return (quantile(percentile.fraction, ofSorted: values.sorted(), method: .linear) ?? .infinity) / constraint.limitSeconds
+            }
+        }
+    }
+
+    /// The metric's values over the first `n` requests (never ITL, judged pooled by
+    /// `interTokenGaps(upTo:)`): +∞ for failures and for requests censored over the limit, 0 for a
+    /// request without a value of its own, which cannot break the limit.
+    func values(of constraint: LatencyConstraint, upTo n: Int) -> [Double] {
+        (0..<n).map { index in
+            guard let sample = samples[index] else { return .infinity }
+            return sample.budgetValue(of: constraint.metric) ?? 0
+        }
+    }
+
+    /// The inter-token gaps of the first `n` requests, one cluster each; a failure is one +∞ gap.
+    func interTokenGaps(upTo n: Int) -> ClusteredValues {
+        ClusteredValues((0..<n).map { index in
+            guard let sample = samples[index], sample.outcome.isSuccess else { return [.infinity] }
+            return sample.interTokenGapSeconds ?? []
+        })
+    }
+}

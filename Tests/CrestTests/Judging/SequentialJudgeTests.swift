@@ -1,0 +1,129 @@
+import XCTest
+
+@testable import Crest
+
+/// The sequential test of a level's budget, driven request by request: when it certifies, when it
+/// gives up for futility, and how a screening and a full confirmation call an undecided level.
+final class SequentialJudgeTests: XCTestCase {
+    // A clearly feasible level certifies after ln(0.025)/ln(0.95) ≈ 72 requests under the limit.
+    func testSequentialRuleCertifiesAFeasibleLevel() throws {
+        let decision = try confirm(looks: [32, 64, 128], overEvery: nil)
+        XCTAssertTrue(decision.isFeasible)
+        XCTAssertEqual(decision.certainty, .certified)
+        XCTAssertEqual(decision.look, 3, "32 and 64 requests cannot certify p95 at α/3; 128 can")
+        XCTAssertEqual(decision.label, "certified feasible")
+    }
+
+    /// Runs `test` over measured requests sent one after another: the i-th (from 0) takes
+    /// `latency(i)` ns and ends as `outcome(i)`.
+    private func decide(
+        _ test: LevelTest, latency: (Int) -> Int64, outcome: (Int) -> Outcome = { _ in .ok }
+    ) throws -> LevelDecision {
+        var judge = SequentialJudge(test: test)
+        var time: Int64 = 100
+        var index = 0
+        while judge.advance(to: time) == nil {
+            XCTAssertLessThan(index, test.looks.last! * 2, "the test decides by its cap")
+            let request = judge.sent(at: time)
+            judge.firstToken(request, at: time + 1)
+            let finished = time + latency(index)
+            let sample = Sample(
+                level: 2, client: index % 2, seq: index, promptIndex: 0, sentAt: time, firstTokenAt: time + 1, finishedAt: finished,
+                promptTokens: 10, completionTokens: 5, tokensSource: .server, outcome: outcome(index), phase: .measured)
+            judge.finished(request, sample)
+            time = finished + 1
+            index += 1
+        }
+        return try XCTUnwrap(judge.decision)
+    }
+
+    /// Runs a confirmation against `e2e.p95<=1s` where requests take 0.5 s, and every
+    /// `overEvery`-th one 2 s.
+    private func confirm(looks: [Int] = [32, 64, 128, 256, 512], overEvery: Int?) throws -> LevelDecision {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: nil)
+        return try decide(LevelTest(budget: budget, mode: .confirmation, looks: looks)) { index in
+            overEvery.map { index % $0 == $0 - 1 } ?? false ? 2_000_000_000 : 500_000_000
+        }
+    }
+
+    // 6.25% of requests over a p95 limit: 512 requests could show it met, even at the looser
+    // bound of "likely", only by a fluke, so the confirmation stops as borderline instead of
+    // running to the cap; not at 32, 64 or 128 requests, which know the rate too loosely to give
+    // up on it, but at 256.
+    func testAConfirmationThatCannotCertifyStopsForFutility() throws {
+        let decision = try confirm(overEvery: 16)
+        XCTAssertEqual(decision.certainty, .borderline)
+        XCTAssertEqual(decision.requests, 256)
+    }
+
+    // Two failures among the first 64 requests of a confirmation against a 1% error ceiling: alone,
+    // they put even an optimistic rate over 1%, and 800 requests could not show the ceiling met, so
+    // the test stops for futility. After 100 requests without a failure elsewhere (the evidence its
+    // thresholds pool, FailureEvidence), the optimistic rate is 0.5% and the test runs on, to
+    // certify the ceiling with no more failures.
+    func testFutilityWeighsTheEvidenceTheTestPools() throws {
+        var test = LevelTest(
+            budget: Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: 0.01), mode: .confirmation,
+            looks: LevelTest.doublingLooks(first: 64, cap: 800))
+        let alone = try decide(test, latency: { _ in 500_000_000 }) { $0 == 10 || $0 == 40 ? .http5xx : .ok }
+        XCTAssertEqual(alone.certainty, .borderline)
+        XCTAssertEqual(alone.requests, 64)
+        test.errorEvidence = FailureEvidence(failures: 0, requests: 100)
+        let pooled = try decide(test, latency: { _ in 500_000_000 }) { $0 == 10 || $0 == 40 ? .http5xx : .ok }
+        XCTAssertEqual(pooled.certainty, .certified)
+        XCTAssertTrue(pooled.isFeasible)
+        XCTAssertGreaterThan(pooled.requests, 64)
+    }
+
+    // 2% over the same limit: certifiable, so the test runs on until it certifies.
+    func testAConfirmationWithAChanceToCertifyRunsOn() throws {
+        let decision = try confirm(overEvery: 50)
+        XCTAssertEqual(decision.certainty, .certified)
+        XCTAssertTrue(decision.isFeasible)
+        XCTAssertGreaterThan(decision.requests, 32)
+    }
+
+    // At a full confirmation's cap, 22 of 600 requests over a p95 limit (3.7%) cannot certify it
+    // (at most 20 can at α = 5%) but meet it at the looser 15%: likely feasible. 25 (4.2%) do
+    // not (at most 23 can): borderline, on the side of the point estimate.
+    func testAConfirmationAtItsCapCallsALevelLikelyFeasibleOnlyInsideItsLooserBound() throws {
+        let likely = try confirm(looks: [600], overEvery: 27)
+        XCTAssertEqual(likely.constraints[0].over, 22)
+        XCTAssertEqual(likely.label, "likely feasible")
+        let borderline = try confirm(looks: [600], overEvery: 24)
+        XCTAssertEqual(borderline.constraints[0].over, 25)
+        XCTAssertEqual(borderline.label, "borderline feasible")
+    }
+
+    /// Screens `e2e.p99<=1s` with looks at 200 and 400 requests of 0.5 s, the first `failures` of
+    /// them failed.
+    private func screenP99(failures: Int) throws -> LevelDecision {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p99<=1s")], maxErrorRate: nil)
+        return try decide(LevelTest(budget: budget, mode: .screening, looks: [200, 400]), latency: { _ in 500_000_000 }) {
+            $0 < failures ? .http5xx : .ok
+        }
+    }
+
+    // Three failures in 200 requests make the p99's point estimate infinite, but three are not
+    // clearly more than the 2 a p99 allows there: screening runs on, and 3 in 400 is likely met.
+    // Six are clearly too many (under 2% chance at 1%, though not under the first look's 1.25%
+    // that would certify): likely broken at the first look. Five (5.3%) are not.
+    func testScreeningCallsAPercentileBrokenOnlyWhenItsCountIsClearlyTooHigh() throws {
+        let few = try screenP99(failures: 3)
+        XCTAssertEqual(few.label, "likely feasible")
+        XCTAssertEqual(few.requests, 400)
+        XCTAssertEqual(try screenP99(failures: 5).requests, 400)
+        let many = try screenP99(failures: 6)
+        XCTAssertEqual(many.label, "likely infeasible")
+        XCTAssertEqual(many.requests, 200)
+    }
+
+    // A mean over its limit by its point estimate, but on three slow requests in 32 (every 11th
+    // takes 10 s, the rest 0.5 s: a mean of 1.39 s against 1 s): not yet clearly broken, so the
+    // screening measures on to its second look instead of capping the search on it.
+    func testScreeningCallsAMeanBrokenOnlyWhenItsTestShowsIt() throws {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.mean<=1s")], maxErrorRate: nil)
+        let decision = try decide(LevelTest(budget: budget, mode: .screening, looks: [32, 64])) { $0 % 11 == 10 ? 10_000_000_000 : 500_000_000 }
+        XCTAssertEqual(decision.requests, 64, decision.label)
+    }
+}
