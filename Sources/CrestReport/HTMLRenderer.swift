@@ -1,56 +1,17 @@
 import Crest
 
-/// Renders a `SweepReport` and its plots as report.html: one self-contained file (inline CSS and
-/// SVG, no script, nothing fetched from the network) with the sections of report.md, readable in
-/// any browser and printable.
+/// Renders reports as HTML: one self-contained file (inline CSS and SVG, no script, nothing
+/// fetched from the network) made from the report's own Markdown, so the words of a report are
+/// written once, readable in any browser and printable.
 public enum HTMLRenderer {
+    /// report.html: report.md's sections as a page, with the plots after the recommendation.
     public static func render(_ report: SweepReport, plots: [(name: String, svg: String)]) -> String {
-        var html = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(report.title))</title>
-            <style>\(style)</style>
-            </head>
-            <body>
-            <h1>\(escape(report.title))</h1>
-            <p class="modified"><strong>Last modified (UTC): \(escape(report.lastModified))</strong></p>
-            <h2>Summary</h2>
-            <p>\(inline(report.summary))</p>
-
-            """
-        if !report.information.isEmpty {
-            html += table(MarkdownTable(header: ["Information", "Value"], rows: report.information.map { [$0.field, $0.value] }))
-        }
-        html += "<h2>Recommendation</h2>\n" + list(report.recommendation)
-        if !plots.isEmpty {
-            html += "<h2>Plots</h2>\n"
-            for plot in plots {
-                html += "<figure class=\"plot\" id=\"\(escape(plot.name))\">\(inlineSVG(plot.svg))</figure>\n"
-            }
-        }
-        html += "<h2>Cost</h2>\n<p>\(inline(report.costSentence))</p>\n" + table(report.cost)
-        html += "<h2>Per instance results</h2>\n"
-        html += "<p>The following table provides the best combinations for running inference for different sizes prompts on different instance types.</p>\n"
-        html += table(report.perInstance)
-        html += "<h2>Results per concurrency level</h2>\n"
-        html += "<p>Throughput and end-to-end latency (seconds) of successful requests; ◀ marks the recommendation.</p>\n" + table(report.throughputTable)
-        html += "<p>Time to first token and time per output token (seconds), token throughput and requests in flight.</p>\n" + table(report.latencyTable)
-        if !report.failures.isEmpty {
-            html += "<h2>Failures</h2>\n<p>How the endpoint answered the first request of each failed kind, per level. A success needs the API's own response shape and at least one generated token.</p>\n"
-            html += list(report.failures)
-        }
-        html += "<h2>How the search went</h2>\n" + list(report.story) + table(report.steps)
-        html += "<h2>Method</h2>\n" + list(report.method)
-        html += "</body>\n</html>\n"
-        return html
+        document(markdown: MarkdownRenderer.render(report), plots: plots, title: report.title, plotsAfterSections: 2)
     }
 
     /// A page from Markdown as Crest's reports write it (headings, paragraphs, "- " lists, pipe
-    /// tables, inline code and strong), with `plots` inline after the first section.
-    public static func document(markdown: String, plots: [(name: String, svg: String)], title: String) -> String {
+    /// tables, inline code and strong), with `plots` inline after the first `plotsAfterSections` sections.
+    public static func document(markdown: String, plots: [(name: String, svg: String)], title: String, plotsAfterSections: Int = 1) -> String {
         var html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>\(escape(title))</title>\n<style>\(style)</style>\n</head>\n<body>\n"
         var lines = markdown.components(separatedBy: "\n")[...]
@@ -59,8 +20,13 @@ public enum HTMLRenderer {
             if line.hasPrefix("|") {
                 let rows = lines.prefix { $0.hasPrefix("|") }
                 lines = lines.dropFirst(rows.count)
-                let cells = rows.map { row in row.dropFirst().dropLast().components(separatedBy: " | ").map { $0.trimmingCharacters(in: .whitespaces) } }
-                let rule = cells.count > 1 ? cells[1] : []
+                // Cells are split at " | " (a cell's own pipes are escaped, "\\|"); the rule row, "|---|---:|", at every pipe.
+                let cells = rows.map { row in
+                    row.dropFirst().dropLast().components(separatedBy: " | ").map {
+                        $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\\|", with: "|")
+                    }
+                }
+                let rule = rows.count > 1 ? rows[rows.startIndex + 1].split(separator: "|").map(String.init) : []
                 var table = MarkdownTable(header: cells.first ?? [], rows: Array(cells.dropFirst(2)))
                 table.rightAligned = Set(rule.indices.filter { rule[$0].hasSuffix(":") })
                 html += Self.table(table)
@@ -75,7 +41,7 @@ public enum HTMLRenderer {
             lines = lines.dropFirst()
             if line.hasPrefix("## ") {
                 sections += 1
-                if sections == 2, !plots.isEmpty {
+                if sections == plotsAfterSections + 1, !plots.isEmpty {
                     html += "<h2>Plots</h2>\n" + plots.map { "<figure class=\"plot\" id=\"\(escape($0.name))\">\(inlineSVG($0.svg))</figure>\n" }.joined()
                 }
                 html += "<h2>\(inline(String(line.dropFirst(3))))</h2>\n"

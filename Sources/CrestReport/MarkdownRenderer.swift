@@ -12,7 +12,7 @@ public enum MarkdownRenderer {
         text += "## Recommendation\n\n" + report.recommendation.map { "- \($0)\n" }.joined() + "\n"
         text += report.costSentence + "\n\n" + report.cost.text + "\n"
         text += "## Per instance results\n\n"
-        text += "The following table provides the best combinations for running inference for different sizes prompts on different instance types.\n\n"
+        text += ReportProse.perInstanceResults + "\n\n"
         text += report.perInstance.text + "\n"
         text += "## Results per concurrency level\n\n"
         text += "Throughput and end-to-end latency (seconds) of successful requests; ◀ marks the recommendation.\n\n"

@@ -7,7 +7,7 @@ final class HTMLRendererTests: XCTestCase {
         let input = try ReportFixtures.input(levels: [(1, 2.0, 2.0), (2, 1.1, 4.0), (4, 0.7, 8.0)])
         let plots = SweepPlots.render(input)
         let html = HTMLRenderer.render(SweepReport(input), plots: plots)
-        for section in ["Summary", "Recommendation", "Plots", "Cost", "Per instance results", "Results per concurrency level", "How the search went", "Method"] {
+        for section in ["Summary", "Recommendation", "Plots", "Per instance results", "Results per concurrency level", "How the search went", "Method"] {
             XCTAssertTrue(html.contains("<h2>\(section)</h2>"), section)
         }
         XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, plots.count, "every plot inline")

@@ -10,7 +10,7 @@ public enum ComparisonReport {
         text += "**Last modified (UTC): \(RunManifest.timestamp(generatedAt))**\n\n"
         text += "Every sweep is judged under one budget: `\(comparison.budget)`.\n\n"
         text += "## Per instance results\n\n"
-        text += "The following table provides the best combinations for running inference for different sizes prompts on different instance types.\n\n"
+        text += ReportProse.perInstanceResults + "\n\n"
         text += perInstanceTable(comparison).text + "\n"
         text += "## Price and performance\n\n" + priceTable(comparison).text + "\n"
         for (dataset, best) in comparison.bestPricePerformance.sorted(by: { $0.key < $1.key }) {
