@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "CrestReport", targets: ["CrestReport"]),
         .library(name: "CrestHTTP", targets: ["CrestHTTP"]),
         .library(name: "CrestServe", targets: ["CrestServe"]),
+        .library(name: "CrestSweep", targets: ["CrestSweep"]),
     ],
     targets: [
         // The domain: workloads, samples, statistics, budgets, pricing, results. No network I/O.
@@ -26,8 +27,10 @@ let package = Package(
         .target(name: "CrestServe", dependencies: ["Crest", "CrestSimulator", "CrestHTTP"]),
         // Reports computed from results, rendered as Markdown.
         .target(name: "CrestReport", dependencies: ["Crest"]),
+        // A sweep from its first request to its report, for any measurer: the results folder's life.
+        .target(name: "CrestSweep", dependencies: ["Crest", "CrestReport"]),
         // The command-line tool: argument parsing and wiring only.
-        .executableTarget(name: "crest", dependencies: ["Crest", "CrestSimulator", "CrestReport", "CrestHTTP", "CrestServe"]),
+        .executableTarget(name: "crest", dependencies: ["Crest", "CrestSimulator", "CrestReport", "CrestHTTP", "CrestServe", "CrestSweep"]),
         // Benchmarks: release-build executables that print figures.
         .executableTarget(
             name: "SimulatorSpeed", dependencies: ["Crest", "CrestSimulator"], path: "Benchmarks/SimulatorSpeed"),
@@ -47,6 +50,7 @@ let package = Package(
         .testTarget(name: "CrestHTTPTests", dependencies: ["Crest", "CrestHTTP", "CrestTestSupport"]),
         .testTarget(name: "CrestServeTests", dependencies: ["Crest", "CrestSimulator", "CrestHTTP", "CrestServe"]),
         .testTarget(name: "CrestReportTests", dependencies: ["Crest", "CrestReport"]),
+        .testTarget(name: "CrestSweepTests", dependencies: ["Crest", "CrestSimulator", "CrestSweep"]),
         .testTarget(name: "CrestCommandTests", dependencies: ["crest", "CrestTestSupport"]),
     ]
 )

@@ -2,6 +2,7 @@ import Crest
 import CrestHTTP
 import CrestReport
 import CrestSimulator
+import CrestSweep
 import Foundation
 
 /// `crest sweep`: measures a target at each level and recommends one.
@@ -149,14 +150,11 @@ struct SweepCommand: Command {
 
     func run() async throws -> ExitCode {
         let dataset = try DatasetLoader(defaultMaxOutputTokens: maxOutputTokens).load(path: DatasetLocator.standard().path(for: datasetName))
-        let target = sweepTarget.target(instanceLabel: instanceLabel, pricing: pricing)
-        let folder = outputFolder ?? ResultsFolderName.next(target: sweepTarget.folderName, dataset: dataset.name, at: Date())
-        var manifest = RunManifest(
-            target: target, dataset: dataset, budget: budget,
-            settings: RunManifest.Settings(
-                method: method, seed: seed, confidence: 0.95, requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens),
-            startedAt: Date())
-        let writer = try ResultsWriter(folder: folder, manifest: manifest)
+        let plan = SweepPlan(
+            target: sweepTarget.target(instanceLabel: instanceLabel, pricing: pricing), dataset: dataset, budget: budget, method: method, seed: seed,
+            requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens,
+            folder: outputFolder ?? ResultsFolderName.next(target: sweepTarget.folderName, dataset: dataset.name, at: Date()))
+        let folder = plan.folder
         let (measurer, finishMeasuring) = try sweepTarget.measurer(
             dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens,
             recordsInterTokenGaps: budget.needsInterTokenGaps)
@@ -164,76 +162,36 @@ struct SweepCommand: Command {
         let progress = Progress()
         progress.started(target: sweepTarget.name, dataset: dataset, budget: budget, folder: folder)
         if let clientLimitNote { StandardError.write("note: \(clientLimitNote)\n") }
-        let outcome: SearchOutcome
-        let stoppedBy: UnusableResponses?
         // Ctrl-C stops the search within a level and keeps what the finished levels wrote.
-        let searching = Task { try await search(measurer, writer: writer, progress: progress) }
-        let interrupt = TerminationSignal { searching.cancel() }
+        let running = Task { try await Self.sweep(plan, measurer, progress: progress) }
+        let interrupt = TerminationSignal { running.cancel() }
         defer { interrupt.cancel() }
-        do {
-            (outcome, stoppedBy) = try await searching.value
-        } catch is CancellationError {
-            manifest.end(status: .interrupted, at: Date())
-            manifest.stopReason = .interrupted
-            try? writer.write(manifest: manifest)
+        let result = try await running.value
+
+        switch result.ending {
+        case .interrupted:
             StandardError.write("crest sweep: interrupted; the levels measured so far are in \(folder)/ (samples.jsonl, levels.csv, search.jsonl; crest report \(folder) writes their report)\n")
             return .interrupted
-        } catch {
-            manifest.end(status: .failed, at: Date())
-            try? writer.write(manifest: manifest)
-            throw error
-        }
-
-        manifest.end(status: stoppedBy == nil ? .finished : .failed, at: Date())
-        manifest.stopReason = outcome.stopReason
-        manifest.recommendedConcurrency = outcome.recommendation?.concurrency
-        try writer.write(manifest: manifest)
-        let input = SweepReportInput(
-            manifest: manifest, experimentName: URL(fileURLWithPath: folder).lastPathComponent, outcome: outcome, generatedAt: Date())
-        try SweepReportFiles.write(SweepReport(input), input: input, runs: writer.runs, into: folder)
-        if let stoppedBy {
+        case .unusableResponses(let stoppedBy):
             StandardError.write("crest sweep: \(stoppedBy)\nResults so far: \(folder)/\n")
             return .noFeasibleLevel
-        }
-        let nothingSucceeded = outcome.levels.allSatisfy { $0.summary.successes == 0 }
-        if nothingSucceeded { StandardError.write("crest sweep: \(Self.nothingSucceeded(outcome, runs: writer.runs, target: sweepTarget.name))\n") }
-        guard let recommendation = outcome.recommendation else { return .runFailed }
-        try writer.write(recommendation: recommendation, budget: budget)
-        if printsJSON {
-            StandardOutput.write(try String(contentsOfFile: "\(folder)/recommendation.json", encoding: .utf8))
-        } else {
-            StandardOutput.write(ConsoleSummary.render(input, resultsFolder: folder))
-        }
-        return recommendation.isFeasible ? .success : .noFeasibleLevel
-    }
-
-    /// Runs the search; a level most of whose requests carried no answer stops it early, with the
-    /// outcome so far and the reason.
-    private func search(
-        _ measurer: some Measurer, writer: ResultsWriter, progress: Progress
-    ) async throws -> (SearchOutcome, UnusableResponses?) {
-        let session = SearchSession(measurer: measurer, budget: budget, limits: limits) { run, result, step in
-            try writer.record(run, result, step: step)
-            progress.finished(result, run: run, step: step)
-        }
-        let strategy = self.strategy
-        do {
-            return (try await strategy.search(session), nil)
-        } catch let unusable as UnusableResponses {
-            return (session.outcome(strategy: strategy.name, recommendation: nil, stopReason: .unusableResponses), unusable)
+        case .searched(let recommendation):
+            guard let outcome = result.outcome, let input = result.report else { return .runFailed }
+            if outcome.levels.allSatisfy({ $0.summary.successes == 0 }) {
+                StandardError.write("crest sweep: \(Self.nothingSucceeded(outcome, runs: result.runs, target: sweepTarget.name))\n")
+            }
+            guard let recommendation else { return .runFailed }
+            if printsJSON {
+                StandardOutput.write(try String(contentsOfFile: "\(folder)/recommendation.json", encoding: .utf8))
+            } else {
+                StandardOutput.write(ConsoleSummary.render(input, resultsFolder: folder))
+            }
+            return recommendation.isFeasible ? .success : .noFeasibleLevel
         }
     }
 
-    private var strategy: any SearchStrategy {
-        switch method {
-        case .fixed(let levels, let length): return FixedListSearch(levels: levels, length: length)
-        case .adaptive(_, let tolerance): return AdaptiveSearch(plateauTolerance: tolerance)
-        }
-    }
-
-    private var limits: SearchLimits {
-        if case .adaptive(let limits, _) = method { return limits }
-        return SearchLimits(maxConcurrency: Int.max)
+    private static func sweep(_ plan: SweepPlan, _ measurer: some Measurer, progress: Progress) async throws -> SweepResult {
+        try await SweepRun(plan: plan, measurer: measurer).run { run, result, step in progress.finished(result, run: run, step: step) }
     }
 
     /// Why a sweep has nothing to recommend: no request at any level succeeded, how they failed, and

@@ -1,0 +1,89 @@
+import Crest
+import CrestReport
+import Foundation
+
+/// One sweep from its first request to its report: creates the results folder, runs the search
+/// with every level written as it ends, and writes run.json, the report, the plots and
+/// recommendation.json once the search is over, however it ends. `crest sweep` and studies run
+/// sweeps through it; the command line only chooses the measurer and says the outcome.
+///
+/// Cancelling the task that runs it (Ctrl-C) stops the search within a level; the levels measured
+/// so far stay on disk and run.json says the run was interrupted.
+public struct SweepRun<M: Measurer>: Sendable {
+    public let plan: SweepPlan
+    public let measurer: M
+
+    public init(plan: SweepPlan, measurer: M) {
+        self.plan = plan
+        self.measurer = measurer
+    }
+
+    /// Runs the sweep. `onLevel` is told of each level as it ends (after it is written).
+    /// - Throws: `ResultsError` when the folder is occupied or cannot be written, and what the
+    ///   measurer throws (run.json then says the run failed).
+    public func run(onLevel: @escaping (LevelRun, LevelResult, SearchStep) -> Void = { _, _, _ in }) async throws -> SweepResult {
+        var manifest = RunManifest(
+            target: plan.target, dataset: plan.dataset, budget: plan.budget,
+            settings: RunManifest.Settings(
+                method: plan.method, seed: plan.seed, confidence: plan.confidence, requestTimeoutSeconds: plan.requestTimeoutSeconds,
+                maxOutputTokens: plan.maxOutputTokens),
+            startedAt: Date())
+        let writer = try ResultsWriter(folder: plan.folder, manifest: manifest)
+        let session = SearchSession(measurer: measurer, budget: plan.budget, limits: plan.limits, confidence: plan.confidence) { run, result, step in
+            try writer.record(run, result, step: step)
+            onLevel(run, result, step)
+        }
+        let strategy = plan.strategy
+        let outcome: SearchOutcome
+        var unusable: UnusableResponses?
+        do {
+            outcome = try await strategy.search(session)
+        } catch let stopped as UnusableResponses {
+            unusable = stopped
+            outcome = session.outcome(strategy: strategy.name, recommendation: nil, stopReason: .unusableResponses)
+        } catch is CancellationError {
+            manifest.end(status: .interrupted, at: Date())
+            manifest.stopReason = .interrupted
+            try? writer.write(manifest: manifest)
+            return SweepResult(ending: .interrupted, outcome: nil, report: nil, runs: writer.runs)
+        } catch {
+            manifest.end(status: .failed, at: Date())
+            try? writer.write(manifest: manifest)
+            throw error
+        }
+
+        manifest.end(status: unusable == nil ? .finished : .failed, at: Date())
+        manifest.stopReason = outcome.stopReason
+        manifest.recommendedConcurrency = outcome.recommendation?.concurrency
+        try writer.write(manifest: manifest)
+        let input = SweepReportInput(
+            manifest: manifest, experimentName: URL(fileURLWithPath: plan.folder).lastPathComponent, outcome: outcome, generatedAt: Date())
+        try SweepReportFiles.write(SweepReport(input), input: input, runs: writer.runs, into: plan.folder)
+        if let unusable {
+            return SweepResult(ending: .unusableResponses(unusable), outcome: outcome, report: input, runs: writer.runs)
+        }
+        if let recommendation = outcome.recommendation { try writer.write(recommendation: recommendation, budget: plan.budget) }
+        return SweepResult(ending: .searched(outcome.recommendation), outcome: outcome, report: input, runs: writer.runs)
+    }
+}
+
+/// How a sweep run ended.
+public enum SweepEnding: Sendable {
+    /// The search ended by its own rules; its answer, if any (nil when nothing could be
+    /// recommended, such as when no request succeeded).
+    case searched(Recommendation?)
+    /// Most responses at a level carried no answer: the endpoint does not speak the API.
+    case unusableResponses(UnusableResponses)
+    /// Cancelled (a signal) before the search ended.
+    case interrupted
+}
+
+/// What the run wrote and found.
+public struct SweepResult: Sendable {
+    public let ending: SweepEnding
+    public let outcome: SearchOutcome?
+    /// The report's input, for a console summary; nil when interrupted.
+    public let report: SweepReportInput?
+    /// Every level's run, with its samples, in order.
+    public let runs: [LevelRun]
+}
