@@ -22,23 +22,24 @@ struct CompareCommand: Command {
           --max-error-rate P          the error ceiling (default: the sweeps' own, else 1%)
           --requests-per-minute N     plan capacity: how many instances serve N requests per minute
           --out DIR                   where the report goes; must be new or empty (default results/compare-<time>)
+
+        EXIT CODES
+          0 some sweep has a level within the budget   1 the report could not be written
+          2 bad usage or an unreadable folder          3 no sweep has a level within the budget
         """
     }
 
     let folders: [String]
-    let expressions: [String]
-    let errorRate: String?
+    let latency: [LatencyConstraint]
+    let errorRate: Double?
     let requestsPerMinute: Double?
     let outputFolder: String?
 
     init(arguments: ArgumentList) throws {
         var arguments = arguments
-        expressions = try arguments.values("--budget")
-        errorRate = try arguments.value("--max-error-rate")
-        requestsPerMinute = try arguments.value("--requests-per-minute").map { text in
-            guard let value = DecimalNumber.parse(text), value > 0 else { throw UsageError("--requests-per-minute '\(text)': expected a number above zero") }
-            return value
-        }
+        latency = try arguments.latencyConstraints("--budget")
+        errorRate = try arguments.errorRate("--max-error-rate")
+        requestsPerMinute = try arguments.positiveNumber("--requests-per-minute")
         outputFolder = try arguments.value("--out")
         folders = arguments.positionals()
         guard folders.count >= 2 else { throw UsageError("name two results folders or more, e.g. crest compare results/a results/b") }
@@ -46,11 +47,13 @@ struct CompareCommand: Command {
     }
 
     func run() async throws -> ExitCode {
-        try Self.compare(folders: folders, expressions: expressions, errorRate: errorRate, requestsPerMinute: requestsPerMinute, into: outputFolder)
+        try Self.compare(folders: folders, latency: latency, errorRate: errorRate, requestsPerMinute: requestsPerMinute, into: outputFolder)
     }
 
     /// Reads `folders`, writes the comparison into `output` (or results/compare-<time>), prints where.
-    static func compare(folders: [String], expressions: [String], errorRate: String?, requestsPerMinute: Double?, into output: String?) throws -> ExitCode {
+    static func compare(
+        folders: [String], latency: [LatencyConstraint], errorRate: Double?, requestsPerMinute: Double?, into output: String?
+    ) throws -> ExitCode {
         let sweeps: [StoredSweep]
         do {
             sweeps = try folders.map { try StoredSweep.read(folder: $0) }
@@ -58,16 +61,14 @@ struct CompareCommand: Command {
             throw UsageError(error.description)
         }
         let budget: Budget
-        if expressions.isEmpty {
+        if latency.isEmpty {
             let budgets = Set(sweeps.map(\.manifest.budget))
             guard budgets.count == 1, let own = sweeps.first?.manifest.budget else {
                 throw UsageError("the sweeps ran with different budgets (\(budgets.map(\.description).sorted().joined(separator: "; "))); give one with --budget")
             }
-            budget = try Budget(latency: own.latency, maxErrorRate: errorRate.map(Budget.parseErrorRate) ?? own.maxErrorRate)
+            budget = Budget(latency: own.latency, maxErrorRate: errorRate ?? own.maxErrorRate)
         } else {
-            budget = Budget(
-                latency: try expressions.map(LatencyConstraint.init(parsing:)),
-                maxErrorRate: try errorRate.map(Budget.parseErrorRate) ?? sweeps.first?.manifest.budget.maxErrorRate ?? 0.01)
+            budget = Budget(latency: latency, maxErrorRate: errorRate ?? sweeps.first?.manifest.budget.maxErrorRate ?? 0.01)
         }
         let comparison = Comparison(sweeps, budget: budget, requestsPerMinute: requestsPerMinute)
         let folder = output ?? ResultsFolderName.next(target: "compare", dataset: "\(sweeps.count)-sweeps", at: Date())

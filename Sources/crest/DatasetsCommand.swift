@@ -18,6 +18,9 @@ struct DatasetsCommand: Command {
                         --out FOLDER   (default datasets)
           inspect     read a dataset as a sweep would and describe it; a malformed line is an error
                       naming the file, line and field
+
+        EXIT CODES
+          0 done   1 the files could not be written   2 bad usage, or a malformed dataset (inspect)
         """
 
     enum Action {
@@ -30,28 +33,20 @@ struct DatasetsCommand: Command {
 
     init(arguments: ArgumentList) throws {
         var arguments = arguments
-        let seed = try arguments.value("--seed")
-        let count = try arguments.value("--count")
+        let seed = try arguments.seed() ?? 7
+        let count = try arguments.positiveInteger("--count") ?? 120
         let out = try arguments.value("--out")
-        let maxTokens = try arguments.value("--max-tokens")
+        let maxTokens = try arguments.positiveInteger("--max-tokens")
         let words = arguments.positionals()
         try arguments.finish(command: Self.name)
         switch words.first {
         case "list":
             action = .list(folder: words.count > 1 ? words[1] : "datasets")
         case "generate":
-            guard let seedValue = UInt64(seed ?? "7") else { throw UsageError("--seed '\(seed!)': expected a whole number") }
-            guard let countValue = Int(count ?? "120"), countValue > 0 else {
-                throw UsageError("--count '\(count!)': expected a whole number above zero")
-            }
-            action = .generate(DatasetGenerator(seed: seedValue, promptsPerBin: countValue), folder: out ?? "datasets")
+            action = .generate(DatasetGenerator(seed: seed, promptsPerBin: count), folder: out ?? "datasets")
         case "inspect":
             guard words.count == 2 else { throw UsageError("crest datasets inspect needs one FILE or BIN") }
-            let cap = try maxTokens.map { text -> Int in
-                guard let value = Int(text), value > 0 else { throw UsageError("--max-tokens '\(text)': expected a whole number above zero") }
-                return value
-            }
-            action = .inspect(nameOrPath: words[1], maxOutputTokens: cap)
+            action = .inspect(nameOrPath: words[1], maxOutputTokens: maxTokens)
         case let other?:
             throw UsageError("unknown action '\(other)' for crest datasets; use list, generate or inspect")
         case nil:

@@ -27,14 +27,14 @@ struct RecommendCommand: Command {
     }
 
     let folder: String
-    let expressions: [String]
-    let errorRate: String?
+    let latency: [LatencyConstraint]
+    let errorRate: Double?
     let printsJSON: Bool
 
     init(arguments: ArgumentList) throws {
         var arguments = arguments
-        expressions = try arguments.values("--budget")
-        errorRate = try arguments.value("--max-error-rate")
+        latency = try arguments.latencyConstraints("--budget")
+        errorRate = try arguments.errorRate("--max-error-rate")
         printsJSON = arguments.flag("--json")
         folder = try arguments.resultsFolder(command: Self.name)
         try arguments.finish(command: Self.name)
@@ -48,9 +48,7 @@ struct RecommendCommand: Command {
             throw UsageError(error.description)
         }
         let swept = stored.manifest.budget
-        let latency = try expressions.isEmpty ? swept.latency : expressions.map(LatencyConstraint.init(parsing:))
-        let ceiling = try errorRate.map(Budget.parseErrorRate) ?? swept.maxErrorRate ?? 0.01
-        let budget = Budget(latency: latency, maxErrorRate: ceiling)
+        let budget = Budget(latency: latency.isEmpty ? swept.latency : latency, maxErrorRate: errorRate ?? swept.maxErrorRate ?? 0.01)
         if budget.needsInterTokenGaps, !stored.runs.contains(where: { $0.samples.contains { $0.interTokenGaps != nil } }) {
             throw UsageError("this sweep recorded no inter-token gaps (unstreamed, or a simulated sweep without an ITL budget); rerun it with --budget '\(budget.latency.first { $0.metric == .itl }!)'")
         }

@@ -14,6 +14,12 @@ struct ReportCommand: Command {
         Reads run.json, search.jsonl and samples.jsonl in the folder RESULTS and writes report.md,
         report.html and plots/ there again (other files are left alone): after an upgrade of Crest, or
         to get the report of an interrupted sweep.
+
+        OPTIONS
+          --help                      show this help
+
+        EXIT CODES
+          0 the report was written   1 it could not be written   2 bad usage or an unreadable folder
         """
     }
 

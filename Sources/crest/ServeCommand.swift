@@ -33,6 +33,9 @@ struct ServeCommand: Command {
           --error-rate P              answer this share of requests with a 500, e.g. 0.5%
           --concurrency-cap N         answer 429 when N requests are already in the server
           --retry-after D             the Retry-After of those 429s (default 1s)
+
+        EXIT CODES
+          0 stopped by Ctrl-C or SIGTERM   1 the server failed   2 bad usage, or the port cannot be listened on
         """
     }
 
@@ -51,27 +54,14 @@ struct ServeCommand: Command {
         }
         self.preset = preset
         var endpoint = preset.endpoint
-        if let rate = try arguments.value("--error-rate") { endpoint.faults.errorProbability = try Budget.parseErrorRate(rate) }
-        if let cap = try arguments.value("--concurrency-cap") {
-            guard let value = Int(cap), value > 0 else { throw UsageError("--concurrency-cap '\(cap)': expected a whole number above zero") }
-            endpoint.faults.concurrencyCap = value
-        }
-        if let retry = try arguments.value("--retry-after") {
-            guard let seconds = DurationParsing.seconds(retry) else { throw UsageError("--retry-after '\(retry)': expected a duration such as 1s") }
-            endpoint.faults.retryAfterSeconds = seconds
-        }
+        if let rate = try arguments.errorRate("--error-rate") { endpoint.faults.errorProbability = rate }
+        if let cap = try arguments.positiveInteger("--concurrency-cap") { endpoint.faults.concurrencyCap = cap }
+        if let seconds = try arguments.duration("--retry-after") { endpoint.faults.retryAfterSeconds = seconds }
         self.endpoint = endpoint
         host = try arguments.value("--host") ?? "127.0.0.1"
-        let portText = try arguments.value("--port")
-        guard let port = portText.map({ Int($0) }) ?? Self.defaultPort, (0...65535).contains(port) else {
-            throw UsageError("--port '\(portText ?? "")': expected a port number from 0 to 65535")
-        }
-        self.port = port
+        port = try arguments.port("--port") ?? Self.defaultPort
         modelName = try arguments.value("--model") ?? preset.model
-        seed = try arguments.value("--seed").map { text in
-            guard let seed = UInt64(text) else { throw UsageError("--seed '\(text)': expected a whole number from 0 to \(UInt64.max)") }
-            return seed
-        } ?? 1
+        seed = try arguments.seed() ?? 1
         try arguments.finish(command: Self.name)
     }
 

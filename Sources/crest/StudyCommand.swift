@@ -39,7 +39,8 @@ struct StudyCommand: Command {
             }
         }
         return try CompareCommand.compare(
-            folders: folders, expressions: config.budget, errorRate: config.maxErrorRate, requestsPerMinute: config.requestsPerMinute,
+            folders: folders, latency: try config.budget.map(LatencyConstraint.init(parsing:)),
+            errorRate: try config.maxErrorRate.map(Budget.parseErrorRate), requestsPerMinute: config.requestsPerMinute,
             into: folder + "/comparison")
     }
 }

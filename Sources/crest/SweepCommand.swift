@@ -95,25 +95,24 @@ struct SweepCommand: Command {
         sweepTarget = try SweepTarget.parse(&arguments, environment: environment)
         instanceLabel = try arguments.value("--instance-label")
         datasetName = try arguments.value("--dataset") ?? Self.defaultDataset
-        maxOutputTokens = try arguments.value("--max-tokens").map { try Self.positiveInteger($0, option: "--max-tokens") }
+        maxOutputTokens = try arguments.positiveInteger("--max-tokens")
 
-        let expressions = try arguments.values("--budget")
-        let latency = try (expressions.isEmpty ? [Self.defaultBudget] : expressions).map(LatencyConstraint.init(parsing:))
-        let errorRate = try arguments.value("--max-error-rate").map(Budget.parseErrorRate) ?? 0.01
-        budget = Budget(latency: latency, maxErrorRate: errorRate)
+        let given = try arguments.latencyConstraints("--budget")
+        let latency = given.isEmpty ? [try LatencyConstraint(parsing: Self.defaultBudget)] : given
+        budget = Budget(latency: latency, maxErrorRate: try arguments.errorRate("--max-error-rate") ?? 0.01)
         if budget.needsInterTokenGaps, case .live(let endpoint) = sweepTarget, !endpoint.streaming {
             throw UsageError("an ITL budget needs the gaps between streamed chunks, and --no-stream asks for whole responses; drop --no-stream or constrain tpot instead")
         }
 
-        let levels = try arguments.value("--levels").map(Level.parseList)
-        let requests = try arguments.value("--requests-per-level").map { try Self.positiveInteger($0, option: "--requests-per-level") }
-        let duration = try arguments.value("--duration-per-level").map { try Self.duration($0, option: "--duration-per-level") }
-        let maxRequests = try arguments.value("--max-requests").map { try Self.positiveInteger($0, option: "--max-requests") }
+        let levels = try arguments.levels("--levels")
+        let requests = try arguments.positiveInteger("--requests-per-level")
+        let duration = try arguments.duration("--duration-per-level")
+        let maxRequests = try arguments.positiveInteger("--max-requests")
         if let maxRequests, maxRequests < SearchLimits.minimumRequests {
             throw UsageError("--max-requests \(maxRequests): the search's first level alone needs \(SearchLimits.minimumRequests) requests (its warm-up and first look at one client); give at least \(SearchLimits.minimumRequests)")
         }
-        let maxTime = try arguments.value("--max-time").map { try Self.duration($0, option: "--max-time") }
-        let maxConcurrency = try arguments.value("--max-concurrency").map { try Self.positiveInteger($0, option: "--max-concurrency") }
+        let maxTime = try arguments.duration("--max-time")
+        let maxConcurrency = try arguments.positiveInteger("--max-concurrency")
         let chosenMethod: SweepMethod
         if let levels {
             let length: LevelLength
@@ -135,15 +134,11 @@ struct SweepCommand: Command {
         }
         (method, clientLimitNote) = try Self.withinOpenFileLimit(chosenMethod, target: sweepTarget, maxConcurrencyGiven: maxConcurrency != nil)
         let largestLimit = budget.latency.map(\.limitSeconds).max() ?? 0
-        requestTimeoutSeconds = try arguments.value("--timeout").map { try Self.duration($0, option: "--timeout") }
-            ?? max(10 * largestLimit, 300)
+        requestTimeoutSeconds = try arguments.duration("--timeout") ?? max(10 * largestLimit, 300)
 
         pricing = try Self.pricing(&arguments) ?? sweepTarget.defaultPricing
         outputFolder = try arguments.value("--out")
-        seed = try arguments.value("--seed").map { text in
-            guard let seed = UInt64(text) else { throw UsageError("--seed '\(text)': expected a whole number from 0 to \(UInt64.max)") }
-            return seed
-        } ?? 1
+        seed = try arguments.seed() ?? 1
         printsJSON = arguments.flag("--json")
         try arguments.finish(command: Self.name)
     }
@@ -231,31 +226,11 @@ struct SweepCommand: Command {
 
     // MARK: - Option values
 
-    private static func positiveInteger(_ text: String, option: String) throws -> Int {
-        guard let value = Int(text), value > 0 else { throw UsageError("\(option) '\(text)': expected a whole number above zero") }
-        return value
-    }
-
-    private static func duration(_ text: String, option: String) throws -> Double {
-        guard let seconds = DurationParsing.seconds(text) else {
-            throw UsageError("\(option) '\(text)': expected a duration above zero such as 500ms, 60s, 2m or 1h")
-        }
-        return seconds
-    }
-
-    private static func price(_ text: String?, option: String) throws -> Double? {
-        guard let text else { return nil }
-        guard let value = DecimalNumber.parse(text), value.isFinite, value >= 0 else {
-            throw UsageError("\(option) '\(text)': expected a price in USD such as 4.10")
-        }
-        return value
-    }
-
     private static func pricing(_ arguments: inout ArgumentList) throws -> Pricing? {
-        let hourly = try price(arguments.value("--price-per-hour"), option: "--price-per-hour")
-        let instances = try arguments.value("--instances").map { try positiveInteger($0, option: "--instances") }
-        let input = try price(arguments.value("--price-per-1k-in"), option: "--price-per-1k-in")
-        let output = try price(arguments.value("--price-per-1k-out"), option: "--price-per-1k-out")
+        let hourly = try arguments.price("--price-per-hour")
+        let instances = try arguments.positiveInteger("--instances")
+        let input = try arguments.price("--price-per-1k-in")
+        let output = try arguments.price("--price-per-1k-out")
         switch (hourly, input, output) {
         case (nil, nil, nil):
             if instances != nil { throw UsageError("--instances goes with --price-per-hour") }

@@ -80,7 +80,7 @@ final class SweepCommandTests: WorkspaceTestCase {
     func testAMalformedBudgetEndsWithExitCode2() throws {
         let result = try CrestBinary.run(["sweep", "--budget", "e2e.p95<20s"], in: workspace)
         XCTAssertEqual(result.status, 2)
-        XCTAssertTrue(result.standardError.hasPrefix("crest sweep: budget 'e2e.p95<20s': the comparison must be '<='"), result.standardError)
+        XCTAssertTrue(result.standardError.hasPrefix("crest sweep: --budget 'e2e.p95<20s': the comparison must be '<='"), result.standardError)
     }
 
     func testUsageMistakesGetExitCode2AndAHint() throws {

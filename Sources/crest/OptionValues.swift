@@ -1,0 +1,93 @@
+import Crest
+
+/// Typed option values. Every error names the option and the value given, and says what was
+/// expected: "--levels '0,2': '0' is not a whole number above zero; expected a list such as 1,2,4,8".
+extension ArgumentList {
+    /// A whole number above zero.
+    mutating func positiveInteger(_ name: String) throws -> Int? {
+        try value(name).map { text in
+            guard let value = Int(text), value > 0 else { throw UsageError("\(name) '\(text)': expected a whole number above zero") }
+            return value
+        }
+    }
+
+    /// A seed: any whole number a UInt64 holds.
+    mutating func seed(_ name: String = "--seed") throws -> UInt64? {
+        try value(name).map { text in
+            guard let seed = UInt64(text) else { throw UsageError("\(name) '\(text)': expected a whole number from 0 to \(UInt64.max)") }
+            return seed
+        }
+    }
+
+    /// A duration above zero: 500ms, 60s, 2m, 1h.
+    mutating func duration(_ name: String) throws -> Double? {
+        try value(name).map { text in
+            guard let seconds = DurationParsing.seconds(text) else {
+                throw UsageError("\(name) '\(text)': expected a duration above zero such as 500ms, 60s, 2m or 1h")
+            }
+            return seconds
+        }
+    }
+
+    /// A decimal number above zero.
+    mutating func positiveNumber(_ name: String) throws -> Double? {
+        try value(name).map { text in
+            guard let value = DecimalNumber.parse(text), value.isFinite, value > 0 else { throw UsageError("\(name) '\(text)': expected a number above zero") }
+            return value
+        }
+    }
+
+    /// A price in USD, zero or more.
+    mutating func price(_ name: String) throws -> Double? {
+        try value(name).map { text in
+            guard let value = DecimalNumber.parse(text), value.isFinite, value >= 0 else {
+                throw UsageError("\(name) '\(text)': expected a price in USD such as 4.10")
+            }
+            return value
+        }
+    }
+
+    /// A share such as 1%, 0.5% or 0.01.
+    mutating func errorRate(_ name: String) throws -> Double? {
+        try value(name).map { text in
+            do {
+                return try Budget.parseErrorRate(text)
+            } catch {
+                throw UsageError("\(name) '\(text)': expected a percentage such as '1%' or '0.5%', or a fraction such as 0.01, between 0 and 100%")
+            }
+        }
+    }
+
+    /// Every latency constraint given with a repeatable option.
+    mutating func latencyConstraints(_ name: String) throws -> [LatencyConstraint] {
+        try values(name).map { text in
+            do {
+                return try LatencyConstraint(parsing: text)
+            } catch BudgetError.malformed(_, let problem) {
+                throw UsageError(
+                    "\(name) '\(text)': \(problem); expected METRIC.STAT<=VALUE such as 'e2e.p95<=20s' or 'ttft.mean<=800ms' (METRIC e2e, ttft, tpot or itl; STAT mean or a percentile like p99.9; VALUE in ms or s)")
+            }
+        }
+    }
+
+    /// A list of levels, "1,2,4,8".
+    mutating func levels(_ name: String) throws -> [Level]? {
+        try value(name).map { text in
+            do {
+                return try Level.parseList(text)
+            } catch LevelListError.malformed(_, let item) {
+                throw UsageError("\(name) '\(text)': '\(item)' is not a whole number above zero; expected a list such as 1,2,4,8")
+            } catch {
+                throw UsageError("\(name) '\(text)': the list is empty; expected a list such as 1,2,4,8")
+            }
+        }
+    }
+
+    /// A TCP port, 0 (any free one) to 65535.
+    mutating func port(_ name: String) throws -> Int? {
+        try value(name).map { text in
+            guard let port = Int(text), (0...65535).contains(port) else { throw UsageError("\(name) '\(text)': expected a port number from 0 to 65535") }
+            return port
+        }
+    }
+}
