@@ -43,6 +43,11 @@ struct ArgumentList {
         return found
     }
 
+    /// True when `name` is among the arguments left, as `--name value` or `--name=value`.
+    func contains(_ name: String) -> Bool {
+        arguments.contains { $0 == name || $0.hasPrefix(name + "=") }
+    }
+
     /// True when the flag is present.
     mutating func flag(_ name: String) -> Bool {
         known.append(name)

@@ -9,6 +9,8 @@ struct StudyCommand: Command {
     static var usage: String { SweepCommand.usage }
 
     let config: StudyConfig
+    /// The study's name: the file's "name", else the file's own name.
+    let name: String
     let outputFolder: String?
 
     init(arguments: ArgumentList) throws {
@@ -16,11 +18,25 @@ struct StudyCommand: Command {
         guard let path = try arguments.value("--config") else { throw UsageError("--config needs a study file") }
         outputFolder = try arguments.value("--out")
         try arguments.finish(command: Self.name)
-        config = try StudyConfig(path: path)
+        config = try StudyConfig.read(path: path)
+        name = config.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        // Every target's options are checked before the first sweep starts.
+        for target in config.targets {
+            _ = try sweep(target, dataset: config.datasets[0], into: "")
+        }
+    }
+
+    /// The sweep of one pair: the target's and the study's options, with what the study sets.
+    private func sweep(_ target: StudyConfig.StudyTarget, dataset: String, into folder: String) throws -> SweepCommand {
+        try SweepCommand(
+            arguments: ArgumentList(target.identity + (target.options ?? []) + config.options), environment: ProcessInfo.processInfo.environment,
+            study: SweepCommand.StudyPair(
+                label: target.label, dataset: dataset, folder: folder, budget: config.budget,
+                pricing: target.pricePerHour.map { .hourly(usdPerHour: $0, instances: 1) }))
     }
 
     func run() async throws -> ExitCode {
-        let folder = outputFolder ?? config.out ?? ResultsFolderName.next(target: "study", dataset: config.name, at: Date())
+        let folder = outputFolder ?? config.out ?? ResultsFolderName.next(target: "study", dataset: name, at: Date())
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: folder), !existing.isEmpty {
             throw ResultsError.occupied(path: folder)
         }
@@ -30,17 +46,15 @@ struct StudyCommand: Command {
                 // One folder inside the study's for each pair, whatever path names the dataset.
                 var out = "\(folder)/\(ResultsFolderName.component(target.label))-\(ResultsFolderName.component(dataset))"
                 if folders.contains(out) { out += "-\(folders.count + 1)" }
-                let arguments = target.options + ["--instance-label", target.label, "--dataset", dataset, "--out", out] + config.sweepOptions
                 StandardError.write("crest study: \(target.label) × \(dataset)\n")
-                let code = try await SweepCommand(arguments: ArgumentList(arguments)).run()
+                let code = try await sweep(target, dataset: dataset, into: out).run()
                 // A pair with no level in budget is a result to compare; a failed run is not.
                 guard code == .success || code == .noFeasibleLevel else { return code }
                 folders.append(out)
             }
         }
         return try CompareCommand.compare(
-            folders: folders, latency: try config.budget.map(LatencyConstraint.init(parsing:)),
-            errorRate: try config.maxErrorRate.map(Budget.parseErrorRate), requestsPerMinute: config.requestsPerMinute,
+            folders: folders, latency: config.budget.latency, errorRate: config.budget.maxErrorRate, requestsPerMinute: config.requestsPerMinute,
             into: folder + "/comparison")
     }
 }
@@ -51,70 +65,122 @@ struct StudyCommand: Command {
 ///      "targets": [{"target": "sim:a100-llama3-8b", "label": "a100", "price_per_hour": 4.1},
 ///                  {"url": "http://localhost:8000", "api": "openai-chat", "model": "m", "label": "my-vllm"}],
 ///      "datasets": ["en_500-1000", "en_1000-2000"], "options": ["--max-requests", "4000"]}
-struct StudyConfig {
-    struct StudyTarget {
+///
+/// The budget, error ceiling and prices are read as values; a target's identity (`target`, or
+/// `url`, `api`, `model`) and the `options` lists are sweep options, as a user would type them.
+struct StudyConfig: Decodable {
+    struct StudyTarget: Decodable {
         let label: String
-        /// The sweep options that name the target and its price.
-        let options: [String]
+        let target: String?
+        let url: String?
+        let api: String?
+        let model: String?
+        let pricePerHour: Double?
+        let options: [String]?
+
+        /// The sweep options that name the target.
+        var identity: [String] {
+            [("--target", target), ("--url", url), ("--api", api), ("--model", model)].flatMap { name, value in value.map { [name, $0] } ?? [] }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case label, target, url, api, model, options
+            case pricePerHour = "price_per_hour"
+        }
     }
 
-    let name: String
+    let name: String?
     let out: String?
-    let budget: [String]
-    let maxErrorRate: String?
+    let budget: Budget
     let requestsPerMinute: Double?
     let targets: [StudyTarget]
     let datasets: [String]
-    /// Options for every sweep: the budget, then the file's `options`.
-    let sweepOptions: [String]
+    /// Sweep options for every pair.
+    let options: [String]
 
-    init(path: String) throws {
+    enum CodingKeys: String, CodingKey {
+        case name, out, budget, targets, datasets, options
+        case maxErrorRate = "max_error_rate"
+        case requestsPerMinute = "requests_per_minute"
+    }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        out = try container.decodeIfPresent(String.self, forKey: .out)
+        // One expression or a list of them.
+        let expressions: [String]
+        if let list = try? container.decode([String].self, forKey: .budget) {
+            expressions = list
+        } else if let one = try? container.decode(String.self, forKey: .budget) {
+            expressions = [one]
+        } else {
+            expressions = []
+        }
+        func invalid(_ key: CodingKeys, _ expected: String) -> DecodingError {
+            .dataCorruptedError(forKey: key, in: container, debugDescription: "expected \(expected)")
+        }
+        guard !expressions.isEmpty else { throw invalid(.budget, "a budget expression or a list of them, such as [\"e2e.p95<=20s\"]") }
+        let latency = try expressions.map { expression in
+            do {
+                return try LatencyConstraint(parsing: expression)
+            } catch BudgetError.malformed(_, let problem) {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .budget, in: container, debugDescription: "'\(expression)': \(problem); expected METRIC.STAT<=VALUE such as 'e2e.p95<=20s'")
+            }
+        }
+        let ceiling = try container.decodeIfPresent(String.self, forKey: .maxErrorRate).map { text in
+            do { return try Budget.parseErrorRate(text) } catch { throw invalid(.maxErrorRate, "a percentage such as '1%'") }
+        }
+        budget = Budget(latency: latency, maxErrorRate: ceiling ?? 0.01)
+        requestsPerMinute = try container.decodeIfPresent(Double.self, forKey: .requestsPerMinute)
+        if let requestsPerMinute, !(requestsPerMinute > 0) { throw invalid(.requestsPerMinute, "a number above zero") }
+        datasets = try container.decode([String].self, forKey: .datasets)
+        guard !datasets.isEmpty else { throw invalid(.datasets, "a list of dataset files or bins") }
+        targets = try container.decode([StudyTarget].self, forKey: .targets)
+        guard !targets.isEmpty else { throw invalid(.targets, "a list of targets") }
+        options = try container.decodeIfPresent([String].self, forKey: .options) ?? []
+    }
+
+    /// Reads and checks the study file at `path`; errors name the file and the field.
+    static func read(path: String) throws -> StudyConfig {
         guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("\(path): cannot read the study file") }
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        let config: StudyConfig
+        do {
+            config = try JSONDecoder().decode(StudyConfig.self, from: data)
+        } catch let error as DecodingError {
+            throw UsageError("\(path): \(Self.describe(error))")
+        } catch {
             throw UsageError("\(path): not a JSON object")
         }
-        func fail(_ field: String, _ expected: String) -> UsageError { UsageError("\(path): field '\(field)': expected \(expected)") }
-        name = object["name"] as? String ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        out = object["out"] as? String
-        guard let budget = (object["budget"] as? [String]) ?? (object["budget"] as? String).map({ [$0] }), !budget.isEmpty else {
-            throw fail("budget", "a budget expression or a list of them, such as [\"e2e.p95<=20s\"]")
-        }
-        for expression in budget { _ = try LatencyConstraint(parsing: expression) }
-        self.budget = budget
-        maxErrorRate = object["max_error_rate"] as? String
-        if let rate = maxErrorRate { _ = try Budget.parseErrorRate(rate) }
-        if let rpm = object["requests_per_minute"], !(rpm is Double || rpm is Int) { throw fail("requests_per_minute", "a number") }
-        requestsPerMinute = (object["requests_per_minute"] as? NSNumber)?.doubleValue
-        guard let datasets = object["datasets"] as? [String], !datasets.isEmpty else { throw fail("datasets", "a list of dataset files or bins") }
-        self.datasets = datasets
-        guard let targets = object["targets"] as? [[String: Any]], !targets.isEmpty else { throw fail("targets", "a list of targets") }
-        self.targets = try targets.enumerated().map { index, target in
+        for (index, target) in config.targets.enumerated() {
             let field = "targets[\(index)]"
-            guard let label = target["label"] as? String, !label.isEmpty, !label.contains("/") else {
-                throw fail("\(field).label", "a name for the folder and the reports, without '/'")
+            guard !target.label.isEmpty, !target.label.contains("/") else {
+                throw UsageError("\(path): field '\(field).label': expected a name for the folder and the reports, without '/'")
             }
-            var options: [String] = []
-            if let simulated = target["target"] as? String { options += ["--target", simulated] }
-            if let url = target["url"] as? String { options += ["--url", url] }
-            if let api = target["api"] as? String { options += ["--api", api] }
-            if let model = target["model"] as? String { options += ["--model", model] }
-            if let price = target["price_per_hour"] {
-                guard let value = (price as? NSNumber)?.doubleValue else { throw fail("\(field).price_per_hour", "a number of USD") }
-                options += ["--price-per-hour", String(value)]
+            guard target.target != nil || target.url != nil else {
+                throw UsageError("\(path): field '\(field)': expected a 'target' (sim:PRESET) or a 'url'")
             }
-            if let extra = target["options"] {
-                guard let list = extra as? [String] else { throw fail("\(field).options", "a list of sweep options") }
-                options += list
+            if let price = target.pricePerHour, !(price >= 0) {
+                throw UsageError("\(path): field '\(field).price_per_hour': expected a number of USD")
             }
-            guard options.contains("--target") || options.contains("--url") else { throw fail(field, "a 'target' (sim:PRESET) or a 'url'") }
-            return StudyTarget(label: label, options: options)
         }
-        var sweepOptions = budget.flatMap { ["--budget", $0] }
-        if let rate = maxErrorRate { sweepOptions += ["--max-error-rate", rate] }
-        if let extra = object["options"] {
-            guard let list = extra as? [String] else { throw fail("options", "a list of sweep options") }
-            sweepOptions += list
+        return config
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func field(_ path: [CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().replacingOccurrences(of: ".[", with: "[")
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
         }
-        self.sweepOptions = sweepOptions
+        switch error {
+        case .keyNotFound(let key, let context): return "field '\(field(context.codingPath + [key]))' is missing"
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty: return "not a JSON object"
+        case .typeMismatch(let type, let context): return "field '\(field(context.codingPath))': expected \(type == Double.self ? "a number" : type == String.self ? "a string" : "\(type)")"
+        case .valueNotFound(_, let context): return "field '\(field(context.codingPath))' is null"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not a JSON object" : "field '\(field(context.codingPath))': \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
     }
 }

@@ -89,17 +89,37 @@ struct SweepCommand: Command {
         try self.init(arguments: arguments, environment: ProcessInfo.processInfo.environment)
     }
 
-    /// Parses with `environment` as the place API keys come from.
-    init(arguments: ArgumentList, environment: [String: String]) throws {
+    /// What a study sets for one of its sweeps, as values: the options it is given cannot.
+    struct StudyPair {
+        let label: String
+        let dataset: String
+        let folder: String
+        let budget: Budget
+        let pricing: Pricing?
+    }
+
+    /// Parses with `environment` as the place API keys come from; for one pair of a study, with
+    /// what the study sets.
+    init(arguments: ArgumentList, environment: [String: String], study: StudyPair? = nil) throws {
         var arguments = arguments
         sweepTarget = try SweepTarget.parse(&arguments, environment: environment)
-        instanceLabel = try arguments.value("--instance-label")
-        datasetName = try arguments.value("--dataset") ?? Self.defaultDataset
+        if let study {
+            let setByTheStudy = ["--instance-label", "--dataset", "--out", "--budget", "--max-error-rate"]
+            if let option = setByTheStudy.first(where: { arguments.contains($0) }) {
+                throw UsageError("\(option) in a study's options: the study file sets it (label, datasets, budget, max_error_rate)")
+            }
+        }
+        instanceLabel = try study.map(\.label) ?? arguments.value("--instance-label")
+        datasetName = try study.map(\.dataset) ?? arguments.value("--dataset") ?? Self.defaultDataset
         maxOutputTokens = try arguments.positiveInteger("--max-tokens")
 
-        let given = try arguments.latencyConstraints("--budget")
-        let latency = given.isEmpty ? [try LatencyConstraint(parsing: Self.defaultBudget)] : given
-        budget = Budget(latency: latency, maxErrorRate: try arguments.errorRate("--max-error-rate") ?? 0.01)
+        if let study {
+            budget = study.budget
+        } else {
+            let given = try arguments.latencyConstraints("--budget")
+            let latency = given.isEmpty ? [try LatencyConstraint(parsing: Self.defaultBudget)] : given
+            budget = Budget(latency: latency, maxErrorRate: try arguments.errorRate("--max-error-rate") ?? 0.01)
+        }
         if budget.needsInterTokenGaps, case .live(let endpoint) = sweepTarget, !endpoint.streaming {
             throw UsageError("an ITL budget needs the gaps between streamed chunks, and --no-stream asks for whole responses; drop --no-stream or constrain tpot instead")
         }
@@ -136,8 +156,12 @@ struct SweepCommand: Command {
         let largestLimit = budget.latency.map(\.limitSeconds).max() ?? 0
         requestTimeoutSeconds = try arguments.duration("--timeout") ?? max(10 * largestLimit, 300)
 
-        pricing = try Self.pricing(&arguments) ?? sweepTarget.defaultPricing
-        outputFolder = try arguments.value("--out")
+        let pricingGiven = try Self.pricing(&arguments)
+        if study?.pricing != nil, pricingGiven != nil {
+            throw UsageError("a price option in a study target's options: its price_per_hour sets the price")
+        }
+        pricing = study?.pricing ?? pricingGiven ?? sweepTarget.defaultPricing
+        outputFolder = try study.map(\.folder) ?? arguments.value("--out")
         seed = try arguments.seed() ?? 1
         printsJSON = arguments.flag("--json")
         try arguments.finish(command: Self.name)
