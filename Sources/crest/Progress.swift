@@ -1,10 +1,67 @@
 import Crest
 import Foundation
+import Glibc
 
-/// Progress lines on stderr, one per level, so stdout carries only the result.
+/// Progress on stderr, so stdout carries only the result: a line per finished level and, while a
+/// live level runs, where it stands. On a terminal that is one line updated in place; otherwise a
+/// plain line at most every 10 s, so a log shows a long level is alive without filling up.
 final class Progress: @unchecked Sendable {
     /// The failure outcomes whose first example has been shown: each is shown once a sweep.
     private var explained: Set<Outcome> = []
+    private let lock = NSLock()
+    private let inPlace: Bool
+    /// Levels finished so far: updates of a level already finished are dropped.
+    private var levelsFinished = 0
+    /// True while an in-place line is on the terminal.
+    private var lineShown = false
+    private var lastPlainLine: (level: Int, elapsed: Double)?
+    private static let plainInterval = 10.0
+
+    init(inPlace: Bool = isatty(STDERR_FILENO) == 1) {
+        self.inPlace = inPlace
+    }
+
+    /// Where level number `level` (1 for the first) stands while it runs; called from the load
+    /// generator's thread about once a second.
+    func running(level: Int, _ state: LevelProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard level > levelsFinished else { return }
+        let line = Self.describe(state)
+        if inPlace {
+            StandardError.write("\r\u{1B}[K" + line)
+            lineShown = true
+        } else {
+            let last = lastPlainLine.flatMap { $0.level == level ? $0.elapsed : nil } ?? 0
+            guard state.elapsedSeconds - last >= Self.plainInterval else { return }
+            lastPlainLine = (level, state.elapsedSeconds)
+            StandardError.write(line + "\n")
+        }
+    }
+
+    /// Clears a line left in place, before the sweep's last words.
+    func settle() {
+        lock.lock()
+        defer { lock.unlock() }
+        if lineShown { StandardError.write("\r\u{1B}[K") }
+        lineShown = false
+        levelsFinished = .max
+    }
+
+    /// "  … concurrency 8: 123/256 measured, 1 min 5 s, e2e.p95 7.52s against 12s".
+    static func describe(_ state: LevelProgress) -> String {
+        let elapsed = NumberFormatting.duration(seconds: state.elapsedSeconds.rounded())
+        guard state.isMeasuring else { return "  … concurrency \(state.concurrency): warming up, \(elapsed)" }
+        var line = "  … concurrency \(state.concurrency): \(state.finished)\(state.needed.map { "/\($0)" } ?? "") measured, \(elapsed)"
+        if let estimate = state.estimate {
+            let value = estimate.isErrorRate ? NumberFormatting.significant(estimate.value * 100, digits: 3) + "%"
+                : estimate.value.isFinite ? NumberFormatting.significant(estimate.value, digits: 3) + "s" : "inf"
+            let limit = estimate.isErrorRate ? NumberFormatting.significant(estimate.limit * 100, digits: 3) + "%"
+                : NumberFormatting.significant(estimate.limit, digits: 3) + "s"
+            line += ", \(estimate.statistic) \(value) against \(limit)"
+        }
+        return line
+    }
 
     func started(target: String, dataset: Dataset, budget: Budget, folder: String) {
         let tokens = Int(dataset.meanPromptTokens.rounded())
@@ -14,6 +71,13 @@ final class Progress: @unchecked Sendable {
     }
 
     func finished(_ result: LevelResult, run: LevelRun, step: SearchStep) {
+        lock.lock()
+        defer { lock.unlock() }
+        levelsFinished += 1
+        if lineShown {
+            StandardError.write("\r\u{1B}[K")
+            lineShown = false
+        }
         let s = result.summary
         let errors = s.errors == 0 ? "" : ", \(s.errors) errors (\(s.outcomes.failureSummary))"
         StandardError.write("  \(step.step). concurrency \(s.concurrency) (\(step.phase)): \(s.requests) measured, \(NumberFormatting.significant(s.transactionsPerMinute.value, digits: 4)) trans/min, \(step.observedText)\(errors): \(step.verdict)\n")

@@ -174,18 +174,25 @@ struct SweepCommand: Command {
             requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens,
             folder: outputFolder ?? ResultsFolderName.next(target: sweepTarget.folderName, dataset: dataset.name, at: Date()))
         let folder = plan.folder
+        let progress = Progress()
         let (measurer, finishMeasuring) = try sweepTarget.measurer(
             dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens,
-            recordsInterTokenGaps: budget.needsInterTokenGaps)
+            recordsInterTokenGaps: budget.needsInterTokenGaps, onProgress: { level, state in progress.running(level: level, state) })
         defer { finishMeasuring() }
-        let progress = Progress()
         progress.started(target: sweepTarget.name, dataset: dataset, budget: budget, folder: folder)
         if let clientLimitNote { StandardError.write("note: \(clientLimitNote)\n") }
         // Ctrl-C stops the search within a level and keeps what the finished levels wrote.
         let running = Task { try await Self.sweep(plan, measurer, progress: progress) }
         let interrupt = TerminationSignal { running.cancel() }
         defer { interrupt.cancel() }
-        let result = try await running.value
+        let result: SweepResult
+        do {
+            result = try await running.value
+            progress.settle()
+        } catch {
+            progress.settle()
+            throw error
+        }
 
         switch result.ending {
         case .interrupted:

@@ -149,7 +149,8 @@ enum SweepTarget {
     /// streamed responses always give inter-token gaps; the simulator records them only when asked
     /// (`recordsInterTokenGaps`), as they cost it a notice per token.
     func measurer(
-        dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int?, recordsInterTokenGaps: Bool
+        dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int?, recordsInterTokenGaps: Bool,
+        onProgress: (@Sendable (Int, LevelProgress) -> Void)? = nil
     ) throws -> (any Measurer, () -> Void) {
         switch self {
         case .simulated(let preset):
@@ -160,7 +161,7 @@ enum SweepTarget {
         case .live(let endpoint):
             let measurer = try LiveMeasurer(
                 endpoint: endpoint, dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds,
-                maxOutputTokens: maxOutputTokens)
+                maxOutputTokens: maxOutputTokens, onProgress: onProgress)
             return (measurer, { measurer.shutdown() })
         }
     }

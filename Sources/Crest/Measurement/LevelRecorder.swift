@@ -126,6 +126,19 @@ public struct LevelRecorder: Sendable {
         return (inFlightIntegral + rest) / Double(windowEnd - windowStart)
     }
 
+    /// Where the level stands at `time`, for a progress line.
+    public func progress(at time: Int64) -> LevelProgress {
+        let needed: Int?
+        switch rule {
+        case .requests(let count): needed = count
+        case .sequential: needed = judge?.lookSize
+        case .duration, .stable: needed = nil
+        }
+        return LevelProgress(
+            concurrency: level.concurrency, elapsedSeconds: Double(time - startedAt) / 1e9, isMeasuring: windowStart != nil,
+            finished: measuredSent - measuredOpen, needed: needed, estimate: judge?.runningEstimates().max { $0.ratio < $1.ratio })
+    }
+
     /// True once the window has closed and every measured request has finished (or, for a decided
     /// screening test, at once: see `LevelTest.drainsMeasuredRequests`).
     public var isComplete: Bool {

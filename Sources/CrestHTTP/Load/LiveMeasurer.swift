@@ -10,10 +10,13 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
     private let loop: EventLoop
     private let generator: LoadGenerator
 
-    /// - Parameter limits: the client's hard limits on a response.
+    /// - Parameters:
+    ///   - limits: the client's hard limits on a response.
+    ///   - onProgress: told where a running level stands about once a second, with the level's
+    ///     number (1 for the first level measured), on the load generator's thread.
     public init(
         endpoint: LiveEndpoint, dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int? = nil,
-        limits: ResponseLimits = .standard
+        limits: ResponseLimits = .standard, onProgress: (@Sendable (Int, LevelProgress) -> Void)? = nil
     ) throws {
         OpenFileLimit.raise()
         ignoreBrokenPipes()
@@ -21,7 +24,8 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
         loop = try EventLoop(name: "crest-load")
         generator = try LoadGenerator(
             loop: loop, endpoint: endpoint, prompts: dataset.prompts, maxOutputTokens: maxOutputTokens,
-            requestTimeoutSeconds: requestTimeoutSeconds, seed: seed, origin: MonotonicClock.nanoseconds(), limits: limits)
+            requestTimeoutSeconds: requestTimeoutSeconds, seed: seed, origin: MonotonicClock.nanoseconds(), limits: limits,
+            onProgress: onProgress)
     }
 
     /// The most clients a level can have: each holds a connection, and the open-files limit

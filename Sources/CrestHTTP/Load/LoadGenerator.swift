@@ -39,6 +39,7 @@ final class LoadGenerator: @unchecked Sendable {
     /// How often a running level's clock advances when no request ends (duration rules and
     /// sequential tests close windows in time).
     private static let tickNanoseconds: Int64 = 50_000_000
+    private static let progressNanoseconds: Int64 = 1_000_000_000
     /// How often requests are checked against their deadlines. A timed-out request ends at its
     /// deadline whenever the check notices it; one sweep over the clients is cheaper than a timer per request.
     private static let timeoutSweepNanoseconds: Int64 = 50_000_000
@@ -75,12 +76,17 @@ final class LoadGenerator: @unchecked Sendable {
     private var clientsToStart: [Int] = []
     private var startDeadline: Int?
     private var latestStart: Int64 = 0
+    /// Told where the running level stands, about once a second, with the level's number (1 for
+    /// the first level this generator ran), on the loop's thread.
+    private let onProgress: (@Sendable (Int, LevelProgress) -> Void)?
+    private var lastProgress: Int64 = 0
 
     init(
         loop: EventLoop, endpoint: LiveEndpoint, prompts: [Prompt], maxOutputTokens: Int?, requestTimeoutSeconds: Double,
-        seed: UInt64, origin: Int64, limits: ResponseLimits = .standard
+        seed: UInt64, origin: Int64, limits: ResponseLimits = .standard, onProgress: (@Sendable (Int, LevelProgress) -> Void)? = nil
     ) throws {
         self.loop = loop
+        self.onProgress = onProgress
         self.endpoint = endpoint
         self.limits = limits
         timeoutReason = "no complete response within the request timeout of \(NumberFormatting.duration(seconds: requestTimeoutSeconds))"
@@ -123,6 +129,7 @@ final class LoadGenerator: @unchecked Sendable {
     func start(_ level: Level, until rule: StopRule, continuation: CheckedContinuation<LevelRun, Error>) {
         levelsStarted += 1
         let now = loop.now
+        lastProgress = now
         current = LevelInProgress(
             number: levelsStarted, recorder: LevelRecorder(level: level, rule: rule, startedAt: now - origin, staggeredStart: true),
             continuation: continuation, sequence: Array(repeating: 0, count: level.concurrency), startedAt: now,
@@ -306,8 +313,17 @@ final class LoadGenerator: @unchecked Sendable {
         current!.tick = loop.schedule(at: loop.now + Self.tickNanoseconds) { [unowned self] in
             guard current?.number == number else { return }
             completeLevelIfDone()
+            reportProgress()
             scheduleTick()
         }
+    }
+
+    private func reportProgress() {
+        guard let onProgress, let level = current else { return }
+        let now = loop.now
+        guard now - lastProgress >= Self.progressNanoseconds else { return }
+        lastProgress = now
+        onProgress(level.number, level.recorder.progress(at: now - origin))
     }
 
     private func completeLevelIfDone() {

@@ -113,4 +113,29 @@ final class LevelRecorderTests: XCTestCase {
         XCTAssertEqual(decision.certainty, .certified)
         XCTAssertEqual(decision.requests, 32, "the first look, over its first 32 requests")
     }
+
+    // A running level says how many measured requests have finished against its test's next
+    // look, and the budget's statistic over them: here 4 of 32 finished, one of them at 3 s.
+    func testProgressCountsTheLookAndEstimatesTheStatistic() throws {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=2s")], maxErrorRate: 0.01)
+        var recorder = LevelRecorder(level: Level(concurrency: 2), rule: .sequential(.screening(budget, level: Level(concurrency: 2))), startedAt: 0)
+        XCTAssertFalse(recorder.progress(at: 0).isMeasuring)
+        warmUp(&recorder, count: 8)
+        for index in 0..<5 {
+            let sent = recorder.requestSent(at: 100 + Int64(index))
+            if index < 4 {
+                let latency: Int64 = index == 3 ? 3_000_000_000 : 500_000_000
+                recorder.requestFinished(sample(8 + index, sent: 100 + Int64(index), finished: 100 + Int64(index) + latency, phase: .measured), sent)
+            }
+        }
+        let progress = recorder.progress(at: 4_000_000_000)
+        XCTAssertTrue(progress.isMeasuring)
+        XCTAssertEqual(progress.finished, 4)
+        XCTAssertEqual(progress.needed, 32)
+        XCTAssertEqual(progress.elapsedSeconds, 4)
+        let estimate = try XCTUnwrap(progress.estimate)
+        XCTAssertEqual(estimate.statistic, "e2e.p95", "the statistic nearest its limit")
+        XCTAssertEqual(estimate.value, 0.5 + 0.85 * 2.5, accuracy: 1e-6, "the linear p95 of 0.5, 0.5, 0.5 and 3 s")
+        XCTAssertGreaterThan(estimate.ratio, 1)
+    }
 }
