@@ -175,16 +175,19 @@ struct SweepCommand: Command {
             folder: outputFolder ?? ResultsFolderName.next(target: sweepTarget.folderName, dataset: dataset.name, at: Date()))
         let folder = plan.folder
         let progress = Progress()
+        // Ctrl-C stops the search within a level and keeps what the finished levels wrote. The
+        // handler is in place before the first line says the sweep has started.
+        let cancellation = PendingCancellation()
+        let interrupt = TerminationSignal { cancellation.request() }
+        defer { interrupt.cancel() }
         let (measurer, finishMeasuring) = try sweepTarget.measurer(
             dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens,
             recordsInterTokenGaps: budget.needsInterTokenGaps, onProgress: { level, state in progress.running(level: level, state) })
         defer { finishMeasuring() }
         progress.started(target: sweepTarget.name, dataset: dataset, budget: budget, folder: folder)
         if let clientLimitNote { StandardError.write("note: \(clientLimitNote)\n") }
-        // Ctrl-C stops the search within a level and keeps what the finished levels wrote.
         let running = Task { try await Self.sweep(plan, measurer, progress: progress) }
-        let interrupt = TerminationSignal { running.cancel() }
-        defer { interrupt.cancel() }
+        cancellation.attach(running)
         let result: SweepResult
         do {
             result = try await running.value

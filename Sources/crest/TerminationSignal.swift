@@ -54,3 +54,28 @@ final class TerminationSignal: @unchecked Sendable {
         for signalNumber in Self.signals { signal(signalNumber, SIG_DFL) }
     }
 }
+
+/// A task to cancel on a signal that may come before the task exists: the handler is installed
+/// first, so a signal is never lost to the default action, and the task is cancelled as soon as
+/// it is attached.
+final class PendingCancellation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requested = false
+    private var cancel: (@Sendable () -> Void)?
+
+    func request() {
+        let action = lock.withLock { () -> (@Sendable () -> Void)? in
+            requested = true
+            return cancel
+        }
+        action?()
+    }
+
+    func attach<Success, Failure>(_ task: Task<Success, Failure>) {
+        let cancelNow = lock.withLock { () -> Bool in
+            cancel = { task.cancel() }
+            return requested
+        }
+        if cancelNow { task.cancel() }
+    }
+}

@@ -33,6 +33,35 @@ struct CrestBinary {
 
         /// Everything written to stderr until the process closed it.
         func readStandardError() -> String { String(decoding: standardError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+
+        /// Reads stderr until it has said `text` (or closed); returns what it read. The process
+        /// must say it: this is how a test waits for an event instead of sleeping.
+        func waitForStandardError(containing text: String) -> String {
+            var read = ""
+            while !read.contains(text) {
+                let data = standardError.fileHandleForReading.availableData
+                guard !data.isEmpty else { break }
+                read += String(decoding: data, as: UTF8.self)
+            }
+            return read
+        }
+
+        /// Waits for the process to exit; a watchdog of `limit` seconds kills it (false) so a hang
+        /// fails the test instead of stalling the suite. Not a performance bound: tests count instead.
+        func exits(watchdog limit: Double = 120) -> Bool {
+            let exited = DispatchSemaphore(value: 0)
+            let process = process
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                exited.signal()
+            }
+            guard exited.wait(timeout: .now() + limit) == .success else {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return false
+            }
+            return true
+        }
     }
 
     /// Starts `crest arguments...` in `folder`, under `ulimit -n openFileLimit` (soft and hard)

@@ -62,11 +62,11 @@ final class FaultyEndpointCommandTests: WorkspaceTestCase {
         for (flood, extra, shown) in [(FloodServer.Flood.endlessLine, [String](), "passed 1 MiB"), (.hugeBody, ["--no-stream"], "passed 8 MiB")] {
             let server = try FloodServer(flood)
             defer { server.stop() }
-            let started = Date()
             let result = try sweep(server.url, extra, out: "flood-\(flood)")
             XCTAssertEqual(result.status, 3, "\(flood): \(result.standardError)")
+            // Cut off at the limit it names, not at the 300 s request timeout (which would say so).
             XCTAssertTrue(result.standardError.contains(shown), "\(flood): \(result.standardError)")
-            XCTAssertLessThan(Date().timeIntervalSince(started), 60, "\(flood): cut off at the limits, not at the 300 s timeout")
+            XCTAssertFalse(result.standardError.contains("request timeout"), "\(flood): \(result.standardError)")
         }
     }
 

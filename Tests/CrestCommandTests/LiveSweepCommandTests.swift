@@ -59,16 +59,17 @@ final class LiveSweepCommandTests: WorkspaceTestCase {
         let started = try CrestBinary.start(
             ["sweep", "--url", url, "--model", "m", "--levels", "1,2", "--requests-per-level", "5000", "--out", "stopped"], in: workspace)
         let sweep = started.process
-        Thread.sleep(forTimeInterval: 1.5)
-        let interruptedAt = Date()
+        // Once it says where it writes, its Ctrl-C handler is in place and its first level starts.
+        var message = started.waitForStandardError(containing: "writing stopped/")
         sweep.interrupt()
-        let message = started.readStandardError()
-        sweep.waitUntilExit()
-        XCTAssertLessThan(Date().timeIntervalSince(interruptedAt), 5, "the level stops at once, not after its 5000 requests")
+        message += started.readStandardError()
+        XCTAssertTrue(started.exits(), "the sweep ended on Ctrl-C")
         XCTAssertEqual(sweep.terminationStatus, 130, message)
         XCTAssertTrue(message.contains("interrupted; the levels measured so far are in stopped/"), message)
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.appendingPathComponent("stopped/run.json"))) as! [String: Any]
         XCTAssertEqual(manifest["status"] as? String, "interrupted")
+        // Counted, not timed: the first level of 5000 requests never finished, so none was written.
+        XCTAssertEqual(try text("stopped/samples.jsonl"), "", "the level stopped within itself, not after its 5000 requests")
     }
 
     func testLiveTargetMistakesGetExitCode2() throws {
