@@ -43,13 +43,15 @@ let package = Package(
             name: "ServeAgreement", dependencies: ["Crest", "CrestSimulator", "CrestHTTP", "CrestServe"], path: "Benchmarks/ServeAgreement"),
         .executableTarget(
             name: "ReportSpeed", dependencies: ["Crest", "CrestSimulator", "CrestReport"], path: "Benchmarks/ReportSpeed"),
-        // Test doubles more than one test target uses: faulty endpoints on loopback.
-        .target(name: "CrestTestSupport", dependencies: ["Crest", "CrestHTTP"], path: "Tests/CrestTestSupport"),
-        .testTarget(name: "CrestTests", dependencies: ["Crest"]),
-        .testTarget(name: "CrestSimulatorTests", dependencies: ["Crest", "CrestSimulator"]),
+        // The test doubles and fixtures of every test target: scripted and faulty endpoints on
+        // loopback, scripted and curve measurers, hand-made level runs and reports.
+        .target(
+            name: "CrestTestSupport", dependencies: ["Crest", "CrestHTTP", "CrestSimulator", "CrestReport"], path: "Tests/CrestTestSupport"),
+        .testTarget(name: "CrestTests", dependencies: ["Crest", "CrestTestSupport"]),
+        .testTarget(name: "CrestSimulatorTests", dependencies: ["Crest", "CrestSimulator", "CrestTestSupport"]),
         .testTarget(name: "CrestHTTPTests", dependencies: ["Crest", "CrestHTTP", "CrestTestSupport"]),
         .testTarget(name: "CrestServeTests", dependencies: ["Crest", "CrestSimulator", "CrestHTTP", "CrestServe"]),
-        .testTarget(name: "CrestReportTests", dependencies: ["Crest", "CrestReport"]),
+        .testTarget(name: "CrestReportTests", dependencies: ["Crest", "CrestReport", "CrestTestSupport"]),
         .testTarget(name: "CrestSweepTests", dependencies: ["Crest", "CrestSimulator", "CrestSweep"]),
         .testTarget(name: "CrestCommandTests", dependencies: ["crest", "CrestTestSupport"]),
     ]

@@ -1,6 +1,7 @@
 import Crest
 import XCTest
 @testable import CrestHTTP
+import CrestTestSupport
 
 /// The load generator end to end, over loopback, against endpoints with scripted timings. Lower
 /// bounds are exact (a scripted token is never early); upper bounds leave room for a busy machine.

@@ -2,6 +2,7 @@ import Crest
 import Glibc
 import XCTest
 @testable import CrestHTTP
+import CrestTestSupport
 
 /// The load generator at the open-files limit. Regression test: sockets that could not be opened
 /// for want of a descriptor were counted as the endpoint's `transport` failures.

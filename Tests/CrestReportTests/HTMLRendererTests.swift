@@ -1,6 +1,7 @@
 import Crest
 import XCTest
 @testable import CrestReport
+import CrestTestSupport
 
 final class HTMLRendererTests: XCTestCase {
     func testOneSelfContainedFileWithEverySectionAndThePlotsInline() throws {

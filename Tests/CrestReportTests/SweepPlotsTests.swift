@@ -5,6 +5,7 @@ import FoundationXML
 #endif
 import XCTest
 @testable import CrestReport
+import CrestTestSupport
 
 /// Each plot parsed back as XML, its content checked against the data it was drawn from.
 final class SweepPlotsTests: XCTestCase {

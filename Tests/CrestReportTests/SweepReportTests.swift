@@ -2,6 +2,7 @@ import Crest
 import Foundation
 import XCTest
 @testable import CrestReport
+import CrestTestSupport
 
 final class SweepReportTests: XCTestCase {
     private func input(levels points: [(Int, Double, Double)], budgetSeconds: Double = 10) throws -> SweepReportInput {

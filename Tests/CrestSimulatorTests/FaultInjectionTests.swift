@@ -1,6 +1,7 @@
 import Crest
 import XCTest
 @testable import CrestSimulator
+import CrestTestSupport
 
 /// The fault switches of ../research/algorithms.md §4.5: every failure is counted in its category
 /// and none stops the run.

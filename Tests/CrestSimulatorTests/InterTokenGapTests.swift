@@ -1,6 +1,7 @@
 import Crest
 import XCTest
 @testable import CrestSimulator
+import CrestTestSupport
 
 final class InterTokenGapTests: XCTestCase {
     private func run(_ endpoint: SimulatedEndpoint, concurrency: Int, records: Bool) throws -> LevelRun {

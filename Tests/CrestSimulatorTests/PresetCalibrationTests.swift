@@ -1,6 +1,7 @@
 import Crest
 import XCTest
 @testable import CrestSimulator
+import CrestTestSupport
 
 /// The presets reproduce the measurements they were calibrated to (../research/algorithms.md §4.4).
 final class PresetCalibrationTests: XCTestCase {

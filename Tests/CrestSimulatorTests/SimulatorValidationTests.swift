@@ -2,6 +2,7 @@ import Foundation
 import Crest
 import XCTest
 @testable import CrestSimulator
+import CrestTestSupport
 
 /// The validation checks of ../research/algorithms.md §4.6: the simulator must agree with queueing
 /// theory and with its own step-time model before anything is built on it.

@@ -1,6 +1,7 @@
 import Crest
 import XCTest
 @testable import CrestSimulator
+import CrestTestSupport
 
 /// A level's clients start one by one, so identical requests do not fall into lock-step.
 final class StaggeredStartTests: XCTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Crest
+import CrestTestSupport
 
 final class BudgetVerdictTests: XCTestCase {
     private func verdict(_ budget: Budget, _ run: LevelRun) -> Verdict {

@@ -35,3 +35,4 @@ final class PricingTests: XCTestCase {
 }
 
 import Foundation
+import CrestTestSupport

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Crest
+import CrestTestSupport
 
 final class LevelSummaryTests: XCTestCase {
     func testThroughputErrorsAndPercentilesComeFromAllMeasuredRequests() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Crest
+import CrestTestSupport
 
 final class ResultsWriterTests: XCTestCase {
     private var folder: String!

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Crest
+import CrestTestSupport
 
 /// A results folder gives back the sweep that wrote it: every run exactly, so any statistic,
 /// verdict or plot can be computed again without sending a request.

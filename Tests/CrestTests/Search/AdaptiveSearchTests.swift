@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Crest
+import CrestTestSupport
 
 /// The adaptive controller on scripted curves with known answers (../research/algorithms.md §2.4).
 final class AdaptiveSearchTests: XCTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Crest
+import CrestTestSupport
 
 final class LevelSelectionTests: XCTestCase {
     private var budget: Budget { Budget(latency: [try! LatencyConstraint(parsing: "e2e.p95<=10s")], maxErrorRate: nil) }

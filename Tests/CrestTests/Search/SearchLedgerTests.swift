@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import Crest
+import CrestTestSupport
 
 /// The adaptive search's bookkeeping: which result stands for a level, the bracket, and how a
 /// level stands as the answer.

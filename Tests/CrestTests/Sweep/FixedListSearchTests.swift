@@ -1,5 +1,6 @@
 import XCTest
 @testable import Crest
+import CrestTestSupport
 
 final class FixedListSearchTests: XCTestCase {
     private func run(_ concurrency: Int, latency: Double, spacing: Double) -> LevelRun {

@@ -6,17 +6,17 @@ import Foundation
 /// `tail(N).seconds` instead, and fails with `failureProbability(N)` (as a 429 when `failsAs429`).
 /// N clients send back to back; throughput emerges as N / mean latency.
 /// Deterministic for a seed. The scripted shapes test the adaptive controller.
-actor CurveMeasurer: Measurer {
-    let medianLatency: @Sendable (Int) -> Double
-    let failureProbability: @Sendable (Int) -> Double
-    let tail: @Sendable (Int) -> (probability: Double, seconds: Double)
-    let sigma: Double
-    let failsAs429: Bool
-    let seed: UInt64
+public actor CurveMeasurer: Measurer {
+    public let medianLatency: @Sendable (Int) -> Double
+    public let failureProbability: @Sendable (Int) -> Double
+    public let tail: @Sendable (Int) -> (probability: Double, seconds: Double)
+    public let sigma: Double
+    public let failsAs429: Bool
+    public let seed: UInt64
     private var clock: Int64 = 0
     private(set) var levelsMeasured: [Int] = []
 
-    init(
+    public init(
         sigma: Double = 0.3, seed: UInt64 = 1, failsAs429: Bool = false,
         failureProbability: @escaping @Sendable (Int) -> Double = { _ in 0 },
         tail: @escaping @Sendable (Int) -> (probability: Double, seconds: Double) = { _ in (0, 0) },
@@ -30,7 +30,7 @@ actor CurveMeasurer: Measurer {
         self.seed = seed
     }
 
-    func measure(_ level: Level, until rule: StopRule) throws -> LevelRun {
+    public func measure(_ level: Level, until rule: StopRule) throws -> LevelRun {
         levelsMeasured.append(level.concurrency)
         let n = level.concurrency
         var random = SeededRandom(seed: derivedSeed(seed, UInt64(n), UInt64(levelsMeasured.count)))

@@ -1,19 +1,19 @@
 @testable import Crest
 
 /// A measurer that replays prepared level runs: the test double the sweep runner is tested with.
-actor ScriptedMeasurer: Measurer {
+public actor ScriptedMeasurer: Measurer {
     private let runs: [Int: LevelRun]
-    private(set) var requested: [(Level, StopRule)] = []
+    public private(set) var requested: [(Level, StopRule)] = []
 
-    init(runs: [LevelRun]) {
+    public init(runs: [LevelRun]) {
         self.runs = Dictionary(uniqueKeysWithValues: runs.map { ($0.level.concurrency, $0) })
     }
 
-    func measure(_ level: Level, until rule: StopRule) throws -> LevelRun {
+    public func measure(_ level: Level, until rule: StopRule) throws -> LevelRun {
         requested.append((level, rule))
         guard let run = runs[level.concurrency] else { throw ScriptError.noRun(level.concurrency) }
         return run
     }
 
-    enum ScriptError: Error { case noRun(Int) }
+    public enum ScriptError: Error { case noRun(Int) }
 }

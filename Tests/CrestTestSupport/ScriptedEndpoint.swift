@@ -6,8 +6,8 @@ import Synchronization
 /// An OpenAI-compatible and TGI-compatible endpoint whose every response follows a script with
 /// exact timings: the first token `firstTokenDelay` after the request arrives, then one token every
 /// `tokenGap`. End-to-end tests compare what the load generator measured with the script.
-final class ScriptedEndpoint: HTTPRequestHandler, @unchecked Sendable {
-    enum Fault {
+public final class ScriptedEndpoint: HTTPRequestHandler, @unchecked Sendable {
+    public enum Fault {
         case status(Int, retryAfter: String?)
         /// Drops the connection after this many tokens.
         case breakAfter(tokens: Int)
@@ -17,30 +17,38 @@ final class ScriptedEndpoint: HTTPRequestHandler, @unchecked Sendable {
         case malformedBody
     }
 
-    struct Script {
-        var firstTokenDelay = 0.040
-        var tokenGap = 0.010
-        var tokens = 5
+    public struct Script {
+        public var firstTokenDelay = 0.040
+        public var tokenGap = 0.010
+        public var tokens = 5
         /// The prompt size the usage block reports.
-        var promptTokens = 321
-        var fault: Fault?
+        public var promptTokens = 321
+        public var fault: Fault?
+
+        public init(firstTokenDelay: Double = 0.040, tokenGap: Double = 0.010, tokens: Int = 5, promptTokens: Int = 321, fault: Fault? = nil) {
+            self.firstTokenDelay = firstTokenDelay
+            self.tokenGap = tokenGap
+            self.tokens = tokens
+            self.promptTokens = promptTokens
+            self.fault = fault
+        }
     }
 
-    let script: Script
+    public let script: Script
     private let served = Atomic<Int>(0)
     private let unknownPaths = Atomic<Int>(0)
 
-    init(_ script: Script) { self.script = script }
+    public init(_ script: Script) { self.script = script }
 
     /// Generation requests answered.
-    var requestsServed: Int { served.load(ordering: .relaxed) }
+    public var requestsServed: Int { served.load(ordering: .relaxed) }
     /// Requests for paths it does not serve (such as /metrics), answered 404.
-    var notFound: Int { unknownPaths.load(ordering: .relaxed) }
+    public var notFound: Int { unknownPaths.load(ordering: .relaxed) }
 
     /// The shortest end-to-end time a successful response can take.
-    var minimumLatency: Double { script.firstTokenDelay + Double(script.tokens - 1) * script.tokenGap }
+    public var minimumLatency: Double { script.firstTokenDelay + Double(script.tokens - 1) * script.tokenGap }
 
-    func handle(_ request: HTTPServerRequest, response: HTTPResponseWriter) {
+    public func handle(_ request: HTTPServerRequest, response: HTTPResponseWriter) {
         let body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
         let kind: APIKind
         let streaming: Bool
@@ -111,18 +119,18 @@ final class ScriptedEndpoint: HTTPRequestHandler, @unchecked Sendable {
 }
 
 /// A scripted endpoint listening on a loopback port, with its own loop thread.
-final class ScriptedServer {
-    let endpoint: ScriptedEndpoint
-    let loop: EventLoop
-    let server: HTTPServer
+public final class ScriptedServer {
+    public let endpoint: ScriptedEndpoint
+    public let loop: EventLoop
+    public let server: HTTPServer
 
-    init(_ script: ScriptedEndpoint.Script) throws {
+    public init(_ script: ScriptedEndpoint.Script) throws {
         endpoint = ScriptedEndpoint(script)
         loop = try EventLoop(name: "scripted-server")
         server = try HTTPServer(loop: loop, handler: endpoint)
     }
 
-    var url: String { "http://127.0.0.1:\(server.port)" }
+    public var url: String { "http://127.0.0.1:\(server.port)" }
 
-    func stop() { loop.shutdown() }
+    public func stop() { loop.shutdown() }
 }

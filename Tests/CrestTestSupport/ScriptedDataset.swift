@@ -3,7 +3,7 @@ import Crest
 extension Dataset {
     /// `count` short plain-text prompts ("prompt 1", ...) of 101, 102... tokens by the dataset's
     /// count, each asking for 5 tokens: what the tests against loopback endpoints send.
-    static func scripted(prompts count: Int = 4) -> Dataset {
+    public static func scripted(prompts count: Int = 4) -> Dataset {
         Dataset(
             name: "scripted", path: "scripted.jsonl", format: .plainText,
             prompts: (1...count).map {

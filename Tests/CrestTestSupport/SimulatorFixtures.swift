@@ -2,20 +2,20 @@ import Crest
 @testable import CrestSimulator
 
 /// Endpoints and workloads with every source of randomness switchable, for the validation tests.
-enum SimulatorFixtures {
+public enum SimulatorFixtures {
     /// The A100 preset's engine configuration.
-    static var a100Engine: BatchingEngineConfiguration {
+    public static var a100Engine: BatchingEngineConfiguration {
         guard case .batching(let engine) = SimulatorPreset.a100.endpoint.server else { preconditionFailure("a100 is a batching preset") }
         return engine
     }
 
-    static var l4Engine: BatchingEngineConfiguration {
+    public static var l4Engine: BatchingEngineConfiguration {
         guard case .batching(let engine) = SimulatorPreset.l4.endpoint.server else { preconditionFailure("l4 is a batching preset") }
         return engine
     }
 
     /// A batching endpoint with no faults, `outputTokens` tokens per answer, and optional jitter.
-    static func endpoint(
+    public static func endpoint(
         engine: BatchingEngineConfiguration = a100Engine, outputTokens: Double, outputSigma: Double = 0,
         roundTripSeconds: Double = 0.001, networkJitter: Double = 0, stepJitter: Double = 0
     ) -> SimulatedEndpoint {
@@ -29,7 +29,7 @@ enum SimulatorFixtures {
     }
 
     /// `count` prompts of exactly `tokens` tokens each.
-    static func prompts(tokens: Int, count: Int = 16, maxOutputTokens: Int? = nil) -> [Prompt] {
+    public static func prompts(tokens: Int, count: Int = 16, maxOutputTokens: Int? = nil) -> [Prompt] {
         (0..<count).map { index in
             Prompt(
                 content: .text("prompt \(index)"), promptTokens: tokens, promptTokensSource: .dataset,
@@ -38,7 +38,7 @@ enum SimulatorFixtures {
     }
 
     /// Prompts spread evenly over [low, high) tokens.
-    static func prompts(from low: Int, to high: Int, count: Int = 64) -> [Prompt] {
+    public static func prompts(from low: Int, to high: Int, count: Int = 64) -> [Prompt] {
         (0..<count).map { index in
             Prompt(
                 content: .text("prompt \(index)"), promptTokens: low + (high - low) * index / count,
@@ -47,7 +47,7 @@ enum SimulatorFixtures {
     }
 
     /// Runs one level and returns it with its summary.
-    static func measure(
+    public static func measure(
         _ endpoint: SimulatedEndpoint, concurrency: Int, requests: Int, prompts: [Prompt], thinkTime: Double = 0,
         timeout: Double = 600, seed: UInt64 = 1
     ) throws -> (level: SimulatedLevel, summary: LevelSummary) {

@@ -3,17 +3,17 @@ import Foundation
 @testable import CrestReport
 
 /// Report inputs built from hand-made levels, for the report and plot tests.
-enum ReportFixtures {
+public enum ReportFixtures {
     /// A fixed-list sweep's report input: one level per (concurrency, seconds between sends,
     /// latency); each level's requests take 0.9 × latency, except the slowest 6% at latency, so the
     /// p95 sits near 0.9 × latency.
     /// `failuresAtLast` of the last level's requests fail with a 5xx.
-    static func input(levels points: [(Int, Double, Double)], budgetSeconds: Double = 10, failuresAtLast: Int = 0) throws -> SweepReportInput {
+    public static func input(levels points: [(Int, Double, Double)], budgetSeconds: Double = 10, failuresAtLast: Int = 0) throws -> SweepReportInput {
         try inputAndRuns(levels: points, budgetSeconds: budgetSeconds, failuresAtLast: failuresAtLast).input
     }
 
     /// The same, with the level runs it was computed from (for the plots of single requests).
-    static func inputAndRuns(
+    public static func inputAndRuns(
         levels points: [(Int, Double, Double)], budgetSeconds: Double = 10, failuresAtLast: Int = 0
     ) throws -> (input: SweepReportInput, runs: [LevelRun]) {
         var runs: [LevelRun] = []

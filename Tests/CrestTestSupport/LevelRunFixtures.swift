@@ -1,12 +1,12 @@
 @testable import Crest
 
 /// Hand-made level runs with known statistics.
-enum LevelRunFixtures {
+public enum LevelRunFixtures {
     /// A run at `concurrency` whose measured requests have these latencies (seconds; nil for a
     /// 5xx failure), sent one every `spacing` seconds inside a window that holds exactly them.
     /// Warm-up and cool-down requests before and after repeat the same pattern, as a closed loop
     /// in steady state does, so exactly as many completions fall inside the window as requests were sent in it.
-    static func run(
+    public static func run(
         concurrency: Int, latencies: [Double?], spacing: Double = 0.1, ttftShare: Double = 0.1, completionTokens: Int = 101
     ) -> LevelRun {
         let start: Int64 = 1_000_000_000_000
@@ -33,7 +33,7 @@ enum LevelRunFixtures {
     }
 
     /// A level result whose throughput and e2e p95 are what the caller says.
-    static func result(concurrency: Int, transactionsPerMinute: Double, p95: Double, budget: Budget) -> LevelResult {
+    public static func result(concurrency: Int, transactionsPerMinute: Double, p95: Double, budget: Budget) -> LevelResult {
         // 100 requests: 94 at 0.9·p95 and 6 at p95, so the linear p95 (at rank 94.05) is exactly p95.
         let latencies: [Double?] = Array(repeating: p95 * 0.9, count: 94) + Array(repeating: p95, count: 6)
         let run = run(concurrency: concurrency, latencies: latencies, spacing: 60 / transactionsPerMinute)
