@@ -7,6 +7,7 @@
 import Crest
 import CrestReport
 import CrestSimulator
+import CrestSweep
 import Foundation
 
 func measureReportSpeed() async throws {
@@ -19,17 +20,12 @@ func measureReportSpeed() async throws {
     let levels = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map(Level.init(concurrency:))
     let method = SweepMethod.fixed(levels: levels, length: .requests(perLevel))
     let preset = SimulatorPreset.a100
-    let manifest = RunManifest(
+    // The folder is written as `crest sweep` writes it: by a sweep run.
+    let plan = SweepPlan(
         target: Target(name: "sim:\(preset.name)", kind: .simulator, model: preset.model, instanceLabel: preset.instanceLabel, pricing: preset.pricing),
-        dataset: dataset, budget: budget,
-        settings: RunManifest.Settings(method: method, seed: 1, confidence: 0.95, requestTimeoutSeconds: 600, maxOutputTokens: nil),
-        startedAt: Date())
-    let writer = try ResultsWriter(folder: folder, manifest: manifest)
+        dataset: dataset, budget: budget, method: method, seed: 1, requestTimeoutSeconds: 600, maxOutputTokens: nil, folder: folder)
     let measurer = SimulatedMeasurer(endpoint: preset.endpoint, dataset: dataset, seed: 1, requestTimeoutSeconds: 600)
-    let session = SearchSession(measurer: measurer, budget: budget, limits: SearchLimits(maxConcurrency: Int.max)) { run, result, step in
-        try writer.record(run, result, step: step)
-    }
-    _ = try await FixedListSearch(levels: levels, length: .requests(perLevel)).search(session)
+    _ = try await SweepRun(plan: plan, measurer: measurer).run()
     let lines = try String(contentsOfFile: "\(folder)/samples.jsonl", encoding: .utf8).utf8.count { $0 == 10 }
     let bytes = (try FileManager.default.attributesOfItem(atPath: "\(folder)/samples.jsonl")[.size] as? Int) ?? 0
 

@@ -103,7 +103,7 @@ struct SweepCommand: Command {
     init(arguments: ArgumentList, environment: [String: String], study: StudyPair? = nil) throws {
         var arguments = arguments
         sweepTarget = try SweepTarget.parse(&arguments, environment: environment)
-        if let study {
+        if study != nil {
             let setByTheStudy = ["--instance-label", "--dataset", "--out", "--budget", "--max-error-rate"]
             if let option = setByTheStudy.first(where: { arguments.contains($0) }) {
                 throw UsageError("\(option) in a study's options: the study file sets it (label, datasets, budget, max_error_rate)")

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Crest
+import Crest
 
 /// A closed-loop measurer whose latency at each concurrency follows a scripted curve: each request's
 /// latency is log-normal around `medianLatency(N)`, or with `tail(N).probability` takes

@@ -1,4 +1,4 @@
-@testable import Crest
+import Crest
 
 /// Hand-made level runs with known statistics.
 public enum LevelRunFixtures {

@@ -1,6 +1,6 @@
 import Crest
 import Foundation
-@testable import CrestReport
+import CrestReport
 
 /// Report inputs built from hand-made levels, for the report and plot tests.
 public enum ReportFixtures {

@@ -1,4 +1,4 @@
-@testable import Crest
+import Crest
 
 /// A measurer that replays prepared level runs: the test double the sweep runner is tested with.
 public actor ScriptedMeasurer: Measurer {

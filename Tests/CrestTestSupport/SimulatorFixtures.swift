@@ -1,5 +1,5 @@
 import Crest
-@testable import CrestSimulator
+import CrestSimulator
 
 /// Endpoints and workloads with every source of randomness switchable, for the validation tests.
 public enum SimulatorFixtures {
