@@ -72,9 +72,7 @@ struct CompareCommand: Command {
         }
         let comparison = Comparison(sweeps, budget: budget, requestsPerMinute: requestsPerMinute)
         let folder = output ?? ResultsFolderName.next(target: "compare", dataset: "\(sweeps.count)-sweeps", at: Date())
-        if let existing = try? FileManager.default.contentsOfDirectory(atPath: folder), !existing.isEmpty {
-            throw ResultsError.occupied(path: folder)
-        }
+        try ResultsWriter.refuseOccupied(folder)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let now = Date()
         let plots = ComparisonReport.plots(comparison)

@@ -37,9 +37,7 @@ struct StudyCommand: Command {
 
     func run() async throws -> ExitCode {
         let folder = outputFolder ?? config.out ?? ResultsFolderName.next(target: "study", dataset: name, at: Date())
-        if let existing = try? FileManager.default.contentsOfDirectory(atPath: folder), !existing.isEmpty {
-            throw ResultsError.occupied(path: folder)
-        }
+        try ResultsWriter.refuseOccupied(folder)
         var folders: [String] = []
         for target in config.targets {
             for dataset in config.datasets {

@@ -174,6 +174,8 @@ struct SweepCommand: Command {
             requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens,
             folder: outputFolder ?? ResultsFolderName.next(target: sweepTarget.folderName, dataset: dataset.name, at: Date()))
         let folder = plan.folder
+        // Refused before anything is said or started; the writer checks again as it creates it.
+        try ResultsWriter.refuseOccupied(folder)
         let progress = Progress()
         // Ctrl-C stops the search within a level and keeps what the finished levels wrote. The
         // handler is in place before the first line says the sweep has started.

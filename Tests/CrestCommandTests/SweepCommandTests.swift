@@ -105,6 +105,8 @@ final class SweepCommandTests: WorkspaceTestCase {
         try Data("precious".utf8).write(to: out.appendingPathComponent("notes.txt"))
         let result = try CrestBinary.run(["sweep", "--out", "taken", "--levels", "1"], in: workspace)
         XCTAssertEqual(result.status, 2)
+        // Refused first: it does not say it is writing there, then that it cannot.
+        XCTAssertEqual(result.standardError, "crest sweep: taken: the folder already holds files; choose another --out (Crest never writes over an earlier run)\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["notes.txt"])
     }
 

@@ -21,9 +21,7 @@ public final class ResultsWriter: @unchecked Sendable {
     /// - Throws: `ResultsError.occupied` if the folder already holds files.
     public init(folder: String, manifest: RunManifest) throws {
         let files = FileManager.default
-        if let existing = try? files.contentsOfDirectory(atPath: folder), !existing.isEmpty {
-            throw ResultsError.occupied(path: folder)
-        }
+        try Self.refuseOccupied(folder)
         do {
             try files.createDirectory(atPath: folder, withIntermediateDirectories: true)
             samples = try Self.newFile("\(folder)/samples.jsonl")
@@ -36,6 +34,14 @@ public final class ResultsWriter: @unchecked Sendable {
         self.folder = folder
         pricing = manifest.target.pricing
         try write(manifest: manifest)
+    }
+
+    /// - Throws: `ResultsError.occupied` if `folder` exists and holds files: a run never writes
+    ///   over an earlier one.
+    public static func refuseOccupied(_ folder: String) throws {
+        if let existing = try? FileManager.default.contentsOfDirectory(atPath: folder), !existing.isEmpty {
+            throw ResultsError.occupied(path: folder)
+        }
     }
 
     deinit {
