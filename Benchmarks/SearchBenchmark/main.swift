@@ -136,7 +136,7 @@ func main() async throws {
             let outcome = try await runSearch(name, profile: truth.profile, truth: truth, seed: options.traceSeed)
             print("\n\(name): answer \(outcome.recommendation.map { "\($0.concurrency) feasible=\($0.isFeasible)" } ?? "none"), \(outcome.totals.requests) requests, \(outcome.stopReason)")
             for step in outcome.steps {
-                print("  \(step.step) N=\(step.concurrency) \(step.phase) \(step.test) → \(step.verdict) [\(step.observed)] n=\(step.measuredRequests) cum=\(step.cumulativeRequests) :: \(step.reason)")
+                print("  \(step.step) N=\(step.concurrency) \(step.phase) \(step.test) → \(step.verdict) [\(step.observedText)] n=\(step.measuredRequests) cum=\(step.cumulativeRequests) :: \(step.reason)")
             }
         }
         return

@@ -67,6 +67,20 @@ final class AdaptiveSearchTests: XCTestCase {
         XCTAssertLessThan(outcome.levels.map(\.concurrency).max()!, 1024, "the ramp stops at the plateau")
     }
 
+    // A wide plateau (a batch cap of 256 clients) far inside a loose budget: screenings of a few
+    // hundred requests at the knee see no request over the limit and certify it. The answer is
+    // confirmed all the same: a certified or likely answer rests on a confirmation of its own (a
+    // knee screening once answered alone, on the search benchmark's profile 12).
+    func testAnAnswerAScreeningCertifiedIsConfirmed() async throws {
+        let measurer = CurveMeasurer { n in n <= 256 ? 4 + 0.004 * Double(n) : Double(n) * (4 + 0.004 * 256) / 256 }
+        let outcome = try await search(measurer, budget: try budget("e2e.p95<=60s"))
+        let answer = try XCTUnwrap(outcome.recommendation)
+        XCTAssertTrue(answer.isFeasible)
+        XCTAssertTrue(
+            outcome.steps.contains { $0.concurrency == answer.concurrency && $0.phase == .confirm },
+            "answer \(answer.concurrency) rests on a screening: \(outcome.steps.map { "\($0.concurrency) \($0.phase) \($0.verdict)" })")
+    }
+
     // A tail that short screenings do not see: above 5 clients, 1.3% of requests take 30 s, over
     // the 1% a p99 allows by a margin each confirmation leaves borderline. Steps sized by the
     // statistic's noise would walk down a level or two at a time and run out of confirmations

@@ -71,6 +71,22 @@ final class SearchLedgerTests: XCTestCase {
         XCTAssertEqual(ledger.judge(result(8, feasible: true, .borderline)), .borderline(feasibleByPoint: true))
     }
 
+    // A certificate from a screening is not an answer until the level's own confirmation: the
+    // screening stopped at its verdict, and its count is pooled into the confirmation. A
+    // certificate of infeasibility stands either way.
+    func testAScreeningsCertificateIsAnAnswerOnlyOnceConfirmed() {
+        var ledger = SearchLedger(budget: budget, confirmationAlpha: 0.05)
+        let screened = result(8, feasible: true, .certified, requests: 448)
+        ledger.record(screened, mode: .screening)
+        XCTAssertNil(ledger.judge(screened))
+        XCTAssertNil(ledger.bestAccepted())
+        XCTAssertEqual(ledger.judge(result(16, feasible: false, .certified, requests: 32)), .refuted)
+        let confirmed = result(8, feasible: true, .certified, requests: 512)
+        ledger.record(confirmed, mode: .confirmation)
+        XCTAssertEqual(ledger.judge(confirmed), .certified)
+        XCTAssertEqual(ledger.bestAccepted(), 8)
+    }
+
     // A confirmation that met the latency limit but left the error ceiling open (one failure in
     // 64) is certified by the failures pooled over the levels measured: 3,000 clean requests at a
     // higher load, whose failure rate can only overstate this level's.

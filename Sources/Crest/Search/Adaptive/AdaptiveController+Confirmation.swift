@@ -76,11 +76,13 @@ extension AdaptiveController {
         let next = answer + 1
         guard next <= maxConcurrency, !session.isExhausted, !ledger.rejected.contains(next) else { return answer }
         if let settled = ledger.known[next], let decision = settled.verdict.decision, decision.certainty != .borderline {
-            // Certified either way: a confirmation would not change the answer. Likely infeasible
-            // by screening: not worth a confirmation either, unless one more client adds a tenth
-            // or more to the throughput (at a handful of clients), where a screening's few dozen
-            // requests are too little to give it up on.
-            if decision.certainty == .certified { return decision.isFeasible ? next : answer }
+            // Certified infeasible, or certified feasible by a confirmation: another would not
+            // change the answer (a screening's certificate is confirmed below, as every answer is).
+            // Likely infeasible by screening: not worth a confirmation either, unless one more
+            // client adds a tenth or more to the throughput (at a handful of clients), where a
+            // screening's few dozen requests are too little to give it up on.
+            if decision.certainty == .certified, !decision.isFeasible { return answer }
+            if ledger.judge(settled) == .certified { return next }
             if !decision.isFeasible, Double(next) / Double(answer) < 1.1 { return answer }
         }
         if let model = models.throughput(feasibleOnly: ledger.known),

@@ -79,12 +79,17 @@ struct SearchLedger {
 
     // MARK: - Judging answers
 
-    /// Judges a level for the final answer: certified by its own test; when its test left only
-    /// the error ceiling open, certified or likely by the failures pooled over other levels too
-    /// (`errorEvidence`); refuted when its test broke the budget.
+    /// Judges a level for the final answer: certified by its own confirmation; when its test left
+    /// only the error ceiling open, certified or likely by the failures pooled over other levels
+    /// too (`errorEvidence`); refuted when a test broke the budget. A screening that certified a
+    /// level feasible is not an answer yet: an answer rests on a confirmation of its own, which
+    /// measures it to the end (its statistics complete) and pools the screening's count.
     func judge(_ result: LevelResult?) -> AnswerJudgement? {
         guard let result, let decision = result.verdict.decision else { return nil }
-        if decision.certainty == .certified { return decision.isFeasible ? .certified : .refuted }
+        if decision.certainty == .certified {
+            guard decision.isFeasible else { return .refuted }
+            return confirmed.contains(result.concurrency) ? .certified : nil
+        }
         // Only a full confirmation's "likely" counts: a screening's is weaker, and a confirmation cut
         // short by the total budget is too small to stand on its 85% bound.
         if decision.certainty == .likely { return decision.isFeasible && confirmed.contains(result.concurrency) && ranToTheCap(result) ? .likely : nil }
