@@ -78,4 +78,11 @@ final class QuantileTests: XCTestCase {
         XCTAssertEqual(Percentile(95).description, "p95")
         XCTAssertEqual(Percentile(99.9).description, "p99.9")
     }
+
+    // The two-sided 95% interval of a p99 has an upper bound from 368 requests on (0.99^n ≤ 2.5%),
+    // not 299 (the one-sided figure the README once gave).
+    func testAP99UpperBoundNeedsAtLeast368Requests() {
+        XCTAssertNil(quantileInterval(0.99, ofSorted: (1...367).map(Double.init), confidence: 0.95).upper)
+        XCTAssertEqual(quantileInterval(0.99, ofSorted: (1...368).map(Double.init), confidence: 0.95).upper, 368)
+    }
 }
