@@ -32,8 +32,7 @@ public func exceedanceTest(exceedances k: Int, of n: Int, percentile p: Double, 
 public func errorRateTest(failures k: Int, of n: Int, ceiling: Double, alpha: Double) -> TestOutcome {
     precondition(k >= 0 && k <= n, "failures lie in 0...n")
     guard n > 0 else { return .undecided }
-    let upper = k == n ? 1 : SpecialFunctions.inverseRegularizedIncompleteBeta(a: Double(k + 1), b: Double(n - k), probability: 1 - alpha)
-    if upper <= ceiling { return .met }
+    if clopperPearsonUpper(successes: k, trials: n, alpha: alpha) <= ceiling { return .met }
     let lower = k == 0 ? 0 : SpecialFunctions.inverseRegularizedIncompleteBeta(a: Double(k), b: Double(n - k + 1), probability: alpha)
     if lower > ceiling { return .broken }
     return .undecided

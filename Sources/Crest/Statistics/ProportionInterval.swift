@@ -12,3 +12,11 @@ public func clopperPearson(successes k: Int, trials n: Int, confidence: Double) 
         a: Double(k + 1), b: Double(n - k), probability: 1 - alpha / 2)
     return Estimate(value: Double(k) / Double(n), lower: lower, upper: upper)
 }
+
+/// The one-sided Clopper-Pearson upper bound at 1 − α for a proportion: Beta⁻¹(1 − α; k + 1, n − k),
+/// 1 when k = n.
+public func clopperPearsonUpper(successes k: Int, trials n: Int, alpha: Double) -> Double {
+    precondition(n >= 0 && k >= 0 && k <= n, "clopperPearsonUpper needs 0 ≤ successes ≤ trials")
+    guard n > 0, k < n else { return 1 }
+    return SpecialFunctions.inverseRegularizedIncompleteBeta(a: Double(k + 1), b: Double(n - k), probability: 1 - alpha)
+}

@@ -41,4 +41,26 @@ final class ClusteredValuesTests: XCTestCase {
         XCTAssertEqual(values.quantile(0.99, confidence: 0.95)?.value, .infinity)
         XCTAssertEqual(try XCTUnwrap(values.mean(confidence: 0.95)).value, 0.01, accuracy: 1e-12, "means are over finite gaps")
     }
+
+    // Issue 13, finding 1: with no gap over the limit the cluster standard error is 0, and the
+    // test once returned "met" on two requests for any α. Where 3% of requests stall with 40% of
+    // their gaps over the limit (1.2% of gaps: p99 broken), 32 requests miss every stall 38% of the
+    // time; those samples must not certify the p99. A clean sample certifies it from 299 requests.
+    func testARareClusteredEventIsNotRuledOutByZeroVariance() {
+        let clean = { (requests: Int) in ClusteredValues(Array(repeating: Array(repeating: 0.01, count: 50), count: requests)) }
+        XCTAssertEqual(clean(2).quantileTest(0.99, limit: 0.1, alpha: 0.05), .undecided)
+        XCTAssertEqual(clean(32).quantileTest(0.99, limit: 0.1, alpha: 0.05), .undecided)
+        XCTAssertEqual(clean(298).quantileTest(0.99, limit: 0.1, alpha: 0.05), .undecided)
+        XCTAssertEqual(clean(299).quantileTest(0.99, limit: 0.1, alpha: 0.05), .met)
+        var random = SeededRandom(seed: 13)
+        var certified = 0
+        let trials = 2000
+        for _ in 0..<trials {
+            let sample = ClusteredValues((0..<32).map { _ in
+                random.nextUnit() < 0.03 ? (0..<50).map { $0 < 20 ? 0.3 : 0.01 } : Array(repeating: 0.01, count: 50)
+            })
+            if sample.quantileTest(0.99, limit: 0.1, alpha: 0.05) == .met { certified += 1 }
+        }
+        XCTAssertLessThanOrEqual(Double(certified) / Double(trials), 0.05, "a broken p99 certified in \(certified) of \(trials) samples")
+    }
 }
