@@ -20,9 +20,23 @@ public enum UniversalScalability {
         }
         guard let best else { return nil }
         let natural = naturalParameters(best.parameters)
+        // A slightly negative σ (superlinear at low load) with a small κ makes the denominator
+        // reach zero at some higher load: throughput infinite, then negative. Such a curve says
+        // nothing about the levels it would be read at; the caller falls back to another model.
+        guard denominatorStaysPositive(sigma: natural[1], kappa: natural[2]) else { return nil }
         return CurveFit(
             model: .universalScalability, parameters: natural, weightedSSE: best.sse, observations: points.count,
             parameterCount: 3, covariance: nil, residualVariance: best.sse / Double(max(points.count - 3, 1)))
+    }
+
+    /// True when 1 + σ(N − 1) + κN(N − 1) > 0 for every N ≥ 1: always for σ ≥ 0; for σ < 0, when
+    /// the quadratic's minimum over N ≥ 1 is above zero.
+    static func denominatorStaysPositive(sigma: Double, kappa: Double) -> Bool {
+        guard sigma < 0 else { return true }
+        guard kappa > 0 else { return false }
+        // κN² + (σ − κ)N + (1 − σ), least at N* = (κ − σ) / 2κ.
+        let lowest = max(1, (kappa - sigma) / (2 * kappa))
+        return 1 + sigma * (lowest - 1) + kappa * lowest * (lowest - 1) > 0
     }
 
     /// Gunther: with C = X/X(1)-like and x = N − 1, y = N/C − 1 = (σ + κ)x + κx², OLS through the origin.

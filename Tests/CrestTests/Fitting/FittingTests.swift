@@ -97,4 +97,16 @@ final class FittingTests: XCTestCase {
         XCTAssertNil(fit.aicc, "n = 3 < k + 2 = 4")
         XCTAssertNotNil(LinearCurves.line(points([1, 2, 3, 4]) { $0 })!.aicc)
     }
+
+    // Issue 13, finding 6: σ may go slightly negative, and with a small κ the USL's denominator
+    // then reaches zero at a higher load (σ = −0.05, κ = 10⁻⁴: zero near N = 22, most negative at 250),
+    // where throughput would read infinite or negative. Such a fit is refused.
+    func testAUSLWhoseDenominatorReachesZeroIsRefused() {
+        XCTAssertTrue(UniversalScalability.denominatorStaysPositive(sigma: 0.02, kappa: 0))
+        XCTAssertTrue(UniversalScalability.denominatorStaysPositive(sigma: -0.04, kappa: 0.01))
+        XCTAssertFalse(UniversalScalability.denominatorStaysPositive(sigma: -0.05, kappa: 1e-4))
+        XCTAssertFalse(UniversalScalability.denominatorStaysPositive(sigma: -0.01, kappa: 0))
+        let n = 250.0
+        XCTAssertLessThan(1 + -0.05 * (n - 1) + 1e-4 * n * (n - 1), 0, "the refused curve does go negative")
+    }
 }
