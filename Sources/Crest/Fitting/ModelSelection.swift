@@ -1,7 +1,8 @@
 /// Chooses among candidate fits of the same data (../research/algorithms.md §1.5): the lowest AICc,
 /// keeping the simpler model unless the richer one wins by more than 2; then forward-chaining
-/// validation: refit on the points measured so far and predict each next one. A model whose
-/// median relative error exceeds 15% is marked untrusted, and the search falls back to bisection.
+/// validation: refit on the first points in order of concurrency and predict each next one. A
+/// model whose median relative error exceeds 15% is marked untrusted, and the search falls back
+/// to bisection.
 public struct ModelChoice: Sendable, Equatable {
     public let fit: CurveFit
     /// True when forward validation supports the model (or there are too few points to judge it).
@@ -14,7 +15,7 @@ public enum ModelSelection {
     /// The fitters of a latency statistic, simplest first.
     public static let latencyFitters: [@Sendable ([CurvePoint]) -> CurveFit?] = [LinearCurves.line, LinearCurves.hinge]
 
-    /// Picks a model for `points` (in the order they were measured).
+    /// Picks a model for `points` (in increasing concurrency, as `LevelCurves.points` gives them).
     public static func choose(_ points: [CurvePoint], fitters: [@Sendable ([CurvePoint]) -> CurveFit?] = latencyFitters) -> ModelChoice? {
         let candidates = fitters.indices.compactMap { index -> (index: Int, fit: CurveFit)? in
             guard let fit = fitters[index](points), fit.aicc != nil else { return nil }
@@ -28,7 +29,7 @@ public enum ModelSelection {
         return ModelChoice(fit: chosen.fit, isTrusted: error.map { $0 <= 0.15 } ?? true, forwardError: error)
     }
 
-    /// The median relative error of predicting each point from the ones measured before it.
+    /// The median relative error of predicting each point from the ones before it.
     static func forwardError(_ points: [CurvePoint], fitter: ([CurvePoint]) -> CurveFit?) -> Double? {
         var errors: [Double] = []
         for count in 3..<max(points.count, 3) {

@@ -102,7 +102,8 @@ public struct LevelTest: Sendable, Equatable {
     public static let largestCap = 150_000
 
     /// The confirmation cap: enough requests to certify the budget's tightest statistic when it is
-    /// a little under its limit (max(600, 4N) for p95, max(3000, 4N) for p99; ../research/algorithms.md §2.3),
+    /// a little under its limit (max(600, 4N) for p95, max(1,491, 4N) for p99: five times the
+    /// ln α / ln p requests that certify it with none over; ../research/algorithms.md §2.3),
     /// and at least enough to certify a 1% error ceiling with a failure or two.
     /// Never more than `largestCap`.
     public static func confirmationCap(for level: Level, budget: Budget) -> Int {

@@ -51,7 +51,7 @@ struct LevelCurves {
 
     // MARK: - Latency statistics
 
-    /// The measured points of a constraint's statistic, in the order measured (finite values only).
+    /// The measured points of a constraint's statistic, in increasing concurrency (finite values only).
     /// A level whose test found it infeasible while its statistic reads under the limit is left out:
     /// it was decided from requests still running past the limit, and the few that finished are
     /// the fast ones, so its value is biased low.
