@@ -10,7 +10,7 @@ enum Format {
     static func seconds(_ estimate: Estimate?) -> String { seconds(estimate?.value) }
 
     /// A checked statistic as the console and the search log show it: "18.1s", "inf", "0.4%".
-    static func statistic(_ check: ConstraintCheck) -> String { ObservedStatistic(check, decision: nil).valueText }
+    static func statistic(_ check: ConstraintCheck) -> String { check.constraint.text(check.observed.value) }
 
     /// "4.12 (3.98–4.30)".
     static func secondsWithInterval(_ estimate: Estimate?) -> String {

@@ -45,7 +45,7 @@ public struct SweepRun<M: Measurer>: Sendable {
             manifest.end(status: .interrupted, at: Date())
             manifest.stopReason = .interrupted
             try? writer.write(manifest: manifest)
-            return SweepResult(ending: .interrupted, outcome: nil, report: nil, runs: writer.runs)
+            return SweepResult(ending: .interrupted, runs: writer.runs)
         } catch {
             manifest.end(status: .failed, at: Date())
             try? writer.write(manifest: manifest)
@@ -60,30 +60,27 @@ public struct SweepRun<M: Measurer>: Sendable {
             manifest: manifest, experimentName: URL(fileURLWithPath: plan.folder).lastPathComponent, outcome: outcome, generatedAt: Date())
         try SweepReportFiles.write(SweepReport(input), input: input, runs: writer.runs, into: plan.folder)
         if let unusable {
-            return SweepResult(ending: .unusableResponses(unusable), outcome: outcome, report: input, runs: writer.runs)
+            return SweepResult(ending: .unusableResponses(unusable, report: input), runs: writer.runs)
         }
         if let recommendation = outcome.recommendation { try writer.write(recommendation: recommendation, budget: plan.budget) }
-        return SweepResult(ending: .searched(outcome.recommendation), outcome: outcome, report: input, runs: writer.runs)
+        return SweepResult(ending: .searched(outcome, report: input), runs: writer.runs)
     }
 }
 
-/// How a sweep run ended.
+/// How a sweep run ended, with what its report was made from when it has one.
 public enum SweepEnding: Sendable {
-    /// The search ended by its own rules; its answer, if any (nil when nothing could be
-    /// recommended, such as when no request succeeded).
-    case searched(Recommendation?)
+    /// The search ended by its own rules; its outcome's recommendation is the answer, if any (none
+    /// when nothing could be recommended, such as when no request succeeded).
+    case searched(SearchOutcome, report: SweepReportInput)
     /// Most responses at a level carried no answer: the endpoint does not speak the API.
-    case unusableResponses(UnusableResponses)
-    /// Cancelled (a signal) before the search ended.
+    case unusableResponses(UnusableResponses, report: SweepReportInput)
+    /// Cancelled (a signal) before the search ended: no report was written.
     case interrupted
 }
 
 /// What the run wrote and found.
 public struct SweepResult: Sendable {
     public let ending: SweepEnding
-    public let outcome: SearchOutcome?
-    /// The report's input, for a console summary; nil when interrupted.
-    public let report: SweepReportInput?
     /// Every level's run, with its samples, in order.
     public let runs: [LevelRun]
 }

@@ -52,8 +52,8 @@ extension ArgumentList {
         try value(name).map { text in
             do {
                 return try Budget.parseErrorRate(text)
-            } catch {
-                throw UsageError("\(name) '\(text)': expected a percentage such as '1%' or '0.5%', or a fraction such as 0.01, between 0 and 100%")
+            } catch let error as BudgetError {
+                throw UsageError("\(name) '\(text)': \(error.detail)")
             }
         }
     }
@@ -63,9 +63,8 @@ extension ArgumentList {
         try values(name).map { text in
             do {
                 return try LatencyConstraint(parsing: text)
-            } catch BudgetError.malformed(_, let problem) {
-                throw UsageError(
-                    "\(name) '\(text)': \(problem); expected METRIC.STAT<=VALUE such as 'e2e.p95<=20s' or 'ttft.mean<=800ms' (METRIC e2e, ttft, tpot or itl; STAT mean or a percentile like p99.9; VALUE in ms or s)")
+            } catch let error as BudgetError {
+                throw UsageError("\(name) '\(text)': \(error.detail)")
             }
         }
     }
@@ -75,10 +74,8 @@ extension ArgumentList {
         try value(name).map { text in
             do {
                 return try Level.parseList(text)
-            } catch LevelListError.malformed(_, let item) {
-                throw UsageError("\(name) '\(text)': '\(item)' is not a whole number above zero; expected a list such as 1,2,4,8")
-            } catch {
-                throw UsageError("\(name) '\(text)': the list is empty; expected a list such as 1,2,4,8")
+            } catch let error as LevelListError {
+                throw UsageError("\(name) '\(text)': \(error.detail)")
             }
         }
     }

@@ -48,17 +48,14 @@ final class Progress: @unchecked Sendable {
         levelsFinished = .max
     }
 
-    /// "  … concurrency 8: 123/256 measured, 1 min 5 s, e2e.p95 7.52s against 12s".
+    /// "  … concurrency 8: 123/256 measured, 65 s, e2e.p95 7.523s against 12s".
     static func describe(_ state: LevelProgress) -> String {
         let elapsed = NumberFormatting.duration(seconds: state.elapsedSeconds.rounded())
         guard state.isMeasuring else { return "  … concurrency \(state.concurrency): warming up, \(elapsed)" }
         var line = "  … concurrency \(state.concurrency): \(state.finished)\(state.needed.map { "/\($0)" } ?? "") measured, \(elapsed)"
         if let estimate = state.estimate {
-            let value = estimate.isErrorRate ? NumberFormatting.significant(estimate.value * 100, digits: 3) + "%"
-                : estimate.value.isFinite ? NumberFormatting.significant(estimate.value, digits: 3) + "s" : "inf"
-            let limit = estimate.isErrorRate ? NumberFormatting.significant(estimate.limit * 100, digits: 3) + "%"
-                : NumberFormatting.significant(estimate.limit, digits: 3) + "s"
-            line += ", \(estimate.statistic) \(value) against \(limit)"
+            let constraint = estimate.constraint
+            line += ", \(constraint.statisticName) \(constraint.text(estimate.value)) against \(constraint.text(constraint.limit))"
         }
         return line
     }

@@ -122,13 +122,16 @@ struct StudyConfig: Decodable {
         let latency = try expressions.map { expression in
             do {
                 return try LatencyConstraint(parsing: expression)
-            } catch BudgetError.malformed(_, let problem) {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .budget, in: container, debugDescription: "'\(expression)': \(problem); expected METRIC.STAT<=VALUE such as 'e2e.p95<=20s'")
+            } catch let error as BudgetError {
+                throw DecodingError.dataCorruptedError(forKey: .budget, in: container, debugDescription: "'\(expression)': \(error.detail)")
             }
         }
         let ceiling = try container.decodeIfPresent(String.self, forKey: .maxErrorRate).map { text in
-            do { return try Budget.parseErrorRate(text) } catch { throw invalid(.maxErrorRate, "a percentage such as '1%'") }
+            do {
+                return try Budget.parseErrorRate(text)
+            } catch let error as BudgetError {
+                throw DecodingError.dataCorruptedError(forKey: .maxErrorRate, in: container, debugDescription: "'\(text)': \(error.detail)")
+            }
         }
         budget = Budget(latency: latency, maxErrorRate: ceiling ?? 0.01)
         requestsPerMinute = try container.decodeIfPresent(Double.self, forKey: .requestsPerMinute)

@@ -190,28 +190,22 @@ struct SweepCommand: Command {
         if let clientLimitNote { StandardError.write("note: \(clientLimitNote)\n") }
         let running = Task { try await Self.sweep(plan, measurer, progress: progress) }
         cancellation.attach(running)
-        let result: SweepResult
-        do {
-            result = try await running.value
-            progress.settle()
-        } catch {
-            progress.settle()
-            throw error
-        }
+        let ended = await running.result
+        progress.settle()
+        let result = try ended.get()
 
         switch result.ending {
         case .interrupted:
             StandardError.write("crest sweep: interrupted; the levels measured so far are in \(folder)/ (samples.jsonl, levels.csv, search.jsonl; crest report \(folder) writes their report)\n")
             return .interrupted
-        case .unusableResponses(let stoppedBy):
+        case .unusableResponses(let stoppedBy, _):
             StandardError.write("crest sweep: \(stoppedBy)\nResults so far: \(folder)/\n")
             return .noFeasibleLevel
-        case .searched(let recommendation):
-            guard let outcome = result.outcome, let input = result.report else { return .runFailed }
+        case .searched(let outcome, let input):
             if outcome.levels.allSatisfy({ $0.summary.successes == 0 }) {
                 StandardError.write("crest sweep: \(Self.nothingSucceeded(outcome, runs: result.runs, target: sweepTarget.name))\n")
             }
-            guard let recommendation else { return .runFailed }
+            guard let recommendation = outcome.recommendation else { return .runFailed }
             if printsJSON {
                 StandardOutput.write(try String(contentsOfFile: "\(folder)/recommendation.json", encoding: .utf8))
             } else {

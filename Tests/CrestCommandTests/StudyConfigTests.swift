@@ -40,7 +40,7 @@ final class StudyConfigTests: XCTestCase {
         let target = #""targets": [{"target": "sim:a100-llama3-8b", "label": "a"}], "datasets": ["en_1-500"]"#
         XCTAssertEqual(refusal(#"{"budget": 5, \#(target)}"#), #"field 'budget': expected a budget expression or a list of them, such as ["e2e.p95<=20s"]"#)
         XCTAssertTrue(refusal(#"{"budget": "e2e.p95<20s", \#(target)}"#).hasPrefix("field 'budget': 'e2e.p95<20s': the comparison must be '<='"))
-        XCTAssertEqual(refusal(#"{"budget": "e2e.p95<=20s", "max_error_rate": "lots", \#(target)}"#), "field 'max_error_rate': expected a percentage such as '1%'")
+        XCTAssertEqual(refusal(#"{"budget": "e2e.p95<=20s", "max_error_rate": "lots", \#(target)}"#), "field 'max_error_rate': 'lots': expected a percentage such as '1%' or '0.5%', or a fraction such as 0.01, between 0 and 100%")
         XCTAssertEqual(refusal(#"{"budget": "e2e.p95<=20s", "targets": [{"label": "a"}], "datasets": ["x"]}"#), "field 'targets[0]': expected a 'target' (sim:PRESET) or a 'url'")
         XCTAssertEqual(refusal(#"{"budget": "e2e.p95<=20s", "targets": [{"target": "sim:x"}], "datasets": ["x"]}"#), "field 'targets[0].label' is missing")
         XCTAssertEqual(

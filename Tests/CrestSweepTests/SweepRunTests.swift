@@ -35,7 +35,7 @@ final class SweepRunTests: XCTestCase {
     func testAFinishedSweepWritesEveryFileAndItsAnswer() async throws {
         var levelsSeen: [Int] = []
         let result = try await sweep(levels: [1, 2, 4]).run { run, _, _ in levelsSeen.append(run.level.concurrency) }
-        guard case .searched(let recommendation?) = result.ending else { return XCTFail("\(result.ending)") }
+        guard case .searched(let outcome, _) = result.ending, let recommendation = outcome.recommendation else { return XCTFail("\(result.ending)") }
         XCTAssertEqual(levelsSeen, [1, 2, 4])
         XCTAssertEqual(result.runs.count, 3)
         for file in ["run.json", "levels.csv", "samples.jsonl", "search.jsonl", "recommendation.json", "report.md", "report.html"] {

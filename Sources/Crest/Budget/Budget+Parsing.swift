@@ -9,10 +9,19 @@ public enum BudgetError: Error, Equatable, Sendable {
 extension BudgetError: CustomStringConvertible {
     public var description: String {
         switch self {
-        case .malformed(let expression, let problem):
-            return "budget '\(expression)': \(problem); expected METRIC.STAT<=VALUE such as 'e2e.p95<=20s' or 'ttft.mean<=800ms' (METRIC e2e, ttft, tpot or itl; STAT mean or a percentile like p99.9; VALUE in ms or s)"
-        case .malformedErrorRate(let value):
-            return "error-rate ceiling '\(value)': expected a percentage such as '1%' or '0.5%', or a fraction such as 0.01, between 0 and 100%"
+        case .malformed(let expression, _): return "budget '\(expression)': \(detail)"
+        case .malformedErrorRate(let value): return "error-rate ceiling '\(value)': \(detail)"
+        }
+    }
+
+    /// What is wrong and what was expected, without the text given: for messages that name where
+    /// the text came from (a flag, a field of a file).
+    public var detail: String {
+        switch self {
+        case .malformed(_, let problem):
+            return "\(problem); expected METRIC.STAT<=VALUE such as 'e2e.p95<=20s' or 'ttft.mean<=800ms' (METRIC e2e, ttft, tpot or itl; STAT mean or a percentile like p99.9; VALUE in ms or s)"
+        case .malformedErrorRate:
+            return "expected a percentage such as '1%' or '0.5%', or a fraction such as 0.01, between 0 and 100%"
         }
     }
 }

@@ -27,6 +27,12 @@ public enum Constraint: Sendable, Equatable, Codable, CustomStringConvertible {
         }
     }
 
+    /// `value` as a share of the limit: 0.8 is 20% under, 1.1 is 10% over. A zero limit (an error
+    /// ceiling of 0%) is met only at zero: infinitely over otherwise.
+    public func ratio(of value: Double) -> Double {
+        limit > 0 ? value / limit : (value > 0 ? .infinity : 0)
+    }
+
     // In files a constraint reads as its expression, with the exact limit beside it (the
     // expression rounds it): {"expression": "e2e.p95<=20s", "limit": 20}.
     private enum CodingKeys: String, CodingKey { case expression, limit }

@@ -61,36 +61,29 @@ extension SequentialJudge {
     }
 
     /// Every budgeted statistic over the measured requests finished so far, for a progress line
-    /// (the test itself decides on looks, not on these).
+    /// (the test itself decides on looks, not on these). ITL is left out: it is pooled over every
+    /// gap, and sorting them all once a second would stall the load generator's thread, where this
+    /// runs; a level's requests are few enough to sort.
     func runningEstimates() -> [LevelProgress.Estimate] {
         let finished = samples.compactMap { $0 }
         guard !finished.isEmpty else { return [] }
         return trackers.compactMap { tracker in
+            let value: Double?
             switch tracker.constraint {
-            case .errorRate(let ceiling):
-                let failures = finished.count { !$0.outcome.isSuccess }
-                return LevelProgress.Estimate(statistic: "errors", value: Double(failures) / Double(finished.count), limit: ceiling, isErrorRate: true)
+            case .errorRate:
+                value = Double(finished.count { !$0.outcome.isSuccess }) / Double(finished.count)
+            case .latency(let constraint) where constraint.metric == .itl:
+                value = nil
             case .latency(let constraint):
-                let value: Double?
-                if constraint.metric == .itl {
-                    let gaps = ClusteredValues(finished.map { $0.outcome.isSuccess ? $0.interTokenGapSeconds ?? [] : [.infinity] })
-                    switch constraint.statistic {
-                    case .mean: value = gaps.mean(confidence: 0.5)?.value
-                    case .percentile(let percentile): value = gaps.quantile(percentile.fraction, confidence: 0.5)?.value
-                    }
-                } else {
-                    let values = finished.map { $0.budgetValue(of: constraint.metric) ?? 0 }
-                    switch constraint.statistic {
-                    case .mean:
-                        let finite = values.filter(\.isFinite)
-                        value = finite.isEmpty ? nil : finite.reduce(0, +) / Double(finite.count)
-                    case .percentile(let percentile): value = quantile(percentile.fraction, ofSorted: values.sorted(), method: .linear)
-                    }
-                }
-                return value.map {
-                    LevelProgress.Estimate(statistic: constraint.statisticName, value: $0, limit: constraint.limitSeconds, isErrorRate: false)
+                let values = finished.map { $0.budgetValue(of: constraint.metric) ?? 0 }
+                switch constraint.statistic {
+                case .mean:
+                    let finite = values.filter(\.isFinite)
+                    value = finite.isEmpty ? nil : finite.reduce(0, +) / Double(finite.count)
+                case .percentile(let percentile): value = quantile(percentile.fraction, ofSorted: values.sorted(), method: .linear)
                 }
             }
+            return value.map { LevelProgress.Estimate(constraint: tracker.constraint, value: $0) }
         }
     }
 }

@@ -9,6 +9,15 @@ public struct StepVerdict: Sendable, Equatable, CustomStringConvertible {
         case pointEstimate
         /// The level's clients were held back: it was not measured at its concurrency.
         case heldBack
+
+        /// "certified", "likely", "borderline", "point estimate", "held back" (levels.csv's verdict_detail).
+        public var label: String {
+            switch self {
+            case .test(let certainty): return certainty.rawValue
+            case .pointEstimate: return "point estimate"
+            case .heldBack: return "held back"
+            }
+        }
     }
 
     public let isFeasible: Bool

@@ -7,11 +7,8 @@ public struct ConstraintCheck: Sendable, Equatable, Codable {
     /// True when the observed statistic is at or under the limit.
     public var isMet: Bool { observed.value <= limit }
 
-    /// The statistic as a share of its limit: 0.8 is 20% under, 1.1 is 10% over. A zero limit
-    /// (an error ceiling of 0%) is met only at zero: infinitely over otherwise.
-    public var ratioToLimit: Double {
-        limit > 0 ? observed.value / limit : (observed.value > 0 ? .infinity : 0)
-    }
+    /// The statistic as a share of its limit (`Constraint.ratio(of:)`).
+    public var ratioToLimit: Double { constraint.ratio(of: observed.value) }
 
     /// How far under the limit the statistic is, as a share of the limit: 0.25 means 25% to spare,
     /// negative means over. A zero error ceiling has full headroom at zero errors and none otherwise.
@@ -64,7 +61,7 @@ public struct Verdict: Sendable, Equatable, Codable {
 
     /// How the verdict was reached: "certified", "likely", "borderline", "point estimate", or
     /// "held back" for a level not measured at its concurrency.
-    public var certaintyLabel: String { shortfall != nil ? "held back" : decision?.certainty.rawValue ?? "point estimate" }
+    public var certaintyLabel: String { StepVerdict(self).basis.label }
 
     /// Why the level is not feasible, for people: the shortfall, then each broken constraint.
     public var breaches: [String] { (shortfall.map { [$0.summary] } ?? []) + violations.map(\.summary) }

@@ -7,10 +7,16 @@ public enum LevelListError: Error, Equatable, Sendable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case .malformed(let list, let item):
-            return "levels '\(list)': '\(item)' is not a whole number above zero; expected a list such as 1,2,4,8"
-        case .empty:
-            return "levels: the list is empty; expected a list such as 1,2,4,8"
+        case .malformed(let list, _): return "levels '\(list)': \(detail)"
+        case .empty: return "levels: \(detail)"
+        }
+    }
+
+    /// What is wrong and what was expected, without the list given.
+    public var detail: String {
+        switch self {
+        case .malformed(_, let item): return "'\(item)' is not a whole number above zero; expected a list such as 1,2,4,8"
+        case .empty: return "the list is empty; expected a list such as 1,2,4,8"
         }
     }
 }

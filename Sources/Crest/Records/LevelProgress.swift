@@ -4,22 +4,17 @@
 public struct LevelProgress: Sendable, Equatable {
     /// A budgeted statistic over the measured requests finished so far.
     public struct Estimate: Sendable, Equatable {
-        /// "e2e.p95", "errors".
-        public let statistic: String
+        public let constraint: Constraint
         /// Seconds, or for the error rate a share.
         public let value: Double
-        public let limit: Double
-        public let isErrorRate: Bool
 
-        public init(statistic: String, value: Double, limit: Double, isErrorRate: Bool) {
-            self.statistic = statistic
+        public init(constraint: Constraint, value: Double) {
+            self.constraint = constraint
             self.value = value
-            self.limit = limit
-            self.isErrorRate = isErrorRate
         }
 
         /// The statistic over its limit: under 1 is inside the budget.
-        public var ratio: Double { limit > 0 ? value / limit : (value > 0 ? .infinity : 0) }
+        public var ratio: Double { constraint.ratio(of: value) }
     }
 
     public let concurrency: Int

@@ -37,12 +37,5 @@ extension Target {
         public static let simulator = Kind(rawValue: "simulator")
 
         public var description: String { rawValue }
-
-        public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-
-        public func encode(to encoder: Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
     }
 }

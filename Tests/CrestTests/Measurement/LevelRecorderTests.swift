@@ -134,7 +134,7 @@ final class LevelRecorderTests: XCTestCase {
         XCTAssertEqual(progress.needed, 32)
         XCTAssertEqual(progress.elapsedSeconds, 4)
         let estimate = try XCTUnwrap(progress.estimate)
-        XCTAssertEqual(estimate.statistic, "e2e.p95", "the statistic nearest its limit")
+        XCTAssertEqual(estimate.constraint.statisticName, "e2e.p95", "the statistic nearest its limit")
         XCTAssertEqual(estimate.value, 0.5 + 0.85 * 2.5, accuracy: 1e-6, "the linear p95 of 0.5, 0.5, 0.5 and 3 s")
         XCTAssertGreaterThan(estimate.ratio, 1)
     }

@@ -31,12 +31,8 @@ public struct ObservedStatistic: Sendable, Equatable, CustomStringConvertible {
            Self.isJudgedByCount(check.constraint), counted.outcome != .undecided || decision.certainty == .borderline {
             counts = Counts(over: counted.over, judged: counted.judged)
         }
-        var isErrorRate = false
-        if case .errorRate = check.constraint { isErrorRate = true }
-        let shown = Self.valueText(check.observed.value, isErrorRate: isErrorRate)
-        self.init(
-            statistic: check.constraint.statisticName, value: Self.value(parsing: shown[...]) ?? check.observed.value, isErrorRate: isErrorRate,
-            counts: counts)
+        let shown = StatisticText.parse(check.constraint.text(check.observed.value)[...])?.value ?? check.observed.value
+        self.init(statistic: check.constraint.statisticName, value: shown, isErrorRate: check.constraint.isErrorRate, counts: counts)
     }
 
     /// Every constrained statistic of a verdict, in the budget's order.
@@ -44,20 +40,8 @@ public struct ObservedStatistic: Sendable, Equatable, CustomStringConvertible {
         verdict.checks.map { ObservedStatistic($0, decision: verdict.decision) }
     }
 
-    /// "15.4s", "inf", "0.5%": four significant digits.
-    public var valueText: String { Self.valueText(value, isErrorRate: isErrorRate) }
-
-    private static func valueText(_ value: Double, isErrorRate: Bool) -> String {
-        if isErrorRate { return Budget.percent(value) }
-        return value.isFinite ? NumberFormatting.significant(value, digits: 4) + "s" : "inf"
-    }
-
-    /// Reads `valueText` back.
-    fileprivate static func value(parsing text: Substring) -> Double? {
-        if text.hasSuffix("%") { return Double(text.dropLast()).map { $0 / 100 } }
-        if text == "inf" { return .infinity }
-        return text.hasSuffix("s") ? Double(text.dropLast()) : nil
-    }
+    /// "15.4s", "inf", "0.5%".
+    public var valueText: String { StatisticText.format(value, isErrorRate: isErrorRate) }
 
     /// "e2e.p95=15.4s (9/32 over)".
     public var description: String {
@@ -81,7 +65,7 @@ extension ObservedStatistic {
         while let word = words.popFirst() {
             let parts = word.split(separator: "=", maxSplits: 1)
             guard parts.count == 2 else { return nil }
-            guard let value = value(parsing: parts[1]) else { return nil }
+            guard let read = StatisticText.parse(parts[1]) else { return nil }
             var counts: Counts?
             if let first = words.first, first.hasPrefix("(") {
                 let fraction = first.dropFirst().split(separator: "/")
@@ -90,7 +74,7 @@ extension ObservedStatistic {
                 counts = Counts(over: over, judged: judged)
                 words = words.dropFirst(2)
             }
-            statistics.append(ObservedStatistic(statistic: String(parts[0]), value: value, isErrorRate: parts[1].hasSuffix("%"), counts: counts))
+            statistics.append(ObservedStatistic(statistic: String(parts[0]), value: read.value, isErrorRate: read.isErrorRate, counts: counts))
         }
         return statistics
     }

@@ -27,11 +27,4 @@ public struct SearchPhase: RawRepresentable, Sendable, Hashable, Codable, Custom
     }
 
     public var description: String { rawValue }
-
-    public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
