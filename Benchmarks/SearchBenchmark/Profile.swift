@@ -99,11 +99,11 @@ struct Profile: Codable, Equatable {
         }
     }
 
-    /// `count` profiles drawn from a fixed seed.
-    static func generate(count: Int, seed: UInt64 = 2026) -> [Profile] {
+    /// `count` profiles drawn from a fixed seed, numbered from `firstID`.
+    static func generate(count: Int, seed: UInt64 = 2026, firstID: Int = 0) -> [Profile] {
         var random = SeededRandom(seed: seed)
         func pick<T>(_ values: [T]) -> T { values[random.nextInt(below: values.count)] }
-        return (0..<count).map { id in
+        return (firstID..<firstID + count).map { id in
             let engine = pick(["a100", "a100", "h100", "l4", "hosted"])
             let batching = engine != "hosted"
             return Profile(

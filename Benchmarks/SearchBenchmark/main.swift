@@ -5,6 +5,7 @@
 //     swift run -c release SearchBenchmark --quick      # a minute's subset
 //     swift run -c release SearchBenchmark --ground-truth   # recompute the cached answers (slow)
 //     swift run -c release SearchBenchmark --trace 17   # print every step of profile 17's searches
+//     swift run -c release SearchBenchmark --edge       # how often a level exactly at its limit is certified
 import Crest
 import CrestSimulator
 import Foundation
@@ -18,6 +19,9 @@ struct Options {
     var trace: Int?
     var traceSeed: UInt64 = 1
     var detail = false
+    var edge = false
+    var edgeProfiles = 40
+    var edgeSeeds = 100
     var strategies = ["crest", "model-analyzer", "fixed-grid", "perf-analyzer-binary", "guidellm-goodput", "aiperf-smooth-isotonic"]
 
     init(_ arguments: [String]) {
@@ -33,6 +37,9 @@ struct Options {
             case "--jobs": jobs = Int(next())!
             case "--trace": trace = Int(next())!
             case "--detail": detail = true
+            case "--edge": edge = true
+            case "--edge-profiles": edgeProfiles = Int(next())!
+            case "--edge-seeds": edgeSeeds = Int(next())!
             case "--trace-seed": traceSeed = UInt64(next())!
             case "--strategies": strategies = next().split(separator: ",").map(String.init)
             default: FileHandle.standardError.write(Data("unknown option \(argument)\n".utf8)); exit(2)
@@ -125,6 +132,14 @@ func runSearch(_ name: String, profile: Profile, truth: GroundTruth, seed: UInt6
 
 func main() async throws {
     let options = Options(Array(CommandLine.arguments.dropFirst()))
+    if options.edge {
+        let start = Date()
+        let cases = try await EdgeCertification.cases(count: options.edgeProfiles, jobs: options.jobs)
+        let outcomes = try await EdgeCertification.run(cases, seeds: options.edgeSeeds, jobs: options.jobs)
+        log(String(format: "edge certification took %.0f s", Date().timeIntervalSince(start)))
+        print(EdgeCertification.table(outcomes))
+        return
+    }
     let drawn = Profile.generate(count: options.profiles)
     let profiles = drawn + Profile.noisyTwins(of: drawn, firstID: options.profiles)
     let truths = try await groundTruth(for: profiles, options: options)

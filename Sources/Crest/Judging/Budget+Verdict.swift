@@ -14,7 +14,7 @@ extension Budget {
         var checks = latency.map { constraint in
             ConstraintCheck(
                 constraint: .latency(constraint),
-                observed: Self.observe(constraint, measured, confidence: confidence),
+                observed: Self.observe(constraint, measured, level: run.level, confidence: confidence),
                 limit: constraint.limitSeconds)
         }
         if let maxErrorRate {
@@ -30,7 +30,7 @@ extension Budget {
     /// True when a constraint needs inter-token gaps, which only streamed responses give.
     public var needsInterTokenGaps: Bool { latency.contains { $0.metric == .itl } }
 
-    private static func observe(_ constraint: LatencyConstraint, _ measured: [Sample], confidence: Double) -> Estimate {
+    private static func observe(_ constraint: LatencyConstraint, _ measured: [Sample], level: Level, confidence: Double) -> Estimate {
         if constraint.metric == .itl {
             let gaps = ClusteredValues(measured.map { sample in
                 sample.outcome.isSuccess ? sample.interTokenGapSeconds ?? [] : [.infinity]
@@ -43,7 +43,7 @@ extension Budget {
         switch constraint.statistic {
         case .mean:
             let values = measured.compactMap { $0.budgetValue(of: constraint.metric) }.filter(\.isFinite)
-            return meanInterval(values, confidence: confidence) ?? Estimate(value: .infinity)
+            return meanInterval(values, confidence: confidence, valuesPerBatch: level.requestsPerBlock) ?? Estimate(value: .infinity)
         case .percentile(let percentile):
             let sorted = measured.compactMap { $0.budgetValue(of: constraint.metric) }.sorted()
             guard let point = quantile(percentile.fraction, ofSorted: sorted, method: .linear) else {

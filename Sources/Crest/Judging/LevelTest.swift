@@ -28,6 +28,9 @@ public struct LevelTest: Sendable, Equatable {
     /// Screening calls a level likely feasible when every point estimate is within this share of
     /// its limit, and likely infeasible when one exceeds its limit by the inverse share.
     public let screeningMargin: Double
+    /// Requests, in send order, that count as one block when the test estimates how correlated
+    /// they are (`DesignEffect`) and batches means: `Level.requestsPerBlock` of the level.
+    public let requestsPerBlock: Int
     /// Failures already counted at other runs that bear on this level's error ceiling, and the
     /// requests they came from (`FailureEvidence`): used only to show the ceiling met, never to
     /// show it broken.
@@ -45,18 +48,20 @@ public struct LevelTest: Sendable, Equatable {
 
     public static func == (lhs: LevelTest, rhs: LevelTest) -> Bool {
         lhs.budget == rhs.budget && lhs.mode == rhs.mode && lhs.looks == rhs.looks && lhs.alpha == rhs.alpha
-            && lhs.screeningMargin == rhs.screeningMargin && lhs.errorEvidence == rhs.errorEvidence
+            && lhs.screeningMargin == rhs.screeningMargin && lhs.requestsPerBlock == rhs.requestsPerBlock && lhs.errorEvidence == rhs.errorEvidence
             && lhs.priorExceedances.map(\.over) == rhs.priorExceedances.map(\.over)
             && lhs.priorExceedances.map(\.judged) == rhs.priorExceedances.map(\.judged)
     }
 
-    public init(budget: Budget, mode: Mode, looks: [Int], alpha: Double = 0.05, screeningMargin: Double = 0.9) {
+    public init(budget: Budget, mode: Mode, looks: [Int], alpha: Double = 0.05, screeningMargin: Double = 0.9, requestsPerBlock: Int = 8) {
         precondition(!looks.isEmpty && zip(looks, looks.dropFirst()).allSatisfy { $0 < $1 }, "looks must increase")
+        precondition(requestsPerBlock >= 1, "a block holds at least one request")
         self.budget = budget
         self.mode = mode
         self.looks = looks
         self.alpha = alpha
         self.screeningMargin = screeningMargin
+        self.requestsPerBlock = requestsPerBlock
     }
 
     /// A confirmation that reaches its cap without a certificate calls its level *likely*
@@ -121,13 +126,14 @@ public struct LevelTest: Sendable, Equatable {
     /// The screening test of `level`: looks at n_s and 2·n_s.
     public static func screening(_ budget: Budget, level: Level) -> LevelTest {
         let first = screeningSize(for: level)
-        return LevelTest(budget: budget, mode: .screening, looks: [first, 2 * first])
+        return LevelTest(budget: budget, mode: .screening, looks: [first, 2 * first], requestsPerBlock: level.requestsPerBlock)
     }
 
     /// The confirmation test of `level`: looks doubling from n_s to the cap.
     public static func confirmation(_ budget: Budget, level: Level, alpha: Double = 0.05) -> LevelTest {
         LevelTest(
             budget: budget, mode: .confirmation,
-            looks: doublingLooks(first: screeningSize(for: level), cap: confirmationCap(for: level, budget: budget)), alpha: alpha)
+            looks: doublingLooks(first: screeningSize(for: level), cap: confirmationCap(for: level, budget: budget)), alpha: alpha,
+            requestsPerBlock: level.requestsPerBlock)
     }
 }

@@ -34,8 +34,9 @@ extension SequentialJudge {
                 // 5%, since a false break caps the whole search while a false pass is caught later.
                 if test.mode == .screening, Double(n) < 1.5 / (1 - percentile.fraction) {
                     let p = percentile.fraction
-                    if exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.05) == .broken { return .infinity }
-                    return exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.2) == .met ? 0 : 1
+                    let effect = tracker.designEffect
+                    if exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.05, designEffect: effect) == .broken { return .infinity }
+                    return exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.2, designEffect: effect) == .met ? 0 : 1
                 }
                 return (quantile(percentile.fraction, ofSorted: values.sorted(), method: .linear) ?? .infinity) / constraint.limitSeconds
             }

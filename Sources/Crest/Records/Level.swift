@@ -13,6 +13,13 @@ public struct Level: Sendable, Hashable, Comparable, Codable, CustomStringConver
     /// tiny levels.
     public var warmupCompletions: Int { max(concurrency, 8) }
 
+    /// The fewest consecutive requests (in send order) that statistics of the level treat as one
+    /// independent unit: one cycle of its clients, the requests that run at the same time and
+    /// share the engine's batches and stalls, and never fewer than 8, since one client's
+    /// consecutive requests meet the same engine state too (a stall, a neighbour's long prefill).
+    /// Batch means and design effects (`meanInterval`, `DesignEffect`) group requests by it.
+    public var requestsPerBlock: Int { max(concurrency, 8) }
+
     public static func < (lhs: Level, rhs: Level) -> Bool { lhs.concurrency < rhs.concurrency }
 
     public var description: String { "\(concurrency)" }

@@ -47,22 +47,47 @@ public struct ClusteredValues: Sendable {
     /// zero variance: when no value in the sample is over the limit the cluster standard error is
     /// 0, and 32 requests "showed" a p99 met for any α even where 3% of requests stall with 40% of
     /// their gaps over it (p99 broken). With it, a clean sample certifies a p99 from 299 requests.
-    public func quantileTest(_ p: Double, limit: Double, alpha: Double) -> TestOutcome {
-        let counts = clusters.filter { !$0.isEmpty }.map { cluster in (over: cluster.count { $0 > limit }, all: cluster.count) }
-        guard let over = ClusterRatio(counts.map { (Double($0.over), Double($0.all)) }), over.clusters >= 2 else { return .undecided }
+    ///
+    /// The clusters are in send order; requests that run together are correlated too (a stall
+    /// slows every request in the batch), so with `requestsPerBlock` over 1 the standard error is
+    /// the larger of the requests' and the blocks' (consecutive runs of that many requests), and
+    /// the request-level bound is over an effective sample (`DesignEffect`).
+    public func quantileTest(_ p: Double, limit: Double, alpha: Double, requestsPerBlock: Int = 1) -> TestOutcome {
+        let counts = clusters.map { cluster in (over: Double(cluster.count { $0 > limit }), all: Double(cluster.count)) }
+        guard let over = ClusterRatio(counts.map { (y: $0.over, x: $0.all) }, requestsPerBlock: requestsPerBlock), over.clusters >= 2 else {
+            return .undecided
+        }
         let outcome = Self.test(over, against: 1 - p, alpha: alpha)
         guard outcome == .met else { return outcome }
-        let affected = counts.filter { $0.over > 0 }
-        let withinAffected = affected.isEmpty ? 1 : Double(affected.reduce(0) { $0 + $1.over }) / Double(affected.reduce(0) { $0 + $1.all })
-        let requestShare = clopperPearsonUpper(successes: affected.count, trials: counts.count, alpha: alpha)
+        let requests = counts.filter { $0.all > 0 }
+        let affected = requests.filter { $0.over > 0 }
+        let withinAffected = affected.isEmpty ? 1 : affected.reduce(0) { $0 + $1.over } / affected.reduce(0) { $0 + $1.all }
+        let effect = DesignEffect.estimate(
+            eventsPerBlock: Self.completeBlocks(of: counts.map { $0.all > 0 ? ($0.over > 0 ? 1 : 0) : nil }, size: requestsPerBlock),
+            blockSize: requestsPerBlock)
+        let requestShare = clopperPearsonUpper(successes: affected.count, trials: requests.count, alpha: alpha, designEffect: effect)
         return requestShare * withinAffected <= 1 - p ? .met : .undecided
     }
 
-    /// Tests "the pooled mean ≤ limit", one-sided at `alpha`.
-    public func meanTest(limit: Double, alpha: Double) -> TestOutcome {
-        let finite = clusters.map { $0.filter(\.isFinite) }.filter { !$0.isEmpty }
-        guard let mean = ClusterRatio(finite.map { ($0.reduce(0, +), Double($0.count)) }), mean.clusters >= 2 else { return .undecided }
+    /// Tests "the pooled mean ≤ limit", one-sided at `alpha`; with `requestsPerBlock` over 1, at the
+    /// larger of the requests' and the blocks' standard errors, as `quantileTest` does.
+    public func meanTest(limit: Double, alpha: Double, requestsPerBlock: Int = 1) -> TestOutcome {
+        let sums = clusters.map { cluster in
+            let finite = cluster.filter(\.isFinite)
+            return (y: finite.reduce(0, +), x: Double(finite.count))
+        }
+        guard let mean = ClusterRatio(sums, requestsPerBlock: requestsPerBlock), mean.clusters >= 2 else { return .undecided }
         return Self.test(mean, against: limit, alpha: alpha)
+    }
+
+    /// Per block of `size` consecutive requests, the sum of their values, nil for a request
+    /// without one; nil for a block with any such request or cut short by the sample's end.
+    private static func completeBlocks(of values: [Int?], size: Int) -> [Int?] {
+        stride(from: 0, to: values.count, by: size).map { start in
+            guard start + size <= values.count else { return nil }
+            let block = values[start..<start + size]
+            return block.contains(nil) ? nil : block.reduce(0) { $0 + $1! }
+        }
     }
 
     private func shareAtOrUnder(_ value: Double) -> ClusterRatio? {
@@ -93,5 +118,22 @@ private struct ClusterRatio {
         value = ratio
         clusters = used.count
         standardError = used.count >= 2 ? (m / (m - 1) * squares).squareRoot() / totalX : .infinity
+    }
+
+    /// The ratio over `pairs` (clusters in send order) with the larger of two standard errors: the
+    /// clusters' own, and that of blocks of `requestsPerBlock` consecutive clusters, which takes in
+    /// the correlation between clusters that ran together once there are `DesignEffect.minimumBlocks`.
+    init?(_ pairs: [(y: Double, x: Double)], requestsPerBlock: Int) {
+        guard let own = ClusterRatio(pairs) else { return nil }
+        value = own.value
+        clusters = own.clusters
+        let blocks = stride(from: 0, to: pairs.count, by: max(1, requestsPerBlock)).map { start in
+            pairs[start..<min(start + requestsPerBlock, pairs.count)].reduce((y: 0.0, x: 0.0)) { ($0.y + $1.y, $0.x + $1.x) }
+        }
+        if requestsPerBlock > 1, let blocked = ClusterRatio(blocks), blocked.clusters >= DesignEffect.minimumBlocks {
+            standardError = max(own.standardError, blocked.standardError)
+        } else {
+            standardError = own.standardError
+        }
     }
 }

@@ -8,6 +8,9 @@ public struct DistributionSummary: Sendable, Equatable, Codable {
     public let p99: Estimate
 
     /// Summarises `values` (seconds, in the order the requests were sent); nil when empty.
+    /// The mean's interval is by ten batch means (`meanInterval`), a description of the level
+    /// that curve fits weigh points by; a budget's mean is judged and reported on batches of a
+    /// cycle (`Budget.verdict`), which at a screening's two cycles leave one degree of freedom.
     /// Percentiles use `QuantileMethod.linear`; their intervals are order-statistic intervals.
     public init?(_ values: [Double], confidence: Double) {
         guard let mean = meanInterval(values, confidence: confidence) else { return nil }

@@ -17,30 +17,49 @@ public enum TestOutcome: String, Sendable, Equatable, Codable {
 /// - broken: P(Bin(n, 1 − p) ≥ k) ≤ α.
 /// With k = 0, `met` needs n ≥ ln α / ln p: 59 requests for p95 and 299 for p99 at α = 0.05
 /// (../research/algorithms.md §2.2; Hahn & Meeker, Statistical Intervals).
-public func exceedanceTest(exceedances k: Int, of n: Int, percentile p: Double, alpha: Double) -> TestOutcome {
+/// Correlated requests are tested as an effective sample of n / `designEffect` requests with
+/// k / `designEffect` over (see `DesignEffect`), through the beta form of the binomial tail,
+/// which takes counts that are not whole; a design effect of 1 is the exact binomial test.
+public func exceedanceTest(exceedances k: Int, of n: Int, percentile p: Double, alpha: Double, designEffect: Double = 1) -> TestOutcome {
     precondition(k >= 0 && k <= n, "exceedances lie in 0...n")
     guard n > 0 else { return .undecided }
     let allowed = 1 - p
-    if SpecialFunctions.binomialCDF(k, trials: n, probability: allowed) <= alpha { return .met }
-    if 1 - SpecialFunctions.binomialCDF(k - 1, trials: n, probability: allowed) <= alpha { return .broken }
+    let effectiveN = Double(n) / designEffect
+    let effectiveK = Double(k) / designEffect
+    if binomialTail(atMost: effectiveK, of: effectiveN, probability: allowed) <= alpha { return .met }
+    if 1 - binomialTail(atMost: effectiveK - 1, of: effectiveN, probability: allowed) <= alpha { return .broken }
     return .undecided
+}
+
+/// P(X ≤ k) for X ~ Binomial(n, θ) as I_{1−θ}(n − k, k + 1), for counts that need not be whole.
+private func binomialTail(atMost k: Double, of n: Double, probability: Double) -> Double {
+    if k < 0 { return 0 }
+    if k >= n || probability <= 0 { return 1 }
+    if probability >= 1 { return 0 }
+    return SpecialFunctions.regularizedIncompleteBeta(a: n - k, b: k + 1, x: 1 - probability)
 }
 
 /// Tests an error-rate ceiling "θ ≤ max" with one-sided Clopper-Pearson bounds at 1 − α:
 /// met when the upper bound is at or under the ceiling, broken when the lower bound is above it.
-/// At a 1% ceiling and no failures, `met` needs 299 requests at α = 0.05.
-public func errorRateTest(failures k: Int, of n: Int, ceiling: Double, alpha: Double) -> TestOutcome {
+/// At a 1% ceiling and no failures, `met` needs 299 requests at α = 0.05. Correlated failures
+/// (a stall that fails every request in a batch) count as n / `designEffect` requests with
+/// k / `designEffect` failures.
+public func errorRateTest(failures k: Int, of n: Int, ceiling: Double, alpha: Double, designEffect: Double = 1) -> TestOutcome {
     precondition(k >= 0 && k <= n, "failures lie in 0...n")
     guard n > 0 else { return .undecided }
-    if clopperPearsonUpper(successes: k, trials: n, alpha: alpha) <= ceiling { return .met }
-    let lower = k == 0 ? 0 : SpecialFunctions.inverseRegularizedIncompleteBeta(a: Double(k), b: Double(n - k + 1), probability: alpha)
+    let effectiveN = Double(n) / designEffect
+    let effectiveK = Double(k) / designEffect
+    let upper = k == n ? 1 : SpecialFunctions.inverseRegularizedIncompleteBeta(a: effectiveK + 1, b: effectiveN - effectiveK, probability: 1 - alpha)
+    if upper <= ceiling { return .met }
+    let lower = k == 0 ? 0 : SpecialFunctions.inverseRegularizedIncompleteBeta(a: effectiveK, b: effectiveN - effectiveK + 1, probability: alpha)
     if lower > ceiling { return .broken }
     return .undecided
 }
 
-/// Tests a mean budget "mean ≤ limit" with the one-sided batch-means t-interval (see `meanInterval`).
-public func meanTest(_ values: [Double], limit: Double, alpha: Double) -> TestOutcome {
-    guard values.count >= 2, let interval = meanInterval(values, confidence: 1 - 2 * alpha),
+/// Tests a mean budget "mean ≤ limit" with the one-sided batch-means t-interval (see `meanInterval`),
+/// batches of at least `valuesPerBatch` values in send order.
+public func meanTest(_ values: [Double], limit: Double, alpha: Double, valuesPerBatch: Int = 1) -> TestOutcome {
+    guard values.count >= 2, let interval = meanInterval(values, confidence: 1 - 2 * alpha, valuesPerBatch: valuesPerBatch),
         let lower = interval.lower, let upper = interval.upper
     else { return .undecided }
     if upper <= limit { return .met }

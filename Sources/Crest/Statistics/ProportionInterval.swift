@@ -14,9 +14,10 @@ public func clopperPearson(successes k: Int, trials n: Int, confidence: Double) 
 }
 
 /// The one-sided Clopper-Pearson upper bound at 1 − α for a proportion: Beta⁻¹(1 − α; k + 1, n − k),
-/// 1 when k = n.
-public func clopperPearsonUpper(successes k: Int, trials n: Int, alpha: Double) -> Double {
+/// 1 when k = n. Correlated trials count as n / `designEffect` with k / `designEffect` successes.
+public func clopperPearsonUpper(successes k: Int, trials n: Int, alpha: Double, designEffect: Double = 1) -> Double {
     precondition(n >= 0 && k >= 0 && k <= n, "clopperPearsonUpper needs 0 ≤ successes ≤ trials")
     guard n > 0, k < n else { return 1 }
-    return SpecialFunctions.inverseRegularizedIncompleteBeta(a: Double(k + 1), b: Double(n - k), probability: 1 - alpha)
+    let effectiveK = Double(k) / designEffect
+    return SpecialFunctions.inverseRegularizedIncompleteBeta(a: effectiveK + 1, b: Double(n) / designEffect - effectiveK, probability: 1 - alpha)
 }

@@ -60,7 +60,7 @@ extension AdaptiveController {
             if affordable < test.looks.last! {
                 test = LevelTest(
                     budget: budget, mode: .confirmation, looks: LevelTest.doublingLooks(first: min(test.looks[0], affordable), cap: affordable),
-                    alpha: alpha)
+                    alpha: alpha, requestsPerBlock: test.requestsPerBlock)
             }
         }
         test.errorEvidence = ledger.errorEvidence(for: concurrency)
