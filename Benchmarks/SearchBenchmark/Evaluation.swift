@@ -22,7 +22,7 @@ struct Trial: Sendable {
         requests = outcome.totals.requests
         seconds = outcome.totals.durationSeconds
         levelsVisited = Set(outcome.levels.map(\.concurrency)).count
-        guard let target = truth.answer, let best = truth.truth(at: target) else {
+        guard let target = truth.answer, let best = truth.bestFeasibleThroughput else {
             // No level is feasible in truth: only "no answer" is right.
             feasible = answer == nil
             withinThroughput = answer == nil
@@ -38,7 +38,7 @@ struct Trial: Sendable {
             return
         }
         feasible = truth.isFeasible(level)
-        withinThroughput = feasible && level.throughput >= (1 - GroundTruth.tolerance) * best.throughput
+        withinThroughput = feasible && level.throughput >= (1 - GroundTruth.tolerance) * best
         withinOneLevel = abs(answer - target) <= 1
         exact = answer == target
     }

@@ -79,6 +79,18 @@ struct GroundTruth: Codable {
         }
     }
 
+    /// The best throughput of the truly feasible levels (within budget, with no infeasible level
+    /// below them): "within 2%" is scored against it, not against the answer's own throughput,
+    /// which is itself up to 2% below it.
+    var bestFeasibleThroughput: Double? {
+        var best: Double?
+        for level in levels {
+            guard isFeasible(level) else { break }
+            best = max(best ?? 0, level.throughput)
+        }
+        return best
+    }
+
     func isFeasible(_ level: LevelTruth) -> Bool {
         level.statistic <= limitSeconds && level.errorRate <= maxErrorRate
     }

@@ -4,10 +4,11 @@ import Foundation
 ///
 /// The test looks at the first n₁ < n₂ < ... measured requests (in send order) and stops the level
 /// at the first look whose verdict is clear. The error rate is spent over the looks by the Lan-DeMets
-/// power family with ρ = 2: look j gets α·(tⱼ² − tⱼ₋₁²), tⱼ = nⱼ / n_cap. Early looks need
-/// overwhelming evidence (clear cases have it), and most of α is left for the cap, where levels
-/// close to their limit are decided. The looks' rates sum to α, so the level's error rate is at
-/// most α by the union bound. A
+/// power family with ρ = 2: by look j, α·tⱼ², tⱼ = nⱼ / n_cap. Early looks need overwhelming
+/// evidence (clear cases have it), and most of α is left for the cap, where levels close to their
+/// limit are decided. Percentile counts cross exact boundaries that spend just that
+/// (`GroupSequentialBoundaries`); the other tests give each look its own share, α·(tⱼ² − tⱼ₋₁²),
+/// whose sum bounds the level's error rate (the union bound). A
 /// look never waits for stragglers it does not need: a request still running past a latency limit
 /// is already over it. Failed requests count as over every latency limit.
 public struct LevelTest: Sendable, Equatable {
@@ -77,6 +78,12 @@ public struct LevelTest: Sendable, Equatable {
     /// estimate alone: 82.7% of answers within 2% of the optimum instead of 81.6%, and 75% instead
     /// of 74% on the noisy twins; at 20%, 82.2% and 76%.)
     public static let screeningBreakAlpha = 0.05
+
+    /// The error rate spent by the end of look `index` (0-based): α·tⱼ².
+    public func cumulativeAlpha(throughLook index: Int) -> Double {
+        let now = Double(looks[index]) / Double(looks.last!)
+        return alpha * now * now
+    }
 
     /// The error rate spent at look `index` (0-based).
     public func alpha(atLook index: Int) -> Double {

@@ -231,12 +231,36 @@ struct SequentialJudge: Sendable {
     /// A count constraint's thresholds for the current look, and for the last look at the
     /// "likely" error rate (futility), at its current design effect.
     private mutating func updateThresholds(of index: Int) {
-        guard let thresholds = thresholds(of: index, at: lookSize, alpha: test.alpha(atLook: look)) else { return }
+        guard let thresholds = sequentialBoundaries(of: index) ?? thresholds(of: index, at: lookSize, alpha: test.alpha(atLook: look)) else {
+            return
+        }
         trackers[index].metMax = thresholds.metMax
         trackers[index].brokenMin = thresholds.brokenMin
         if let cap = test.looks.last {
             trackers[index].finalMetMax = self.thresholds(of: index, at: cap, alpha: LevelTest.likelyAlpha)?.metMax
         }
+    }
+
+    /// A percentile constraint's thresholds for the current look from the exact group-sequential
+    /// boundaries (`GroupSequentialBoundaries`) over the effective sample: the looks' pooled
+    /// sizes divided by the design effect, rounded up to a tenth (more careful, and few enough
+    /// values to remember the boundaries of), and the effective counts scaled back. Nil for other
+    /// constraints, whose looks spend their share of α on their own (the union bound).
+    private func sequentialBoundaries(of index: Int) -> (metMax: Int, brokenMin: Int)? {
+        guard case .latency(let constraint) = trackers[index].constraint, case .percentile(let percentile) = constraint.statistic,
+            constraint.metric != .itl
+        else { return nil }
+        let prior = priorEvidence(of: index)
+        let effect = (trackers[index].designEffect * 10).rounded(.up) / 10
+        let sizes = test.looks.map { Int((Double($0 + prior.judged) / effect).rounded(.down)) }
+        guard sizes[0] > 0, zip(sizes, sizes.dropFirst()).allSatisfy({ $0 < $1 }) else { return nil }
+        let boundaries = GroupSequentialBoundaries.both(
+            sizes: sizes, rate: 1 - percentile.fraction, cumulativeAlpha: test.looks.indices.map { test.cumulativeAlpha(throughLook: $0) })
+        let lower = boundaries.lower[look]
+        let upper = boundaries.upper[look]
+        let metMax = lower < 0 ? -1 : Int((Double(lower) * effect).rounded(.down))
+        let brokenMin = upper == .max ? .max : Int((Double(upper) * effect).rounded(.up))
+        return (metMax - prior.over, brokenMin == .max ? .max : brokenMin - prior.over)
     }
 
     /// A count constraint's thresholds for a look of `n` requests: met while requests over (or not
@@ -400,7 +424,10 @@ struct SequentialJudge: Sendable {
         return LevelDecision(
             isFeasible: feasible, certainty: certainty, look: look + 1, requests: lookSize,
             constraints: zip(trackers, outcomes).map { tracker, outcome in
-                ConstraintDecision(constraint: tracker.constraint, outcome: outcome, over: tracker.over, judged: lookSize)
+                // Judged are the look's requests whose side is known: a decision taken before the
+                // look resolved leaves some running, and counting them as judged would, pooled into
+                // a later run, count them as under the limit.
+                ConstraintDecision(constraint: tracker.constraint, outcome: outcome, over: tracker.over, judged: tracker.over + tracker.under)
             })
     }
 }

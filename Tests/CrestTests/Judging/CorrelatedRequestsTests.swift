@@ -26,8 +26,8 @@ final class CorrelatedRequestsTests: XCTestCase {
     // Issue 13, finding 2: with slow spells of about four requests over a tenth of them (a design
     // effect of about 3 on the count over the limit), a confirmation that took the requests for
     // independent draws certified a p95 at its limit 20% of the time (79 of 400 seeds); with the
-    // design effect, 4.5% (18). Independent requests certify it 1.25% of the time (the union bound
-    // over the looks spends less than α).
+    // design effect, 4.75% (19). Independent requests certify it 1.5% of the time (a discrete test
+    // spends less than α).
     func testAConfirmationAtTheLimitCertifiesAtMostItsErrorRateWhenRequestsAreCorrelated() async throws {
         let correlated = try await certifiedShareAtTheLimit(spells: SlowSpells(share: 0.1, meanLength: 4, factor: 2.5), seeds: 400)
         XCTAssertLessThanOrEqual(correlated, 0.05)

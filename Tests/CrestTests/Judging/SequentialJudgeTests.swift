@@ -127,4 +127,26 @@ final class SequentialJudgeTests: XCTestCase {
         let decision = try decide(LevelTest(budget: budget, mode: .screening, looks: [32, 64])) { $0 % 11 == 10 ? 10_000_000_000 : 500_000_000 }
         XCTAssertEqual(decision.requests, 64, decision.label)
     }
+
+    // Issue 13, finding 6: a decision taken before its look resolved counts as judged only the
+    // requests whose side it knew. 20 of the first 100 failed and 10 came in under the limit
+    // while 70 still ran: broken at once, on 30 judged requests, not 100 (pooled later, the 70
+    // would have counted as under the limit).
+    func testAnEarlyDecisionCountsOnlyTheRequestsItJudged() throws {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: nil)
+        var judge = SequentialJudge(test: LevelTest(budget: budget, mode: .screening, looks: [100, 200]))
+        let requests = (0..<100).map { _ in judge.sent(at: 0) }
+        for (index, request) in requests.prefix(30).enumerated() {
+            let failed = index < 20
+            judge.finished(
+                request,
+                Sample(
+                    level: 8, client: index % 8, seq: index, promptIndex: 0, sentAt: 0, firstTokenAt: failed ? nil : 1, finishedAt: 2,
+                    promptTokens: 10, completionTokens: failed ? 0 : 5, tokensSource: .server, outcome: failed ? .http5xx : .ok, phase: .measured))
+        }
+        let decision = try XCTUnwrap(judge.advance(to: 3))
+        XCTAssertFalse(decision.isFeasible)
+        XCTAssertEqual(decision.constraints[0].over, 20)
+        XCTAssertEqual(decision.constraints[0].judged, 30)
+    }
 }
