@@ -99,6 +99,11 @@ struct Profile: Codable, Equatable {
         }
     }
 
+    /// The held-out profiles' seed and first number: drawn apart from the profiles the search's
+    /// constants were tuned on, so a change to the search is judged on profiles it never saw.
+    static let heldOutSeed: UInt64 = 0x4E1D_0A7
+    static let heldOutFirstID = 20_000
+
     /// `count` profiles drawn from a fixed seed, numbered from `firstID`.
     static func generate(count: Int, seed: UInt64 = 2026, firstID: Int = 0) -> [Profile] {
         var random = SeededRandom(seed: seed)

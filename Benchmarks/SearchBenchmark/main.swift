@@ -6,6 +6,7 @@
 //     swift run -c release SearchBenchmark --ground-truth   # recompute the cached answers (slow)
 //     swift run -c release SearchBenchmark --trace 17   # print every step of profile 17's searches
 //     swift run -c release SearchBenchmark --edge       # how often a level exactly at its limit is certified
+//     swift run -c release SearchBenchmark --held-out 0 # without the held-out profiles
 import Crest
 import CrestSimulator
 import Foundation
@@ -14,6 +15,8 @@ struct Options {
     var quick = false
     var rebuildGroundTruth = false
     var profiles = 120
+    /// Profiles drawn from a seed of their own, which no rule of the search was tuned on.
+    var heldOut = 40
     var seeds = 10
     var jobs = ProcessInfo.processInfo.activeProcessorCount
     var trace: Int?
@@ -33,6 +36,7 @@ struct Options {
             case "--quick": quick = true
             case "--ground-truth": rebuildGroundTruth = true
             case "--profiles": profiles = Int(next())!
+            case "--held-out": heldOut = Int(next())!
             case "--seeds": seeds = Int(next())!
             case "--jobs": jobs = Int(next())!
             case "--trace": trace = Int(next())!
@@ -141,7 +145,8 @@ func main() async throws {
         return
     }
     let drawn = Profile.generate(count: options.profiles)
-    let profiles = drawn + Profile.noisyTwins(of: drawn, firstID: options.profiles)
+    let heldOut = Profile.generate(count: options.heldOut, seed: Profile.heldOutSeed, firstID: Profile.heldOutFirstID)
+    let profiles = drawn + Profile.noisyTwins(of: drawn, firstID: options.profiles) + heldOut
     let truths = try await groundTruth(for: profiles, options: options)
     if let traced = options.trace {
         let truth = truths[traced]
@@ -180,14 +185,21 @@ func main() async throws {
     }
     let ambiguous = Set(selected.filter(\.ambiguous).map(\.profileID))
     let twins = selected.filter { $0.profile.twinOf != nil }
-    let drawnCount = selected.count - twins.count
-    print("Search benchmark: \(drawnCount) profiles (\(selected.filter { $0.profile.twinOf == nil && !$0.ambiguous }.count) not ambiguous) and \(twins.count) noisy twins, \(seeds) seeds each, costs as ratios to model-analyzer")
+    let tuned = selected.filter { $0.profileID < options.profiles }
+    let heldOutTruths = selected.filter { $0.profileID >= Profile.heldOutFirstID }
+    print("Search benchmark: \(tuned.count) profiles (\(tuned.filter { !$0.ambiguous }.count) not ambiguous), \(twins.count) noisy twins and \(heldOutTruths.count) held-out profiles (\(heldOutTruths.filter { !$0.ambiguous }.count) not ambiguous), \(seeds) seeds each, costs as ratios to model-analyzer")
     print(board.table(title: "Profiles that are not ambiguous", where: { !ambiguous.contains($0.profile) && $0.profile < options.profiles }, order: options.strategies, reference: "model-analyzer"))
     print(board.table(title: "Ambiguous profiles (the answer's neighbour is within 2% of the budget or gains under 0.5% throughput, or the truth's own intervals admit answers 2% apart)", where: { ambiguous.contains($0.profile) && $0.profile < options.profiles }, order: options.strategies, reference: "model-analyzer"))
     // The rule of ../research/algorithms.md §3 alone, for comparison with results before the
     // truth's own uncertainty was counted.
     let neighbourRule = Set(selected.filter { $0.ambiguities.contains { $0 != .truthUncertain } }.map(\.profileID))
     print(board.table(title: "Profiles not ambiguous by the neighbour rule alone (../research/algorithms.md §3)", where: { !neighbourRule.contains($0.profile) && $0.profile < options.profiles }, order: options.strategies, reference: "model-analyzer"))
+    if !heldOutTruths.isEmpty {
+        // Judged on profiles the search's rules never saw: drawn from another seed.
+        let heldOutIDs = Set(heldOutTruths.map(\.profileID))
+        print(board.table(title: "Held-out profiles that are not ambiguous", where: { heldOutIDs.contains($0.profile) && !ambiguous.contains($0.profile) }, order: options.strategies, reference: "model-analyzer"))
+        print(board.table(title: "Held-out profiles that are ambiguous", where: { heldOutIDs.contains($0.profile) && ambiguous.contains($0.profile) }, order: options.strategies, reference: "model-analyzer"))
+    }
     if !twins.isEmpty {
         // Like for like: calm profiles whose twin is also not ambiguous, and those twins.
         let pairs = twins.filter { !$0.ambiguous && !ambiguous.contains($0.profile.twinOf!) }
