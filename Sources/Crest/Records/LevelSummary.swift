@@ -84,7 +84,13 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         completionTokenThroughput = Double(completedInWindow.reduce(0) { $0 + $1.completionTokens }) / window
         achievedConcurrency = run.inFlightMean ?? Self.timeAverageInFlight(run.samples, from: run.statisticsStart, to: run.windowEnd)
         let meanLatencyAll = measured.isEmpty ? 0 : measured.reduce(0) { $0 + $1.latencySeconds } / Double(measured.count)
-        littleLawConcurrency = requestsPerSecond * meanLatencyAll
+        // The arrival rate of the requests the mean is over: when a decided screening abandoned its
+        // slow requests, the measured ones are those sent before the first of them, so they arrived
+        // over that span, not the whole window (over the window, Little's law read half the
+        // concurrency of a level cut at its middle).
+        let arrivalEnd = min(run.completeBefore ?? run.windowEnd, run.windowEnd)
+        let arrivalSeconds = Double(arrivalEnd - run.statisticsStart) / 1e9
+        littleLawConcurrency = arrivalSeconds > 0 ? Double(measured.count) / arrivalSeconds * meanLatencyAll : 0
         tokensEstimated = succeeded.contains { $0.tokensSource == .estimate }
         warmupRequests = run.samples.count { $0.phase == .warmup }
         cooldownRequests = run.samples.count { $0.phase == .cooldown }

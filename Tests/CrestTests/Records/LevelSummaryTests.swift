@@ -41,6 +41,20 @@ final class LevelSummaryTests: XCTestCase {
         XCTAssertEqual(summary.achievedConcurrency, 4, accuracy: 0.05, "edge effects at the window's start")
     }
 
+    // Issue 13, finding 6: a screening decided at the window's middle abandoned its requests from
+    // then on, so its measured ones are those sent before; they arrived over that half, and Little's
+    // law reads four in flight, not two.
+    func testLittlesLawOfALevelCutShortCountsTheSpanItsRequestsArrivedIn() {
+        let whole = LevelRunFixtures.run(concurrency: 4, latencies: Array(repeating: 0.4, count: 200), spacing: 0.1)
+        let cut = LevelRun(
+            level: whole.level, samples: whole.samples.filter { $0.sentAt < whole.windowStart + 10_000_000_000 }, startedAt: whole.startedAt,
+            windowStart: whole.windowStart, windowEnd: whole.windowEnd, endedAt: whole.endedAt, abandoned: 3,
+            completeBefore: whole.windowStart + 10_000_000_000, inFlightMean: 4)
+        let summary = LevelSummary(cut, confidence: 0.95)
+        XCTAssertEqual(summary.requests, 100)
+        XCTAssertEqual(summary.littleLawConcurrency, 4, accuracy: 1e-9)
+    }
+
     func testAPhaseCountAndEmptyLevels() {
         let run = LevelRun(level: Level(concurrency: 2), samples: [], startedAt: 0, windowStart: 0, windowEnd: 1_000_000_000, endedAt: 1_000_000_000)
         let summary = LevelSummary(run, confidence: 0.95)
