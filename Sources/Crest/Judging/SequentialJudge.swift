@@ -34,8 +34,8 @@ struct SequentialJudge: Sendable {
         /// `LevelTest.requestsPerBlock` measured requests in send order.
         var overInBlock: [Int] = []
         var knownInBlock: [Int] = []
-        /// The blocks whose every request has a known side, in the order they completed.
-        var completeBlocks: [Int] = []
+        /// How many blocks have every request's side known.
+        var completeBlocks = 0
         /// The larger of the design effects of the requests over the limit and over the proxy
         /// threshold (`proxyDesignEffect`); divides the counts the thresholds are computed on.
         var designEffect = 1.0
@@ -170,13 +170,16 @@ struct SequentialJudge: Sendable {
         trackers[index].knownInBlock[block] += 1
         if over { trackers[index].overInBlock[block] += 1 }
         guard trackers[index].knownInBlock[block] == test.requestsPerBlock else { return }
-        trackers[index].completeBlocks.append(block)
+        trackers[index].completeBlocks += 1
         let complete = trackers[index].completeBlocks
-        if complete.count >= DesignEffect.minimumBlocks, Double(complete.count) >= 1.25 * Double(trackers[index].proxyBlocks) {
+        if complete >= DesignEffect.minimumBlocks, Double(complete) >= 1.25 * Double(trackers[index].proxyBlocks) {
             trackers[index].proxyEffect = proxyDesignEffect(of: index)
-            trackers[index].proxyBlocks = complete.count
+            trackers[index].proxyBlocks = complete
         }
-        let own = DesignEffect.estimate(eventsPerBlock: completeCounts(of: index) { trackers[index].overInBlock[$0] }, blockSize: test.requestsPerBlock)
+        let tracker = trackers[index]
+        let own = DesignEffect.estimate(
+            eventsPerBlock: tracker.knownInBlock.indices.map { tracker.knownInBlock[$0] == test.requestsPerBlock ? tracker.overInBlock[$0] : nil },
+            blockSize: test.requestsPerBlock)
         let effect = max(own, trackers[index].proxyEffect)
         guard effect != trackers[index].designEffect else { return }
         trackers[index].designEffect = effect
@@ -195,21 +198,15 @@ struct SequentialJudge: Sendable {
             constraint.metric != .itl
         else { return 1 }
         let size = test.requestsPerBlock
-        let blocks = trackers[index].completeBlocks
-        let values = blocks.map { block in
-            (block * size..<(block + 1) * size).map { samples[$0].flatMap { $0.budgetValue(of: constraint.metric) ?? 0 } ?? .infinity }
+        let known = trackers[index].knownInBlock
+        // Requests of complete blocks only; one still running there is over the limit (censored).
+        let values = (0..<known.count * size).map { request -> Double? in
+            guard known[request / size] == size else { return nil }
+            return samples[request].map { $0.budgetValue(of: constraint.metric) ?? 0 } ?? .infinity
         }
-        guard let threshold = quantile(DesignEffect.proxyPercentile(for: percentile.fraction), ofSorted: values.flatMap { $0 }.sorted(), method: .linear)
-        else { return 1 }
-        let overByBlock = Dictionary(uniqueKeysWithValues: zip(blocks, values.map { block in block.count { $0 > threshold } }))
-        return DesignEffect.estimate(eventsPerBlock: completeCounts(of: index) { overByBlock[$0]! }, blockSize: size)
-    }
-
-    /// A count per block in send order, from `count` for the tracker's complete blocks, nil for the others.
-    private func completeCounts(of index: Int, _ count: (Int) -> Int) -> [Int?] {
-        var counts = [Int?](repeating: nil, count: trackers[index].knownInBlock.count)
-        for block in trackers[index].completeBlocks { counts[block] = count(block) }
-        return counts
+        let percentileValue = DesignEffect.proxyPercentile(for: percentile.fraction)
+        guard let threshold = quantile(percentileValue, ofSorted: values.compactMap { $0 }.sorted(), method: .linear) else { return 1 }
+        return DesignEffect.estimate(eventsInSendOrder: values.map { $0.map { $0 > threshold } }, blockSize: size)
     }
 
     // MARK: - Looks
@@ -421,7 +418,7 @@ struct SequentialJudge: Sendable {
     }
 
     private func make(feasible: Bool, certainty: Certainty, outcomes: [TestOutcome]) -> LevelDecision {
-        return LevelDecision(
+        LevelDecision(
             isFeasible: feasible, certainty: certainty, look: look + 1, requests: lookSize,
             constraints: zip(trackers, outcomes).map { tracker, outcome in
                 // Judged are the look's requests whose side is known: a decision taken before the

@@ -62,9 +62,7 @@ public struct ClusteredValues: Sendable {
         let requests = counts.filter { $0.all > 0 }
         let affected = requests.filter { $0.over > 0 }
         let withinAffected = affected.isEmpty ? 1 : affected.reduce(0) { $0 + $1.over } / affected.reduce(0) { $0 + $1.all }
-        let effect = DesignEffect.estimate(
-            eventsPerBlock: Self.completeBlocks(of: counts.map { $0.all > 0 ? ($0.over > 0 ? 1 : 0) : nil }, size: requestsPerBlock),
-            blockSize: requestsPerBlock)
+        let effect = DesignEffect.estimate(eventsInSendOrder: counts.map { $0.all > 0 ? $0.over > 0 : nil }, blockSize: requestsPerBlock)
         let requestShare = clopperPearsonUpper(successes: affected.count, trials: requests.count, alpha: alpha, designEffect: effect)
         return requestShare * withinAffected <= 1 - p ? .met : .undecided
     }
@@ -78,16 +76,6 @@ public struct ClusteredValues: Sendable {
         }
         guard let mean = ClusterRatio(sums, requestsPerBlock: requestsPerBlock), mean.clusters >= 2 else { return .undecided }
         return Self.test(mean, against: limit, alpha: alpha)
-    }
-
-    /// Per block of `size` consecutive requests, the sum of their values, nil for a request
-    /// without one; nil for a block with any such request or cut short by the sample's end.
-    private static func completeBlocks(of values: [Int?], size: Int) -> [Int?] {
-        stride(from: 0, to: values.count, by: size).map { start in
-            guard start + size <= values.count else { return nil }
-            let block = values[start..<start + size]
-            return block.contains(nil) ? nil : block.reduce(0) { $0 + $1! }
-        }
     }
 
     private func shareAtOrUnder(_ value: Double) -> ClusterRatio? {

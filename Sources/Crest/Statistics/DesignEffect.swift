@@ -50,4 +50,15 @@ public enum DesignEffect {
             ? max(0, neighbours.reduce(0) { $0 + deviation($1.0) * deviation($1.1) } / Double(neighbours.count)) : 0
         return max(1, (variance + 2 * covariance) / (size * rate * (1 - rate)))
     }
+
+    /// The design effect of events marked request by request in send order (nil: not known yet),
+    /// in blocks of `blockSize`; a block with a request not known, or cut short by the end, is left out.
+    public static func estimate(eventsInSendOrder events: [Bool?], blockSize: Int) -> Double {
+        let blocks = stride(from: 0, to: events.count, by: blockSize).map { start -> Int? in
+            guard start + blockSize <= events.count else { return nil }
+            let block = events[start..<start + blockSize]
+            return block.contains(nil) ? nil : block.count { $0 == true }
+        }
+        return estimate(eventsPerBlock: blocks, blockSize: blockSize)
+    }
 }

@@ -26,17 +26,9 @@ public func exceedanceTest(exceedances k: Int, of n: Int, percentile p: Double, 
     let allowed = 1 - p
     let effectiveN = Double(n) / designEffect
     let effectiveK = Double(k) / designEffect
-    if binomialTail(atMost: effectiveK, of: effectiveN, probability: allowed) <= alpha { return .met }
-    if 1 - binomialTail(atMost: effectiveK - 1, of: effectiveN, probability: allowed) <= alpha { return .broken }
+    if SpecialFunctions.binomialCDF(effectiveK, trials: effectiveN, probability: allowed) <= alpha { return .met }
+    if 1 - SpecialFunctions.binomialCDF(effectiveK - 1, trials: effectiveN, probability: allowed) <= alpha { return .broken }
     return .undecided
-}
-
-/// P(X ≤ k) for X ~ Binomial(n, θ) as I_{1−θ}(n − k, k + 1), for counts that need not be whole.
-private func binomialTail(atMost k: Double, of n: Double, probability: Double) -> Double {
-    if k < 0 { return 0 }
-    if k >= n || probability <= 0 { return 1 }
-    if probability >= 1 { return 0 }
-    return SpecialFunctions.regularizedIncompleteBeta(a: n - k, b: k + 1, x: 1 - probability)
 }
 
 /// Tests an error-rate ceiling "θ ≤ max" with one-sided Clopper-Pearson bounds at 1 − α:
@@ -47,10 +39,9 @@ private func binomialTail(atMost k: Double, of n: Double, probability: Double) -
 public func errorRateTest(failures k: Int, of n: Int, ceiling: Double, alpha: Double, designEffect: Double = 1) -> TestOutcome {
     precondition(k >= 0 && k <= n, "failures lie in 0...n")
     guard n > 0 else { return .undecided }
+    if clopperPearsonUpper(successes: k, trials: n, alpha: alpha, designEffect: designEffect) <= ceiling { return .met }
     let effectiveN = Double(n) / designEffect
     let effectiveK = Double(k) / designEffect
-    let upper = k == n ? 1 : SpecialFunctions.inverseRegularizedIncompleteBeta(a: effectiveK + 1, b: effectiveN - effectiveK, probability: 1 - alpha)
-    if upper <= ceiling { return .met }
     let lower = k == 0 ? 0 : SpecialFunctions.inverseRegularizedIncompleteBeta(a: effectiveK, b: effectiveN - effectiveK + 1, probability: alpha)
     if lower > ceiling { return .broken }
     return .undecided

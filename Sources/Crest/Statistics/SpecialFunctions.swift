@@ -57,11 +57,16 @@ public enum SpecialFunctions {
 
     /// P(X ≤ k) for X ~ Binomial(n, p), through I_{1−p}(n − k, k + 1).
     public static func binomialCDF(_ k: Int, trials n: Int, probability p: Double) -> Double {
+        binomialCDF(Double(k), trials: Double(n), probability: p)
+    }
+
+    /// The same through the beta form, for counts that need not be whole: an effective sample of
+    /// correlated requests (`DesignEffect`).
+    public static func binomialCDF(_ k: Double, trials n: Double, probability p: Double) -> Double {
         if k < 0 { return 0 }
-        if k >= n { return 1 }
-        if p <= 0 { return 1 }
+        if k >= n || p <= 0 { return 1 }
         if p >= 1 { return 0 }
-        return regularizedIncompleteBeta(a: Double(n - k), b: Double(k + 1), x: 1 - p)
+        return regularizedIncompleteBeta(a: n - k, b: k + 1, x: 1 - p)
     }
 
     /// The standard normal CDF.
