@@ -1,10 +1,15 @@
 import Crest
 
-/// Triton Model Analyzer's concurrency search (model_analyzer: config/generate/perf_analyzer_config_generator.py,
-/// result/parameter_search.py): powers of two from 1, each level measured by perf_analyzer's
-/// stability windows; stop when the best throughput of the last 4 levels gains under 5% over the
-/// first of them, or when a level breaks a constraint, then bisect between the last pass and the
-/// first failure for at most 5 steps. The answer is the passing level with the highest throughput.
+/// Triton Model Analyzer's concurrency search (model_analyzer: result/inference_load_search.py,
+/// formerly parameter_search.py): powers of two from 1, each level measured by perf_analyzer's
+/// stability windows, until at least 4 levels are measured and the best throughput of the last 4
+/// gains under 5% over the first of them, or the maximum concurrency. A level that breaks a
+/// constraint does not stop the sweep: the tool measures on while throughput grows. Then, where a
+/// failing level follows a passing one (the highest such pair), it bisects between them for at
+/// most 5 steps. The answer is the passing level with the highest throughput.
+///
+/// Left out: the tool's handling of a first level that already fails (it bisects down towards
+/// 0 and re-measures levels it has), which cannot give a passing answer here.
 struct ModelAnalyzerSearch: SearchStrategy {
     let name = "model-analyzer"
 
@@ -12,23 +17,21 @@ struct ModelAnalyzerSearch: SearchStrategy {
 
     func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
         let rule = StopRule.stable(StabilityRule(latency: BaselineAnswer.stabilityStatistic(session.budget)))
-        var passed: [(concurrency: Int, throughput: Double)] = []
-        var throughputs: [Double] = []
+        var swept: [(concurrency: Int, throughput: Double, passed: Bool)] = []
         var concurrency = 1
-        var failure: Int?
         while concurrency <= session.limits.maxConcurrency, !session.isExhausted {
             let result = try await session.measure(concurrency, until: rule, phase: SearchPhase(rawValue: "sweep"), reason: "powers of two")
-            throughputs.append(result.summary.transactionsPerMinute.value)
-            guard result.verdict.isFeasible else {
-                failure = concurrency
-                break
-            }
-            passed.append((concurrency, result.summary.transactionsPerMinute.value))
-            // THROUGHPUT_MINIMUM_GAIN = 0.05 over the last 4 measurements.
-            if throughputs.count >= 4, throughputs.suffix(4).max()! < 1.05 * throughputs.suffix(4).first! { break }
+            swept.append((concurrency, result.summary.transactionsPerMinute.value, result.verdict.isFeasible))
+            // THROUGHPUT_MINIMUM_CONSECUTIVE_INFERENCE_LOAD_TRIES = 4, THROUGHPUT_MINIMUM_GAIN = 0.05.
+            let lastFour = swept.suffix(4).map(\.throughput)
+            if lastFour.count == 4, lastFour.max()! < 1.05 * lastFour.first! { break }
             concurrency *= 2
         }
-        if var high = failure, var low = passed.last?.concurrency {
+        var passed = swept.filter(\.passed).map { (concurrency: $0.concurrency, throughput: $0.throughput) }
+        let boundary = swept.indices.dropFirst().last { !swept[$0].passed && swept[$0 - 1].passed }
+        if let boundary {
+            var low = swept[boundary - 1].concurrency
+            var high = swept[boundary].concurrency
             // MAX_BINARY_SEARCH_STEPS = 5.
             for _ in 0..<5 where high - low > 1 && !session.isExhausted {
                 let middle = (low + high) / 2

@@ -5,7 +5,8 @@
 /// to bisection.
 public struct ModelChoice: Sendable, Equatable {
     public let fit: CurveFit
-    /// True when forward validation supports the model (or there are too few points to judge it).
+    /// True when forward validation supports the model (or there are too few points to judge it:
+    /// two, which no crossing is predicted from).
     public let isTrusted: Bool
     /// The median relative error of forward predictions; nil with too few points.
     public let forwardError: Double?
@@ -22,17 +23,23 @@ public enum ModelSelection {
             return (index, fit)
         }
         guard var chosen = candidates.first else {
-            return Isotonic.fit(points).map { ModelChoice(fit: $0, isTrusted: points.count >= 2, forwardError: nil) }
+            // Too few points for AICc to judge a parametric model: the monotone fit proposes, and
+            // is trusted, like them, only when it predicted the measured points from those before
+            // them (from two on: a third point is predicted along the segment of the first two).
+            guard let fit = Isotonic.fit(points) else { return nil }
+            let error = forwardError(points, fitter: Isotonic.fit, fromPrefix: 2)
+            return ModelChoice(fit: fit, isTrusted: error.map { $0 <= 0.15 } ?? true, forwardError: error)
         }
         for candidate in candidates.dropFirst() where candidate.fit.aicc! < chosen.fit.aicc! - 2 { chosen = candidate }
         let error = forwardError(points, fitter: fitters[chosen.index])
         return ModelChoice(fit: chosen.fit, isTrusted: error.map { $0 <= 0.15 } ?? true, forwardError: error)
     }
 
-    /// The median relative error of predicting each point from the ones before it.
-    static func forwardError(_ points: [CurvePoint], fitter: ([CurvePoint]) -> CurveFit?) -> Double? {
+    /// The median relative error of predicting each point from the ones before it, from the first
+    /// `fromPrefix` points on.
+    static func forwardError(_ points: [CurvePoint], fitter: ([CurvePoint]) -> CurveFit?, fromPrefix first: Int = 3) -> Double? {
         var errors: [Double] = []
-        for count in 3..<max(points.count, 3) {
+        for count in first..<max(points.count, first) {
             guard let fit = fitter(Array(points.prefix(count))) else { continue }
             let next = points[count]
             errors.append(abs(fit.predict(next.concurrency) - next.value) / max(abs(next.value), 1e-12))

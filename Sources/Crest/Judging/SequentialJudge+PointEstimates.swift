@@ -32,11 +32,12 @@ extension SequentialJudge {
                 // their maximum) would let one slow or failed request decide. Screen such a sample by
                 // its exceedance count instead: "likely met" at a loose 20%, "likely broken" only at
                 // 5%, since a false break caps the whole search while a false pass is caught later.
-                if test.mode == .screening, Double(n) < 1.5 / (1 - percentile.fraction) {
+                let judged = n - tracker.excluded
+                if test.mode == .screening, Double(judged) < 1.5 / (1 - percentile.fraction) {
                     let p = percentile.fraction
                     let effect = tracker.designEffect
-                    if exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.05, designEffect: effect) == .broken { return .infinity }
-                    return exceedanceTest(exceedances: tracker.over, of: n, percentile: p, alpha: 0.2, designEffect: effect) == .met ? 0 : 1
+                    if exceedanceTest(exceedances: tracker.over, of: judged, percentile: p, alpha: 0.05, designEffect: effect) == .broken { return .infinity }
+                    return exceedanceTest(exceedances: tracker.over, of: judged, percentile: p, alpha: 0.2, designEffect: effect) == .met ? 0 : 1
                 }
                 return (quantile(percentile.fraction, ofSorted: values.sorted(), method: .linear) ?? .infinity) / constraint.limitSeconds
             }
@@ -44,12 +45,13 @@ extension SequentialJudge {
     }
 
     /// The metric's values over the first `n` requests (never ITL, judged pooled by
-    /// `interTokenGaps(upTo:)`): +∞ for failures and for requests censored over the limit, 0 for a
-    /// request without a value of its own, which cannot break the limit.
+    /// `interTokenGaps(upTo:)`): +∞ for failures and for requests censored over the limit; a
+    /// request without a value of its own (a one-token answer's TPOT) is left out, as the verdict
+    /// leaves it out.
     func values(of constraint: LatencyConstraint, upTo n: Int) -> [Double] {
-        (0..<n).map { index in
+        (0..<n).compactMap { index in
             guard let sample = samples[index] else { return .infinity }
-            return sample.budgetValue(of: constraint.metric) ?? 0
+            return sample.budgetValue(of: constraint.metric)
         }
     }
 
@@ -76,7 +78,7 @@ extension SequentialJudge {
             case .latency(let constraint) where constraint.metric == .itl:
                 value = nil
             case .latency(let constraint):
-                let values = finished.map { $0.budgetValue(of: constraint.metric) ?? 0 }
+                let values = finished.compactMap { $0.budgetValue(of: constraint.metric) }
                 switch constraint.statistic {
                 case .mean:
                     let finite = values.filter(\.isFinite)

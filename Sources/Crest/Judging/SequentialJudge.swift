@@ -11,8 +11,12 @@
 /// design effect (`DesignEffect`) estimated from the blocks of requests whose sides are all known
 /// so far. The thresholds move when a block completes; an early decision is taken on the design
 /// effect known at that moment, which the rest of the look's blocks refine.
+///
+/// Requests without a value of the metric (the TPOT of a one-token answer) are left out of its
+/// statistic, as the verdict leaves them out of the distribution it reports: a look's sample for
+/// that constraint is its requests that have one.
 struct SequentialJudge: Sendable {
-    enum State: UInt8 { case unknown, over, under }
+    enum State: UInt8 { case unknown, over, under, excluded }
 
     /// One constraint's bookkeeping.
     struct Tracker: Sendable {
@@ -22,6 +26,8 @@ struct SequentialJudge: Sendable {
         var states: [State] = []
         var over = 0
         var under = 0
+        /// The look's requests left out of the statistic: they have no value of the metric.
+        var excluded = 0
         /// The first request index whose elapsed time may still cross the limit (censoring).
         var cursor = 0
         /// Thresholds for the current look: met when known-over plus unknown ≤ metMax; broken when known-over ≥ brokenMin.
@@ -122,10 +128,10 @@ struct SequentialJudge: Sendable {
     private func state(of sample: Sample, for tracker: Tracker) -> State {
         guard sample.outcome.isSuccess else { return .over }
         guard case .latency(let constraint) = tracker.constraint else { return .under }
-        // Without a value of its own (the TPOT of a one-token answer), a request cannot break the
-        // limit. Inter-token gaps are judged pooled at each look (`resolvedOutcome`); a request's
-        // state only says it has finished.
-        guard let value = sample.budgetValue(of: constraint.metric) else { return .under }
+        // Inter-token gaps are judged pooled at each look (`resolvedOutcome`); a request's state
+        // only says it has finished. A one-token answer has no TPOT: it is left out, as the
+        // verdict leaves it out (counted under the limit, it would dilute the share over it).
+        guard let value = sample.budgetValue(of: constraint.metric) else { return constraint.metric == .itl ? .under : .excluded }
         return value <= constraint.limitSeconds ? .under : .over
     }
 
@@ -155,12 +161,20 @@ struct SequentialJudge: Sendable {
         trackers[tracker].states[request] = state
         countInBlock(tracker, request, over: state == .over)
         guard request < lookSize else { return }
-        if state == .over { trackers[tracker].over += 1 }
-        if state == .under { trackers[tracker].under += 1 }
+        switch state {
+        case .over: trackers[tracker].over += 1
+        case .under: trackers[tracker].under += 1
+        case .excluded:
+            // The look's sample for this constraint shrinks: its thresholds move with it.
+            trackers[tracker].excluded += 1
+            updateThresholds(of: tracker)
+        case .unknown: break
+        }
     }
 
     /// Counts a request whose side became known in its block; when the block completes, estimates
-    /// the design effect again and moves the thresholds if it changed.
+    /// the design effect again and moves the thresholds if it changed. (A request left out of the
+    /// statistic counts as known and not over: blocks keep their size, and such requests are few.)
     private mutating func countInBlock(_ index: Int, _ request: Int, over: Bool) {
         let block = request / test.requestsPerBlock
         while trackers[index].knownInBlock.count <= block {
@@ -199,13 +213,15 @@ struct SequentialJudge: Sendable {
         else { return 1 }
         let size = test.requestsPerBlock
         let known = trackers[index].knownInBlock
-        // Requests of complete blocks only; one still running there is over the limit (censored).
+        // Requests of complete blocks only; one still running there is over the limit (censored);
+        // one without a value (−∞ here) is left out of the threshold and is never over it.
         let values = (0..<known.count * size).map { request -> Double? in
             guard known[request / size] == size else { return nil }
-            return samples[request].map { $0.budgetValue(of: constraint.metric) ?? 0 } ?? .infinity
+            return samples[request].map { $0.budgetValue(of: constraint.metric) ?? -.infinity } ?? .infinity
         }
         let percentileValue = DesignEffect.proxyPercentile(for: percentile.fraction)
-        guard let threshold = quantile(percentileValue, ofSorted: values.compactMap { $0 }.sorted(), method: .linear) else { return 1 }
+        let valued = values.compactMap { $0 }.filter { $0 > -.infinity }.sorted()
+        guard let threshold = quantile(percentileValue, ofSorted: valued, method: .linear) else { return 1 }
         return DesignEffect.estimate(eventsInSendOrder: values.map { $0.map { $0 > threshold } }, blockSize: size)
     }
 
@@ -218,8 +234,12 @@ struct SequentialJudge: Sendable {
         finishedInLook += (previous..<min(n, sentAt.count)).count { samples[$0] != nil }
         for index in trackers.indices {
             for request in previous..<min(n, sentAt.count) {
-                if trackers[index].states[request] == .over { trackers[index].over += 1 }
-                if trackers[index].states[request] == .under { trackers[index].under += 1 }
+                switch trackers[index].states[request] {
+                case .over: trackers[index].over += 1
+                case .under: trackers[index].under += 1
+                case .excluded: trackers[index].excluded += 1
+                case .unknown: break
+                }
             }
             updateThresholds(of: index)
         }
@@ -243,20 +263,25 @@ struct SequentialJudge: Sendable {
     /// sizes divided by the design effect, rounded up to a tenth (more careful, and few enough
     /// values to remember the boundaries of), and the effective counts scaled back. Nil for other
     /// constraints, whose looks spend their share of α on their own (the union bound).
+    ///
+    /// Where requests are left out of the statistic, the sizes shrink by the share that has a
+    /// value (`valuedShare`, folded into the rounded effect), and counts scale back by the effect
+    /// times that share: never below the design effect, so the thresholds only grow more careful.
     private func sequentialBoundaries(of index: Int) -> (metMax: Int, brokenMin: Int)? {
         guard case .latency(let constraint) = trackers[index].constraint, case .percentile(let percentile) = constraint.statistic,
             constraint.metric != .itl
         else { return nil }
         let prior = priorEvidence(of: index)
-        let effect = (trackers[index].designEffect * 10).rounded(.up) / 10
+        let share = valuedShare(of: index)
+        let effect = (trackers[index].designEffect / share * 10).rounded(.up) / 10
         let sizes = test.looks.map { Int((Double($0 + prior.judged) / effect).rounded(.down)) }
         guard sizes[0] > 0, zip(sizes, sizes.dropFirst()).allSatisfy({ $0 < $1 }) else { return nil }
         let boundaries = GroupSequentialBoundaries.both(
             sizes: sizes, rate: 1 - percentile.fraction, cumulativeAlpha: test.looks.indices.map { test.cumulativeAlpha(throughLook: $0) })
         let lower = boundaries.lower[look]
         let upper = boundaries.upper[look]
-        let metMax = lower < 0 ? -1 : Int((Double(lower) * effect).rounded(.down))
-        let brokenMin = upper == .max ? .max : Int((Double(upper) * effect).rounded(.up))
+        let metMax = lower < 0 ? -1 : Int((Double(lower) * effect * share).rounded(.down))
+        let brokenMin = upper == .max ? .max : Int((Double(upper) * effect * share).rounded(.up))
         return (metMax - prior.over, brokenMin == .max ? .max : brokenMin - prior.over)
     }
 
@@ -269,7 +294,7 @@ struct SequentialJudge: Sendable {
             // Exceedances from earlier runs at this level pool in: the thresholds are on the
             // pooled count, shifted by what the earlier runs contributed.
             let prior = priorEvidence(of: index)
-            let pooled = n + prior.judged
+            let pooled = valued(n, of: index) + prior.judged
             let effect = trackers[index].designEffect
             func test(_ k: Int) -> TestOutcome {
                 exceedanceTest(exceedances: k, of: pooled, percentile: percentile.fraction, alpha: alpha, designEffect: effect)
@@ -311,9 +336,24 @@ struct SequentialJudge: Sendable {
             // 0.4% failure rate, and the search stepped down a quarter of its throughput.)
             // Whichever reading is lower: futility gives up only when even that cannot certify.
             let prior = priorEvidence(of: index)
-            let rate = min(optimisticRate(over: tracker.over, of: lookSize), optimisticRate(over: tracker.over + prior.over, of: lookSize + prior.judged))
-            return SpecialFunctions.binomialCDF(finalMetMax - tracker.over, trials: cap - lookSize, probability: rate) < Self.futilityChance
+            let judged = lookSize - tracker.excluded
+            let rate = min(optimisticRate(over: tracker.over, of: judged), optimisticRate(over: tracker.over + prior.over, of: judged + prior.judged))
+            let remaining = valued(cap, of: index) - judged
+            return SpecialFunctions.binomialCDF(finalMetMax - tracker.over, trials: remaining, probability: rate) < Self.futilityChance
         }
+    }
+
+    /// The share of the look's requests that a constraint's statistic counts: those not left out
+    /// for want of a value (`State.excluded`). Those still running count as having one, so the
+    /// share can only fall as they finish: thresholds on it stay valid for the resolved look.
+    func valuedShare(of index: Int) -> Double {
+        Double(lookSize - trackers[index].excluded) / Double(lookSize)
+    }
+
+    /// How many of `n` requests a constraint's statistic counts, at the look's `valuedShare`:
+    /// exactly the look's own for n = `lookSize`, a projection for a later look.
+    private func valued(_ n: Int, of index: Int) -> Int {
+        n == lookSize ? n - trackers[index].excluded : Int((Double(n) * valuedShare(of: index)).rounded())
     }
 
     /// The 80% lower confidence bound of a rate of `over` in `n`.
@@ -335,7 +375,7 @@ struct SequentialJudge: Sendable {
 
     /// True when the look's requests have all been sent and every constraint knows their side.
     private var isLookResolved: Bool {
-        sentAt.count >= lookSize && trackers.allSatisfy { $0.over + $0.under == lookSize }
+        sentAt.count >= lookSize && trackers.allSatisfy { $0.over + $0.under + $0.excluded == lookSize }
             && (finishedInLook == lookSize || !needsFinishedRequests)
     }
 
@@ -352,7 +392,7 @@ struct SequentialJudge: Sendable {
             return isLookResolved ? resolvedOutcome(index, alpha: test.alpha(atLook: look)) : .undecided
         default:
             if tracker.over >= tracker.brokenMin { return .broken }
-            return lookSize - tracker.under <= tracker.metMax ? .met : .undecided
+            return lookSize - tracker.under - tracker.excluded <= tracker.metMax ? .met : .undecided
         }
     }
 
@@ -413,7 +453,7 @@ struct SequentialJudge: Sendable {
         default:
             guard let thresholds = thresholds(of: index, at: lookSize, alpha: alpha) else { return .undecided }
             if tracker.over >= thresholds.brokenMin { return .broken }
-            return lookSize - tracker.under <= thresholds.metMax ? .met : .undecided
+            return lookSize - tracker.under - tracker.excluded <= thresholds.metMax ? .met : .undecided
         }
     }
 

@@ -90,6 +90,17 @@ final class FittingTests: XCTestCase {
     func testFewPointsFallBackToIsotonic() throws {
         let choice = try XCTUnwrap(ModelSelection.choose(points([1, 4, 16]) { 1 + $0 }))
         XCTAssertEqual(choice.fit.model, .isotonic)
+        XCTAssertTrue(choice.isTrusted, "the first two points predict the third on their line")
+    }
+
+    // Issue 13, finding 6: three points were enough to trust the monotone fit, unvalidated, and
+    // the ramp stepped to its extrapolated crossing. Flat at 1 and 4, then 60% higher at 16: the
+    // first two predict 1.0 there, 38% off, so the fit proposes nothing the search would trust.
+    func testAMonotoneFitOfThreePointsIsTrustedOnlyWhenItPredictedTheThird() throws {
+        let choice = try XCTUnwrap(ModelSelection.choose(points([1, 4, 16]) { $0 < 10 ? 1 : 1.6 }))
+        XCTAssertEqual(choice.fit.model, .isotonic)
+        XCTAssertFalse(choice.isTrusted)
+        XCTAssertEqual(try XCTUnwrap(choice.forwardError), 0.375, accuracy: 1e-9)
     }
 
     func testAICcNeedsEnoughPoints() {

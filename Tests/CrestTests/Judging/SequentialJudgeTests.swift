@@ -17,7 +17,7 @@ final class SequentialJudgeTests: XCTestCase {
     /// Runs `test` over measured requests sent one after another: the i-th (from 0) takes
     /// `latency(i)` ns and ends as `outcome(i)`.
     private func decide(
-        _ test: LevelTest, latency: (Int) -> Int64, outcome: (Int) -> Outcome = { _ in .ok }
+        _ test: LevelTest, latency: (Int) -> Int64, outcome: (Int) -> Outcome = { _ in .ok }, completionTokens: (Int) -> Int = { _ in 5 }
     ) throws -> LevelDecision {
         var judge = SequentialJudge(test: test)
         var time: Int64 = 100
@@ -29,7 +29,7 @@ final class SequentialJudgeTests: XCTestCase {
             let finished = time + latency(index)
             let sample = Sample(
                 level: 2, client: index % 2, seq: index, promptIndex: 0, sentAt: time, firstTokenAt: time + 1, finishedAt: finished,
-                promptTokens: 10, completionTokens: 5, tokensSource: .server, outcome: outcome(index), phase: .measured)
+                promptTokens: 10, completionTokens: completionTokens(index), tokensSource: .server, outcome: outcome(index), phase: .measured)
             judge.finished(request, sample)
             time = finished + 1
             index += 1
@@ -148,5 +148,51 @@ final class SequentialJudgeTests: XCTestCase {
         XCTAssertFalse(decision.isFeasible)
         XCTAssertEqual(decision.constraints[0].over, 20)
         XCTAssertEqual(decision.constraints[0].judged, 30)
+    }
+
+    /// Confirms `budget` on requests of which every odd one is a one-token answer (no TPOT) and
+    /// the even ones stream 5 tokens with TPOT `tpot(i)` seconds.
+    private func confirmWithOneTokenAnswers(_ budget: String, tpot: @escaping (Int) -> Double) throws -> LevelDecision {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: budget)], maxErrorRate: nil)
+        return try decide(
+            LevelTest(budget: budget, mode: .confirmation, looks: LevelTest.doublingLooks(first: 32, cap: 600)),
+            latency: { index in 1 + Int64((4 * tpot(index) * 1e9).rounded()) },
+            completionTokens: { $0.isMultiple(of: 2) ? 5 : 1 })
+    }
+
+    // Issue 13, finding 6: a one-token answer has no TPOT, and the verdict leaves it out of the
+    // TPOT distribution it reports; the judge left it in, as a value under the limit (0 in a
+    // mean), so half the requests answering in one token halved the mean and the share over a
+    // percentile's limit. Every answer with a TPOT is over a mean limit of 0.1 s (0.11 or 0.13 s):
+    // broken, not met at 0.06 s.
+    func testOneTokenAnswersAreLeftOutOfATPOTMeanAsTheVerdictLeavesThemOut() throws {
+        let decision = try confirmWithOneTokenAnswers("tpot.mean<=0.1s") { $0 % 4 == 0 ? 0.11 : 0.13 }
+        XCTAssertFalse(decision.isFeasible, decision.label)
+        XCTAssertEqual(decision.certainty, .certified)
+    }
+
+    // One in twelve answers with a TPOT is over a p95 limit (8.3%): infeasible on them alone,
+    // where counting the one-token answers as under put 4.2% over, and the confirmation called
+    // the level feasible (borderline, at its cap).
+    func testOneTokenAnswersAreLeftOutOfATPOTPercentile() throws {
+        let decision = try confirmWithOneTokenAnswers("tpot.p95<=0.1s") { $0 % 24 == 0 ? 0.2 : 0.05 }
+        XCTAssertFalse(decision.isFeasible, decision.label)
+        XCTAssertEqual(decision.constraints[0].judged * 2, decision.requests, "only the answers with a TPOT are judged")
+    }
+
+    // 1 in 64 answers with a TPOT over a p95 limit: certified met on them, with half the
+    // requests left out, at a look no earlier than the same requests without the one-token
+    // answers would take (a smaller sample certifies later, never sooner).
+    func testATPOTPercentileIsCertifiedOnTheAnswersThatHaveOne() throws {
+        let decision = try confirmWithOneTokenAnswers("tpot.p95<=0.1s") { $0 % 128 == 0 ? 0.2 : 0.05 }
+        XCTAssertTrue(decision.isFeasible, decision.label)
+        XCTAssertEqual(decision.certainty, .certified)
+        let alone = try decide(
+            LevelTest(
+                budget: Budget(latency: [try LatencyConstraint(parsing: "tpot.p95<=0.1s")], maxErrorRate: nil), mode: .confirmation,
+                looks: LevelTest.doublingLooks(first: 32, cap: 600)),
+            latency: { index in 1 + Int64((4 * (index % 64 == 0 ? 0.2 : 0.05) * 1e9).rounded()) })
+        XCTAssertTrue(alone.isFeasible)
+        XCTAssertGreaterThan(decision.requests, alone.requests)
     }
 }
