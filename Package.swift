@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "CrestHTTP", targets: ["CrestHTTP"]),
         .library(name: "CrestServe", targets: ["CrestServe"]),
         .library(name: "CrestSweep", targets: ["CrestSweep"]),
+        .library(name: "CrestAWS", targets: ["CrestAWS"]),
     ],
     targets: [
         // The domain: workloads, samples, statistics, budgets, pricing, results. No network I/O.
@@ -23,6 +24,10 @@ let package = Package(
         .target(name: "CEpoll"),
         // Live endpoints: the epoll load generator, HTTP/1.1 and SSE parsing, API kinds, the HTTP server.
         .target(name: "CrestHTTP", dependencies: ["Crest", "CEpoll"]),
+        // Amazon's wire formats, written out since the toolchain has no hash library: SHA-256,
+        // HMAC and SigV4 signing, the event-stream framing, credentials from the environment and
+        // the shared files. Pure computation, no I/O but reading those files.
+        .target(name: "CrestAWS"),
         // The simulator in real time behind an OpenAI-compatible HTTP API (`crest serve`).
         .target(name: "CrestServe", dependencies: ["Crest", "CrestSimulator", "CrestHTTP"]),
         // Reports computed from results, rendered as Markdown.
@@ -54,5 +59,6 @@ let package = Package(
         .testTarget(name: "CrestReportTests", dependencies: ["Crest", "CrestReport", "CrestTestSupport"]),
         .testTarget(name: "CrestSweepTests", dependencies: ["Crest", "CrestSimulator", "CrestSweep"]),
         .testTarget(name: "CrestCommandTests", dependencies: ["crest", "CrestTestSupport"]),
+        .testTarget(name: "CrestAWSTests", dependencies: ["CrestAWS"], exclude: ["Fixtures"]),
     ]
 )
