@@ -23,7 +23,7 @@ let package = Package(
         // epoll and eventfd, which the toolchain's Glibc module does not export: system headers only.
         .target(name: "CEpoll"),
         // Live endpoints: the epoll load generator, HTTP/1.1 and SSE parsing, API kinds, the HTTP server.
-        .target(name: "CrestHTTP", dependencies: ["Crest", "CEpoll"]),
+        .target(name: "CrestHTTP", dependencies: ["Crest", "CrestAWS", "CEpoll"]),
         // Amazon's wire formats, written out since the toolchain has no hash library: SHA-256,
         // HMAC and SigV4 signing, the event-stream framing, credentials from the environment and
         // the shared files. Pure computation, no I/O but reading those files.
@@ -51,10 +51,10 @@ let package = Package(
         // The test doubles and fixtures of every test target: scripted and faulty endpoints on
         // loopback, scripted and curve measurers, hand-made level runs and reports.
         .target(
-            name: "CrestTestSupport", dependencies: ["Crest", "CrestHTTP", "CrestSimulator", "CrestReport"], path: "Tests/CrestTestSupport"),
+            name: "CrestTestSupport", dependencies: ["Crest", "CrestAWS", "CrestHTTP", "CrestSimulator", "CrestReport"], path: "Tests/CrestTestSupport"),
         .testTarget(name: "CrestTests", dependencies: ["Crest", "CrestTestSupport"]),
         .testTarget(name: "CrestSimulatorTests", dependencies: ["Crest", "CrestSimulator", "CrestTestSupport"]),
-        .testTarget(name: "CrestHTTPTests", dependencies: ["Crest", "CrestHTTP", "CrestTestSupport"]),
+        .testTarget(name: "CrestHTTPTests", dependencies: ["Crest", "CrestAWS", "CrestHTTP", "CrestTestSupport"]),
         .testTarget(name: "CrestServeTests", dependencies: ["Crest", "CrestSimulator", "CrestHTTP", "CrestServe"]),
         .testTarget(name: "CrestReportTests", dependencies: ["Crest", "CrestReport", "CrestTestSupport"]),
         .testTarget(name: "CrestSweepTests", dependencies: ["Crest", "CrestSimulator", "CrestSweep"]),

@@ -14,8 +14,9 @@ enum SweepTarget {
           --target sim:PRESET         the built-in simulated endpoint (default sim:\(SimulatorPreset.standard.name)); presets:
         \(SimulatorPreset.all.map { "      \($0.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
           --url URL                   a live endpoint instead, http(s)://HOST:PORT[/PATH] (the API's usual path when none)
-          --api KIND                  openai-chat (default), openai-completions or tgi
-          --model NAME                the model to ask for (required for the OpenAI kinds)
+          --api KIND                  openai-chat (default), openai-completions, tgi, bedrock or sagemaker
+          --model NAME                the model to ask for (required for the OpenAI kinds; for bedrock the model
+                                      id, inference profile id or ARN)
           --no-stream                 ask for whole responses (no TTFT); streaming is the default
           --request-field KEY=JSON    a field for every request body, repeatable: temperature=0,
                                       ignore_eos=true, 'stop=["\\n"]' (TGI: into parameters)
@@ -26,6 +27,15 @@ enum SweepTarget {
           --metrics-path PATH         the endpoint's Prometheus page, read once a second during each level
                                       (default /metrics; vLLM, TGI and SGLang gauges); --no-metrics to skip it
           --instance-label NAME       the instance name reports show (default: the preset's, or the host)
+        AWS (--api bedrock or sagemaker: no --url needed; --url overrides the regional endpoint)
+          --region REGION             the AWS region (default AWS_REGION, AWS_DEFAULT_REGION, or the profile's)
+          --endpoint NAME             sagemaker: the endpoint's name
+          --payload tgi|openai-chat   sagemaker: the container's API (default tgi: TGI and LMI containers)
+          --inference-component NAME  sagemaker: the inference component to invoke
+          Credentials from the environment only: AWS_BEARER_TOKEN_BEDROCK (a Bedrock API key), else
+          AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the profile AWS_PROFILE
+          (default "default") of ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE,
+          AWS_CONFIG_FILE). run.json says which was used, never the value.
         """
 
     /// Reads the target options, taking the API key from `environment`.
@@ -40,6 +50,16 @@ enum SweepTarget {
         let metricsPath = try arguments.value("--metrics-path")
         let noMetrics = arguments.flag("--no-metrics")
         let clientName = try arguments.value("--client")
+        if let apiName, let aws = AWSTargetOptions(api: apiName) {
+            if let targetOption { throw UsageError("give --target '\(targetOption)' or --api \(apiName), not both") }
+            if let keyVariable { throw UsageError("--api-key-env \(keyVariable) does not go with --api \(apiName): AWS credentials come from AWS_* variables or a profile") }
+            return .live(try aws.endpoint(
+                arguments: &arguments, url: url, model: model, streaming: !noStream, extraFields: try requestFields(fields), route: try route(clientName),
+                metricsPath: noMetrics ? nil : metricsPath, environment: environment))
+        }
+        for option in ["--region", "--endpoint", "--payload", "--inference-component"] where arguments.contains(option) {
+            throw UsageError("\(option) goes with --api bedrock or sagemaker")
+        }
         guard let url else {
             if let option = [apiName.map { _ in "--api" }, model.map { _ in "--model" }, noStream ? "--no-stream" : nil,
                              fields.isEmpty ? nil : "--request-field", keyVariable.map { _ in "--api-key-env" },
@@ -51,14 +71,38 @@ enum SweepTarget {
         }
         if let targetOption { throw UsageError("give --target '\(targetOption)' or --url '\(url)', not both") }
         let api = try apiName.map { name in
-            guard let kind = APIKind(rawValue: name) else {
-                throw UsageError("--api '\(name)': unknown; known: \(APIKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let kind = APIKind.selfHosted.first(where: { $0.rawValue == name }) else {
+                throw UsageError("--api '\(name)': unknown; known: \((APIKind.selfHosted.map(\.rawValue) + ["bedrock", "sagemaker"]).joined(separator: ", "))")
             }
             return kind
         } ?? .openAIChat
         guard let model = model ?? (api == .tgi ? "tgi" : nil) else {
             throw UsageError("--model is required with --api \(api.rawValue): the server serves requests only for a model it knows (see its /v1/models)")
         }
+        let extraFields = try requestFields(fields)
+        let apiKey: String?
+        if let keyVariable {
+            guard let key = environment[keyVariable], !key.isEmpty else {
+                throw UsageError("--api-key-env \(keyVariable): the variable is not set or empty")
+            }
+            apiKey = key
+        } else {
+            apiKey = environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let route = try route(clientName)
+        if noMetrics && metricsPath != nil { throw UsageError("give --metrics-path or --no-metrics, not both") }
+        if let metricsPath, !metricsPath.hasPrefix("/") { throw UsageError("--metrics-path '\(metricsPath)': expected a path such as /metrics") }
+        do {
+            return .live(try LiveEndpoint(
+                url: url, api: api, model: model, streaming: !noStream, extraFields: extraFields, apiKey: apiKey,
+                metricsPath: noMetrics ? nil : metricsPath ?? "/metrics", route: route))
+        } catch let error as LiveEndpointError {
+            throw UsageError(error.description)
+        }
+    }
+
+    /// `--request-field KEY=JSON` values, checked.
+    private static func requestFields(_ fields: [String]) throws -> [String: String] {
         var extraFields: [String: String] = [:]
         for field in fields {
             guard let equals = field.firstIndex(of: "="), equals != field.startIndex else {
@@ -70,29 +114,15 @@ enum SweepTarget {
             }
             extraFields[String(field[..<equals])] = value
         }
-        let apiKey: String?
-        if let keyVariable {
-            guard let key = environment[keyVariable], !key.isEmpty else {
-                throw UsageError("--api-key-env \(keyVariable): the variable is not set or empty")
-            }
-            apiKey = key
-        } else {
-            apiKey = environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        }
-        let route = try clientName.map { name in
+        return extraFields
+    }
+
+    private static func route(_ clientName: String?) throws -> LiveEndpoint.Route? {
+        try clientName.map { name in
             guard let route = LiveEndpoint.Route(rawValue: name) else {
                 throw UsageError("--client '\(name)': unknown; known: epoll, urlsession")
             }
             return route
-        }
-        if noMetrics && metricsPath != nil { throw UsageError("give --metrics-path or --no-metrics, not both") }
-        if let metricsPath, !metricsPath.hasPrefix("/") { throw UsageError("--metrics-path '\(metricsPath)': expected a path such as /metrics") }
-        do {
-            return .live(try LiveEndpoint(
-                url: url, api: api, model: model, streaming: !noStream, extraFields: extraFields, apiKey: apiKey,
-                metricsPath: noMetrics ? nil : metricsPath ?? "/metrics", route: route))
-        } catch let error as LiveEndpointError {
-            throw UsageError(error.description)
         }
     }
 
@@ -141,7 +171,7 @@ enum SweepTarget {
         case .live(let endpoint):
             return Target(
                 name: name, kind: Target.Kind(rawValue: endpoint.api.rawValue), model: endpoint.model, instanceLabel: instanceLabel ?? endpoint.authority,
-                pricing: pricing)
+                pricing: pricing, credentialsSource: endpoint.aws?.source)
         }
     }
 

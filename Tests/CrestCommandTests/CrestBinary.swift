@@ -65,8 +65,9 @@ struct CrestBinary {
     }
 
     /// Starts `crest arguments...` in `folder`, under `ulimit -n openFileLimit` (soft and hard)
-    /// when one is given.
-    static func start(_ arguments: [String], in folder: URL, openFileLimit: Int? = nil) throws -> Started {
+    /// when one is given, with `settings` added to the environment. The machine's own AWS
+    /// variables and shared files never reach it: only what a test sets.
+    static func start(_ arguments: [String], in folder: URL, openFileLimit: Int? = nil, settings: [String: String] = [:]) throws -> Started {
         let process = Process()
         if let openFileLimit {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -79,6 +80,10 @@ struct CrestBinary {
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "interactive=no"
         environment.removeValue(forKey: "CREST_DATASETS")
+        for name in environment.keys where name.hasPrefix("AWS_") { environment.removeValue(forKey: name) }
+        environment["AWS_SHARED_CREDENTIALS_FILE"] = folder.appendingPathComponent("no-aws-credentials").path
+        environment["AWS_CONFIG_FILE"] = folder.appendingPathComponent("no-aws-config").path
+        environment.merge(settings) { _, set in set }
         process.environment = environment
         let started = Started(process: process, standardOutput: Pipe(), standardError: Pipe())
         process.standardOutput = started.standardOutput
@@ -88,8 +93,8 @@ struct CrestBinary {
     }
 
     /// Runs `crest arguments...` in `folder` and waits for it.
-    static func run(_ arguments: [String], in folder: URL, openFileLimit: Int? = nil) throws -> Result {
-        let started = try start(arguments, in: folder, openFileLimit: openFileLimit)
+    static func run(_ arguments: [String], in folder: URL, openFileLimit: Int? = nil, settings: [String: String] = [:]) throws -> Result {
+        let started = try start(arguments, in: folder, openFileLimit: openFileLimit, settings: settings)
         // Read before waiting: a full pipe would block the child.
         let outputData = started.standardOutput.fileHandleForReading.readDataToEndOfFile()
         let errorData = started.standardError.fileHandleForReading.readDataToEndOfFile()

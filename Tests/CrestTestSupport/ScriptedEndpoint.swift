@@ -105,6 +105,8 @@ public final class ScriptedEndpoint: HTTPRequestHandler, @unchecked Sendable {
         case .tgi:
             let details = index == script.tokens - 1 ? #"{"finish_reason":"length","generated_tokens":\#(script.tokens)}"# : "null"
             return #"{"token":{"id":\#(index),"text":"t","special":false},"details":\#(details)}"#
+        case .bedrock, .sagemakerTGI, .sagemakerOpenAIChat:
+            preconditionFailure("AWS shapes are served by ScriptedAWSEndpoint")
         }
     }
 
@@ -114,6 +116,8 @@ public final class ScriptedEndpoint: HTTPRequestHandler, @unchecked Sendable {
             return Array(#"{"choices":[{"message":{"content":"text"},"text":"text"}],"usage":{"prompt_tokens":\#(script.promptTokens),"completion_tokens":\#(script.tokens)}}"#.utf8)
         case .tgi:
             return Array(#"{"generated_text":"text","details":{"generated_tokens":\#(script.tokens)}}"#.utf8)
+        case .bedrock, .sagemakerTGI, .sagemakerOpenAIChat:
+            preconditionFailure("AWS shapes are served by ScriptedAWSEndpoint")
         }
     }
 }

@@ -8,13 +8,17 @@ public struct Target: Sendable, Equatable, Codable {
     /// The label reports use for the hardware or offering, like FMBench's instance_type.
     public let instanceLabel: String
     public let pricing: Pricing?
+    /// Where the credentials of an AWS endpoint came from ("environment: AWS_ACCESS_KEY_ID",
+    /// "shared credentials file, profile prod"); never their values. Nil for other endpoints.
+    public let credentialsSource: String?
 
-    public init(name: String, kind: Kind, model: String, instanceLabel: String, pricing: Pricing?) {
+    public init(name: String, kind: Kind, model: String, instanceLabel: String, pricing: Pricing?, credentialsSource: String? = nil) {
         self.name = name
         self.kind = kind
         self.model = model
         self.instanceLabel = instanceLabel
         self.pricing = pricing
+        self.credentialsSource = credentialsSource
     }
 
     /// True for Crest's own simulator, whose times are virtual.
@@ -23,6 +27,7 @@ public struct Target: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case name, kind, model, pricing
         case instanceLabel = "instance_label"
+        case credentialsSource = "credentials_source"
     }
 }
 

@@ -1,7 +1,7 @@
 /// Percent-encoding as SigV4 defines it: every byte but the unreserved characters
 /// (A–Z, a–z, 0–9, `-`, `_`, `.`, `~`) becomes `%XY` with upper-case hex.
-enum AWSURIEncoding {
-    static func encode(_ text: String, keepingSlashes: Bool) -> String {
+public enum AWSURIEncoding {
+    public static func encode(_ text: String, keepingSlashes: Bool) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         for byte in text.utf8 {
@@ -15,7 +15,7 @@ enum AWSURIEncoding {
     }
 
     /// `%XY` sequences decoded (a malformed one is kept as it is); `+` is left alone.
-    static func decode(_ text: String) -> String {
+    public static func decode(_ text: String) -> String {
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
         var index = 0

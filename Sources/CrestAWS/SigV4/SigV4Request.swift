@@ -11,6 +11,8 @@ public struct SigV4Request: Sendable, Equatable {
     public let host: String
     public let headers: [(name: String, value: String)]
     public let body: [UInt8]
+    /// The body's SHA-256 in hex, computed once: a request is signed again at each send.
+    public let payloadHash: String
 
     public init(method: String, path: String, query: String = "", host: String, headers: [(name: String, value: String)], body: [UInt8]) {
         self.method = method
@@ -19,6 +21,7 @@ public struct SigV4Request: Sendable, Equatable {
         self.host = host
         self.headers = headers
         self.body = body
+        payloadHash = SHA256.hash(body).lowercaseHex
     }
 
     public static func == (lhs: SigV4Request, rhs: SigV4Request) -> Bool {

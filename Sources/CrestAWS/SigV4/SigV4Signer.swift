@@ -48,7 +48,7 @@ public struct SigV4Signer: Sendable {
             Self.canonicalQuery(request.query),
             canonical.map { "\($0.name):\($0.value)\n" }.joined(),
             signedHeaders,
-            SHA256.hash(request.body).lowercaseHex,
+            request.payloadHash,
         ].joined(separator: "\n")
         let scope = "\(timestamp.date)/\(region)/\(service)/aws4_request"
         let stringToSign = ["AWS4-HMAC-SHA256", timestamp.dateTime, scope, SHA256.hash(Array(canonicalRequest.utf8)).lowercaseHex]

@@ -1,4 +1,5 @@
 import Crest
+import CrestAWS
 import Foundation
 
 /// The request and response shapes Crest speaks.
@@ -9,14 +10,74 @@ public enum APIKind: String, Sendable, CaseIterable {
     case openAICompletions = "openai-completions"
     /// Hugging Face Text Generation Inference's native API (`/generate_stream`, `/generate`).
     case tgi
+    /// Amazon Bedrock Runtime's Converse API (`/model/{id}/converse`, `/converse-stream`, whose
+    /// stream is AWS event-stream framing); the model is the model id, inference profile id or ARN.
+    case bedrock
+    /// A SageMaker endpoint (`/endpoints/{name}/invocations`, `/invocations-response-stream`)
+    /// serving a TGI or LMI container: TGI's payload, its stream as TGI's SSE lines inside the
+    /// event stream's PayloadParts. The model is the endpoint's name.
+    case sagemakerTGI = "sagemaker-tgi"
+    /// A SageMaker endpoint serving an OpenAI-compatible container (`messages`, chat completion chunks).
+    case sagemakerOpenAIChat = "sagemaker-openai-chat"
 
-    /// The path requests go to when the URL names none.
-    public func defaultPath(streaming: Bool) -> String {
+    /// The path requests go to when the URL names none; `model` names the Bedrock model or the
+    /// SageMaker endpoint, which AWS puts in the path (percent-encoded: a model id's `:` and an
+    /// ARN's `/` are part of one segment).
+    public func defaultPath(model: String, streaming: Bool) -> String {
         switch self {
         case .openAIChat: return "/v1/chat/completions"
         case .openAICompletions: return "/v1/completions"
         case .tgi: return streaming ? "/generate_stream" : "/generate"
+        case .bedrock: return "/model/\(Self.pathSegment(model))/\(streaming ? "converse-stream" : "converse")"
+        case .sagemakerTGI, .sagemakerOpenAIChat:
+            return "/endpoints/\(Self.pathSegment(model))/\(streaming ? "invocations-response-stream" : "invocations")"
         }
+    }
+
+    /// The kinds self-hosted servers speak (vLLM, SGLang, llama-server, TGI), which the scripted
+    /// test endpoints and `crest serve` answer.
+    public static let selfHosted: [APIKind] = [.openAIChat, .openAICompletions, .tgi]
+
+    /// The AWS service that signs this API's requests (SigV4's signing name); nil for the others.
+    public var awsService: String? {
+        switch self {
+        case .bedrock: return "bedrock"
+        case .sagemakerTGI, .sagemakerOpenAIChat: return "sagemaker"
+        case .openAIChat, .openAICompletions, .tgi: return nil
+        }
+    }
+
+    /// The regional endpoint of an AWS kind: Bedrock Runtime's or SageMaker Runtime's.
+    public func regionalURL(region: String) -> String? {
+        switch awsService {
+        case "bedrock": return "https://bedrock-runtime.\(region).amazonaws.com"
+        case "sagemaker": return "https://runtime.sagemaker.\(region).amazonaws.com"
+        default: return nil
+        }
+    }
+
+    /// For a SageMaker kind, the API of the container behind the endpoint: the shape of its
+    /// payloads and of the stream inside the PayloadParts.
+    public var containerAPI: APIKind? {
+        switch self {
+        case .sagemakerTGI: return .tgi
+        case .sagemakerOpenAIChat: return .openAIChat
+        default: return nil
+        }
+    }
+
+    /// True when a streamed response is AWS event-stream frames rather than server-sent events.
+    public var streamsEventFrames: Bool { awsService != nil }
+
+    /// What the Accept header asks for.
+    func accept(streaming: Bool) -> String {
+        guard streaming else { return "application/json" }
+        return streamsEventFrames ? "application/vnd.amazon.eventstream" : "text/event-stream"
+    }
+
+    /// Every byte but the unreserved characters percent-encoded, as the AWS SDKs write a label of the path.
+    private static func pathSegment(_ text: String) -> String {
+        AWSURIEncoding.encode(text, keepingSlashes: false)
     }
 
     /// The JSON body for `prompt`. `extraFields` (already parsed JSON values) are merged at the top
@@ -24,6 +85,25 @@ public enum APIKind: String, Sendable, CaseIterable {
     public func body(
         for prompt: Prompt, model: String, streaming: Bool, maxOutputTokens: Int?, extraFields: [String: Any]
     ) throws -> [UInt8] {
+        switch self {
+        case .bedrock:
+            return try Self.encode(Self.converseBody(for: prompt, maxOutputTokens: maxOutputTokens, extraFields: extraFields))
+        case .sagemakerTGI, .sagemakerOpenAIChat:
+            // The container's own payload. The model field means nothing to SageMaker, which routes
+            // by endpoint; a TGI container streams only when the payload asks.
+            var payload = try containerAPI!.bodyObject(for: prompt, model: model, streaming: streaming, maxOutputTokens: maxOutputTokens, extraFields: extraFields)
+            if self == .sagemakerTGI, streaming { payload["stream"] = true }
+            if self == .sagemakerOpenAIChat, extraFields["model"] == nil { payload["model"] = nil }
+            return try Self.encode(payload)
+        case .openAIChat, .openAICompletions, .tgi:
+            return try Self.encode(bodyObject(for: prompt, model: model, streaming: streaming, maxOutputTokens: maxOutputTokens, extraFields: extraFields))
+        }
+    }
+
+    /// The JSON object of an OpenAI or TGI request.
+    private func bodyObject(
+        for prompt: Prompt, model: String, streaming: Bool, maxOutputTokens: Int?, extraFields: [String: Any]
+    ) throws -> [String: Any] {
         var object: [String: Any]
         switch self {
         case .openAIChat, .openAICompletions:
@@ -49,7 +129,32 @@ public enum APIKind: String, Sendable, CaseIterable {
             if let maxOutputTokens { parameters["max_new_tokens"] = maxOutputTokens }
             parameters.merge(extraFields) { _, extra in extra }
             object = ["inputs": prompt.content.joinedText, "parameters": parameters]
+        case .bedrock, .sagemakerTGI, .sagemakerOpenAIChat:
+            preconditionFailure("AWS bodies are built by body(for:...)")
         }
-        return Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+        return object
+    }
+
+    /// Converse's body: the conversation as content blocks of text, system messages apart, the
+    /// output cap in `inferenceConfig`; extra fields merged at the top level
+    /// (`additionalModelRequestFields`, `performanceConfig`...).
+    private static func converseBody(for prompt: Prompt, maxOutputTokens: Int?, extraFields: [String: Any]) -> [String: Any] {
+        let conversation: [ChatMessage]
+        switch prompt.content {
+        case .chat(let messages): conversation = messages
+        case .text(let text): conversation = [ChatMessage(role: "user", content: text)]
+        }
+        var object: [String: Any] = [
+            "messages": conversation.filter { $0.role != "system" }.map { ["role": $0.role, "content": [["text": $0.content]]] }
+        ]
+        let system = conversation.filter { $0.role == "system" }.map { ["text": $0.content] }
+        if !system.isEmpty { object["system"] = system }
+        if let maxOutputTokens { object["inferenceConfig"] = ["maxTokens": maxOutputTokens] }
+        object.merge(extraFields) { _, extra in extra }
+        return object
+    }
+
+    private static func encode(_ object: [String: Any]) throws -> [UInt8] {
+        Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
     }
 }

@@ -13,6 +13,7 @@ struct JSONKey {
     static let token = JSONKey("token")
     static let error = JSONKey("error")
     static let object = JSONKey("object")
+    static let delta = JSONKey("delta")
 }
 
 /// Cheap questions about a JSON object's bytes, asked of every streamed event without decoding it

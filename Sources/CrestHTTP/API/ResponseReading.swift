@@ -16,10 +16,20 @@ public struct ResponseReading: Sendable, Equatable {
     public var unstreamedTextTokens: Int?
     /// The server reported an error inside a successful HTTP response.
     public var isError = false
+    /// The AWS exception an event stream carried (`throttlingException`, `modelStreamErrorException`),
+    /// and its message.
+    public var exception: (name: String, message: String?)?
     /// How the response broke the API's shape, in words for the report; nil while it has not.
     public var problem: String?
 
     public init() {}
+
+    public static func == (lhs: ResponseReading, rhs: ResponseReading) -> Bool {
+        lhs.tokenEvents == rhs.tokenEvents && lhs.dataEvents == rhs.dataEvents && lhs.promptTokens == rhs.promptTokens
+            && lhs.completionTokens == rhs.completionTokens && lhs.unstreamedTextTokens == rhs.unstreamedTextTokens
+            && lhs.isError == rhs.isError && lhs.problem == rhs.problem && lhs.exception?.name == rhs.exception?.name
+            && lhs.exception?.message == rhs.exception?.message
+    }
 
     /// The response was not the JSON or event stream the API promises.
     public var isMalformed: Bool { problem != nil }
@@ -57,6 +67,9 @@ extension APIKind {
             return false
         }
         switch self {
+        case .bedrock, .sagemakerTGI, .sagemakerOpenAIChat:
+            // Their streams are event-stream frames, read by `read(_: EventStreamMessage, ...)`.
+            return false
         case .openAIChat, .openAICompletions:
             if JSONByteScan.hasObject(.usage, in: data) { readUsage(data, into: &reading) }
             let hasText = self == .openAIChat
@@ -75,6 +88,7 @@ extension APIKind {
 
     /// Reads a whole response body that was not streamed.
     public func readBody(_ body: [UInt8]) -> ResponseReading {
+        if let containerAPI { return containerAPI.readBody(body) }
         var reading = ResponseReading()
         guard !body.isEmpty else {
             reading.problem = "the body is empty"
@@ -94,7 +108,9 @@ extension APIKind {
             return reading
         }
         switch self {
-        case .openAIChat, .openAICompletions:
+        case .bedrock:
+            readConverse(object, into: &reading)
+        case .openAIChat, .openAICompletions, .sagemakerTGI, .sagemakerOpenAIChat:
             guard let choice = (object["choices"] as? [[String: Any]])?.first else {
                 reading.problem = "the JSON has no 'choices'"
                 return reading

@@ -1,4 +1,5 @@
 import Crest
+import CrestAWS
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -28,15 +29,21 @@ public struct LiveEndpoint: Sendable {
     public let extraFields: [String: String]
     /// The endpoint's Prometheus page, read once a second during each level; nil to leave it alone.
     public let metricsPath: String?
+    /// How an AWS endpoint's requests are authorised; nil for the others.
+    public let aws: AWSAccess?
+    /// Header fields sent with every request (SageMaker's inference component).
+    public let extraHeaders: [(name: String, value: String)]
     private let apiKey: String?
 
     /// - Parameters:
     ///   - url: `http://host[:port][/path]` or `https://...`.
     ///   - route: what carries the requests; nil for the best the scheme allows (epoll for http,
     ///     URLSession for https).
+    ///   - aws: for the AWS kinds, how requests are signed or authorised.
     public init(
         url: String, api: APIKind, model: String, streaming: Bool = true, extraFields: [String: String] = [:],
-        apiKey: String? = nil, metricsPath: String? = "/metrics", route: Route? = nil
+        apiKey: String? = nil, metricsPath: String? = "/metrics", route: Route? = nil, aws: AWSAccess? = nil,
+        extraHeaders: [(name: String, value: String)] = []
     ) throws {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               let host = components.host, !host.isEmpty else {
@@ -53,13 +60,17 @@ public struct LiveEndpoint: Sendable {
         self.route = route ?? (isSecure ? .urlSession : .epoll)
         self.host = host
         port = components.port ?? (isSecure ? 443 : 80)
-        path = components.path.isEmpty || components.path == "/" ? api.defaultPath(streaming: streaming) : components.path
+        // The path as it goes on the wire: a model id's `%3A` stays encoded, and SigV4 signs it so.
+        let given = components.percentEncodedPath
+        path = given.isEmpty || given == "/" ? api.defaultPath(model: model, streaming: streaming) : given
         self.api = api
         self.model = model
         self.streaming = streaming
         self.extraFields = extraFields
         self.apiKey = apiKey
         self.metricsPath = metricsPath
+        self.aws = aws
+        self.extraHeaders = extraHeaders
     }
 
     /// The host and port as the Host header and reports show them.
@@ -75,32 +86,84 @@ public struct LiveEndpoint: Sendable {
             extraFields: try parsedExtraFields())
     }
 
-    /// The complete bytes of the request for `prompt`: head and body, for the epoll client.
-    public func request(for prompt: Prompt, maxOutputTokens: Int?) throws -> [UInt8] {
+    /// The request for `prompt` with all but what depends on the time of sending: SigV4 signs
+    /// the time, so a signed request is completed as it is sent (`bytes(of:at:)`).
+    func prepare(_ prompt: Prompt, maxOutputTokens: Int?) throws -> PreparedRequest {
         let body = try body(for: prompt, maxOutputTokens: maxOutputTokens)
-        var head = "POST \(path) HTTP/1.1\r\nHost: \(authority)\r\nContent-Type: application/json\r\n"
-        head += "Accept: \(streaming ? "text/event-stream" : "application/json")\r\nContent-Length: \(body.count)\r\n"
-        if let apiKey { head += "Authorization: Bearer \(apiKey)\r\n" }
-        head += "\r\n"
-        return Array(head.utf8) + body
+        let signable = signsEachRequest
+            ? SigV4Request(method: "POST", path: path, host: authority, headers: fixedHeaders, body: body) : nil
+        return PreparedRequest(body: body, signable: signable)
     }
 
-    /// The request for `prompt` as URLSession takes it.
-    func urlRequest(for prompt: Prompt, maxOutputTokens: Int?) throws -> URLRequest {
+    /// True when each request is signed as it is sent (SigV4), rather than built once.
+    var signsEachRequest: Bool {
+        if case .sigV4 = aws?.authorization { return true }
+        return false
+    }
+
+    /// The header fields of every request, authorization aside.
+    private var fixedHeaders: [(name: String, value: String)] {
+        [(name: "Content-Type", value: "application/json"), (name: "Accept", value: api.accept(streaming: streaming))] + extraHeaders
+    }
+
+    /// The header fields of `prepared` sent at `unixSeconds`, authorization included.
+    func headers(of prepared: PreparedRequest, at unixSeconds: Int64) -> [(name: String, value: String)] {
+        var headers = fixedHeaders
+        switch aws?.authorization {
+        case .sigV4(let credentials):
+            let signer = SigV4Signer(credentials: credentials, service: api.awsService ?? "bedrock", region: aws!.region)
+            headers += signer.sign(prepared.signable!, at: AWSTimestamp(unixSeconds: unixSeconds)).headers
+        case .bearer(let token):
+            headers.append((name: "Authorization", value: "Bearer \(token)"))
+        case nil:
+            if let apiKey { headers.append((name: "Authorization", value: "Bearer \(apiKey)")) }
+        }
+        return headers
+    }
+
+    /// The complete bytes of `prepared` sent at `unixSeconds`: head and body, for the epoll client.
+    func bytes(of prepared: PreparedRequest, at unixSeconds: Int64) -> [UInt8] {
+        var head = "POST \(path) HTTP/1.1\r\nHost: \(authority)\r\n"
+        for header in headers(of: prepared, at: unixSeconds) { head += "\(header.name): \(header.value)\r\n" }
+        head += "Content-Length: \(prepared.body.count)\r\n\r\n"
+        return Array(head.utf8) + prepared.body
+    }
+
+    /// `prepared` sent at `unixSeconds` as URLSession takes it.
+    func urlRequest(of prepared: PreparedRequest, at unixSeconds: Int64) -> URLRequest {
         var request = URLRequest(url: URL(string: displayURL)!)
         request.httpMethod = "POST"
-        request.httpBody = Data(try body(for: prompt, maxOutputTokens: maxOutputTokens))
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(streaming ? "text/event-stream" : "application/json", forHTTPHeaderField: "Accept")
-        if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
+        request.httpBody = Data(prepared.body)
+        for header in headers(of: prepared, at: unixSeconds) { request.setValue(header.value, forHTTPHeaderField: header.name) }
         return request
     }
+
+    /// The complete bytes of the request for `prompt` sent now: head and body, for the epoll client.
+    public func request(for prompt: Prompt, maxOutputTokens: Int?) throws -> [UInt8] {
+        bytes(of: try prepare(prompt, maxOutputTokens: maxOutputTokens), at: Self.unixNow)
+    }
+
+    /// The request for `prompt` sent now, as URLSession takes it.
+    func urlRequest(for prompt: Prompt, maxOutputTokens: Int?) throws -> URLRequest {
+        urlRequest(of: try prepare(prompt, maxOutputTokens: maxOutputTokens), at: Self.unixNow)
+    }
+
+    /// The wall clock in whole seconds, as SigV4 signs it.
+    static var unixNow: Int64 { Int64(Date().timeIntervalSince1970) }
 
     /// `text` with the API key taken out: an endpoint's error page may echo the request's headers,
     /// and what it says goes to reports and the console.
     func withoutSecrets(_ text: String) -> String {
-        guard let apiKey, !apiKey.isEmpty else { return text }
-        return text.replacingOccurrences(of: apiKey, with: "[API key]")
+        var secrets: [(value: String, label: String)] = []
+        if let apiKey { secrets.append((apiKey, "[API key]")) }
+        switch aws?.authorization {
+        case .bearer(let token): secrets.append((token, "[API key]"))
+        case .sigV4(let credentials):
+            secrets.append((credentials.secretAccessKey, "[secret access key]"))
+            if let token = credentials.sessionToken { secrets.append((token, "[session token]")) }
+        case nil: break
+        }
+        return secrets.filter { !$0.value.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1.value, with: $1.label) }
     }
 
     private func parsedExtraFields() throws -> [String: Any] {
@@ -130,5 +193,26 @@ extension LiveEndpoint: CustomStringConvertible {
     /// What printing an endpoint shows: never the API key.
     public var description: String {
         "\(api.rawValue) \(displayURL) model \(model)\(streaming ? "" : " (not streamed)") via \(route.rawValue)"
+    }
+}
+
+/// A request built but for its signature: what `LiveEndpoint.prepare` gives.
+struct PreparedRequest: Sendable {
+    let body: [UInt8]
+    /// What SigV4 signs, for a signed endpoint.
+    let signable: SigV4Request?
+}
+
+/// How an AWS endpoint's requests are authorised, in which region, and where the credentials
+/// came from (said in run.json; their values never are).
+public struct AWSAccess: Sendable {
+    public let authorization: AWSAuthorization
+    public let region: String
+    public let source: String
+
+    public init(authorization: AWSAuthorization, region: String, source: String) {
+        self.authorization = authorization
+        self.region = region
+        self.source = source
     }
 }

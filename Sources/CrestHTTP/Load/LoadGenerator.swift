@@ -57,7 +57,10 @@ final class LoadGenerator: @unchecked Sendable {
     /// One read buffer for every client: the loop reads one socket at a time.
     let readBuffer: UnsafeMutableRawBufferPointer
     private let prompts: [Prompt]
-    /// Each prompt's request, as the route takes it: bytes for the epoll client, a URLRequest for URLSession.
+    /// Each prompt's request but for a signature that depends on when it is sent.
+    private let prepared: [PreparedRequest]
+    /// Each prompt's request, as the route takes it: bytes for the epoll client, a URLRequest for
+    /// URLSession; empty when each is signed as it is sent.
     private let requests: [[UInt8]]
     private let urlRequests: [URLRequest]
     private let bridge: SessionBridge?
@@ -92,14 +95,17 @@ final class LoadGenerator: @unchecked Sendable {
         timeoutReason = "no complete response within the request timeout of \(NumberFormatting.duration(seconds: requestTimeoutSeconds))"
         self.prompts = prompts
         address = try SocketAddress.resolve(host: endpoint.host, port: endpoint.port)
+        prepared = try prompts.map { try endpoint.prepare($0, maxOutputTokens: maxOutputTokens) }
+        // Requests are built once, unless each must be signed as it is sent.
+        let built = endpoint.signsEachRequest ? [] : prepared
         switch endpoint.route {
         case .epoll:
-            requests = try prompts.map { try endpoint.request(for: $0, maxOutputTokens: maxOutputTokens) }
+            requests = built.map { endpoint.bytes(of: $0, at: 0) }
             urlRequests = []
             bridge = nil
         case .urlSession:
             requests = []
-            urlRequests = try prompts.map { try endpoint.urlRequest(for: $0, maxOutputTokens: maxOutputTokens) }
+            urlRequests = built.map { endpoint.urlRequest(of: $0, at: 0) }
             bridge = SessionBridge(loop: loop, requestTimeoutSeconds: requestTimeoutSeconds)
         }
         self.origin = origin
@@ -116,9 +122,13 @@ final class LoadGenerator: @unchecked Sendable {
 
     deinit { readBuffer.deallocate() }
 
-    func requestBytes(_ promptIndex: Int) -> [UInt8] { requests[promptIndex] }
+    func requestBytes(_ promptIndex: Int) -> [UInt8] {
+        requests.isEmpty ? endpoint.bytes(of: prepared[promptIndex], at: LiveEndpoint.unixNow) : requests[promptIndex]
+    }
 
-    func urlRequest(_ promptIndex: Int) -> URLRequest { urlRequests[promptIndex] }
+    func urlRequest(_ promptIndex: Int) -> URLRequest {
+        urlRequests.isEmpty ? endpoint.urlRequest(of: prepared[promptIndex], at: LiveEndpoint.unixNow) : urlRequests[promptIndex]
+    }
 
     private func makeClient(index: Int) -> any GeneratorClient {
         if let bridge { return SessionClient(index: index, generator: self, bridge: bridge) }

@@ -1,4 +1,5 @@
 import Crest
+import CrestAWS
 
 /// What a client does with a response, whichever transport carried it: streamed events go through
 /// the API's reader as they arrive (the first one with generated text is the first token); an
@@ -13,6 +14,11 @@ struct ResponseReader {
     private let endpoint: LiveEndpoint
     private let limits: ResponseLimits
     private var events: ServerSentEventParser
+    /// The AWS event-stream frames of a Bedrock or SageMaker stream (SageMaker's PayloadParts then
+    /// carry the container's own server-sent events, which `events` reads).
+    private var frames = EventStreamDecoder()
+    /// Set once a frame could not be read: nothing after it can be.
+    private var framesBroke = false
     /// Why the response must be cut off, once it has passed a hard limit.
     private(set) var cutOffReason: String?
 
@@ -51,18 +57,10 @@ struct ResponseReader {
             request.body.append(contentsOf: piece.prefix(Self.streamedBodyKept - request.body.count))
         }
         var broughtFirstToken = false
-        let api = endpoint.api
-        events.parse(piece) { event in
-            eventParsed()
-            guard api.read(event, into: &request.reading) else { return }
-            if let last = request.lastTokenAt {
-                // Chunks read together share one timestamp: a gap of 0, as the client saw it.
-                request.interTokenGaps.append(time - last)
-            } else {
-                request.firstTokenAt = time
-                broughtFirstToken = true
-            }
-            request.lastTokenAt = time
+        if endpoint.api.streamsEventFrames {
+            broughtFirstToken = readFrames(piece, at: time, into: &request, eventParsed: eventParsed)
+        } else {
+            broughtFirstToken = readEvents(piece, api: endpoint.api, at: time, into: &request, eventParsed: eventParsed)
         }
         if events.hasOverflowed {
             cutOffReason = "a server-sent event passed \(Self.size(limits.maximumEventBytes)), the client's limit"
@@ -70,6 +68,62 @@ struct ResponseReader {
             cutOffReason = "the stream passed \(limits.maximumTokenEvents) events with generated text, the client's limit"
         }
         return broughtFirstToken
+    }
+
+    /// Server-sent events of `api` in `piece`; true when one brought the first token.
+    private mutating func readEvents(
+        _ piece: UnsafeBufferPointer<UInt8>, api: APIKind, at time: Int64, into request: inout RequestInFlight, eventParsed: () -> Void
+    ) -> Bool {
+        var broughtFirstToken = false
+        events.parse(piece) { event in
+            eventParsed()
+            if api.read(event, into: &request.reading), Self.tokenArrived(at: time, in: &request) { broughtFirstToken = true }
+        }
+        return broughtFirstToken
+    }
+
+    /// AWS event-stream frames in `piece`: Converse events for Bedrock; for SageMaker, the
+    /// container's stream carried in PayloadParts. True when one brought the first token.
+    private mutating func readFrames(
+        _ piece: UnsafeBufferPointer<UInt8>, at time: Int64, into request: inout RequestInFlight, eventParsed: () -> Void
+    ) -> Bool {
+        guard !framesBroke else { return false }
+        let messages: [EventStreamMessage]
+        do {
+            messages = try frames.feed(piece)
+        } catch {
+            framesBroke = true
+            if request.reading.problem == nil { request.reading.problem = error.description }
+            return false
+        }
+        let api = endpoint.api
+        var broughtFirstToken = false
+        for message in messages {
+            guard let container = api.containerAPI else {
+                eventParsed()
+                if api.readConverse(message, into: &request.reading), Self.tokenArrived(at: time, in: &request) { broughtFirstToken = true }
+                continue
+            }
+            if api.recordedException(message, into: &request.reading) { continue }
+            guard message.eventType == "PayloadPart" else { continue }
+            let carried = message.payload.withUnsafeBufferPointer { payload in
+                readEvents(payload, api: container, at: time, into: &request, eventParsed: eventParsed)
+            }
+            broughtFirstToken = broughtFirstToken || carried
+        }
+        return broughtFirstToken
+    }
+
+    /// Records a token that arrived at `time`; true when it is the first.
+    private static func tokenArrived(at time: Int64, in request: inout RequestInFlight) -> Bool {
+        defer { request.lastTokenAt = time }
+        if let last = request.lastTokenAt {
+            // Chunks read together share one timestamp: a gap of 0, as the client saw it.
+            request.interTokenGaps.append(time - last)
+            return false
+        }
+        request.firstTokenAt = time
+        return true
     }
 
     /// `request`'s end at `time`: the outcome its status and body say.
@@ -104,8 +158,16 @@ struct ResponseReader {
 
     /// What a 2xx response counts as, and why when it is not a success.
     private func judge(_ reading: ResponseReading, head: HTTPResponseHead) -> (Outcome, String?) {
+        if let exception = reading.exception {
+            // AWS's throttling, mid-stream, is the endpoint refusing load like a 429.
+            let outcome: Outcome = exception.name.lowercased().hasPrefix("throttling") ? .http429 : .http5xx
+            return (outcome, "the stream carried AWS's \(exception.name)" + (exception.message.map { ": \($0)" } ?? ""))
+        }
         if reading.isError {
             return (.http5xx, endpoint.streaming ? "the stream carried an error event" : "the 2xx response's JSON is an error object")
+        }
+        if endpoint.streaming, endpoint.api.streamsEventFrames, !framesBroke, frames.bytesWaiting > 0 {
+            return (.malformed, EventStreamError.truncated(bytesLeft: frames.bytesWaiting).description)
         }
         if endpoint.streaming {
             let strayLines = events.strayLines + (events.endsInStrayLine ? 1 : 0)

@@ -1,0 +1,59 @@
+import CrestTestSupport
+import Foundation
+import XCTest
+
+/// `crest sweep --api bedrock` as a user runs it, against a scripted endpoint that checks SigV4:
+/// credentials from the environment, every request signed, run.json naming where the
+/// credentials came from, and no key, secret or token in anything the run writes or prints.
+final class AWSSweepCommandTests: WorkspaceTestCase {
+    private let keyID = "AKIDEXAMPLE"
+    private let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    private let token = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN"
+
+    private func sweep(signingWith secret: String, out: String) throws -> (CrestBinary.Result, ScriptedAWSEndpoint) {
+        let endpoint = ScriptedAWSEndpoint(ScriptedEndpoint.Script(), accessKeyID: keyID, secret: self.secret, region: "us-east-1")
+        let server = try ScriptedAWSServer(endpoint)
+        defer { server.stop() }
+        let result = try CrestBinary.run(
+            ["sweep", "--api", "bedrock", "--model", "anthropic.claude-3-haiku-20240307-v1:0", "--url", server.url, "--levels", "1,2",
+             "--requests-per-level", "8", "--budget", "e2e.p95<=5s", "--out", out],
+            in: workspace,
+            settings: ["AWS_ACCESS_KEY_ID": keyID, "AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": token, "AWS_REGION": "us-east-1"])
+        return (result, endpoint)
+    }
+
+    /// Every file of a results folder, as text.
+    private func everything(in folder: String) throws -> String {
+        let root = workspace.appendingPathComponent(folder)
+        let walker = try XCTUnwrap(FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil))
+        var text = ""
+        while let url = walker.nextObject() as? URL {
+            if let data = try? Data(contentsOf: url) { text += String(decoding: data, as: UTF8.self) }
+        }
+        return text
+    }
+
+    func testABedrockSweepSignsEveryRequestAndWritesNoSecret() throws {
+        let (result, endpoint) = try sweep(signingWith: secret, out: "bedrock")
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertGreaterThanOrEqual(endpoint.requestsServed, 2 * 8)
+        let run = try String(contentsOf: workspace.appendingPathComponent("bedrock/run.json"), encoding: .utf8)
+        XCTAssertTrue(run.contains(#""credentials_source" : "environment: AWS_ACCESS_KEY_ID""#), run)
+        XCTAssertTrue(run.contains(#""kind" : "bedrock""#), run)
+        let written = try everything(in: "bedrock") + result.standardOutput + result.standardError
+        XCTAssertTrue(written.contains("\"outcome\":\"ok\""), "samples were written")
+        for secretValue in [secret, token] { XCTAssertFalse(written.contains(secretValue), "a secret reached a file or the console") }
+    }
+
+    // A wrong secret: every request refused by the endpoint, the run ends with exit 3 and AWS's
+    // own message, and the wrong secret appears nowhere either.
+    func testAWrongSecretEndsTheRunWithAWSsMessage() throws {
+        let wrong = "not-the-secret-0123456789"
+        let (result, endpoint) = try sweep(signingWith: wrong, out: "refused")
+        XCTAssertEqual(result.status, 3, result.standardError)
+        XCTAssertEqual(endpoint.requestsServed, 0)
+        XCTAssertTrue(result.standardError.contains("signature we calculated does not match"), result.standardError)
+        let written = try everything(in: "refused") + result.standardOutput + result.standardError
+        for secretValue in [wrong, token] { XCTAssertFalse(written.contains(secretValue), "a secret reached a file or the console") }
+    }
+}
