@@ -29,7 +29,7 @@ let package = Package(
         // the shared files. Pure computation, no I/O but reading those files.
         .target(name: "CrestAWS"),
         // The simulator in real time behind an OpenAI-compatible HTTP API (`crest serve`).
-        .target(name: "CrestServe", dependencies: ["Crest", "CrestSimulator", "CrestHTTP"]),
+        .target(name: "CrestServe", dependencies: ["Crest", "CrestAWS", "CrestSimulator", "CrestHTTP"]),
         // Reports computed from results, rendered as Markdown.
         .target(name: "CrestReport", dependencies: ["Crest"]),
         // A sweep from its first request to its report, for any measurer: the results folder's life.
@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "CrestTests", dependencies: ["Crest", "CrestTestSupport"]),
         .testTarget(name: "CrestSimulatorTests", dependencies: ["Crest", "CrestSimulator", "CrestTestSupport"]),
         .testTarget(name: "CrestHTTPTests", dependencies: ["Crest", "CrestAWS", "CrestHTTP", "CrestTestSupport"]),
-        .testTarget(name: "CrestServeTests", dependencies: ["Crest", "CrestSimulator", "CrestHTTP", "CrestServe"]),
+        .testTarget(name: "CrestServeTests", dependencies: ["Crest", "CrestAWS", "CrestSimulator", "CrestHTTP", "CrestServe"]),
         .testTarget(name: "CrestReportTests", dependencies: ["Crest", "CrestReport", "CrestTestSupport"]),
         .testTarget(name: "CrestSweepTests", dependencies: ["Crest", "CrestSimulator", "CrestSweep"]),
         .testTarget(name: "CrestCommandTests", dependencies: ["crest", "CrestTestSupport"]),

@@ -1,10 +1,15 @@
 import Crest
 import Foundation
 
-/// What the simulated server needs from a request body: OpenAI chat or completions, or TGI's
-/// native generate.
+/// What the simulated server needs from a request body: OpenAI chat or completions, TGI's native
+/// generate, Bedrock's Converse, or TGI's payload sent to a SageMaker endpoint.
 struct GenerationRequest {
-    enum Kind { case chat, completions, tgi }
+    enum Kind {
+        case chat, completions, tgi, converse, sagemakerTGI
+
+        /// True for the kinds that answer in AWS's shapes: event-stream frames and AWS errors.
+        var isAWS: Bool { self == .converse || self == .sagemakerTGI }
+    }
 
     let kind: Kind
     let model: String
@@ -14,20 +19,36 @@ struct GenerationRequest {
     let streaming: Bool
     let includeUsage: Bool
 
-    /// Parses `body`; the error says what is wrong. TGI's route alone says whether it streams.
-    init(kind: Kind, body: [UInt8], defaultModel: String, tgiStreaming: Bool = false) throws {
+    /// Parses `body`; the error says what is wrong. For TGI and the AWS kinds, the route alone says
+    /// whether it streams (`routeStreams`).
+    init(kind: Kind, body: [UInt8], defaultModel: String, routeStreams: Bool = false) throws {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
             throw GenerationRequestError("the body is not a JSON object")
         }
         self.kind = kind
         model = object["model"] as? String ?? defaultModel
-        if kind == .tgi {
+        if kind == .converse {
+            guard let messages = object["messages"] as? [[String: Any]], !messages.isEmpty else {
+                throw GenerationRequestError("messages must be a non-empty list")
+            }
+            // Content blocks of text; system prompts apart, and counted too.
+            func text(_ blocks: Any?) -> String { (blocks as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }.joined() }
+            var conversation = (object["system"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }.map { ChatMessage(role: "system", content: $0) }
+            conversation += messages.map { ChatMessage(role: $0["role"] as? String ?? "user", content: text($0["content"])) }
+            promptTokens = TokenEstimator.estimate(messages: conversation)
+            maxOutputTokens = try Self.positive((object["inferenceConfig"] as? [String: Any])?["maxTokens"], name: "inferenceConfig.maxTokens")
+            ignoreEOS = false
+            streaming = routeStreams
+            includeUsage = true
+            return
+        }
+        if kind == .tgi || kind == .sagemakerTGI {
             guard let inputs = object["inputs"] as? String else { throw GenerationRequestError("'inputs' must be a string") }
             let parameters = object["parameters"] as? [String: Any] ?? [:]
             promptTokens = TokenEstimator.estimate(inputs)
             maxOutputTokens = try Self.positive(parameters["max_new_tokens"], name: "max_new_tokens")
             ignoreEOS = false
-            streaming = tgiStreaming
+            streaming = routeStreams
             includeUsage = parameters["details"] as? Bool ?? false
             return
         }
@@ -47,8 +68,8 @@ struct GenerationRequest {
             } else {
                 throw GenerationRequestError("'prompt' must be a string")
             }
-        case .tgi:
-            preconditionFailure("TGI bodies are read above")
+        case .tgi, .converse, .sagemakerTGI:
+            preconditionFailure("TGI and AWS bodies are read above")
         }
         maxOutputTokens = try Self.positive(object["max_completion_tokens"] ?? object["max_tokens"], name: "max_tokens")
         ignoreEOS = object["ignore_eos"] as? Bool ?? false

@@ -6,7 +6,8 @@ import Foundation
 /// The simulator in real time behind an OpenAI-compatible API: `/v1/chat/completions` and
 /// `/v1/completions` (streamed or whole, with the usage block), TGI's `/generate_stream` and
 /// `/generate`, `/v1/models`, `/health`, and `/metrics` in Prometheus text with vLLM's gauge names.
-/// Any model name is accepted and echoed.
+/// Any model name is accepted and echoed. With `AWSServing`, also Bedrock's Converse and a
+/// SageMaker endpoint's invocations, signed and answered as AWS does (`SimulatedInferenceServer+AWS`).
 ///
 /// Everything runs on the server's event loop: requests arrive into the engine at the loop's
 /// clock, the engine's steps are timed by loop timers at the exact times it asks for (so timer
@@ -24,14 +25,20 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
     public let modelName: String
     private let simulation: RealTimeSimulation
     private let retryAfterSeconds: Double
-    private var loop: EventLoop!
+    /// How the AWS shapes are served; nil when they are not.
+    let aws: AWSServing?
+    /// Draws the AWS throttles of `AWSServing.throttleRate`.
+    var throttleRandom: SeededRandom
+    private(set) var loop: EventLoop!
     private var origin: Int64 = 0
     private var responses: [Int: OpenResponse] = [:]
     private var scheduledWakeup: Int64?
     private var outcomes: [Outcome: Int] = [:]
 
-    public init(endpoint: SimulatedEndpoint, modelName: String, seed: UInt64) {
+    public init(endpoint: SimulatedEndpoint, modelName: String, seed: UInt64, aws: AWSServing? = nil) {
         simulation = RealTimeSimulation(endpoint: endpoint, seed: seed)
+        self.aws = aws
+        throttleRandom = SeededRandom(seed: derivedSeed(seed, 0xA35))
         retryAfterSeconds = endpoint.faults.retryAfterSeconds
         self.modelName = modelName
     }
@@ -46,10 +53,11 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
     private var now: Int64 { loop.now - origin }
 
     public func handle(_ request: HTTPServerRequest, response: HTTPResponseWriter) {
+        if aws != nil, request.path.hasPrefix("/model/") || request.path.hasPrefix("/endpoints/") { return handleAWS(request, response) }
         switch (request.method, request.path) {
         case ("POST", "/v1/chat/completions"): generate(.chat, request, response)
         case ("POST", "/v1/completions"): generate(.completions, request, response)
-        case ("POST", "/generate_stream"): generate(.tgi, request, response, tgiStreaming: true)
+        case ("POST", "/generate_stream"): generate(.tgi, request, response, routeStreams: true)
         case ("POST", "/generate"): generate(.tgi, request, response)
         case ("GET", "/v1/models"):
             response.send(status: 200, body: json(["object": "list", "data": [["id": modelName, "object": "model", "owned_by": "crest"]]]))
@@ -65,24 +73,30 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
 
     // MARK: - Generation
 
-    private func generate(
-        _ kind: GenerationRequest.Kind, _ request: HTTPServerRequest, _ response: HTTPResponseWriter, tgiStreaming: Bool = false
+    func generate(
+        _ kind: GenerationRequest.Kind, _ request: HTTPServerRequest, _ response: HTTPResponseWriter, routeStreams: Bool = false
     ) {
         let parsed: GenerationRequest
         do {
-            parsed = try GenerationRequest(kind: kind, body: request.body, defaultModel: modelName, tgiStreaming: tgiStreaming)
-        } catch let problem as GenerationRequestError {
-            return response.send(status: 400, body: error(problem.message))
+            parsed = try GenerationRequest(kind: kind, body: request.body, defaultModel: modelName, routeStreams: routeStreams)
         } catch {
-            return response.send(status: 400, body: self.error("bad request"))
+            let message = (error as? GenerationRequestError)?.message ?? "bad request"
+            if kind.isAWS { return sendAWSError(response, status: 400, exception: "ValidationException", message: message) }
+            return response.send(status: 400, body: self.error(message))
         }
         let (id, planned, events) = simulation.arrive(
             promptTokens: parsed.promptTokens, maxOutputTokens: parsed.maxOutputTokens, ignoreEOS: parsed.ignoreEOS, at: now)
         responses[id] = OpenResponse(writer: response, request: parsed, plannedTokens: planned)
         let rejected = events.contains { if case .rejected = $0.event { return true } else { return false } }
         if parsed.streaming && !rejected {
-            response.startStream()
-            if kind == .chat { response.sendChunk(sse(chunk(id, parsed, delta: ["role": "assistant", "content": ""]))) }
+            if kind.isAWS {
+                response.startStream(contentType: "application/vnd.amazon.eventstream")
+                // Bedrock opens with the message's role, before the model has produced anything.
+                if kind == .converse { response.sendChunk(converseEvent("messageStart", ["role": "assistant"])) }
+            } else {
+                response.startStream()
+                if kind == .chat { response.sendChunk(sse(chunk(id, parsed, delta: ["role": "assistant", "content": ""]))) }
+            }
         }
         deliver(events)
         scheduleWakeup()
@@ -125,6 +139,7 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
             guard let open = openResponse(id) else { return }
             responses[id] = nil
             outcomes[outcome, default: 0] += 1
+            if open.request.kind.isAWS { return sendAWSRejection(open.writer, outcome) }
             switch outcome {
             case .http429:
                 open.writer.send(status: 429, body: error("too many requests"), fields: ["Retry-After": NumberFormatting.significant(retryAfterSeconds)])
@@ -150,10 +165,12 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
 
     private func sendToken(_ open: OpenResponse, id: Int) {
         let index = open.tokensSent
-        if open.request.kind == .tgi {
+        if open.request.kind == .tgi || open.request.kind == .sagemakerTGI {
             let isLast = index == open.plannedTokens - 1
-            open.writer.sendChunk(sse(tgiTokenEvent(index: index, details: isLast ? open.plannedTokens : nil)))
+            emit(sse(tgiTokenEvent(index: index, details: isLast ? open.plannedTokens : nil)), for: open.request, to: open.writer)
             responses[id]?.sentDetails = isLast
+        } else if open.request.kind == .converse {
+            open.writer.sendChunk(converseDelta(index: index))
         } else {
             open.writer.sendChunk(sse(tokenChunk(id, open.request, index: index)))
         }
@@ -161,7 +178,11 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
     }
 
     private func finish(_ open: OpenResponse, id: Int, completionTokens: Int) {
-        if open.request.kind == .tgi { return finishTGI(open, id: id, completionTokens: completionTokens) }
+        switch open.request.kind {
+        case .tgi, .sagemakerTGI: return finishTGI(open, id: id, completionTokens: completionTokens)
+        case .converse: return finishConverse(open.writer, open.request, tokensSent: open.tokensSent, completionTokens: completionTokens)
+        case .chat, .completions: break
+        }
         let usage = ["prompt_tokens": open.request.promptTokens, "completion_tokens": completionTokens,
                      "total_tokens": open.request.promptTokens + completionTokens]
         let finishReason = completionTokens == open.request.maxOutputTokens ? "length" : "stop"
@@ -193,11 +214,11 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
         }
         // The request is no longer in `responses`: tokens the model did not report one by one go out here.
         for index in open.tokensSent..<max(open.tokensSent, completionTokens) {
-            open.writer.sendChunk(sse(tgiTokenEvent(index: index, details: index == completionTokens - 1 ? completionTokens : nil)))
+            emit(sse(tgiTokenEvent(index: index, details: index == completionTokens - 1 ? completionTokens : nil)), for: open.request, to: open.writer)
         }
         // The engine stopped short of the drawn length (the context window): say so in a last event.
         if !open.sentDetails && open.tokensSent >= completionTokens {
-            open.writer.sendChunk(sse(json(["generated_text": "", "details": tgiDetails(completionTokens)])))
+            emit(sse(json(["generated_text": "", "details": tgiDetails(completionTokens)])), for: open.request, to: open.writer)
         }
         open.writer.endStream()
     }
@@ -225,7 +246,7 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
         switch (request.kind, request.streaming) {
         case (.chat, true): object = "chat.completion.chunk"
         case (.chat, false): object = "chat.completion"
-        case (.completions, _), (.tgi, _): object = "text_completion"
+        case (.completions, _), (.tgi, _), (.converse, _), (.sagemakerTGI, _): object = "text_completion"
         }
         return ["id": "cmpl-crest-\(id)", "object": object, "model": request.model, "created": 0, "choices": choices]
     }
@@ -241,14 +262,14 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
     }
 
     /// The simulated text: one short word per token.
-    private static func word(_ index: Int) -> String {
+    static func word(_ index: Int) -> String {
         let words = ["the ", "model ", "writes ", "a ", "token ", "each ", "step "]
         return words[index % words.count]
     }
 
     private func sse(_ data: [UInt8]) -> [UInt8] { Array("data: ".utf8) + data + [10, 10] }
 
-    private func json(_ object: [String: Any]) -> [UInt8] {
+    func json(_ object: [String: Any]) -> [UInt8] {
         Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
     }
 

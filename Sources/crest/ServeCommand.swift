@@ -34,6 +34,18 @@ struct ServeCommand: Command {
           --concurrency-cap N         answer 429 when N requests are already in the server
           --retry-after D             the Retry-After of those 429s (default 1s)
 
+        AWS SHAPES
+          --api bedrock|sagemaker     also serve Bedrock's POST /model/{id}/converse and /converse-stream and a
+                                      SageMaker endpoint's POST /endpoints/{name}/invocations and
+                                      /invocations-response-stream (TGI's payload), in AWS's event-stream
+                                      frames and error shapes, checking SigV4 as AWS does: requests must be
+                                      signed with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY as this
+                                      process has them (AWS's example pair AKIDEXAMPLE when unset), or carry
+                                      AWS_BEARER_TOKEN_BEDROCK as a Bedrock API key
+          --region REGION             the region requests must be signed for (default us-east-1)
+          --throttle-rate P           refuse this share of requests with a ThrottlingException (429)
+          --throttle-above N          a ThrottlingException when N requests are already in the server
+
         EXIT CODES
           0 stopped by Ctrl-C or SIGTERM   1 the server failed   2 bad usage, or the port cannot be listened on
         """
@@ -45,8 +57,15 @@ struct ServeCommand: Command {
     let port: Int
     let modelName: String
     let seed: UInt64
+    let aws: AWSServing?
+    /// Whether the accepted key pair is AWS's documented example, which may be printed.
+    let usesExampleKeys: Bool
 
     init(arguments: ArgumentList) throws {
+        try self.init(arguments: arguments, environment: ProcessInfo.processInfo.environment)
+    }
+
+    init(arguments: ArgumentList, environment: [String: String]) throws {
         var arguments = arguments
         let presetName = try arguments.value("--preset") ?? SimulatorPreset.standard.name
         guard let preset = SimulatorPreset.named(presetName) else {
@@ -57,6 +76,31 @@ struct ServeCommand: Command {
         if let rate = try arguments.errorRate("--error-rate") { endpoint.faults.errorProbability = rate }
         if let cap = try arguments.positiveInteger("--concurrency-cap") { endpoint.faults.concurrencyCap = cap }
         if let seconds = try arguments.duration("--retry-after") { endpoint.faults.retryAfterSeconds = seconds }
+        let api = try arguments.value("--api")
+        let region = try arguments.value("--region")
+        let throttleRate = try arguments.errorRate("--throttle-rate")
+        let throttleAbove = try arguments.positiveInteger("--throttle-above")
+        switch api {
+        case "bedrock", "sagemaker":
+            if let throttleAbove { endpoint.faults.concurrencyCap = throttleAbove }
+            let key = environment["AWS_ACCESS_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }
+            let secret = environment["AWS_SECRET_ACCESS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+            usesExampleKeys = key == nil || secret == nil
+            aws = AWSServing(
+                secrets: usesExampleKeys ? [AWSServing.exampleAccessKeyID: AWSServing.exampleSecretAccessKey] : [key!: secret!],
+                bearerToken: environment["AWS_BEARER_TOKEN_BEDROCK"].flatMap { $0.isEmpty ? nil : $0 }, region: region ?? "us-east-1",
+                throttleRate: throttleRate ?? 0)
+        case nil, "openai", "openai-chat":
+            if let option = [region.map { _ in "--region" }, throttleRate.map { _ in "--throttle-rate" }, throttleAbove.map { _ in "--throttle-above" }]
+                .compactMap({ $0 }).first
+            {
+                throw UsageError("\(option) goes with --api bedrock or sagemaker")
+            }
+            aws = nil
+            usesExampleKeys = false
+        case let other?:
+            throw UsageError("--api '\(other)': unknown; known: bedrock, sagemaker (the OpenAI and TGI routes are always served)")
+        }
         self.endpoint = endpoint
         host = try arguments.value("--host") ?? "127.0.0.1"
         port = try arguments.port("--port") ?? Self.defaultPort
@@ -67,7 +111,7 @@ struct ServeCommand: Command {
 
     func run() async throws -> ExitCode {
         let loop = try EventLoop(name: "crest-serve")
-        let handler = SimulatedInferenceServer(endpoint: endpoint, modelName: modelName, seed: seed)
+        let handler = SimulatedInferenceServer(endpoint: endpoint, modelName: modelName, seed: seed, aws: aws)
         let server: HTTPServer
         do {
             server = try handler.listen(on: loop, host: host, port: port)
@@ -78,12 +122,27 @@ struct ServeCommand: Command {
             crest serve: sim:\(preset.name) as model '\(modelName)' on http://\(host):\(server.port)
               POST /v1/chat/completions  /v1/completions  /generate_stream  /generate
               GET /v1/models  /health  /metrics
-              Ctrl-C stops.
+            \(awsBanner)  Ctrl-C stops.
 
             """)
         await TerminationSignal.wait()
         loop.shutdown()
         StandardError.write("crest serve: stopped\n")
         return .success
+    }
+
+    /// What the banner says of the AWS routes and the credentials they take; never a secret but
+    /// AWS's published example.
+    private var awsBanner: String {
+        guard let aws else { return "" }
+        let keys = usesExampleKeys
+            ? "AWS's example pair: AWS_ACCESS_KEY_ID=\(AWSServing.exampleAccessKeyID) AWS_SECRET_ACCESS_KEY=\(AWSServing.exampleSecretAccessKey)"
+            : "access key \(aws.secrets.keys.first ?? "") from this environment"
+        return """
+              POST /model/{id}/converse  /model/{id}/converse-stream  (Bedrock)
+              POST /endpoints/{name}/invocations  /endpoints/{name}/invocations-response-stream  (SageMaker, TGI payload)
+              SigV4 for region \(aws.region) with \(keys)\(aws.bearerToken == nil ? "" : ", or the Bedrock API key of AWS_BEARER_TOKEN_BEDROCK")
+
+            """
     }
 }

@@ -170,7 +170,9 @@ enum SweepTarget {
                 name: name, kind: .simulator, model: preset.model, instanceLabel: instanceLabel ?? preset.instanceLabel, pricing: pricing)
         case .live(let endpoint):
             return Target(
-                name: name, kind: Target.Kind(rawValue: endpoint.api.rawValue), model: endpoint.model, instanceLabel: instanceLabel ?? endpoint.authority,
+                // An AWS endpoint is known by what it serves (FMBench's instance_type for Bedrock is the model id), not by its host.
+                name: name, kind: Target.Kind(rawValue: endpoint.api.rawValue), model: endpoint.model,
+                instanceLabel: instanceLabel ?? (endpoint.aws == nil ? endpoint.authority : endpoint.model),
                 pricing: pricing, credentialsSource: endpoint.aws?.source)
         }
     }

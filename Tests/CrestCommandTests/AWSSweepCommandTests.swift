@@ -56,4 +56,33 @@ final class AWSSweepCommandTests: WorkspaceTestCase {
         let written = try everything(in: "refused") + result.standardOutput + result.standardError
         for secretValue in [wrong, token] { XCTAssertFalse(written.contains(secretValue), "a secret reached a file or the console") }
     }
+
+    // Issue 14: `crest serve --api bedrock` and `crest sweep --api bedrock|sagemaker`, streamed and
+    // not, end to end with AWS's example keys, which both processes take from their environment.
+    func testSweepsOfTheServedSimulatorInAWSShapes() throws {
+        let keys = ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": secret, "AWS_REGION": "us-west-2"]
+        let (server, url) = try CrestBinary.startServe(["--api", "bedrock", "--region", "us-west-2"], in: workspace, settings: keys)
+        defer {
+            server.interrupt()
+            server.waitUntilExit()
+        }
+        let targets: [[String]] = [
+            ["--api", "bedrock", "--model", "anthropic.claude-instant-v1"], ["--api", "bedrock", "--model", "anthropic.claude-instant-v1", "--no-stream"],
+            ["--api", "sagemaker", "--endpoint", "my-tgi-endpoint"], ["--api", "sagemaker", "--endpoint", "my-tgi-endpoint", "--no-stream"],
+        ]
+        for (index, target) in targets.enumerated() {
+            let result = try CrestBinary.run(
+                ["sweep", "--url", url, "--levels", "2", "--requests-per-level", "8", "--max-tokens", "8", "--budget", "e2e.p95<=5s", "--out", "aws\(index)"] + target,
+                in: workspace, settings: keys)
+            XCTAssertEqual(result.status, 0, "\(target): \(result.standardError)")
+            let samples = try String(contentsOf: workspace.appendingPathComponent("aws\(index)/samples.jsonl"), encoding: .utf8).split(separator: "\n")
+            XCTAssertGreaterThanOrEqual(samples.count, 8, "\(target)")
+            for line in samples {
+                let sample = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                XCTAssertEqual(sample["outcome"] as? String, "ok", "\(target)")
+                XCTAssertEqual(sample["tokens_source"] as? String, "server", "\(target)")
+                XCTAssertEqual(sample["first_token_ns"] as? Int != nil, !target.contains("--no-stream"), "\(target)")
+            }
+        }
+    }
 }

@@ -92,6 +92,24 @@ struct CrestBinary {
         return started
     }
 
+    /// Starts `crest serve --port 0` in `folder` and returns it with the URL it printed.
+    static func startServe(_ extra: [String] = [], in folder: URL, settings: [String: String] = [:]) throws -> (Process, String) {
+        let started = try start(["serve", "--port", "0"] + extra, in: folder, settings: settings)
+        let process = started.process
+        let error = started.standardError
+        var printed = ""
+        while !printed.contains("\n") {
+            let data = error.fileHandleForReading.availableData
+            guard !data.isEmpty else { break }
+            printed += String(decoding: data, as: UTF8.self)
+        }
+        guard let range = printed.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
+            process.terminate()
+            throw XCTSkip("crest serve printed no URL: \(printed)")
+        }
+        return (process, String(printed[range]))
+    }
+
     /// Runs `crest arguments...` in `folder` and waits for it.
     static func run(_ arguments: [String], in folder: URL, openFileLimit: Int? = nil, settings: [String: String] = [:]) throws -> Result {
         let started = try start(arguments, in: folder, openFileLimit: openFileLimit, settings: settings)

@@ -3,22 +3,8 @@ import XCTest
 
 /// `crest serve` and `crest sweep --url`, as a user runs them: two processes over loopback.
 final class LiveSweepCommandTests: WorkspaceTestCase {
-    /// Starts `crest serve --port 0` and returns it with the URL it printed.
     private func startServer(_ extra: [String] = []) throws -> (Process, String) {
-        let started = try CrestBinary.start(["serve", "--port", "0"] + extra, in: workspace)
-        let process = started.process
-        let error = started.standardError
-        var printed = ""
-        while !printed.contains("\n") {
-            let data = error.fileHandleForReading.availableData
-            guard !data.isEmpty else { break }
-            printed += String(decoding: data, as: UTF8.self)
-        }
-        guard let range = printed.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
-            process.terminate()
-            throw XCTSkip("crest serve printed no URL: \(printed)")
-        }
-        return (process, String(printed[range]))
+        try CrestBinary.startServe(extra, in: workspace)
     }
 
     func testASweepOfTheServedSimulatorOverHTTP() throws {

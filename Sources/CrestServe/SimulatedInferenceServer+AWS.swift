@@ -1,0 +1,88 @@
+import Crest
+import CrestAWS
+import CrestHTTP
+import Foundation
+
+/// The AWS shapes of the simulated server: routes, authentication, event-stream frames and AWS's
+/// errors (the JSON `{"message"}` with the exception in `x-amzn-ErrorType`).
+extension SimulatedInferenceServer {
+    func handleAWS(_ request: HTTPServerRequest, _ response: HTTPResponseWriter) {
+        guard let aws else { return }
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        let routes: [String: (kind: GenerationRequest.Kind, service: String, streams: Bool)] = [
+            "model/converse": (.converse, "bedrock", false), "model/converse-stream": (.converse, "bedrock", true),
+            "endpoints/invocations": (.sagemakerTGI, "sagemaker", false),
+            "endpoints/invocations-response-stream": (.sagemakerTGI, "sagemaker", true),
+        ]
+        guard segments.count == 3, !segments[1].isEmpty, let route = routes["\(segments[0])/\(segments[2])"] else {
+            return sendAWSError(response, status: 404, exception: "UnknownOperationException", message: "no operation at \(request.path)")
+        }
+        guard request.method == "POST" else {
+            return sendAWSError(response, status: 405, exception: "UnknownOperationException", message: "method \(request.method) not allowed")
+        }
+        if route.service == "bedrock", let token = aws.bearerToken, request.fields["authorization"] == "Bearer \(token)" {
+            // A Bedrock API key: no signature to check.
+        } else if let refusal = aws.verifier(service: route.service).verify(
+            method: request.method, path: request.path, query: request.query ?? "", fields: request.fields, body: request.body,
+            nowUnixSeconds: Int64(Date().timeIntervalSince1970))
+        {
+            return sendAWSError(response, status: refusal.status, exception: refusal.exception, message: refusal.message)
+        }
+        if aws.throttleRate > 0, throttleRandom.nextBool(probability: aws.throttleRate) {
+            return sendAWSRejection(response, .http429)
+        }
+        generate(route.kind, request, response, routeStreams: route.streams)
+    }
+
+    /// A request the engine refused, in AWS's words.
+    func sendAWSRejection(_ response: HTTPResponseWriter, _ outcome: Outcome) {
+        switch outcome {
+        case .http429: sendAWSError(response, status: 429, exception: "ThrottlingException", message: "Too many requests, please wait before trying again.")
+        case .http4xx: sendAWSError(response, status: 400, exception: "ValidationException", message: "Input is too long for requested model.")
+        default: sendAWSError(response, status: 500, exception: "InternalServerException", message: "The server encountered an internal error.")
+        }
+    }
+
+    func sendAWSError(_ response: HTTPResponseWriter, status: Int, exception: String, message: String) {
+        response.send(status: status, body: json(["message": message]), fields: ["x-amzn-ErrorType": "\(exception):http://internal.amazon.com/coral/com.amazon.bedrock/"])
+    }
+
+    /// A Converse stream event as an event-stream frame.
+    func converseEvent(_ type: String, _ payload: [String: Any]) -> [UInt8] {
+        EventStreamEncoder.encode(EventStreamMessage(
+            headers: [(":event-type", .string(type)), (":content-type", .string("application/json")), (":message-type", .string("event"))],
+            payload: json(payload)))
+    }
+
+    func converseDelta(index: Int) -> [UInt8] {
+        converseEvent("contentBlockDelta", ["contentBlockIndex": 0, "delta": ["text": Self.word(index)]])
+    }
+
+    /// `bytes` of the TGI stream as the client must get them: as they are, or, from a SageMaker
+    /// endpoint, in a PayloadPart frame.
+    func emit(_ bytes: [UInt8], for request: GenerationRequest, to writer: HTTPResponseWriter) {
+        guard request.kind == .sagemakerTGI else { return writer.sendChunk(bytes) }
+        writer.sendChunk(EventStreamEncoder.encode(EventStreamMessage(
+            headers: [(":event-type", .string("PayloadPart")), (":content-type", .string("application/octet-stream")), (":message-type", .string("event"))],
+            payload: bytes)))
+    }
+
+    /// The end of a Converse answer: the whole message, or the stream's last events with the usage.
+    func finishConverse(_ writer: HTTPResponseWriter, _ request: GenerationRequest, tokensSent: Int, completionTokens: Int) {
+        let stopReason = completionTokens == request.maxOutputTokens ? "max_tokens" : "end_turn"
+        let usage = ["inputTokens": request.promptTokens, "outputTokens": completionTokens, "totalTokens": request.promptTokens + completionTokens]
+        guard request.streaming else {
+            let text = (0..<completionTokens).map(Self.word).joined()
+            return writer.send(status: 200, body: json([
+                "output": ["message": ["role": "assistant", "content": [["text": text]]]], "stopReason": stopReason, "usage": usage,
+                "metrics": ["latencyMs": 0],
+            ]))
+        }
+        // Tokens the model did not report one by one go out now.
+        for index in tokensSent..<max(tokensSent, completionTokens) { writer.sendChunk(converseDelta(index: index)) }
+        writer.sendChunk(converseEvent("contentBlockStop", ["contentBlockIndex": 0]))
+        writer.sendChunk(converseEvent("messageStop", ["stopReason": stopReason]))
+        writer.sendChunk(converseEvent("metadata", ["usage": usage, "metrics": ["latencyMs": 0]]))
+        writer.endStream()
+    }
+}
