@@ -223,9 +223,12 @@ public struct SweepReport: Sendable {
         }
         if let check = LoadGeneratorCheck.sentence(input.levels) { lines.append(check) }
         if let chosen = input.recommendation, let view = EndpointView.sentence(for: chosen.level) { lines.append(view) }
-        if input.pricing != nil && input.isSimulated {
+        if let pricing = input.pricing, let origin = manifest.target.pricingOrigin {
+            lines.append("Price: \(pricing.summary), from \(origin): list prices change, so check yours and set it with --price-per-hour or --price-per-1k-in and --price-per-1k-out.")
+        } else if input.pricing != nil && input.isSimulated {
             lines.append("Price: \(input.pricing!.summary); a simulator preset's price is an assumed list price: set yours with --price-per-hour or --price-per-1k-in and --price-per-1k-out.")
         }
+        if let source = manifest.target.credentialsSource { lines.append("AWS credentials: \(source) (the values are written nowhere).") }
         return lines
     }
 }

@@ -49,7 +49,9 @@ struct SweepCommand: Command {
               --requests-per-level N      measured requests at every level (default max(200, 4 × concurrency))
               --duration-per-level D      measure each level for a duration instead, e.g. 60s or 2m
 
-            PRICE (default: the preset's assumed price)
+            PRICE (default: the preset's assumed price; a Bedrock model's from the price table)
+              --instance TYPE             the instance the endpoint runs on (ml.g5.12xlarge, g6e.2xlarge): its hourly
+                                          price from the price table (datasets/pricing.json), and the reports' label
               --price-per-hour USD        instance price per hour
               --instances N               instances behind the endpoint, with --price-per-hour (default 1)
               --price-per-1k-in USD       price per 1,000 prompt tokens (with --price-per-1k-out)
@@ -81,6 +83,8 @@ struct SweepCommand: Command {
     let clientLimitNote: String?
     let requestTimeoutSeconds: Double
     let pricing: Pricing?
+    /// Where the price came from when Crest chose it from its table.
+    let pricingOrigin: String?
     let outputFolder: String?
     let seed: UInt64
     let printsJSON: Bool
@@ -109,7 +113,8 @@ struct SweepCommand: Command {
                 throw UsageError("\(option) in a study's options: the study file sets it (label, datasets, budget, max_error_rate)")
             }
         }
-        instanceLabel = try study.map(\.label) ?? arguments.value("--instance-label")
+        let instance = try arguments.value("--instance")
+        instanceLabel = try study.map(\.label) ?? arguments.value("--instance-label") ?? instance
         datasetName = try study.map(\.dataset) ?? arguments.value("--dataset") ?? Self.defaultDataset
         maxOutputTokens = try arguments.positiveInteger("--max-tokens")
 
@@ -156,11 +161,12 @@ struct SweepCommand: Command {
         let largestLimit = budget.latency.map(\.limitSeconds).max() ?? 0
         requestTimeoutSeconds = try arguments.duration("--timeout") ?? max(10 * largestLimit, 300)
 
-        let pricingGiven = try Self.pricing(&arguments)
-        if study?.pricing != nil, pricingGiven != nil {
+        let chosen = try Self.pricing(&arguments, instance: instance, target: sweepTarget)
+        if study?.pricing != nil, chosen.pricing != nil {
             throw UsageError("a price option in a study target's options: its price_per_hour sets the price")
         }
-        pricing = study?.pricing ?? pricingGiven ?? sweepTarget.defaultPricing
+        pricing = study?.pricing ?? chosen.pricing ?? sweepTarget.defaultPricing
+        pricingOrigin = chosen.origin
         outputFolder = try study.map(\.folder) ?? arguments.value("--out")
         seed = try arguments.seed() ?? 1
         printsJSON = arguments.flag("--json")
@@ -170,7 +176,7 @@ struct SweepCommand: Command {
     func run() async throws -> ExitCode {
         let dataset = try DatasetLoader(defaultMaxOutputTokens: maxOutputTokens).load(path: DatasetLocator.standard().path(for: datasetName))
         let plan = SweepPlan(
-            target: sweepTarget.target(instanceLabel: instanceLabel, pricing: pricing), dataset: dataset, budget: budget, method: method, seed: seed,
+            target: sweepTarget.target(instanceLabel: instanceLabel, pricing: pricing, pricingOrigin: pricingOrigin), dataset: dataset, budget: budget, method: method, seed: seed,
             requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens,
             folder: outputFolder ?? ResultsFolderName.next(target: sweepTarget.folderName, dataset: dataset.name, at: Date()))
         let folder = plan.folder
@@ -256,23 +262,51 @@ struct SweepCommand: Command {
 
     // MARK: - Option values
 
-    private static func pricing(_ arguments: inout ArgumentList) throws -> Pricing? {
+    /// The price the options give, or the price table's for `--instance` or a Bedrock model, with
+    /// where it came from when the table gave it.
+    private static func pricing(_ arguments: inout ArgumentList, instance: String?, target: SweepTarget) throws -> (pricing: Pricing?, origin: String?) {
         let hourly = try arguments.price("--price-per-hour")
         let instances = try arguments.positiveInteger("--instances")
         let input = try arguments.price("--price-per-1k-in")
         let output = try arguments.price("--price-per-1k-out")
         switch (hourly, input, output) {
         case (nil, nil, nil):
-            if instances != nil { throw UsageError("--instances goes with --price-per-hour") }
-            return nil
+            if let instance {
+                let (table, path) = try priceTable(for: "--instance '\(instance)'")
+                guard let price = table.price(instance: instance, instances: instances ?? 1) else {
+                    throw UsageError("--instance '\(instance)': not in \(path) (instance types such as ml.g5.12xlarge or g6e.2xlarge); give its --price-per-hour")
+                }
+                return (price, table.origin)
+            }
+            if instances != nil { throw UsageError("--instances goes with --price-per-hour or --instance") }
+            // A Bedrock model is priced by the token: the table knows the common ones.
+            if case .live(let endpoint) = target, endpoint.api == .bedrock, let (table, _) = try? priceTable(for: "--api bedrock"),
+                let price = table.price(model: endpoint.model)
+            {
+                return (price, table.origin)
+            }
+            return (nil, nil)
         case (.some(let usdPerHour), nil, nil):
-            return .hourly(usdPerHour: usdPerHour, instances: instances ?? 1)
+            return (.hourly(usdPerHour: usdPerHour, instances: instances ?? 1), nil)
         case (nil, .some(let inputPrice), .some(let outputPrice)):
-            return .perToken(usdPer1kInput: inputPrice, usdPer1kOutput: outputPrice)
+            return (.perToken(usdPer1kInput: inputPrice, usdPer1kOutput: outputPrice), nil)
         case (nil, _, _):
             throw UsageError("token pricing needs both --price-per-1k-in and --price-per-1k-out")
         default:
             throw UsageError("give either --price-per-hour or --price-per-1k-in/--price-per-1k-out, not both")
+        }
+    }
+
+    /// The price table of the first dataset folder that has one, and its path.
+    private static func priceTable(for option: String) throws -> (PriceTable, String) {
+        let folders = DatasetLocator.standard().searchFolders
+        guard let path = folders.map({ "\($0)/\(PriceTable.fileName)" }).first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            throw UsageError("\(option): no price table (\(PriceTable.fileName)) in \(folders.joined(separator: ", ")); give the price")
+        }
+        do {
+            return (try PriceTable.load(path: path), path)
+        } catch let error as PriceTableError {
+            throw UsageError(error.description)
         }
     }
 }

@@ -163,7 +163,7 @@ enum SweepTarget {
         return nil
     }
 
-    func target(instanceLabel: String?, pricing: Pricing?) -> Target {
+    func target(instanceLabel: String?, pricing: Pricing?, pricingOrigin: String? = nil) -> Target {
         switch self {
         case .simulated(let preset):
             return Target(
@@ -173,7 +173,7 @@ enum SweepTarget {
                 // An AWS endpoint is known by what it serves (FMBench's instance_type for Bedrock is the model id), not by its host.
                 name: name, kind: Target.Kind(rawValue: endpoint.api.rawValue), model: endpoint.model,
                 instanceLabel: instanceLabel ?? (endpoint.aws == nil ? endpoint.authority : endpoint.model),
-                pricing: pricing, credentialsSource: endpoint.aws?.source)
+                pricing: pricing, credentialsSource: endpoint.aws?.source, pricingOrigin: pricingOrigin)
         }
     }
 

@@ -40,6 +40,12 @@ final class AWSSweepCommandTests: WorkspaceTestCase {
         let run = try String(contentsOf: workspace.appendingPathComponent("bedrock/run.json"), encoding: .utf8)
         XCTAssertTrue(run.contains(#""credentials_source" : "environment: AWS_ACCESS_KEY_ID""#), run)
         XCTAssertTrue(run.contains(#""kind" : "bedrock""#), run)
+        // Priced by the token from the shipped table, which the report names with its date.
+        XCTAssertTrue(run.contains(#""usd_per_1k_input" : 0.00025"#) && run.contains(#""usd_per_1k_output" : 0.00125"#), run)
+        XCTAssertTrue(run.contains(#""pricing_origin" : "Crest's price table, us-east-1 list prices as of 2025-01-26""#), run)
+        let report = try String(contentsOf: workspace.appendingPathComponent("bedrock/report.md"), encoding: .utf8)
+        XCTAssertTrue(report.contains("from Crest's price table, us-east-1 list prices as of 2025-01-26"), report)
+        XCTAssertTrue(report.contains("AWS credentials: environment: AWS_ACCESS_KEY_ID"), report)
         let written = try everything(in: "bedrock") + result.standardOutput + result.standardError
         XCTAssertTrue(written.contains("\"outcome\":\"ok\""), "samples were written")
         for secretValue in [secret, token] { XCTAssertFalse(written.contains(secretValue), "a secret reached a file or the console") }
@@ -84,5 +90,18 @@ final class AWSSweepCommandTests: WorkspaceTestCase {
                 XCTAssertEqual(sample["first_token_ns"] as? Int != nil, !target.contains("--no-stream"), "\(target)")
             }
         }
+    }
+
+    // --instance takes the hourly price from the table and names the instance in the report; one
+    // the table lacks is refused with exit 2, naming the table.
+    func testAnInstanceIsPricedFromTheTable() throws {
+        let result = try CrestBinary.run(["sweep", "--instance", "ml.g5.12xlarge", "--levels", "1,2", "--requests-per-level", "8", "--out", "priced"], in: workspace)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let run = try String(contentsOf: workspace.appendingPathComponent("priced/run.json"), encoding: .utf8)
+        XCTAssertTrue(run.contains("7.09"), run)
+        XCTAssertTrue(run.contains(#""instance_label" : "ml.g5.12xlarge""#), run)
+        let unknown = try CrestBinary.run(["sweep", "--instance", "ml.g5.13xlarge"], in: workspace)
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.standardError.contains("--instance 'ml.g5.13xlarge': not in") && unknown.standardError.contains("pricing.json"), unknown.standardError)
     }
 }

@@ -11,14 +11,21 @@ public struct Target: Sendable, Equatable, Codable {
     /// Where the credentials of an AWS endpoint came from ("environment: AWS_ACCESS_KEY_ID",
     /// "shared credentials file, profile prod"); never their values. Nil for other endpoints.
     public let credentialsSource: String?
+    /// Where the price came from when Crest chose it ("Crest's price table, us-east-1 list prices
+    /// as of 2025-01-26", "the preset's assumed price"); nil when the command line gave it.
+    public let pricingOrigin: String?
 
-    public init(name: String, kind: Kind, model: String, instanceLabel: String, pricing: Pricing?, credentialsSource: String? = nil) {
+    public init(
+        name: String, kind: Kind, model: String, instanceLabel: String, pricing: Pricing?, credentialsSource: String? = nil,
+        pricingOrigin: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.model = model
         self.instanceLabel = instanceLabel
         self.pricing = pricing
         self.credentialsSource = credentialsSource
+        self.pricingOrigin = pricingOrigin
     }
 
     /// True for Crest's own simulator, whose times are virtual.
@@ -28,6 +35,7 @@ public struct Target: Sendable, Equatable, Codable {
         case name, kind, model, pricing
         case instanceLabel = "instance_label"
         case credentialsSource = "credentials_source"
+        case pricingOrigin = "pricing_origin"
     }
 }
 
