@@ -8,6 +8,14 @@
 // latency it adds: measured TTFT and end-to-end time minus the server's scripted times, at p50
 // and p99. Added latency includes the server process and the loopback, so it is an upper bound
 // on the client's share. The machine is shared; compare figures within one run.
+//
+//     swift run -c release LoadGeneratorOverhead --https
+//
+// compares the routes to an https endpoint (issue 14): Crest's epoll client over plain http, the
+// URLSession route over plain http, and the URLSession route over TLS through a loopback TLS
+// front (tls_proxy.py beside this file, Python's ssl; a throwaway certificate made with openssl),
+// at 1, 64 and 256 streams: the process's CPU per request (every thread: URLSession's own run
+// outside the loop's) and the added TTFT.
 import Crest
 import CrestHTTP
 import Foundation
@@ -57,16 +65,21 @@ func measureLevel(url: String, streams: Int, requests: Int, tokens: Int, firstMs
     try await measureRun(url: url, streams: streams, requests: requests, tokens: tokens, firstMs: firstMs, gapMs: gapMs).client!
 }
 
-func measureRun(url: String, streams: Int, requests: Int, tokens: Int, firstMs: Double, gapMs: Double) async throws -> LevelRun {
+func measureRun(
+    url: String, streams: Int, requests: Int, tokens: Int, firstMs: Double, gapMs: Double, route: LiveEndpoint.Route? = nil
+) async throws -> LevelRun {
     let prompts = (0..<16).map { Prompt(content: .text("benchmark prompt \($0)"), promptTokens: 10, promptTokensSource: .dataset, maxOutputTokens: tokens, line: $0 + 1) }
     let dataset = Dataset(name: "bench", path: "bench", format: .plainText, prompts: prompts, fingerprint: "0")
     let endpoint = try LiveEndpoint(
-        url: url, api: .openAIChat, model: "bench", extraFields: ["bench": #"{"first_ms":\#(firstMs),"gap_ms":\#(gapMs)}"#])
+        url: url, api: .openAIChat, model: "bench", extraFields: ["bench": #"{"first_ms":\#(firstMs),"gap_ms":\#(gapMs)}"#], route: route)
     let measurer = try LiveMeasurer(endpoint: endpoint, dataset: dataset, seed: 1, requestTimeoutSeconds: 60)
     defer { measurer.shutdown() }
     let run = try await measurer.measure(Level(concurrency: streams), until: .requests(requests))
     let failures = run.samples.filter { !$0.outcome.isSuccess }.count
-    if failures > 0 { FileHandle.standardError.write(Data("warning: \(failures) failed requests at \(streams) streams\n".utf8)) }
+    if failures > 0 {
+        let example = run.failureExamples.first.map { ": \($0.outcome.rawValue) \($0.reason ?? "")" } ?? ""
+        FileHandle.standardError.write(Data("warning: \(failures) failed requests at \(streams) streams\(example)\n".utf8))
+    }
     return run
 }
 
@@ -81,6 +94,7 @@ func pad(_ value: Any, _ width: Int) -> String {
 
 func main() async throws {
     if CommandLine.arguments.contains("--serve") { try serveForParent() }
+    if CommandLine.arguments.contains("--https") { return try await runHTTPSRouteBenchmark() }
     try await runOverheadBenchmark()
 }
 
