@@ -167,7 +167,8 @@ public struct SweepReport: Sendable {
             rows: input.levels.map { level in
                 let s = level.summary
                 return [
-                    marker(input, level), "\(s.requests)", s.errors == 0 ? "0" : "\(s.errors) (\(s.outcomes.failureSummary))",
+                    marker(input, level), "\(s.requests)",
+                    s.errors == 0 ? "0" : "\(s.errors) (\(s.outcomes.failureSummary)\(s.errorNamesSummary.isEmpty ? "" : ": \(s.errorNamesSummary)"))",
                     Format.percent(s.errorRate.value), Format.rateWithInterval(s.transactionsPerMinute),
                     Format.seconds(s.latency?.mean), Format.seconds(s.latency?.p50), Format.seconds(s.latency?.p90),
                     // As the console says it: how sure, and which side ("likely feasible").

@@ -76,7 +76,8 @@ final class Progress: @unchecked Sendable {
             lineShown = false
         }
         let s = result.summary
-        let errors = s.errors == 0 ? "" : ", \(s.errors) errors (\(s.outcomes.failureSummary))"
+        let names = s.errorNamesSummary.isEmpty ? "" : ": \(s.errorNamesSummary)"
+        let errors = s.errors == 0 ? "" : ", \(s.errors) errors (\(s.outcomes.failureSummary)\(names))"
         StandardError.write("  \(step.step). concurrency \(s.concurrency) (\(step.phase)): \(s.requests) measured, \(NumberFormatting.significant(s.transactionsPerMinute.value, digits: 4)) trans/min, \(step.observedText)\(errors): \(step.verdict)\n")
         for example in run.failureExamples where !explained.contains(example.outcome) {
             explained.insert(example.outcome)

@@ -79,7 +79,7 @@ final class AWSEndpointTests: XCTestCase {
         for (secret, region) in [("wrong-secret-value", "us-east-1"), (self.secret, "eu-west-1")] {
             let (run, endpoint) = try await measure(.bedrock, signingSecret: secret, region: region)
             XCTAssertEqual(endpoint.requestsServed, 0)
-            XCTAssertTrue(run.measured.allSatisfy { $0.outcome == .http4xx })
+            XCTAssertTrue(run.measured.allSatisfy { $0.outcome == .http4xx && $0.errorName == "InvalidSignatureException" })
             let examples = run.failureExamples.map { "\($0.reason ?? "") \($0.body ?? "")" }.joined(separator: "\n")
             XCTAssertTrue(examples.contains(region == "us-east-1" ? "signature we calculated does not match" : "scoped to a valid region"), examples)
             XCTAssertFalse(examples.contains(secret), examples)
@@ -87,10 +87,12 @@ final class AWSEndpointTests: XCTestCase {
         }
     }
 
-    // Throttling in the middle of a stream is the endpoint refusing load: a 429, named.
+    // Throttling in the middle of a stream is the endpoint refusing load: a 429, named as AWS's
+    // SDKs name it, so the report counts throttles apart from other failures.
     func testAThrottlingExceptionMidStreamCountsAsThrottled() async throws {
         let (run, _) = try await measure(.bedrock, fault: .throttleAfter(tokens: 2))
-        XCTAssertTrue(run.measured.allSatisfy { $0.outcome == .http429 })
+        XCTAssertTrue(run.measured.allSatisfy { $0.outcome == .http429 && $0.errorName == "ThrottlingException" })
+        XCTAssertEqual(LevelSummary(run, confidence: 0.95).errorNames, ["ThrottlingException": run.measured.count])
         let reason = try XCTUnwrap(run.failureExamples.first?.reason)
         XCTAssertTrue(reason.contains("throttlingException: Too many requests"), reason)
     }

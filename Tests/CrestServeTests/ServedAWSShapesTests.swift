@@ -70,7 +70,7 @@ final class ServedAWSShapesTests: XCTestCase {
         ]
         for (credentials, region, message) in cases {
             let run = try await run(.bedrock, model: "m", credentials: credentials, region: region)
-            XCTAssertTrue(run.measured.allSatisfy { $0.outcome == .http4xx }, message)
+            XCTAssertTrue(run.measured.allSatisfy { $0.outcome == .http4xx && $0.errorName != nil }, message)
             XCTAssertTrue(run.failureExamples.contains { ($0.body ?? "").contains(message) && $0.status == 403 }, "\(run.failureExamples)")
         }
     }
@@ -78,7 +78,7 @@ final class ServedAWSShapesTests: XCTestCase {
     func testThrottlesAreThrottlingExceptions() async throws {
         let throttling = AWSServing(secrets: serving.secrets, region: "us-east-1", throttleRate: 1)
         let run = try await run(.bedrock, model: "m", serving: throttling)
-        XCTAssertTrue(run.measured.allSatisfy { $0.outcome == .http429 })
+        XCTAssertTrue(run.measured.allSatisfy { $0.outcome == .http429 && $0.errorName == "ThrottlingException" })
         XCTAssertTrue(run.failureExamples.contains { ($0.body ?? "").contains("Too many requests") })
     }
 

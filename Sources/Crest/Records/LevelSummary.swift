@@ -10,6 +10,8 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     /// errors / requests, with its Clopper-Pearson interval.
     public let errorRate: Estimate
     public let outcomes: OutcomeCounts
+    /// Failures by the name the endpoint gave them (AWS's exceptions); nil when none was named.
+    public let errorNames: [String: Int]?
     /// The measured window's length.
     public let durationSeconds: Double
     /// Successful completions per minute inside the measured window, with a batch-means interval.
@@ -70,6 +72,8 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         errors = measured.count - succeeded.count
         errorRate = clopperPearson(successes: errors, trials: measured.count, confidence: confidence)
         outcomes = OutcomeCounts(measured)
+        let named = Dictionary(grouping: measured.compactMap(\.errorName), by: { $0 }).mapValues(\.count)
+        errorNames = named.isEmpty ? nil : named
         durationSeconds = run.windowSeconds
         transactionsPerMinute = Self.throughput(of: completedInWindow, in: run, confidence: confidence)
         requestsPerSecond = Double(measured.count) / window
@@ -130,5 +134,13 @@ public struct LevelSummary: Sendable, Equatable, Codable {
             if overlap > 0 { busy += overlap }
         }
         return Double(busy) / Double(end - start)
+    }
+}
+
+extension LevelSummary {
+    /// "12 ThrottlingException, 1 ValidationException": the named failures, most first; "" when none.
+    public var errorNamesSummary: String {
+        (errorNames ?? [:]).sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }.map { "\($0.value) \($0.key)" }
+            .joined(separator: ", ")
     }
 }

@@ -16,6 +16,7 @@ extension Sample {
         line += ",\"outcome\":\"\(outcome.rawValue)\",\"phase\":\"\(phase.rawValue)\""
         if let sendLag { line += ",\"send_lag_ns\":\(sendLag)" }
         if let interTokenGaps { line += ",\"itl_ns\":[" + interTokenGaps.map(String.init).joined(separator: ",") + "]" }
+        if let errorName { line += ",\"error_name\":\"\(errorName)\"" }
         line += "}\n"
         return line
     }

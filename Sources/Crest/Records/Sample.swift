@@ -28,11 +28,15 @@ public struct Sample: Sendable, Equatable, Codable {
     /// inter-token latencies as the client saw them. Nil when not recorded (unstreamed responses;
     /// simulated sweeps whose budget has no ITL constraint).
     public let interTokenGaps: [Int64]?
+    /// For a failure, the name the endpoint gave it, where it gives one: AWS's exception
+    /// (`ThrottlingException`, `ModelStreamErrorException`), from its error header or a stream's
+    /// exception frame. Letters, digits and `_.-` only.
+    public let errorName: String?
 
     public init(
         level: Int, client: Int, seq: Int, promptIndex: Int, sentAt: Int64, firstTokenAt: Int64?,
         finishedAt: Int64, promptTokens: Int, completionTokens: Int, tokensSource: TokensSource,
-        outcome: Outcome, phase: Phase, sendLag: Int64? = nil, interTokenGaps: [Int64]? = nil
+        outcome: Outcome, phase: Phase, sendLag: Int64? = nil, interTokenGaps: [Int64]? = nil, errorName: String? = nil
     ) {
         self.level = level
         self.client = client
@@ -48,6 +52,7 @@ public struct Sample: Sendable, Equatable, Codable {
         self.phase = phase
         self.sendLag = sendLag
         self.interTokenGaps = interTokenGaps
+        self.errorName = errorName
     }
 
     // MARK: - Derived metrics (seconds)
@@ -82,6 +87,7 @@ public struct Sample: Sendable, Equatable, Codable {
         case completionTokens = "completion_tokens"
         case tokensSource = "tokens_source"
         case sendLag = "send_lag_ns"
+        case errorName = "error_name"
         case interTokenGaps = "itl_ns"
     }
 }

@@ -23,7 +23,7 @@ struct SampleLineParser {
     private mutating func object() throws -> (step: Int, sample: Sample) {
         var step = 0, level: Int?, client: Int?, seq: Int?, promptIndex: Int?, sentAt: Int64?, firstTokenAt: Int64?
         var finishedAt: Int64?, promptTokens: Int?, completionTokens: Int?, tokensSource: TokensSource?, outcome: Outcome?
-        var phase: Phase?, sendLag: Int64?, gaps: [Int64]?
+        var phase: Phase?, sendLag: Int64?, gaps: [Int64]?, errorName: String?
         try expect(UInt8(ascii: "{"), field: nil, "a JSON object")
         skipSpaces()
         if peek == UInt8(ascii: "}") { index += 1 } else {
@@ -49,6 +49,7 @@ struct SampleLineParser {
                 case .phase: phase = try enumeration(key)
                 case .sendLag: sendLag = try nullOr { try $0.integer(key) }
                 case .interTokenGaps: gaps = try nullOr { try $0.integers(key) }
+                case .errorName: errorName = try nullOr { try $0.string(field: key) }
                 case .unknown: try skipValue(key)
                 }
                 skipSpaces()
@@ -70,7 +71,8 @@ struct SampleLineParser {
             promptIndex: try required(promptIndex, "prompt_index"), sentAt: try required(sentAt, "sent_ns"), firstTokenAt: firstTokenAt,
             finishedAt: try required(finishedAt, "finished_ns"), promptTokens: try required(promptTokens, "prompt_tokens"),
             completionTokens: try required(completionTokens, "completion_tokens"), tokensSource: try required(tokensSource, "tokens_source"),
-            outcome: try required(outcome, "outcome"), phase: try required(phase, "phase"), sendLag: sendLag, interTokenGaps: gaps)
+            outcome: try required(outcome, "outcome"), phase: try required(phase, "phase"), sendLag: sendLag, interTokenGaps: gaps,
+            errorName: errorName)
         return (step, sample)
     }
 
@@ -80,7 +82,7 @@ struct SampleLineParser {
         case step, level, client, seq, outcome, phase
         case promptIndex = "prompt_index", sentAt = "sent_ns", firstTokenAt = "first_token_ns", finishedAt = "finished_ns"
         case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", tokensSource = "tokens_source"
-        case sendLag = "send_lag_ns", interTokenGaps = "itl_ns", unknown = ""
+        case sendLag = "send_lag_ns", interTokenGaps = "itl_ns", errorName = "error_name", unknown = ""
 
         var name: String { rawValue.isEmpty ? "?" : rawValue }
 

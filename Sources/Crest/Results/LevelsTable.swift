@@ -58,6 +58,10 @@ public enum LevelsTable {
         for outcome in Outcome.allCases where !outcome.isSuccess {
             columns.append(Column(name: "errors_\(outcome.rawValue)") { level, _, _ in "\(level.summary.outcomes[outcome])" })
         }
+        // Failures by the endpoint's own name for them (AWS's exceptions): "ThrottlingException=12;ValidationException=1".
+        columns.append(Column(name: "error_names") { level, _, _ in
+            (level.summary.errorNames ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+        })
         columns += [
             Column(name: "warmup_requests") { level, _, _ in "\(level.summary.warmupRequests)" },
             Column(name: "cooldown_requests") { level, _, _ in "\(level.summary.cooldownRequests)" },

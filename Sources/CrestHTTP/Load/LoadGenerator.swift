@@ -306,7 +306,7 @@ final class LoadGenerator: @unchecked Sendable {
             promptTokens: request.reading.promptTokens ?? prompts[request.promptIndex].promptTokens,
             completionTokens: succeeded ? completion.tokens : 0, tokensSource: succeeded ? completion.source : .estimate,
             outcome: finished.outcome, phase: phase, sendLag: request.sendLag,
-            interTokenGaps: endpoint.streaming ? request.interTokenGaps : nil)
+            interTokenGaps: endpoint.streaming ? request.interTokenGaps : nil, errorName: finished.errorName)
     }
 
     /// Runs from the first level to `stop()`: requests still running between levels time out too.

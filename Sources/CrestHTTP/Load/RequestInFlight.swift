@@ -39,4 +39,15 @@ struct FinishedRequest {
     let retryAfterSeconds: Double?
     /// For a failure: why Crest did not count it a success, where the status alone does not say.
     let reason: String?
+
+    /// For a failure, the name the endpoint gave it: AWS's error header
+    /// (`x-amzn-ErrorType: ThrottlingException:http://...`), or the exception a stream carried
+    /// (`throttlingException`, named as AWS's SDKs name it, `ThrottlingException`).
+    var errorName: String? {
+        guard !outcome.isSuccess else { return nil }
+        let given = request.head?.fields["x-amzn-errortype"].map { String($0.prefix { $0 != ":" }) } ?? request.reading.exception?.name
+        guard let given, let first = given.first else { return nil }
+        let name = (first.uppercased() + given.dropFirst()).filter { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
+        return name.isEmpty ? nil : String(name.prefix(64))
+    }
 }

@@ -16,7 +16,8 @@ final class SampleLineParserTests: XCTestCase {
                 sentAt: sent, firstTokenAt: index % 3 == 0 ? nil : sent + 7, finishedAt: sent + 99, promptTokens: random.nextInt(below: 4000),
                 completionTokens: random.nextInt(below: 900), tokensSource: index % 2 == 0 ? .server : .estimate,
                 outcome: Outcome.allCases[index % Outcome.allCases.count], phase: [Phase.warmup, .measured, .cooldown][index % 3],
-                sendLag: index % 4 == 0 ? Int64(index) : nil, interTokenGaps: index % 5 == 0 ? (0..<index % 7).map { Int64($0) * 1_000_003 } : nil)
+                sendLag: index % 4 == 0 ? Int64(index) : nil, interTokenGaps: index % 5 == 0 ? (0..<index % 7).map { Int64($0) * 1_000_003 } : nil,
+                errorName: index % 6 == 1 ? ["ThrottlingException", "ModelStreamErrorException", "Validation.Error-2"][index % 3] : nil)
             let read = try parse(sample.jsonLine(step: index + 1))
             XCTAssertEqual(read.sample, sample)
             XCTAssertEqual(read.step, index + 1)

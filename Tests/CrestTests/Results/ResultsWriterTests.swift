@@ -80,6 +80,7 @@ final class ResultsWriterTests: XCTestCase {
         ]
         XCTAssertEqual(Array(header.prefix(documented.count)), documented)
         XCTAssertTrue(header.contains("latency_p95_lo") && header.contains("latency_p95_hi") && header.contains("errors_http_429"))
+        XCTAssertTrue(header.contains("error_names"), "failures by the endpoint's own name for them")
         XCTAssertEqual(Set(header).count, header.count, "no column twice")
     }
 
