@@ -59,6 +59,7 @@ final class AWSSweepCommandTests: WorkspaceTestCase {
         XCTAssertEqual(result.status, 3, result.standardError)
         XCTAssertEqual(endpoint.requestsServed, 0)
         XCTAssertTrue(result.standardError.contains("signature we calculated does not match"), result.standardError)
+        XCTAssertTrue(result.standardError.contains("the endpoint refused all"), result.standardError)
         let written = try everything(in: "refused") + result.standardOutput + result.standardError
         for secretValue in [wrong, token] { XCTAssertFalse(written.contains(secretValue), "a secret reached a file or the console") }
     }

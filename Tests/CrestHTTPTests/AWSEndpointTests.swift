@@ -83,6 +83,10 @@ final class AWSEndpointTests: XCTestCase {
             let examples = run.failureExamples.map { "\($0.reason ?? "") \($0.body ?? "")" }.joined(separator: "\n")
             XCTAssertTrue(examples.contains(region == "us-east-1" ? "signature we calculated does not match" : "scoped to a valid region"), examples)
             XCTAssertFalse(examples.contains(secret), examples)
+            // No other level would change a refusal: the sweep stops at this one.
+            let stop = try XCTUnwrap(UnusableResponses.check(run))
+            XCTAssertTrue(stop.refusedAll)
+            XCTAssertTrue(stop.description.contains("the endpoint refused all \(run.samples.count) requests (http_4xx: \(run.samples.count) InvalidSignatureException)"), stop.description)
             XCTAssertFalse(examples.contains("SESSIONTOKEN"), examples)
         }
     }
