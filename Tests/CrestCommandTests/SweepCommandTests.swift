@@ -55,6 +55,17 @@ final class SweepCommandTests: WorkspaceTestCase {
     }
 
     // The same seed gives byte-identical levels.csv and samples.jsonl; another seed does not.
+    // A fixed level whose start MSER-5 trimmed reported fewer measured requests than asked for,
+    // silently (14 of 24): the line now says how many were trimmed, and levels.csv agrees.
+    func testAFixedLevelSaysHowManyRequestsItTrimmed() throws {
+        let result = try CrestBinary.run(["sweep", "--levels", "1", "--requests-per-level", "24", "--out", "trimmed"], in: workspace)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let row = try XCTUnwrap(try csvRows(workspace.appendingPathComponent("trimmed/levels.csv")).first)
+        let trimmed = try XCTUnwrap(Int(row["transient_requests"] ?? ""))
+        XCTAssertGreaterThan(trimmed, 0, "the seed's first level has a transient")
+        XCTAssertTrue(result.standardError.contains("\(row["requests"]!) measured (\(trimmed) more trimmed as start-up transient)"), result.standardError)
+    }
+
     func testTheSameSeedGivesByteIdenticalResults() throws {
         let arguments = ["sweep", "--levels", "1,4,16", "--requests-per-level", "100", "--dataset", "en_500-1000"]
         for (name, seed) in [("a", "5"), ("b", "5"), ("c", "6")] {
