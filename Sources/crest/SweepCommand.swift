@@ -192,6 +192,15 @@ struct SweepCommand: Command {
             dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens,
             recordsInterTokenGaps: budget.needsInterTokenGaps, onProgress: { level, state in progress.running(level: level, state) })
         defer { finishMeasuring() }
+        // One request before any level: a wrong model, key, credentials or region ends the run here,
+        // with the endpoint's own answer, before a level of refusals is measured or a folder written.
+        if let live = measurer as? LiveMeasurer {
+            let (outcome, example) = await live.preflight()
+            if LiveMeasurer.preflightStops(outcome) {
+                StandardError.write("crest sweep: \(Self.preflightFailed(outcome, example: example, target: sweepTarget.name))\n")
+                return .noFeasibleLevel
+            }
+        }
         progress.started(target: sweepTarget.name, dataset: dataset, budget: budget, folder: folder)
         if let clientLimitNote { StandardError.write("note: \(clientLimitNote)\n") }
         let running = Task { try await Self.sweep(plan, measurer, progress: progress) }
@@ -227,6 +236,13 @@ struct SweepCommand: Command {
 
     /// Why a sweep has nothing to recommend: no request at any level succeeded, how they failed, and
     /// how the endpoint answered the first failure of the commonest kind.
+    /// Why the pre-flight request stopped the run, and what to check.
+    private static func preflightFailed(_ outcome: Outcome, example: FailureExample?, target: String) -> String {
+        var message = "the first request to \(target) failed before any level was measured (\(outcome.rawValue))"
+        if let example { message += ": \(example.summary)" }
+        return message + ". The endpoint refused it: check --model (or --endpoint), the path, the API key or credentials, and --region."
+    }
+
     private static func nothingSucceeded(_ outcome: SearchOutcome, runs: [LevelRun], target: String) -> String {
         var counts: [Outcome: Int] = [:]
         for level in outcome.levels {

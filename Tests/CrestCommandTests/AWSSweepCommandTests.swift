@@ -51,16 +51,19 @@ final class AWSSweepCommandTests: WorkspaceTestCase {
         for secretValue in [secret, token] { XCTAssertFalse(written.contains(secretValue), "a secret reached a file or the console") }
     }
 
-    // A wrong secret: every request refused by the endpoint, the run ends with exit 3 and AWS's
-    // own message, and the wrong secret appears nowhere either.
+    // A wrong secret: the first request is refused, and the run ends there with exit 3 and AWS's
+    // own message, before any level; the wrong secret appears nowhere either.
     func testAWrongSecretEndsTheRunWithAWSsMessage() throws {
         let wrong = "not-the-secret-0123456789"
         let (result, endpoint) = try sweep(signingWith: wrong, out: "refused")
         XCTAssertEqual(result.status, 3, result.standardError)
         XCTAssertEqual(endpoint.requestsServed, 0)
         XCTAssertTrue(result.standardError.contains("signature we calculated does not match"), result.standardError)
-        XCTAssertTrue(result.standardError.contains("the endpoint refused all"), result.standardError)
-        let written = try everything(in: "refused") + result.standardOutput + result.standardError
+        // Stopped by the pre-flight request, before any level: one request refused, no folder written.
+        XCTAssertTrue(result.standardError.contains("failed before any level was measured (http_4xx)"), result.standardError)
+        XCTAssertEqual(endpoint.requestsServed, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("refused").path))
+        let written = result.standardOutput + result.standardError
         for secretValue in [wrong, token] { XCTAssertFalse(written.contains(secretValue), "a secret reached a file or the console") }
     }
 

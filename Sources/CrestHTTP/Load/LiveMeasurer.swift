@@ -49,6 +49,24 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
         }
     }
 
+    /// Sends one request before any level and says how it ended, as a level would record it: the
+    /// outcome, and for a failure the endpoint's answer (its API key taken out).
+    public func preflight() async -> (outcome: Outcome, example: FailureExample?) {
+        let finished = await withCheckedContinuation { continuation in
+            loop.execute { [generator] in generator.preflight(continuation: continuation) }
+        }
+        return (finished.outcome, finished.outcome.isSuccess ? nil : finished.example(redactingFor: endpoint))
+    }
+
+    /// True when a pre-flight request that ended so means no level can be measured: the endpoint
+    /// refused it (a 4xx other than 429: a wrong model, path, key, credentials or region). A 429, a
+    /// 5xx or a timeout may be the load of the moment, which the levels measure; an endpoint that
+    /// cannot be reached or answers in another API's shape is stopped by its first level, which
+    /// then says so with its results (`UnusableResponses`, a level of transport failures).
+    public static func preflightStops(_ outcome: Outcome) -> Bool {
+        outcome == .http4xx
+    }
+
     /// Closes every connection and stops the load generator's thread.
     public func shutdown() {
         loop.execute { [generator] in generator.stop() }

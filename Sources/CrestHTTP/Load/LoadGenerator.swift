@@ -83,6 +83,8 @@ final class LoadGenerator: @unchecked Sendable {
     /// the first level this generator ran), on the loop's thread.
     private let onProgress: (@Sendable (Int, LevelProgress) -> Void)?
     private var lastProgress: Int64 = 0
+    /// Waits for the pre-flight request's end (`preflight(continuation:)`).
+    private var pendingPreflight: CheckedContinuation<FinishedRequest, Never>?
 
     init(
         loop: EventLoop, endpoint: LiveEndpoint, prompts: [Prompt], maxOutputTokens: Int?, requestTimeoutSeconds: Double,
@@ -210,8 +212,26 @@ final class LoadGenerator: @unchecked Sendable {
         current?.events += 1
     }
 
+    /// Sends one request outside any level and hands its end to `continuation`: the pre-flight
+    /// check before a sweep. Call it with no level running.
+    func preflight(continuation: CheckedContinuation<FinishedRequest, Never>) {
+        if clients.isEmpty { clients.append(makeClient(index: 0)) }
+        if timeoutSweep == nil { scheduleTimeoutSweep() }
+        pendingPreflight = continuation
+        let now = loop.now
+        clients[0].send(RequestInFlight(
+            promptIndex: promptOrder[0], levelNumber: Self.preflightLevel, recorded: nil, seq: 0, sentAt: now, sendLag: 0, deadline: now + timeout))
+    }
+
+    /// The level number of the pre-flight request, which no level has.
+    private static let preflightLevel = 0
+
     func requestFinished(_ finished: FinishedRequest, by client: any GeneratorClient) {
         let request = finished.request
+        if request.levelNumber == Self.preflightLevel, let continuation = pendingPreflight {
+            pendingPreflight = nil
+            return continuation.resume(returning: finished)
+        }
         current?.finishedRequests += 1
         if let recorded = request.recorded, current?.number == request.levelNumber {
             let sample = sample(finished, client: client.index, phase: recorded.phase)
