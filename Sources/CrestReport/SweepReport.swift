@@ -119,8 +119,14 @@ public struct SweepReport: Sendable {
         }
         if let binding = chosen.bindingConstraint, chosen.isFeasible {
             var line = "Binding constraint: `\(binding.constraint)`."
+            let certified = chosen.level.verdict.decision?.constraints.first { $0.constraint == binding.constraint }?.outcome == .met
             if let upper = binding.observed.upper, upper > binding.limit {
-                line += " Its 95% interval reaches above the limit, so this level is feasible on its point estimate but not certainly: measure it longer (--requests-per-level) to be sure."
+                // The test may certify what this run's own interval cannot: it pools the evidence of
+                // the search's other runs (failures at other levels bound an error rate; earlier runs
+                // of this level count toward a percentile).
+                line += certified
+                    ? " Its 95% interval over this run's requests alone reaches above the limit; the level's test certified it with the evidence of the search's other runs pooled in (failures counted at other levels bound an error rate; earlier runs of this level count toward a percentile)."
+                    : " Its 95% interval reaches above the limit, so this level is feasible on its point estimate but not certainly: measure it longer (--requests-per-level) to be sure."
             }
             lines.append(line)
         }

@@ -66,6 +66,19 @@ final class SweepCommandTests: WorkspaceTestCase {
         XCTAssertTrue(result.standardError.contains("\(row["requests"]!) measured (\(trimmed) more trimmed as start-up transient)"), result.standardError)
     }
 
+    // The reference experiment on the hosted preset: the answer's error ceiling is certified on
+    // failures pooled across levels, though its own interval reaches above 1%. The report said
+    // "certified" in one line and "not certainly" in the next; it now says how the test knew.
+    func testACeilingCertifiedOnPooledEvidenceIsNotCalledUncertain() throws {
+        let result = try CrestBinary.run(
+            ["sweep", "--target", "sim:hosted-claude-instant", "--dataset", "en_1000-2000", "--budget", "e2e.p95<=20s", "--out", "hosted"], in: workspace)
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let report = try String(contentsOf: workspace.appendingPathComponent("hosted/report.md"), encoding: .utf8)
+        XCTAssertTrue(report.contains("meets the budget (certified)"), report)
+        XCTAssertTrue(report.contains("certified it with the evidence of the search's other runs pooled in"), report)
+        XCTAssertFalse(report.contains("not certainly"), report)
+    }
+
     func testTheSameSeedGivesByteIdenticalResults() throws {
         let arguments = ["sweep", "--levels", "1,4,16", "--requests-per-level", "100", "--dataset", "en_500-1000"]
         for (name, seed) in [("a", "5"), ("b", "5"), ("c", "6")] {
