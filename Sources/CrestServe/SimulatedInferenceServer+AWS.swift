@@ -49,9 +49,7 @@ extension SimulatedInferenceServer {
 
     /// A Converse stream event as an event-stream frame.
     func converseEvent(_ type: String, _ payload: [String: Any]) -> [UInt8] {
-        EventStreamEncoder.encode(EventStreamMessage(
-            headers: [(":event-type", .string(type)), (":content-type", .string("application/json")), (":message-type", .string("event"))],
-            payload: json(payload)))
+        EventStreamEncoder.encode(.event(type, payload: json(payload)))
     }
 
     func converseDelta(index: Int) -> [UInt8] {
@@ -62,9 +60,7 @@ extension SimulatedInferenceServer {
     /// endpoint, in a PayloadPart frame.
     func emit(_ bytes: [UInt8], for request: GenerationRequest, to writer: HTTPResponseWriter) {
         guard request.kind == .sagemakerTGI else { return writer.sendChunk(bytes) }
-        writer.sendChunk(EventStreamEncoder.encode(EventStreamMessage(
-            headers: [(":event-type", .string("PayloadPart")), (":content-type", .string("application/octet-stream")), (":message-type", .string("event"))],
-            payload: bytes)))
+        writer.sendChunk(EventStreamEncoder.encode(.event("PayloadPart", contentType: "application/octet-stream", payload: bytes)))
     }
 
     /// The end of a Converse answer: the whole message, or the stream's last events with the usage.

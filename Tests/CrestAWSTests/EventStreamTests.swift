@@ -26,6 +26,21 @@ final class EventStreamTests: XCTestCase {
         XCTAssertEqual(message.exceptionType, "throttlingException")
     }
 
+    // The frames `crest serve` writes are AWS's own: built by `event` and `exception`, every
+    // vector comes out byte for byte.
+    func testEventsAndExceptionsAreBuiltAsAWSBuildsThem() throws {
+        for frame in try AWSVectors.load().event_stream_frames {
+            let payload = Array(frame.payload.utf8)
+            let built: EventStreamMessage
+            if let exception = frame.headers[":exception-type"] {
+                built = .exception(exception, payload: payload)
+            } else {
+                built = .event(try XCTUnwrap(frame.headers[":event-type"]), contentType: try XCTUnwrap(frame.headers[":content-type"]), payload: payload)
+            }
+            XCTAssertEqual(EventStreamEncoder.encode(built), frame.bytes, frame.name)
+        }
+    }
+
     // Reads split frames anywhere: byte by byte, all frames at once.
     func testFramesSplitAcrossReadsComeOutWholeAndInOrder() throws {
         let frames = try AWSVectors.load().event_stream_frames

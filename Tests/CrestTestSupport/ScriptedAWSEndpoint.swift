@@ -73,9 +73,7 @@ public final class ScriptedAWSEndpoint: HTTPRequestHandler, @unchecked Sendable 
                 } else {
                     let details = index == script.tokens - 1 ? #"{"finish_reason":"length","generated_tokens":\#(script.tokens)}"# : "null"
                     let line = #"data:{"token":{"id":\#(index),"text":"t","special":false},"details":\#(details)}"# + "\n\n"
-                    response.sendChunk(EventStreamEncoder.encode(EventStreamMessage(
-                        headers: [(":event-type", .string("PayloadPart")), (":content-type", .string("application/octet-stream")), (":message-type", .string("event"))],
-                        payload: Array(line.utf8))))
+                    response.sendChunk(EventStreamEncoder.encode(.event("PayloadPart", contentType: "application/octet-stream", payload: Array(line.utf8))))
                 }
                 guard index == script.tokens - 1 else { return }
                 if isBedrock {
@@ -95,15 +93,11 @@ public final class ScriptedAWSEndpoint: HTTPRequestHandler, @unchecked Sendable 
     private var tgiAnswer: String { #"[{"generated_text":"scripted answer","details":{"generated_tokens":\#(script.tokens)}}]"# }
 
     private func frame(event: String, _ json: String) -> [UInt8] {
-        EventStreamEncoder.encode(EventStreamMessage(
-            headers: [(":event-type", .string(event)), (":content-type", .string("application/json")), (":message-type", .string("event"))],
-            payload: Array(json.utf8)))
+        EventStreamEncoder.encode(.event(event, payload: Array(json.utf8)))
     }
 
     private func frame(exception: String, _ json: String) -> [UInt8] {
-        EventStreamEncoder.encode(EventStreamMessage(
-            headers: [(":exception-type", .string(exception)), (":content-type", .string("application/json")), (":message-type", .string("exception"))],
-            payload: Array(json.utf8)))
+        EventStreamEncoder.encode(.exception(exception, payload: Array(json.utf8)))
     }
 
     private func refuse(_ response: HTTPResponseWriter, status: Int, exception: String, message: String) {

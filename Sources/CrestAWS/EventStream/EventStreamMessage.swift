@@ -10,6 +10,19 @@ public struct EventStreamMessage: Sendable, Equatable {
         self.payload = payload
     }
 
+    /// An event as AWS streams them: `:event-type`, `:content-type` and `:message-type` event.
+    public static func event(_ type: String, contentType: String = "application/json", payload: [UInt8]) -> EventStreamMessage {
+        EventStreamMessage(
+            headers: [(":event-type", .string(type)), (":content-type", .string(contentType)), (":message-type", .string("event"))], payload: payload)
+    }
+
+    /// An exception in the middle of a stream (`throttlingException`, `modelStreamErrorException`).
+    public static func exception(_ type: String, payload: [UInt8]) -> EventStreamMessage {
+        EventStreamMessage(
+            headers: [(":exception-type", .string(type)), (":content-type", .string("application/json")), (":message-type", .string("exception"))],
+            payload: payload)
+    }
+
     /// The first header of that name.
     public subscript(header name: String) -> EventStreamHeaderValue? {
         headers.first { $0.name == name }?.value
