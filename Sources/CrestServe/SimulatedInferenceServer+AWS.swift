@@ -6,23 +6,26 @@ import Foundation
 /// The AWS shapes of the simulated server: routes, authentication, event-stream frames and AWS's
 /// errors (the JSON `{"message"}` with the exception in `x-amzn-ErrorType`).
 extension SimulatedInferenceServer {
+    /// The AWS operations, by the first and last segments of their paths (the middle one names
+    /// the model or the endpoint).
+    private static let awsRoutes: [String: (kind: GenerationRequest.Kind, service: String, streams: Bool)] = [
+        "model/converse": (.converse, "bedrock", false), "model/converse-stream": (.converse, "bedrock", true),
+        "endpoints/invocations": (.sagemakerTGI, "sagemaker", false),
+        "endpoints/invocations-response-stream": (.sagemakerTGI, "sagemaker", true),
+    ]
+
     func handleAWS(_ request: HTTPServerRequest, _ response: HTTPResponseWriter) {
         guard let aws else { return }
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
-        let routes: [String: (kind: GenerationRequest.Kind, service: String, streams: Bool)] = [
-            "model/converse": (.converse, "bedrock", false), "model/converse-stream": (.converse, "bedrock", true),
-            "endpoints/invocations": (.sagemakerTGI, "sagemaker", false),
-            "endpoints/invocations-response-stream": (.sagemakerTGI, "sagemaker", true),
-        ]
-        guard segments.count == 3, !segments[1].isEmpty, let route = routes["\(segments[0])/\(segments[2])"] else {
+        guard segments.count == 3, !segments[1].isEmpty, let route = Self.awsRoutes["\(segments[0])/\(segments[2])"] else {
             return sendAWSError(response, status: 404, exception: "UnknownOperationException", message: "no operation at \(request.path)")
         }
         guard request.method == "POST" else {
             return sendAWSError(response, status: 405, exception: "UnknownOperationException", message: "method \(request.method) not allowed")
         }
-        if route.service == "bedrock", let token = aws.bearerToken, request.fields["authorization"] == "Bearer \(token)" {
-            // A Bedrock API key: no signature to check.
-        } else if let refusal = aws.verifier(service: route.service).verify(
+        // A Bedrock API key needs no signature to check.
+        let hasAPIKey = route.service == "bedrock" && aws.bearerToken.map { request.fields["authorization"] == "Bearer \($0)" } == true
+        if !hasAPIKey, let refusal = aws.verifier(service: route.service).verify(
             method: request.method, path: request.path, query: request.query ?? "", fields: request.fields, body: request.body,
             nowUnixSeconds: Int64(Date().timeIntervalSince1970))
         {

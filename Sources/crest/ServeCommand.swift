@@ -58,8 +58,6 @@ struct ServeCommand: Command {
     let modelName: String
     let seed: UInt64
     let aws: AWSServing?
-    /// Whether the accepted key pair is AWS's documented example, which may be printed.
-    let usesExampleKeys: Bool
 
     init(arguments: ArgumentList) throws {
         try self.init(arguments: arguments, environment: ProcessInfo.processInfo.environment)
@@ -83,13 +81,7 @@ struct ServeCommand: Command {
         switch api {
         case "bedrock", "sagemaker":
             if let throttleAbove { endpoint.faults.concurrencyCap = throttleAbove }
-            let key = environment["AWS_ACCESS_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }
-            let secret = environment["AWS_SECRET_ACCESS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-            usesExampleKeys = key == nil || secret == nil
-            aws = AWSServing(
-                secrets: usesExampleKeys ? [AWSServing.exampleAccessKeyID: AWSServing.exampleSecretAccessKey] : [key!: secret!],
-                bearerToken: environment["AWS_BEARER_TOKEN_BEDROCK"].flatMap { $0.isEmpty ? nil : $0 }, region: region ?? "us-east-1",
-                throttleRate: throttleRate ?? 0)
+            aws = AWSServing(environment: environment, region: region ?? "us-east-1", throttleRate: throttleRate ?? 0)
         case nil, "openai", "openai-chat":
             if let option = [region.map { _ in "--region" }, throttleRate.map { _ in "--throttle-rate" }, throttleAbove.map { _ in "--throttle-above" }]
                 .compactMap({ $0 }).first
@@ -97,7 +89,6 @@ struct ServeCommand: Command {
                 throw UsageError("\(option) goes with --api bedrock or sagemaker")
             }
             aws = nil
-            usesExampleKeys = false
         case let other?:
             throw UsageError("--api '\(other)': unknown; known: bedrock, sagemaker (the OpenAI and TGI routes are always served)")
         }
@@ -135,7 +126,7 @@ struct ServeCommand: Command {
     /// AWS's published example.
     private var awsBanner: String {
         guard let aws else { return "" }
-        let keys = usesExampleKeys
+        let keys = aws.usesExampleKeys
             ? "AWS's example pair: AWS_ACCESS_KEY_ID=\(AWSServing.exampleAccessKeyID) AWS_SECRET_ACCESS_KEY=\(AWSServing.exampleSecretAccessKey)"
             : "access key \(aws.secrets.keys.first ?? "") from this environment"
         return """

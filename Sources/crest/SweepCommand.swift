@@ -316,7 +316,7 @@ struct SweepCommand: Command {
     /// The price table of the first dataset folder that has one, and its path.
     private static func priceTable(for option: String) throws -> (PriceTable, String) {
         let folders = DatasetLocator.standard().searchFolders
-        guard let path = folders.map({ "\($0)/\(PriceTable.fileName)" }).first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+        guard let path = PriceTable.path(in: folders) else {
             throw UsageError("\(option): no price table (\(PriceTable.fileName)) in \(folders.joined(separator: ", ")); give the price")
         }
         do {

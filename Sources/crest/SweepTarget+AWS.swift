@@ -47,7 +47,7 @@ struct AWSTargetOptions {
         let resolver = AWSCredentialResolver(environment: environment) { path in
             FileManager.default.fileExists(atPath: path) ? try String(contentsOfFile: path, encoding: .utf8) : nil
         }
-        let access: ResolvedAWSAccess
+        let access: AWSAccess
         do {
             access = try resolver.resolve(region: region, acceptsBearerToken: isBedrock)
         } catch {
@@ -58,7 +58,7 @@ struct AWSTargetOptions {
             return try LiveEndpoint(
                 url: url ?? api.regionalURL(region: access.region)!, api: api, model: name, streaming: streaming,
                 extraFields: extraFields, metricsPath: metricsPath, route: route,
-                aws: AWSAccess(authorization: access.authorization, region: access.region, source: access.source), extraHeaders: headers)
+                aws: access, extraHeaders: headers)
         } catch let error as LiveEndpointError {
             throw UsageError(error.description)
         }

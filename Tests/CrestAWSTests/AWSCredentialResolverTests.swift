@@ -9,7 +9,7 @@ final class AWSCredentialResolverTests: XCTestCase {
 
     private func resolve(
         _ environment: [String: String], files: [String: String] = [:], region: String? = nil, bearer: Bool = true
-    ) throws(AWSAccessError) -> ResolvedAWSAccess {
+    ) throws(AWSAccessError) -> AWSAccess {
         try AWSCredentialResolver(environment: ["HOME": "/home/u"].merging(environment) { _, new in new }, readFile: { files[$0] })
             .resolve(region: region, acceptsBearerToken: bearer)
     }

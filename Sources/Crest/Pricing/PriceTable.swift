@@ -26,6 +26,12 @@ public struct PriceTable: Sendable, Equatable, Decodable {
     /// The file's name in a datasets folder.
     public static let fileName = "pricing.json"
 
+    /// The table's path in the first of `folders` that holds one (the dataset folders:
+    /// `DatasetLocator.searchFolders`); nil when none does.
+    public static func path(in folders: [String]) -> String? {
+        folders.map { "\($0)/\(fileName)" }.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
     /// Reads the table at `path`; the error names the file.
     public static func load(path: String) throws -> PriceTable {
         let data: Data

@@ -15,12 +15,19 @@ extension AWSAuthorization: CustomStringConvertible {
     }
 }
 
-/// What the resolver found: the authorization, a description of its source for run.json
-/// ("environment: AWS_ACCESS_KEY_ID", "shared credentials file, profile prod"), and the region.
-public struct ResolvedAWSAccess: Sendable, Equatable {
+/// How an AWS endpoint's requests are authorised, in which region, and where the credentials
+/// came from for run.json ("environment: AWS_ACCESS_KEY_ID", "shared credentials file, profile
+/// prod"; their values never are): what the resolver finds.
+public struct AWSAccess: Sendable, Equatable {
     public let authorization: AWSAuthorization
-    public let source: String
     public let region: String
+    public let source: String
+
+    public init(authorization: AWSAuthorization, region: String, source: String) {
+        self.authorization = authorization
+        self.region = region
+        self.source = source
+    }
 }
 
 /// Why no usable credentials were found; messages name variables, files and profiles, never a value.
@@ -66,7 +73,7 @@ public struct AWSCredentialResolver {
         self.readFile = readFile
     }
 
-    public func resolve(region requested: String?, acceptsBearerToken: Bool) throws(AWSAccessError) -> ResolvedAWSAccess {
+    public func resolve(region requested: String?, acceptsBearerToken: Bool) throws(AWSAccessError) -> AWSAccess {
         let profile = value("AWS_PROFILE") ?? "default"
         let home = value("HOME") ?? "~"
         let credentialsPath = value("AWS_SHARED_CREDENTIALS_FILE") ?? "\(home)/.aws/credentials"
@@ -86,12 +93,12 @@ public struct AWSCredentialResolver {
         }
 
         if acceptsBearerToken, let token = value("AWS_BEARER_TOKEN_BEDROCK") {
-            return ResolvedAWSAccess(authorization: .bearer(token: token), source: "environment: AWS_BEARER_TOKEN_BEDROCK", region: try region())
+            return AWSAccess(authorization: .bearer(token: token), region: try region(), source: "environment: AWS_BEARER_TOKEN_BEDROCK")
         }
         switch (value("AWS_ACCESS_KEY_ID"), value("AWS_SECRET_ACCESS_KEY")) {
         case (let key?, let secret?):
             let credentials = AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: value("AWS_SESSION_TOKEN"))
-            return ResolvedAWSAccess(authorization: .sigV4(credentials), source: "environment: AWS_ACCESS_KEY_ID", region: try region())
+            return AWSAccess(authorization: .sigV4(credentials), region: try region(), source: "environment: AWS_ACCESS_KEY_ID")
         case (.some, nil): throw .missingVariable(present: "AWS_ACCESS_KEY_ID", missing: "AWS_SECRET_ACCESS_KEY")
         case (nil, .some): throw .missingVariable(present: "AWS_SECRET_ACCESS_KEY", missing: "AWS_ACCESS_KEY_ID")
         case (nil, nil): break
@@ -105,7 +112,7 @@ public struct AWSCredentialResolver {
             foundIn = foundIn ?? path
             guard let key = settings["aws_access_key_id"], let secret = settings["aws_secret_access_key"] else { continue }
             let credentials = AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: settings["aws_session_token"])
-            return ResolvedAWSAccess(authorization: .sigV4(credentials), source: "\(kind), profile \(profile)", region: try region())
+            return AWSAccess(authorization: .sigV4(credentials), region: try region(), source: "\(kind), profile \(profile)")
         }
         if let foundIn { throw .profileWithoutKeys(profile: profile, path: foundIn) }
         if value("AWS_PROFILE") != nil { throw .profileNotFound(profile: profile, searched: [credentialsPath, configPath]) }

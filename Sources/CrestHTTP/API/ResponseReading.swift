@@ -68,7 +68,8 @@ extension APIKind {
         }
         switch self {
         case .bedrock, .sagemakerTGI, .sagemakerOpenAIChat:
-            // Their streams are event-stream frames, read by `read(_: EventStreamMessage, ...)`.
+            // Their streams are event-stream frames (`ResponseReader.readFrames`): Bedrock's read by
+            // `readConverse`, SageMaker's PayloadParts by their container's kind.
             return false
         case .openAIChat, .openAICompletions:
             if JSONByteScan.hasObject(.usage, in: data) { readUsage(data, into: &reading) }

@@ -202,17 +202,3 @@ struct PreparedRequest: Sendable {
     /// What SigV4 signs, for a signed endpoint.
     let signable: SigV4Request?
 }
-
-/// How an AWS endpoint's requests are authorised, in which region, and where the credentials
-/// came from (said in run.json; their values never are).
-public struct AWSAccess: Sendable {
-    public let authorization: AWSAuthorization
-    public let region: String
-    public let source: String
-
-    public init(authorization: AWSAuthorization, region: String, source: String) {
-        self.authorization = authorization
-        self.region = region
-        self.source = source
-    }
-}

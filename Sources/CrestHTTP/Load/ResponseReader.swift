@@ -166,8 +166,8 @@ struct ResponseReader {
         if reading.isError {
             return (.http5xx, endpoint.streaming ? "the stream carried an error event" : "the 2xx response's JSON is an error object")
         }
-        if endpoint.streaming, endpoint.api.streamsEventFrames, !framesBroke, frames.bytesWaiting > 0 {
-            return (.malformed, EventStreamError.truncated(bytesLeft: frames.bytesWaiting).description)
+        if endpoint.streaming, endpoint.api.streamsEventFrames, !framesBroke {
+            do { try frames.finish() } catch { return (.malformed, error.description) }
         }
         if endpoint.streaming {
             let strayLines = events.strayLines + (events.endsInStrayLine ? 1 : 0)
