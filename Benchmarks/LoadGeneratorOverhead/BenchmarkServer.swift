@@ -36,9 +36,14 @@ final class BenchmarkServer: HTTPRequestHandler, @unchecked Sendable {
 }
 
 /// Runs the benchmark server until the parent closes its stdin; prints the port first.
+/// `--serve --tls CERT KEY` serves https with that certificate and key.
 func serveForParent() throws -> Never {
     let loop = try EventLoop(name: "bench-server")
-    let server = try HTTPServer(loop: loop, handler: BenchmarkServer())
+    let arguments = CommandLine.arguments
+    let tls = try arguments.firstIndex(of: "--tls").map { index in
+        try TLSContext.server(certificateChain: arguments[index + 1], privateKey: arguments[index + 2])
+    }
+    let server = try HTTPServer(loop: loop, handler: BenchmarkServer(), tls: tls)
     FileHandle.standardOutput.write(Data("\(server.port)\n".utf8))
     _ = FileHandle.standardInput.readDataToEndOfFile()
     exit(0)

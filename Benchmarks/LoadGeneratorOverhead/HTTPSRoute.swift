@@ -5,7 +5,9 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// `--https`: what the route to an https endpoint costs against Crest's own client (issue 14).
+/// `--https`: what each route to an https endpoint costs (issue 14): Crest's epoll client with its
+/// own TLS (OpenSSL 3, loaded at run time) and URLSession, each over plain http and over TLS, to
+/// one server (the benchmark's own, serving https itself in the TLS rows).
 ///
 /// URLSession on Linux verifies certificates against the system bundle it finds
 /// (FoundationNetworking sets libcurl's CA file to /etc/ssl/certs/ca-certificates.crt), and offers
@@ -36,18 +38,23 @@ func runHTTPSRouteBenchmark() async throws {
 private func measureRoutes(cert: String, key: String) async throws {
     let (server, serverPort) = try startChild(CommandLine.arguments[0], ["--serve"])
     defer { server.stop() }
-    let proxyScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("tls_proxy.py").path
-    let (proxy, proxyPort) = try startChild("/usr/bin/python3", [proxyScript, cert, key, serverPort])
-    defer { proxy.stop() }
+    let (secureServer, securePort) = try startChild(CommandLine.arguments[0], ["--serve", "--tls", cert, key])
+    defer { secureServer.stop() }
     let plain = "http://127.0.0.1:\(serverPort)"
-    let secure = "https://127.0.0.1:\(proxyPort)"
+    let secure = "https://127.0.0.1:\(securePort)"
     let quick = CommandLine.arguments.contains("--quick")
     print("route                        streams  requests  process CPU µs/request  added TTFT p50/p99 ms  added e2e p50/p99 ms  failed")
     for streams in [1, 64, 256] {
         let requests = quick ? max(2 * streams, 40) : max(4 * streams, streams == 1 ? 100 : 1000)
-        for (label, url, route) in [("epoll, http", plain, LiveEndpoint.Route.epoll), ("urlsession, http", plain, .urlSession), ("urlsession, https (TLS)", secure, .urlSession)] {
+        let routes: [(String, String, LiveEndpoint.Route)] = [
+            ("epoll, http", plain, .epoll), ("epoll, https (OpenSSL)", secure, .epoll), ("urlsession, http", plain, .urlSession),
+            ("urlsession, https (libcurl)", secure, .urlSession),
+        ]
+        for (label, url, route) in routes {
             let before = processCPUSeconds()
-            let run = try await measureRun(url: url, streams: streams, requests: requests, tokens: 20, firstMs: 20, gapMs: 10, route: route)
+            let run = try await measureRun(
+                url: url, streams: streams, requests: requests, tokens: 20, firstMs: 20, gapMs: 10, route: route,
+                certificateBundle: route == .epoll && url == secure ? cert : nil)
             let cpu = (processCPUSeconds() - before) * 1e6 / Double(max(run.samples.count, 1))
             let addedTTFT = run.measured.compactMap(\.ttftSeconds).map { ($0 - 0.020) * 1000 }.sorted()
             let addedE2E = run.measured.filter(\.outcome.isSuccess).map { ($0.latencySeconds - 0.210) * 1000 }.sorted()

@@ -11,11 +11,10 @@
 //
 //     swift run -c release LoadGeneratorOverhead --https
 //
-// compares the routes to an https endpoint (issue 14): Crest's epoll client over plain http, the
-// URLSession route over plain http, and the URLSession route over TLS through a loopback TLS
-// front (tls_proxy.py beside this file, Python's ssl; a throwaway certificate made with openssl),
-// at 1, 64 and 256 streams: the process's CPU per request (every thread: URLSession's own run
-// outside the loop's) and the added TTFT.
+// compares the routes to an https endpoint (issue 14): Crest's epoll client and the URLSession
+// route, each over plain http and over TLS (the benchmark server serving https itself, with a
+// throwaway certificate made with openssl), at 1, 64 and 256 streams: the process's CPU per
+// request (every thread: URLSession's own run outside the loop's) and the added TTFT.
 import Crest
 import CrestHTTP
 import Foundation
@@ -66,12 +65,14 @@ func measureLevel(url: String, streams: Int, requests: Int, tokens: Int, firstMs
 }
 
 func measureRun(
-    url: String, streams: Int, requests: Int, tokens: Int, firstMs: Double, gapMs: Double, route: LiveEndpoint.Route? = nil
+    url: String, streams: Int, requests: Int, tokens: Int, firstMs: Double, gapMs: Double, route: LiveEndpoint.Route? = nil,
+    certificateBundle: String? = nil
 ) async throws -> LevelRun {
     let prompts = (0..<16).map { Prompt(content: .text("benchmark prompt \($0)"), promptTokens: 10, promptTokensSource: .dataset, maxOutputTokens: tokens, line: $0 + 1) }
     let dataset = Dataset(name: "bench", path: "bench", format: .plainText, prompts: prompts, fingerprint: "0")
     let endpoint = try LiveEndpoint(
-        url: url, api: .openAIChat, model: "bench", extraFields: ["bench": #"{"first_ms":\#(firstMs),"gap_ms":\#(gapMs)}"#], route: route)
+        url: url, api: .openAIChat, model: "bench", extraFields: ["bench": #"{"first_ms":\#(firstMs),"gap_ms":\#(gapMs)}"#], route: route,
+        certificateBundle: certificateBundle)
     let measurer = try LiveMeasurer(endpoint: endpoint, dataset: dataset, seed: 1, requestTimeoutSeconds: 60)
     defer { measurer.shutdown() }
     let run = try await measurer.measure(Level(concurrency: streams), until: .requests(requests))

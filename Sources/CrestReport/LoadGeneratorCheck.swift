@@ -13,7 +13,7 @@ enum LoadGeneratorCheck {
         let peakShare = checks.map(\.check.cpuShare).max() ?? 0
         let viaURLSession = checks.contains { $0.check.route == "urlsession" }
         var sentence = viaURLSession
-            ? "Load generator: URLSession (for HTTPS), whose callbacks come on its own threads, so its times are about a millisecond coarser than the epoll client's and its CPU is the whole process's; "
+            ? "Load generator: URLSession (https without the system's OpenSSL 3, or --client urlsession), whose callbacks come on its own threads, so its times are about a millisecond coarser than the epoll client's and its CPU is the whole process's; "
                 + "\(NumberFormatting.significant(cpuMicroseconds, digits: 3)) µs of CPU per request"
             : "Load generator: \(NumberFormatting.significant(cpuMicroseconds, digits: 3)) µs of CPU per request"
         if events > 0 { sentence += " (\(NumberFormatting.significant(events, digits: 3)) streamed events each)" }

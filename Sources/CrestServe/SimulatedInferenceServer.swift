@@ -44,10 +44,11 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
     }
 
     /// Starts serving on `host:port` (port 0: any free port) on `loop`; returns the server.
-    public func listen(on loop: EventLoop, host: String = "127.0.0.1", port: Int) throws -> HTTPServer {
+    /// - Parameter tls: to serve https with this certificate and key; nil for http.
+    public func listen(on loop: EventLoop, host: String = "127.0.0.1", port: Int, tls: TLSContext? = nil) throws -> HTTPServer {
         self.loop = loop
         origin = loop.now
-        return try HTTPServer(loop: loop, handler: self, host: host, port: port)
+        return try HTTPServer(loop: loop, handler: self, host: host, port: port, tls: tls)
     }
 
     private var now: Int64 { loop.now - origin }

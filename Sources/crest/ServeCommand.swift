@@ -28,6 +28,9 @@ struct ServeCommand: Command {
           --port P                    the port (default \(defaultPort); 0 picks a free one)
           --model NAME                the name /v1/models reports (default: the preset's model)
           --seed N                    the seed of the engine's randomness (default 1)
+          --tls-cert FILE             serve https with this PEM certificate chain (with --tls-key; needs the
+                                      system's OpenSSL 3, libssl.so.3)
+          --tls-key FILE              the certificate's PEM private key
 
         FAULTS (override the preset's)
           --error-rate P              answer this share of requests with a 500, e.g. 0.5%
@@ -58,6 +61,8 @@ struct ServeCommand: Command {
     let modelName: String
     let seed: UInt64
     let aws: AWSServing?
+    /// The certificate chain and key files for https; nil for http.
+    let tlsFiles: (certificate: String, key: String)?
 
     init(arguments: ArgumentList) throws {
         try self.init(arguments: arguments, environment: ProcessInfo.processInfo.environment)
@@ -97,20 +102,32 @@ struct ServeCommand: Command {
         port = try arguments.port("--port") ?? Self.defaultPort
         modelName = try arguments.value("--model") ?? preset.model
         seed = try arguments.seed() ?? 1
+        switch (try arguments.value("--tls-cert"), try arguments.value("--tls-key")) {
+        case (let certificate?, let key?): tlsFiles = (certificate, key)
+        case (nil, nil): tlsFiles = nil
+        case (_?, nil): throw UsageError("--tls-cert needs --tls-key (the certificate's private key)")
+        case (nil, _?): throw UsageError("--tls-key needs --tls-cert (the certificate chain)")
+        }
         try arguments.finish(command: Self.name)
     }
 
     func run() async throws -> ExitCode {
         let loop = try EventLoop(name: "crest-serve")
         let handler = SimulatedInferenceServer(endpoint: endpoint, modelName: modelName, seed: seed, aws: aws)
+        let tls: TLSContext?
+        do {
+            tls = try tlsFiles.map { try TLSContext.server(certificateChain: $0.certificate, privateKey: $0.key) }
+        } catch {
+            throw UsageError("--tls-cert/--tls-key: \(error)")
+        }
         let server: HTTPServer
         do {
-            server = try handler.listen(on: loop, host: host, port: port)
+            server = try handler.listen(on: loop, host: host, port: port, tls: tls)
         } catch {
             throw UsageError("cannot listen on \(host):\(port): \(error)")
         }
         StandardError.write("""
-            crest serve: sim:\(preset.name) as model '\(modelName)' on http://\(host):\(server.port)
+            crest serve: sim:\(preset.name) as model '\(modelName)' on \(tls == nil ? "http" : "https")://\(host):\(server.port)
               POST /v1/chat/completions  /v1/completions  /generate_stream  /generate
               GET /v1/models  /health  /metrics
             \(awsBanner)  Ctrl-C stops.

@@ -195,9 +195,9 @@ struct SweepCommand: Command {
         // One request before any level: a wrong model, key, credentials or region ends the run here,
         // with the endpoint's own answer, before a level of refusals is measured or a folder written.
         if let live = measurer as? LiveMeasurer {
-            let (outcome, example) = await live.preflight()
-            if LiveMeasurer.preflightStops(outcome) {
-                StandardError.write("crest sweep: \(Self.preflightFailed(outcome, example: example, target: sweepTarget.name))\n")
+            let preflight = await live.preflight()
+            if preflight.stops {
+                StandardError.write("crest sweep: \(Self.preflightFailed(preflight, target: sweepTarget.name))\n")
                 return .noFeasibleLevel
             }
         }
@@ -237,9 +237,12 @@ struct SweepCommand: Command {
     /// Why a sweep has nothing to recommend: no request at any level succeeded, how they failed, and
     /// how the endpoint answered the first failure of the commonest kind.
     /// Why the pre-flight request stopped the run, and what to check.
-    private static func preflightFailed(_ outcome: Outcome, example: FailureExample?, target: String) -> String {
-        var message = "the first request to \(target) failed before any level was measured (\(outcome.rawValue))"
-        if let example { message += ": \(example.summary)" }
+    private static func preflightFailed(_ preflight: LiveMeasurer.Preflight, target: String) -> String {
+        var message = "the first request to \(target) failed before any level was measured (\(preflight.outcome.rawValue))"
+        if let example = preflight.example { message += ": \(example.summary)" }
+        if preflight.outcome == .transport {
+            return message + ". Check the host in --url, or give the certificates to trust with --ca-bundle FILE."
+        }
         return message + ". The endpoint refused it: check --model (or --endpoint), the path, the API key or credentials, and --region."
     }
 

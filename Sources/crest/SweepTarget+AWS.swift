@@ -15,7 +15,7 @@ struct AWSTargetOptions {
 
     func endpoint(
         arguments: inout ArgumentList, url: String?, model: String?, streaming: Bool, extraFields: [String: String], route: LiveEndpoint.Route?,
-        metricsPath: String?, environment: [String: String]
+        metricsPath: String?, certificateBundle: CertificateBundleOption, environment: [String: String]
     ) throws -> LiveEndpoint {
         let region = try arguments.value("--region")
         let endpointName = try arguments.value("--endpoint")
@@ -53,12 +53,14 @@ struct AWSTargetOptions {
         } catch {
             throw UsageError(error.description)
         }
+        let regionalOrGiven = url ?? api.regionalURL(region: access.region)!
         do {
             // AWS endpoints have no Prometheus page: read one only where --metrics-path names it.
             return try LiveEndpoint(
-                url: url ?? api.regionalURL(region: access.region)!, api: api, model: name, streaming: streaming,
+                url: regionalOrGiven, api: api, model: name, streaming: streaming,
                 extraFields: extraFields, metricsPath: metricsPath, route: route,
-                aws: access, extraHeaders: headers)
+                aws: access, extraHeaders: headers,
+                certificateBundle: try certificateBundle.path(for: regionalOrGiven, readsAWSEnvironment: true))
         } catch let error as LiveEndpointError {
             throw UsageError(error.description)
         }

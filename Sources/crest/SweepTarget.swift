@@ -22,8 +22,11 @@ enum SweepTarget {
                                       ignore_eos=true, 'stop=["\\n"]' (TGI: into parameters)
           --api-key-env NAME          the environment variable holding the API key (default OPENAI_API_KEY
                                       when set); the key is sent as a bearer token and never written anywhere
-          --client epoll|urlsession   what carries requests (default: Crest's epoll client for http, URLSession
-                                      for https, which is coarser and costlier: the report says so)
+          --client epoll|urlsession   what carries requests (default: Crest's epoll client, for https through
+                                      the system's OpenSSL 3; URLSession, coarser and costlier, where libssl.so.3
+                                      is missing: the report says which)
+          --ca-bundle FILE            https: trust the PEM certificates in FILE instead of the system's (a private
+                                      CA; for bedrock and sagemaker, AWS_CA_BUNDLE when set, as the AWS tools do)
           --metrics-path PATH         the endpoint's Prometheus page, read once a second during each level
                                       (default /metrics; vLLM, TGI and SGLang gauges); --no-metrics to skip it
           --instance-label NAME       the instance name reports show (default: the preset's, or the host)
@@ -50,12 +53,13 @@ enum SweepTarget {
         let metricsPath = try arguments.value("--metrics-path")
         let noMetrics = arguments.flag("--no-metrics")
         let clientName = try arguments.value("--client")
+        let certificateBundle = try CertificateBundleOption(arguments: &arguments, environment: environment)
         if let apiName, let aws = AWSTargetOptions(api: apiName) {
             if let targetOption { throw UsageError("give --target '\(targetOption)' or --api \(apiName), not both") }
             if let keyVariable { throw UsageError("--api-key-env \(keyVariable) does not go with --api \(apiName): AWS credentials come from AWS_* variables or a profile") }
             return .live(try aws.endpoint(
                 arguments: &arguments, url: url, model: model, streaming: !noStream, extraFields: try requestFields(fields), route: try route(clientName),
-                metricsPath: noMetrics ? nil : metricsPath, environment: environment))
+                metricsPath: noMetrics ? nil : metricsPath, certificateBundle: certificateBundle, environment: environment))
         }
         for option in ["--region", "--endpoint", "--payload", "--inference-component"] where arguments.contains(option) {
             throw UsageError("\(option) goes with --api bedrock or sagemaker")
@@ -64,7 +68,7 @@ enum SweepTarget {
             if let option = [apiName.map { _ in "--api" }, model.map { _ in "--model" }, noStream ? "--no-stream" : nil,
                              fields.isEmpty ? nil : "--request-field", keyVariable.map { _ in "--api-key-env" },
                              metricsPath.map { _ in "--metrics-path" }, noMetrics ? "--no-metrics" : nil,
-                             clientName.map { _ in "--client" }].compactMap({ $0 }).first {
+                             clientName.map { _ in "--client" }, certificateBundle.given.map { _ in "--ca-bundle" }].compactMap({ $0 }).first {
                 throw UsageError("\(option) goes with --url (a live endpoint); the simulator needs none")
             }
             return .simulated(try preset(targetOption ?? "sim:\(SimulatorPreset.standard.name)"))
@@ -95,7 +99,8 @@ enum SweepTarget {
         do {
             return .live(try LiveEndpoint(
                 url: url, api: api, model: model, streaming: !noStream, extraFields: extraFields, apiKey: apiKey,
-                metricsPath: noMetrics ? nil : metricsPath ?? "/metrics", route: route))
+                metricsPath: noMetrics ? nil : metricsPath ?? "/metrics", route: route,
+                certificateBundle: try certificateBundle.path(for: url, readsAWSEnvironment: false)))
         } catch let error as LiveEndpointError {
             throw UsageError(error.description)
         }

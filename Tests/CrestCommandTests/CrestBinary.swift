@@ -80,6 +80,7 @@ struct CrestBinary {
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "interactive=no"
         environment.removeValue(forKey: "CREST_DATASETS")
+        environment.removeValue(forKey: "CREST_LIBSSL")
         for name in environment.keys where name.hasPrefix("AWS_") { environment.removeValue(forKey: name) }
         environment["AWS_SHARED_CREDENTIALS_FILE"] = folder.appendingPathComponent("no-aws-credentials").path
         environment["AWS_CONFIG_FILE"] = folder.appendingPathComponent("no-aws-config").path
@@ -103,7 +104,7 @@ struct CrestBinary {
             guard !data.isEmpty else { break }
             printed += String(decoding: data, as: UTF8.self)
         }
-        guard let range = printed.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
+        guard let range = printed.range(of: #"https?://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
             process.terminate()
             throw XCTSkip("crest serve printed no URL: \(printed)")
         }

@@ -62,7 +62,6 @@ final class LiveSweepCommandTests: WorkspaceTestCase {
         let cases: [([String], String)] = [
             (["--url", "http://127.0.0.1:1", "--target", "sim:l4-llama3-8b"], "not both"),
             (["--url", "http://127.0.0.1:1"], "--model is required"),
-            (["--url", "https://api.example.com", "--model", "m", "--client", "epoll"], "plain http only"),
             (["--url", "http://127.0.0.1:1", "--model", "m", "--client", "curl"], "known: epoll, urlsession"),
             (["--url", "http://127.0.0.1:1", "--model", "m", "--api", "vllm"], "known: openai-chat, openai-completions, tgi, bedrock, sagemaker"),
             (["--api", "bedrock", "--model", "m", "--region", "us-east-1"], "no AWS credentials: set AWS_BEARER_TOKEN_BEDROCK"),
@@ -80,6 +79,12 @@ final class LiveSweepCommandTests: WorkspaceTestCase {
             XCTAssertEqual(result.status, 2, "\(arguments): \(result.standardError)")
             XCTAssertTrue(result.standardError.contains(expected), "\(arguments): \(result.standardError)")
         }
+        // Without the system's OpenSSL 3 the epoll client has no TLS, and says what takes https then.
+        let withoutOpenSSL = try CrestBinary.run(
+            ["sweep", "--url", "https://127.0.0.1:1", "--model", "m", "--client", "epoll"], in: workspace, settings: ["CREST_LIBSSL": "/no/such/libssl.so.3"])
+        XCTAssertEqual(withoutOpenSSL.status, 2, withoutOpenSSL.standardError)
+        XCTAssertTrue(withoutOpenSSL.standardError.contains("which is missing (cannot load /no/such/libssl.so.3"), withoutOpenSSL.standardError)
+        XCTAssertTrue(withoutOpenSSL.standardError.contains("--client urlsession takes https without it"), withoutOpenSSL.standardError)
     }
 
     func testAnEndpointThatRefusesConnectionsEndsTheRunWithAnExplanation() throws {

@@ -3,6 +3,7 @@ import CrestAWS
 import CrestHTTP
 import CrestServe
 import CrestSimulator
+import CrestTestSupport
 import Foundation
 import XCTest
 
@@ -20,17 +21,20 @@ final class ServedAWSShapesTests: XCTestCase {
         return Dataset(name: "served", path: "served.jsonl", format: .openAIChat, prompts: prompts, fingerprint: "0")
     }()
 
+    /// - Parameter overTLS: served over https with the tests' loopback certificate, as AWS serves.
     private func run(
         _ api: APIKind, model: String, streaming: Bool = true, serving: AWSServing? = nil, credentials: AWSCredentials? = nil, region: String = "us-east-1",
-        endpoint: SimulatedEndpoint = SimulatorPreset.a100.endpoint
+        endpoint: SimulatedEndpoint = SimulatorPreset.a100.endpoint, overTLS: Bool = false
     ) async throws -> LevelRun {
         let loop = try EventLoop(name: "served-aws")
         defer { loop.shutdown() }
-        let server = try SimulatedInferenceServer(endpoint: endpoint, modelName: "sim", seed: 1, aws: serving ?? self.serving).listen(on: loop, port: 0)
+        let files = try TestCertificates.writeFiles().loopback
+        let tls = overTLS ? try TLSContext.server(certificateChain: files.certificate, privateKey: files.key) : nil
+        let server = try SimulatedInferenceServer(endpoint: endpoint, modelName: "sim", seed: 1, aws: serving ?? self.serving).listen(on: loop, port: 0, tls: tls)
         let signing = credentials ?? AWSCredentials(accessKeyID: AWSServing.exampleAccessKeyID, secretAccessKey: AWSServing.exampleSecretAccessKey)
         let live = try LiveEndpoint(
-            url: "http://127.0.0.1:\(server.port)", api: api, model: model, streaming: streaming, metricsPath: nil,
-            aws: AWSAccess(authorization: .sigV4(signing), region: region, source: "test"))
+            url: "\(overTLS ? "https" : "http")://127.0.0.1:\(server.port)", api: api, model: model, streaming: streaming, metricsPath: nil,
+            aws: AWSAccess(authorization: .sigV4(signing), region: region, source: "test"), certificateBundle: overTLS ? files.certificate : nil)
         let measurer = try LiveMeasurer(endpoint: live, dataset: dataset, seed: 1, requestTimeoutSeconds: 30, maxOutputTokens: 12)
         defer { measurer.shutdown() }
         return try await measurer.measure(Level(concurrency: 2), until: .requests(6))
@@ -58,6 +62,25 @@ final class ServedAWSShapesTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// Over https, as real Bedrock and SageMaker are reached: signed as over http (the Host the
+    /// signature covers carries the port), streamed in event-stream frames through TLS records.
+    func testBedrockAndSageMakerOverHTTPSWithCrestsOwnTLS() async throws {
+        try XCTSkipUnless(TLSContext.isAvailable, "the system's OpenSSL 3 is missing")
+        for (api, model) in [(APIKind.bedrock, "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-haiku"), (.sagemakerTGI, "my-tgi-endpoint")] {
+            let run = try await run(api, model: model, overTLS: true)
+            XCTAssertEqual(run.client?.route, "epoll")
+            XCTAssertEqual(run.measured.count, 6, "\(api)")
+            for sample in run.measured {
+                XCTAssertEqual(sample.outcome, .ok, "\(api)")
+                XCTAssertGreaterThan(try XCTUnwrap(sample.ttftSeconds), 0.005, "\(api): the first text delta, not the headers")
+                XCTAssertEqual(sample.tokensSource, .server, "\(api)")
+            }
+        }
+        let refused = try await run(
+            .bedrock, model: "m", credentials: AWSCredentials(accessKeyID: AWSServing.exampleAccessKeyID, secretAccessKey: "wrong"), overTLS: true)
+        XCTAssertTrue(refused.measured.allSatisfy { $0.outcome == .http4xx && $0.errorName == "InvalidSignatureException" }, "\(refused.measured.map(\.errorName))")
     }
 
     // Refusals as AWS gives them: an unknown key, a wrong secret and a wrong region are 403s the

@@ -128,13 +128,14 @@ public final class ScriptedServer {
     public let loop: EventLoop
     public let server: HTTPServer
 
-    public init(_ script: ScriptedEndpoint.Script) throws {
+    /// - Parameter tls: to serve https with this identity (`TestCertificates`); nil for http.
+    public init(_ script: ScriptedEndpoint.Script, tls: TLSContext? = nil) throws {
         endpoint = ScriptedEndpoint(script)
         loop = try EventLoop(name: "scripted-server")
-        server = try HTTPServer(loop: loop, handler: endpoint)
+        server = try HTTPServer(loop: loop, handler: endpoint, tls: tls)
     }
 
-    public var url: String { "http://127.0.0.1:\(server.port)" }
+    public var url: String { "\(server.tls == nil ? "http" : "https")://127.0.0.1:\(server.port)" }
 
     public func stop() { loop.shutdown() }
 }

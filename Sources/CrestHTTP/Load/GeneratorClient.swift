@@ -1,5 +1,5 @@
 /// One closed-loop client of the load generator, whatever carries its requests: the epoll client
-/// for `http://`, URLSession for `https://`. Everything is called on the event loop's thread.
+/// (plain or TLS), or URLSession where OpenSSL 3 is missing. Everything is called on the event loop's thread.
 protocol GeneratorClient: AnyObject {
     var index: Int { get }
     /// The request on the wire, if any.

@@ -10,9 +10,11 @@ import FoundationNetworking
 public struct LiveEndpoint: Sendable {
     /// What carries the requests.
     public enum Route: String, Sendable {
-        /// Crest's epoll HTTP/1.1 client: `http://` only, microseconds per request.
+        /// Crest's epoll HTTP/1.1 client, microseconds per request; `https://` through the
+        /// system's OpenSSL 3, loaded at run time.
         case epoll
-        /// Foundation's URLSession: the route for `https://`, coarser and costlier (see `SessionClient`).
+        /// Foundation's URLSession: the route for `https://` where OpenSSL 3 is missing, coarser
+        /// and costlier (see `SessionClient`).
         case urlSession = "urlsession"
     }
 
@@ -33,17 +35,20 @@ public struct LiveEndpoint: Sendable {
     public let aws: AWSAccess?
     /// Header fields sent with every request (SageMaker's inference component).
     public let extraHeaders: [(name: String, value: String)]
+    /// A PEM file of the certificates an https endpoint's must chain to, instead of the system's.
+    public let certificateBundle: String?
     private let apiKey: String?
 
     /// - Parameters:
     ///   - url: `http://host[:port][/path]` or `https://...`.
-    ///   - route: what carries the requests; nil for the best the scheme allows (epoll for http,
-    ///     URLSession for https).
+    ///   - route: what carries the requests; nil for the best there is (the epoll client, unless
+    ///     the URL is https and OpenSSL 3 cannot be loaded: then URLSession).
     ///   - aws: for the AWS kinds, how requests are signed or authorised.
+    ///   - certificateBundle: for https on the epoll route, the certificates to trust instead of the system's.
     public init(
         url: String, api: APIKind, model: String, streaming: Bool = true, extraFields: [String: String] = [:],
         apiKey: String? = nil, metricsPath: String? = "/metrics", route: Route? = nil, aws: AWSAccess? = nil,
-        extraHeaders: [(name: String, value: String)] = []
+        extraHeaders: [(name: String, value: String)] = [], certificateBundle: String? = nil
     ) throws {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               let host = components.host, !host.isEmpty else {
@@ -54,10 +59,16 @@ public struct LiveEndpoint: Sendable {
             throw LiveEndpointError.badURL(url, "port \(port) is not a TCP port (1 to 65535)")
         }
         isSecure = scheme == "https"
-        if isSecure && route == .epoll {
-            throw LiveEndpointError.badURL(url, "the epoll client speaks plain http only; https goes through URLSession")
+        if isSecure && route == .epoll, let missing = TLSContext.unavailableReason {
+            throw LiveEndpointError.badURL(url, "the epoll client speaks https through the system's OpenSSL 3, which is missing (\(missing)); --client urlsession takes https without it")
         }
-        self.route = route ?? (isSecure ? .urlSession : .epoll)
+        self.route = route ?? (isSecure && !TLSContext.isAvailable ? .urlSession : .epoll)
+        if certificateBundle != nil && !(isSecure && self.route == .epoll) {
+            throw LiveEndpointError.badURL(url, isSecure
+                ? "a certificate bundle needs the epoll client's TLS: URLSession on Linux trusts the system's certificates only"
+                : "a certificate bundle is for https URLs")
+        }
+        self.certificateBundle = certificateBundle
         self.host = host
         port = components.port ?? (isSecure ? 443 : 80)
         // The path as it goes on the wire: a model id's `%3A` stays encoded, and SigV4 signs it so.

@@ -49,22 +49,27 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
         }
     }
 
-    /// Sends one request before any level and says how it ended, as a level would record it: the
-    /// outcome, and for a failure the endpoint's answer (its API key taken out).
-    public func preflight() async -> (outcome: Outcome, example: FailureExample?) {
+    /// How the pre-flight request ended, as a level would record it: the outcome, for a failure the
+    /// endpoint's answer (its API key taken out), and whether no level can be measured after it.
+    public struct Preflight: Sendable {
+        public let outcome: Outcome
+        public let example: FailureExample?
+        /// True when the endpoint refused the request (a 4xx other than 429: a wrong model, path,
+        /// key, credentials or region) or TLS refused the endpoint's certificate. A 429, a 5xx or a
+        /// timeout may be the load of the moment, which the levels measure; an endpoint that cannot
+        /// be reached or answers in another API's shape is stopped by its first level, which then
+        /// says so with its results (`UnusableResponses`, a level of transport failures).
+        public let stops: Bool
+    }
+
+    /// Sends one request before any level and says how it ended.
+    public func preflight() async -> Preflight {
         let finished = await withCheckedContinuation { continuation in
             loop.execute { [generator] in generator.preflight(continuation: continuation) }
         }
-        return (finished.outcome, finished.outcome.isSuccess ? nil : finished.example(redactingFor: endpoint))
-    }
-
-    /// True when a pre-flight request that ended so means no level can be measured: the endpoint
-    /// refused it (a 4xx other than 429: a wrong model, path, key, credentials or region). A 429, a
-    /// 5xx or a timeout may be the load of the moment, which the levels measure; an endpoint that
-    /// cannot be reached or answers in another API's shape is stopped by its first level, which
-    /// then says so with its results (`UnusableResponses`, a level of transport failures).
-    public static func preflightStops(_ outcome: Outcome) -> Bool {
-        outcome == .http4xx
+        return Preflight(
+            outcome: finished.outcome, example: finished.outcome.isSuccess ? nil : finished.example(redactingFor: endpoint),
+            stops: finished.outcome == .http4xx || finished.request.certificateRejected)
     }
 
     /// Closes every connection and stops the load generator's thread.

@@ -2,18 +2,24 @@ import CEpoll
 import Crest
 import Glibc
 
-/// One closed-loop client over plain HTTP: one kept-alive HTTP/1.1 connection on the event loop,
+/// One closed-loop client: one kept-alive HTTP/1.1 connection on the event loop, plain or TLS,
 /// one request at a time. It writes the request, parses the response as bytes arrive, takes the
 /// first-token and end times on the loop thread as it reads, and hands the finished request to its
 /// generator.
 final class LoadClient: SocketHandler, GeneratorClient {
-    /// Reads of a full buffer (256 KiB) before the loop gets its turn back.
-    private static let fullReadsPerWake = 4
+    /// Bytes read from one socket before the loop gets its turn back (four full buffers).
+    private static let bytesPerWake = 1 << 20
 
     let index: Int
     private unowned let generator: LoadGenerator
     private var descriptor: Int32 = -1
+    /// The connection's bytes, once it is connected: the socket, or TLS over it.
+    private var channel: ConnectionChannel?
     private var isConnecting = false
+    /// TLS only: the unfinished write (the handshake, at first) waits for the socket to be
+    /// readable, or the unfinished read for it to be writable.
+    private var writeWaitsForReadable = false
+    private var readWaitsForWritable = false
     /// A response already came over this connection: it was kept alive, so a failure before any
     /// byte of the next response may only mean the server closed it meanwhile.
     private var hasServedResponse = false
@@ -62,12 +68,33 @@ final class LoadClient: SocketHandler, GeneratorClient {
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
             getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length)
-            guard error == 0 else { return connectionBroke(error) }
+            guard error == 0 else { return connectionBroke("the connection broke: \(String(cString: strerror(error)))") }
+            guard openChannel() else { return }
             flush()
             return
         }
-        if events & EPOLLOUT.rawValue != 0, written < outgoing.count { flush() }
-        if events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0, descriptor >= 0 { readAvailable() }
+        let readable = events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
+        let writable = events & EPOLLOUT.rawValue != 0
+        if written < outgoing.count, writable || (readable && writeWaitsForReadable) { flush() }
+        // Over TLS nothing is read before the request is written: the handshake is in the write.
+        guard descriptor >= 0, let channel, channel.shortReadDrains || written >= outgoing.count else { return }
+        if readable || (writable && readWaitsForWritable) { readAvailable() }
+    }
+
+    /// The connection is up: over TLS, its session starts (the handshake runs in the first write).
+    private func openChannel() -> Bool {
+        guard let context = generator.tlsContext else {
+            channel = .plain(descriptor)
+            return true
+        }
+        do {
+            channel = .tls(try TLSConnection(client: context, descriptor: descriptor, host: generator.endpoint.host))
+            return true
+        } catch {
+            closeSocket()
+            fail(.transport, reason: "\(error)")
+            return false
+        }
     }
 
     private func connect() {
@@ -87,23 +114,29 @@ final class LoadClient: SocketHandler, GeneratorClient {
     }
 
     private func flush() {
+        guard let channel else { return }
         while written < outgoing.count {
-            let count = outgoing.withUnsafeBytes { bytes in
-                Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
-            }
-            if count > 0 {
+            let result = outgoing.withUnsafeBytes { channel.write(UnsafeRawBufferPointer(rebasing: $0[written...])) }
+            switch result {
+            case .transferred(let count):
                 written += count
-            } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                watch(writable: true)
-                return
-            } else if count < 0 && errno == EINTR {
-                continue
-            } else {
-                return connectionBroke()
+            case .wantsWrite:
+                writeWaitsForReadable = false
+                return watch(writable: true)
+            case .wantsRead:
+                writeWaitsForReadable = true
+                return watch(writable: readWaitsForWritable)
+            case .closed:
+                return connectionBroke("the endpoint closed the connection")
+            case .failed(let reason, _):
+                return connectionBroke(reason)
+            case .certificateRejected(let reason):
+                return certificateRejected(reason)
             }
         }
+        writeWaitsForReadable = false
         outgoing = []
-        watch(writable: false)
+        watch(writable: readWaitsForWritable)
     }
 
     private func watch(writable: Bool) {
@@ -114,24 +147,51 @@ final class LoadClient: SocketHandler, GeneratorClient {
 
     private func readAvailable() {
         let buffer = generator.readBuffer
-        var fullReads = 0
-        while descriptor >= 0 {
-            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
-            if count > 0 {
+        var bytesRead = 0
+        while descriptor >= 0, let channel {
+            switch channel.read(into: buffer) {
+            case .transferred(let count):
+                if readWaitsForWritable {
+                    readWaitsForWritable = false
+                    watch(writable: written < outgoing.count && !writeWaitsForReadable)
+                }
                 consume(UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count))
-                // epoll is level-triggered: if more is waiting it says so again, so a short read
-                // ends the loop without the extra read() that would only return EAGAIN, and a
+                // epoll is level-triggered: if more is waiting it says so again, so a short plain
+                // read ends the loop without the extra read() that would only return EAGAIN, and a
                 // socket that never runs dry (a stream at loopback speed) gives the loop back after
-                // a few reads, for its timers and its other sockets.
-                fullReads += 1
-                if count < buffer.count || fullReads >= Self.fullReadsPerWake { return }
-            } else if count == 0 {
-                return connectionClosedByPeer()
-            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                // a megabyte, for its timers and its other sockets.
+                bytesRead += count
+                if channel.shortReadDrains && count < buffer.count { return }
+                if bytesRead >= Self.bytesPerWake { return readSoonIfBuffered() }
+            case .wantsRead:
                 return
-            } else if errno != EINTR {
-                return connectionBroke()
+            case .wantsWrite:
+                readWaitsForWritable = true
+                return watch(writable: true)
+            case .closed:
+                return connectionClosedByPeer()
+            case .failed(let reason, _):
+                return connectionBroke(reason)
+            case .certificateRejected(let reason):
+                return certificateRejected(reason)
             }
+        }
+    }
+
+    /// The endpoint is not who it should be, or not trusted: a failure no resend can mend.
+    private func certificateRejected(_ reason: String) {
+        closeSocket()
+        request?.certificateRejected = true
+        fail(.transport, reason: reason)
+    }
+
+    /// TLS may hold decrypted bytes epoll cannot see: read them on the loop's next turn.
+    private func readSoonIfBuffered() {
+        guard channel?.hasBufferedInput == true else { return }
+        let connection = descriptor
+        generator.loop.schedule(at: generator.loop.now) { [weak self] in
+            guard let self, descriptor == connection else { return }
+            readAvailable()
         }
     }
 
@@ -187,10 +247,10 @@ final class LoadClient: SocketHandler, GeneratorClient {
         connectionFailed(reason: "the endpoint closed the connection")
     }
 
-    private func connectionBroke(_ code: Int32 = errno) {
+    private func connectionBroke(_ reason: String) {
         closeSocket()
         guard request != nil else { return }
-        connectionFailed(reason: "the connection broke: \(String(cString: strerror(code)))")
+        connectionFailed(reason: reason)
     }
 
     /// A kept-alive connection the server had closed is not the endpoint failing: send again, once,
@@ -218,9 +278,13 @@ final class LoadClient: SocketHandler, GeneratorClient {
 
     private func closeSocket() {
         guard descriptor >= 0 else { return }
+        channel?.shutdown()
+        channel = nil
         generator.loop.deregister(descriptor)
         Glibc.close(descriptor)
         descriptor = -1
         isConnecting = false
+        writeWaitsForReadable = false
+        readWaitsForWritable = false
     }
 }

@@ -52,6 +52,8 @@ final class LoadGenerator: @unchecked Sendable {
     let address: SocketAddress
     let endpoint: LiveEndpoint
     let limits: ResponseLimits
+    /// For an https endpoint on the epoll route: the TLS settings of every connection.
+    let tlsContext: TLSContext?
     /// Why a timed-out request failed, in the report's words.
     let timeoutReason: String
     /// One read buffer for every client: the loop reads one socket at a time.
@@ -105,16 +107,22 @@ final class LoadGenerator: @unchecked Sendable {
             requests = built.map { endpoint.bytes(of: $0, at: 0) }
             urlRequests = []
             bridge = nil
+            tlsContext = endpoint.isSecure ? try TLSContext.client(trusting: endpoint.certificateBundle) : nil
         case .urlSession:
             requests = []
             urlRequests = built.map { endpoint.urlRequest(of: $0, at: 0) }
             bridge = SessionBridge(loop: loop, requestTimeoutSeconds: requestTimeoutSeconds)
+            tlsContext = nil
         }
         self.origin = origin
         timeout = Int64(requestTimeoutSeconds * 1e9)
         readBuffer = .allocate(byteCount: 256 * 1024, alignment: 16)
         let resolved = address
-        scraper = endpoint.metricsPath.map { MetricsScraper(loop: loop, address: resolved, authority: endpoint.authority, path: $0) }
+        let tls = tlsContext
+        // On the URLSession route an https endpoint's page is out of the scraper's reach (no TLS of its own there).
+        scraper = endpoint.isSecure && tls == nil ? nil : endpoint.metricsPath.map {
+            MetricsScraper(loop: loop, address: resolved, host: endpoint.host, authority: endpoint.authority, path: $0, tls: tls)
+        }
         var random = SeededRandom(seed: derivedSeed(seed, 3))
         promptOrder = Array(prompts.indices)
         for index in stride(from: promptOrder.count - 1, to: 0, by: -1) {

@@ -28,6 +28,8 @@ struct RequestInFlight {
     var receivedAnything = false
     /// Resent once already because its kept-alive connection turned out to be closed.
     var wasResent = false
+    /// Failed because TLS rejected the endpoint's certificate: no later request can do better.
+    var certificateRejected = false
 }
 
 /// How a request ended, as its client saw it.

@@ -4,12 +4,13 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// One closed-loop client for `https://` endpoints, through Foundation's URLSession (libcurl and
-/// the system's TLS underneath: the toolchain has no TLS of its own). URLSession calls back on its
-/// own thread; each callback takes its timestamp there and hands the bytes to the event loop, so the
-/// generator's logic stays on one thread. It is coarser and costlier than the epoll client
-/// (swift-linux.md: 240-420 µs of CPU per request or chunk, about a core spinning while requests are
-/// in flight), which the report states; for `http://` the epoll client is used.
+/// One closed-loop client through Foundation's URLSession (libcurl and its TLS underneath): the
+/// route for `https://` where the system's OpenSSL 3 cannot be loaded for the epoll client, or
+/// where `--client urlsession` asks for it. URLSession calls back on its own thread; each callback
+/// takes its timestamp there and hands the bytes to the event loop, so the generator's logic stays
+/// on one thread. It is coarser and costlier than the epoll client (swift-linux.md: 240-420 µs of
+/// CPU per request or chunk, about a core spinning while requests are in flight; at 256 streams
+/// over https it adds most of a second to TTFT, README), which the report states.
 final class SessionClient: GeneratorClient, @unchecked Sendable {
     let index: Int
     private unowned let generator: LoadGenerator

@@ -9,8 +9,8 @@ public protocol HTTPRequestHandler: AnyObject {
     func handle(_ request: HTTPServerRequest, response: HTTPResponseWriter)
 }
 
-/// A small HTTP/1.1 server on the event loop: kept-alive connections, one request at a time per
-/// connection, responses whole or streamed in chunks. It serves the simulator (`crest serve`) and
+/// A small HTTP/1.1 server on the event loop, plain or TLS: kept-alive connections, one request at
+/// a time per connection, responses whole or streamed in chunks. It serves the simulator (`crest serve`) and
 /// the scripted endpoints of the tests. Everything after `init` happens on the loop's thread.
 ///
 /// It holds its own against clients that misbehave: a connection idle for `idleTimeout`, or whose
@@ -30,6 +30,8 @@ public final class HTTPServer: SocketHandler, @unchecked Sendable {
     public let idleTimeout: Double
     /// A request must arrive whole within this long of its first byte.
     public let requestTimeout: Double
+    /// The TLS settings of every connection, for an https server.
+    public let tls: TLSContext?
     private let handler: HTTPRequestHandler
     private let listener: Int32
     private var connections: [Int32: ServerConnection] = [:]
@@ -45,9 +47,10 @@ public final class HTTPServer: SocketHandler, @unchecked Sendable {
     public var timedOutConnections: Int { timedOut.load(ordering: .relaxed) }
 
     /// Listens on `host:port`; call from any thread before the loop serves anything.
+    /// - Parameter tls: for https, the server's certificate and key; nil for plain http.
     public init(
         loop: EventLoop, handler: HTTPRequestHandler, host: String = "127.0.0.1", port: Int = 0, idleTimeout: Double = 60,
-        requestTimeout: Double = 10
+        requestTimeout: Double = 10, tls: TLSContext? = nil
     ) throws {
         ignoreBrokenPipes()
         OpenFileLimit.raise()
@@ -55,6 +58,7 @@ public final class HTTPServer: SocketHandler, @unchecked Sendable {
         self.handler = handler
         self.idleTimeout = idleTimeout
         self.requestTimeout = requestTimeout
+        self.tls = tls
         listener = try SocketAddress.resolve(host: host, port: port).listen()
         self.port = boundPort(of: listener)
         loop.execute { [self] in
@@ -73,7 +77,13 @@ public final class HTTPServer: SocketHandler, @unchecked Sendable {
             _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
             setNoDelay(descriptor)
             accepted.add(1, ordering: .relaxed)
-            let connection = ServerConnection(descriptor: descriptor, server: self)
+            // The handshake runs inside the connection's first read.
+            guard let channel = try? tls.map({ ConnectionChannel.tls(try TLSConnection(server: $0, descriptor: descriptor)) })
+                ?? .plain(descriptor) else {
+                Glibc.close(descriptor)
+                continue
+            }
+            let connection = ServerConnection(descriptor: descriptor, channel: channel, server: self)
             connections[descriptor] = connection
             loop.register(descriptor, events: EPOLLIN.rawValue, handler: connection)
         }
@@ -115,7 +125,11 @@ public final class HTTPServer: SocketHandler, @unchecked Sendable {
 /// One accepted connection: parses requests, writes responses, buffers what the socket will not
 /// take at once.
 final class ServerConnection: SocketHandler {
+    /// Reads from one connection before the loop gets its turn back, so one fast client cannot hold it.
+    private static let readsPerWake = 16
+
     private let descriptor: Int32
+    private let channel: ConnectionChannel
     private unowned let server: HTTPServer
     private var parser = HTTPRequestParser()
     private var pendingOutput: [UInt8] = []
@@ -126,9 +140,13 @@ final class ServerConnection: SocketHandler {
     /// or (sooner) whole since the request's first byte. Nil while a response is in progress.
     private var deadline: Int64?
     private var requestStarted = false
+    /// TLS only: pending output waits for the socket to be readable, or a read for it to be writable.
+    private var writeWaitsForReadable = false
+    private var readWaitsForWritable = false
 
-    init(descriptor: Int32, server: HTTPServer) {
+    init(descriptor: Int32, channel: ConnectionChannel, server: HTTPServer) {
         self.descriptor = descriptor
+        self.channel = channel
         self.server = server
         deadline = server.loop.now + Int64(server.idleTimeout * 1e9)
     }
@@ -142,17 +160,31 @@ final class ServerConnection: SocketHandler {
     var loop: EventLoop { server.loop }
 
     func socketReady(_ events: UInt32) {
-        if events & EPOLLOUT.rawValue != 0 { flush() }
-        if events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { readAvailable() }
+        let readable = events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0
+        let writable = events & EPOLLOUT.rawValue != 0
+        if writable || (readable && writeWaitsForReadable) { flush() }
+        if isOpen && (readable || (writable && readWaitsForWritable)) { readAvailable() }
     }
 
     private func readAvailable() {
         let buffer = server.readBuffer
         let bytes = UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: buffer.count)
-        while isOpen {
-            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
-            if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { return close() }
-            if count < 0 { return }
+        var reads = 0
+        while isOpen && reads < Self.readsPerWake {
+            let count: Int
+            switch channel.read(into: buffer) {
+            case .transferred(let transferred): count = transferred
+            case .wantsRead: return
+            case .wantsWrite:
+                readWaitsForWritable = true
+                return watchWritable(true)
+            case .closed, .failed, .certificateRejected: return close()
+            }
+            reads += 1
+            if readWaitsForWritable {
+                readWaitsForWritable = false
+                watchWritable(!pendingOutput.isEmpty && !writeWaitsForReadable)
+            }
             if !requestStarted {
                 requestStarted = true
                 deadline = min(deadline ?? .max, server.loop.now + Int64(server.requestTimeout * 1e9))
@@ -176,8 +208,13 @@ final class ServerConnection: SocketHandler {
                     server.dispatch(request, on: self)
                 }
             }
-            // Level-triggered epoll reports any rest again: a short read needs no EAGAIN read after it.
-            if count < buffer.count { return }
+            // Level-triggered epoll reports any rest again: a short plain read needs no EAGAIN read
+            // after it. (TLS reads a record at a time and goes on until it would block.)
+            if channel.shortReadDrains && count < buffer.count { return }
+        }
+        // Stopped at the cap with decrypted bytes inside TLS, which epoll cannot report: go on next turn.
+        if isOpen && channel.hasBufferedInput {
+            loop.schedule(at: loop.now) { [weak self] in self?.readAvailable() }
         }
     }
 
@@ -187,22 +224,39 @@ final class ServerConnection: SocketHandler {
             pendingOutput.append(contentsOf: bytes)
             return
         }
-        let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        if count == bytes.count { return }
-        if count < 0 && errno != EAGAIN && errno != EWOULDBLOCK { return close() }
-        pendingOutput = Array(bytes[max(0, count)...])
-        loop.modify(descriptor, events: EPOLLIN.rawValue | EPOLLOUT.rawValue)
+        pendingOutput = bytes
+        flush()
     }
 
+    /// Writes what is pending until the socket takes no more; then epoll says when it will.
     private func flush() {
-        guard !pendingOutput.isEmpty else { return }
-        let count = pendingOutput.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        if count < 0 && errno != EAGAIN && errno != EWOULDBLOCK { return close() }
-        if count > 0 { pendingOutput.removeFirst(count) }
-        if pendingOutput.isEmpty {
-            loop.modify(descriptor, events: EPOLLIN.rawValue)
-            if !isResponding && closeAfterResponse { close() }
+        while !pendingOutput.isEmpty && isOpen {
+            switch pendingOutput.withUnsafeBytes({ channel.write($0) }) {
+            case .transferred(let count):
+                pendingOutput.removeFirst(count)
+            case .wantsWrite:
+                writeWaitsForReadable = false
+                return watchWritable(true)
+            case .wantsRead:
+                writeWaitsForReadable = true
+                return watchWritable(readWaitsForWritable)
+            case .closed, .failed, .certificateRejected:
+                return close()
+            }
         }
+        guard isOpen else { return }
+        writeWaitsForReadable = false
+        watchWritable(readWaitsForWritable)
+        if !isResponding && closeAfterResponse { close() }
+    }
+
+    /// What epoll watches the socket for, changed only when it must be (a syscall).
+    private var watchesWritable = false
+
+    private func watchWritable(_ writable: Bool) {
+        guard writable != watchesWritable, isOpen else { return }
+        watchesWritable = writable
+        loop.modify(descriptor, events: writable ? EPOLLIN.rawValue | EPOLLOUT.rawValue : EPOLLIN.rawValue)
     }
 
     func responseEnded() {
@@ -218,6 +272,7 @@ final class ServerConnection: SocketHandler {
     func close() {
         guard isOpen else { return }
         isOpen = false
+        channel.shutdown()
         loop.deregister(descriptor)
         Glibc.close(descriptor)
         server.closed(descriptor)
