@@ -32,18 +32,38 @@ extension SimulatedInferenceServer {
             return sendAWSError(response, status: refusal.status, exception: refusal.exception, message: refusal.message)
         }
         if aws.throttleRate > 0, throttleRandom.nextBool(probability: aws.throttleRate) {
-            return sendAWSRejection(response, .http429)
+            return sendAWSRejection(response, .http429, kind: route.kind)
         }
         generate(route.kind, request, response, routeStreams: route.streams)
     }
 
-    /// A request the engine refused, in AWS's words.
-    func sendAWSRejection(_ response: HTTPResponseWriter, _ outcome: Outcome) {
-        switch outcome {
-        case .http429: sendAWSError(response, status: 429, exception: "ThrottlingException", message: "Too many requests, please wait before trying again.")
-        case .http4xx: sendAWSError(response, status: 400, exception: "ValidationException", message: "Input is too long for requested model.")
-        default: sendAWSError(response, status: 500, exception: "InternalServerException", message: "The server encountered an internal error.")
+    /// A request the engine refused, in AWS's words. Throttling is the service's own; the engine's
+    /// other refusals are, behind SageMaker, the container's (TGI's 422 for a prompt too long, a
+    /// 500), which SageMaker passes on as a ModelError (424) carrying the container's status.
+    func sendAWSRejection(_ response: HTTPResponseWriter, _ outcome: Outcome, kind: GenerationRequest.Kind) {
+        switch (outcome, kind) {
+        case (.http429, _):
+            sendAWSError(response, status: 429, exception: "ThrottlingException", message: "Too many requests, please wait before trying again.")
+        case (.http4xx, .sagemakerTGI):
+            sendModelError(response, originalStatus: 422, originalMessage: #"{"error":"Input validation error: inputs tokens + max_new_tokens must be <= the model's maximum","error_type":"validation"}"#)
+        case (.http4xx, _):
+            sendAWSError(response, status: 400, exception: "ValidationException", message: "Input is too long for requested model.")
+        case (_, .sagemakerTGI):
+            sendModelError(response, originalStatus: 500, originalMessage: #"{"error":"simulated server error"}"#)
+        default:
+            sendAWSError(response, status: 500, exception: "InternalServerException", message: "The server encountered an internal error.")
         }
+    }
+
+    /// SageMaker's ModelError as SageMaker Runtime sends it: 424, the container's status and answer in the body.
+    private func sendModelError(_ response: HTTPResponseWriter, originalStatus: Int, originalMessage: String) {
+        let kind = originalStatus >= 500 ? "server" : "client"
+        let body = json([
+            "ErrorCode": originalStatus >= 500 ? "INTERNAL_FAILURE_FROM_MODEL" : "CLIENT_ERROR_FROM_MODEL",
+            "Message": "Received \(kind) error (\(originalStatus)) from primary with message \"\(originalMessage)\". See the endpoint's logs for more information.",
+            "OriginalMessage": originalMessage, "OriginalStatusCode": originalStatus,
+        ])
+        response.send(status: 424, body: body, fields: ["x-amzn-ErrorType": "ModelError:http://internal.amazon.com/coral/com.amazon.sagemaker/"])
     }
 
     func sendAWSError(_ response: HTTPResponseWriter, status: Int, exception: String, message: String) {

@@ -140,7 +140,7 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
             guard let open = openResponse(id) else { return }
             responses[id] = nil
             outcomes[outcome, default: 0] += 1
-            if open.request.kind.isAWS { return sendAWSRejection(open.writer, outcome) }
+            if open.request.kind.isAWS { return sendAWSRejection(open.writer, outcome, kind: open.request.kind) }
             switch outcome {
             case .http429:
                 open.writer.send(status: 429, body: error("too many requests"), fields: ["Retry-After": NumberFormatting.significant(retryAfterSeconds)])

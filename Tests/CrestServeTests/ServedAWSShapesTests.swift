@@ -98,6 +98,19 @@ final class ServedAWSShapesTests: XCTestCase {
         }
     }
 
+    /// A container's failure behind SageMaker is a ModelError (424) carrying the container's own
+    /// status, and is counted as what the container said: a 500 a server error, never a refusal.
+    func testAContainersErrorBehindSageMakerCountsAsTheContainersStatus() async throws {
+        var failing = SimulatorPreset.a100.endpoint
+        failing.faults.errorProbability = 1
+        let run = try await run(.sagemakerTGI, model: "my-tgi-endpoint", endpoint: failing)
+        XCTAssertFalse(run.measured.isEmpty)
+        XCTAssertTrue(run.measured.allSatisfy { $0.outcome == .http5xx && $0.errorName == "ModelError" }, "\(run.measured.map { ($0.outcome, $0.errorName) })")
+        let example = try XCTUnwrap(run.failureExamples.first)
+        XCTAssertEqual(example.status, 424)
+        XCTAssertTrue(example.reason?.contains("container answered HTTP 500") == true, "\(example)")
+    }
+
     func testThrottlesAreThrottlingExceptions() async throws {
         let throttling = AWSServing(secrets: serving.secrets, region: "us-east-1", throttleRate: 1)
         let run = try await run(.bedrock, model: "m", serving: throttling)

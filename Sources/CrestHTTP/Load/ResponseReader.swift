@@ -142,6 +142,9 @@ struct ResponseReader {
             return failed(finished, .http3xx, reason: "Crest follows no redirect: point --url at the address the endpoint names", at: time)
         case 429:
             return failed(finished, .http429, reason: nil, at: time, retryAfterSeconds: head.retryAfterSeconds)
+        case SageMakerModelError.status where endpoint.api.awsService == "sagemaker" && SageMakerModelError.matches(head):
+            let (outcome, reason) = SageMakerModelError.outcome(body: finished.body)
+            return failed(finished, outcome, reason: reason, at: time, retryAfterSeconds: outcome == .http429 ? head.retryAfterSeconds : nil)
         case 400..<500: return failed(finished, .http4xx, reason: nil, at: time)
         case 500..<600: return failed(finished, .http5xx, reason: nil, at: time)
         default: return failed(finished, .malformed, reason: "HTTP status \(head.status) is no final answer", at: time)
