@@ -44,7 +44,7 @@ let package = Package(
             name: "SearchBenchmark", dependencies: ["Crest", "CrestSimulator"], path: "Benchmarks/SearchBenchmark",
             exclude: ["ground-truth.json"]),
         .executableTarget(
-            name: "LoadGeneratorOverhead", dependencies: ["Crest", "CrestHTTP"], path: "Benchmarks/LoadGeneratorOverhead"),
+            name: "LoadGeneratorOverhead", dependencies: ["Crest", "CrestAWS", "CrestHTTP"], path: "Benchmarks/LoadGeneratorOverhead"),
         .executableTarget(
             name: "ServeAgreement", dependencies: ["Crest", "CrestSimulator", "CrestHTTP", "CrestServe"], path: "Benchmarks/ServeAgreement"),
         .executableTarget(

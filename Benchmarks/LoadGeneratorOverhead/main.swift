@@ -15,6 +15,11 @@
 // route, each over plain http and over TLS (the benchmark server serving https itself, with a
 // throwaway certificate made with openssl), at 1, 64 and 256 streams: the process's CPU per
 // request (every thread: URLSession's own run outside the loop's) and the added TTFT.
+//
+//     swift run -c release LoadGeneratorOverhead --signing
+//
+// prints what SigV4 costs: once per prompt (the body's hash) and at each send, which the event
+// loop pays as it sends.
 import Crest
 import CrestHTTP
 import Foundation
@@ -96,6 +101,7 @@ func pad(_ value: Any, _ width: Int) -> String {
 func main() async throws {
     if CommandLine.arguments.contains("--serve") { try serveForParent() }
     if CommandLine.arguments.contains("--https") { return try await runHTTPSRouteBenchmark() }
+    if CommandLine.arguments.contains("--signing") { return runSigningBenchmark() }
     try await runOverheadBenchmark()
 }
 
