@@ -31,6 +31,14 @@ extension SimulatedInferenceServer {
         {
             return sendAWSError(response, status: refusal.status, exception: refusal.exception, message: refusal.message)
         }
+        // The path carries the id percent-encoded (a `:` as %3A); the service names it decoded.
+        let resource = segments[1].removingPercentEncoding ?? segments[1]
+        if route.service == "bedrock", resource != modelName, !AWSResourceNames.isBedrockModel(resource) {
+            return sendAWSError(response, status: 400, exception: "ValidationException", message: AWSResourceNames.invalidModelMessage)
+        }
+        if route.service == "sagemaker", !AWSResourceNames.isSageMakerEndpoint(resource) {
+            return sendAWSError(response, status: 400, exception: "ValidationError", message: AWSResourceNames.invalidEndpointMessage(resource))
+        }
         if aws.throttleRate > 0, throttleRandom.nextBool(probability: aws.throttleRate) {
             return sendAWSRejection(response, .http429, kind: route.kind)
         }

@@ -96,6 +96,36 @@ final class AWSSweepCommandTests: WorkspaceTestCase {
         }
     }
 
+    // Issue 14's outcomes through both processes: a model id Bedrock would refuse ends the run at
+    // the pre-flight request with exit 3 and AWS's message; throttles are counted under AWS's name
+    // in levels.csv, the console and the report, and never retried.
+    func testAnUnknownModelIdStopsTheRunAndThrottlesAreCountedByName() throws {
+        let keys = ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": secret, "AWS_REGION": "us-east-1"]
+        let (server, url) = try CrestBinary.startServe(["--api", "bedrock", "--throttle-rate", "30%"], in: workspace, settings: keys)
+        defer {
+            server.interrupt()
+            server.waitUntilExit()
+        }
+        let unknown = try CrestBinary.run(
+            ["sweep", "--api", "bedrock", "--model", "claude-instant-v1", "--url", url, "--levels", "1", "--out", "unknown"], in: workspace, settings: keys)
+        XCTAssertEqual(unknown.status, 3, unknown.standardError)
+        XCTAssertTrue(unknown.standardError.contains("The provided model identifier is invalid."), unknown.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("unknown").path))
+        // The pre-flight request may itself be throttled (a 429 does not stop a run): the levels measure that.
+        let throttled = try CrestBinary.run(
+            ["sweep", "--api", "bedrock", "--model", "anthropic.claude-instant-v1", "--url", url, "--levels", "2", "--requests-per-level", "30",
+             "--max-tokens", "4", "--budget", "e2e.p95<=5s", "--out", "throttled"],
+            in: workspace, settings: keys)
+        XCTAssertTrue([0, 3].contains(throttled.status), throttled.standardError)
+        let levels = try text("throttled/levels.csv").split(separator: "\n")
+        let header = levels[0].split(separator: ",", omittingEmptySubsequences: false)
+        let names = try XCTUnwrap(header.firstIndex(of: "error_names"))
+        XCTAssertTrue(levels[1].split(separator: ",", omittingEmptySubsequences: false)[names].contains("ThrottlingException"), String(levels[1]))
+        XCTAssertTrue(try text("throttled/report.md").contains("ThrottlingException"))
+        let samples = try text("throttled/samples.jsonl")
+        XCTAssertTrue(samples.contains(#""outcome":"http_429""#) && samples.contains(#""error_name":"ThrottlingException""#))
+    }
+
     // --instance takes the hourly price from the table and names the instance in the report; one
     // the table lacks is refused with exit 2, naming the table.
     func testAnInstanceIsPricedFromTheTable() throws {

@@ -79,7 +79,7 @@ final class ServedAWSShapesTests: XCTestCase {
             }
         }
         let refused = try await run(
-            .bedrock, model: "m", credentials: AWSCredentials(accessKeyID: AWSServing.exampleAccessKeyID, secretAccessKey: "wrong"), overTLS: true)
+            .bedrock, model: "anthropic.claude-instant-v1", credentials: AWSCredentials(accessKeyID: AWSServing.exampleAccessKeyID, secretAccessKey: "wrong"), overTLS: true)
         XCTAssertTrue(refused.measured.allSatisfy { $0.outcome == .http4xx && $0.errorName == "InvalidSignatureException" }, "\(refused.measured.map(\.errorName))")
     }
 
@@ -92,7 +92,7 @@ final class ServedAWSShapesTests: XCTestCase {
             (AWSCredentials(accessKeyID: AWSServing.exampleAccessKeyID, secretAccessKey: AWSServing.exampleSecretAccessKey), "eu-west-1", "scoped to a valid region"),
         ]
         for (credentials, region, message) in cases {
-            let run = try await run(.bedrock, model: "m", credentials: credentials, region: region)
+            let run = try await run(.bedrock, model: "anthropic.claude-instant-v1", credentials: credentials, region: region)
             XCTAssertTrue(run.measured.allSatisfy { $0.outcome == .http4xx && $0.errorName != nil }, message)
             XCTAssertTrue(run.failureExamples.contains { ($0.body ?? "").contains(message) && $0.status == 403 }, "\(run.failureExamples)")
         }
@@ -111,9 +111,29 @@ final class ServedAWSShapesTests: XCTestCase {
         XCTAssertTrue(example.reason?.contains("container answered HTTP 500") == true, "\(example)")
     }
 
+    /// A model id Bedrock could not serve, or an endpoint name SageMaker could not have, is
+    /// refused with AWS's ValidationException and message; ids in every form Bedrock takes pass.
+    func testResourceNamesAWSWouldRefuseAreRefusedAsAWSRefusesThem() async throws {
+        let refusals: [(APIKind, String, String)] = [
+            (.bedrock, "claude-instant-v1", "The provided model identifier is invalid."),
+            (.bedrock, "anthropic/claude", "The provided model identifier is invalid."),
+            (.sagemakerTGI, "my_endpoint", "at 'endpointName' failed to satisfy constraint"),
+        ]
+        for (api, name, message) in refusals {
+            let run = try await run(api, model: name)
+            XCTAssertTrue(run.measured.allSatisfy { $0.outcome == .http4xx }, "\(name)")
+            XCTAssertTrue(run.failureExamples.contains { $0.status == 400 && ($0.body ?? "").contains(message) }, "\(name): \(run.failureExamples)")
+        }
+        for id in ["meta.llama3-8b-instruct-v1:0", "us.anthropic.claude-3-haiku-20240307-v1:0",
+                   "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0", "sim"] {
+            let served = try await run(.bedrock, model: id)
+            XCTAssertTrue(served.measured.allSatisfy { $0.outcome == .ok }, id)
+        }
+    }
+
     func testThrottlesAreThrottlingExceptions() async throws {
         let throttling = AWSServing(secrets: serving.secrets, region: "us-east-1", throttleRate: 1)
-        let run = try await run(.bedrock, model: "m", serving: throttling)
+        let run = try await run(.bedrock, model: "anthropic.claude-instant-v1", serving: throttling)
         XCTAssertTrue(run.measured.allSatisfy { $0.outcome == .http429 && $0.errorName == "ThrottlingException" })
         XCTAssertTrue(run.failureExamples.contains { ($0.body ?? "").contains("Too many requests") })
     }
