@@ -5,9 +5,13 @@ import Foundation
 public enum BudgetAnswerText {
     public static func render(_ answer: BudgetAnswer, stored: StoredSweep, folder: String) -> String {
         let measured = answer.levels.map { String($0.concurrency) }.joined(separator: ", ")
-        var text = "crest recommend: \(folder) (\(stored.manifest.target.name), \(stored.runs.count) measurements of levels \(measured))\n"
+        let count = stored.runs.count
+        let what = count == 0 ? "no measurement" : "\(count) measurement\(count == 1 ? "" : "s") of level\(answer.levels.count == 1 ? "" : "s") \(measured)"
+        var text = "crest recommend: \(folder) (\(stored.manifest.target.name), \(what))\n"
         text += "budget \(answer.budget)"
-        text += answer.usesTheSweepsTests ? " (the sweep's own, with its sequential tests' verdicts)\n\n" : " (the sweep ran with \(stored.manifest.budget); verdicts computed afresh from the stored samples)\n\n"
+        text += answer.usesTheSweepsTests ? " (the sweep's own, with its sequential tests' verdicts)\n" : " (the sweep ran with \(stored.manifest.budget); verdicts computed afresh from the stored samples)\n"
+        if count > 0, let partial = partialRunNote(stored) { text += partial + "\n" }
+        text += "\n"
         for level in answer.levels {
             let checks = level.verdict.checks.map { "\($0.constraint.statisticName)=\(Format.statistic($0))" }.joined(separator: " ")
             let marker = level.concurrency == answer.recommendation?.concurrency ? "▶" : " "
@@ -21,6 +25,8 @@ public enum BudgetAnswerText {
         switch answer.coverage {
         case .answered:
             break
+        case .nothingMeasured:
+            text += "Nothing to answer from: the sweep stopped (\(stored.manifest.status.rawValue)) before it finished a level. To measure: \(sweepCommand(stored, answer.budget))\n"
         case .tighterThanMeasured(let lowest) where lowest == 1:
             text += "Even one client breaks this budget: the endpoint cannot meet it with this dataset.\n"
         case .tighterThanMeasured(let lowest):
@@ -40,6 +46,20 @@ public enum BudgetAnswerText {
         return text
     }
 
+    /// What an answer from a sweep that did not finish must say: the levels it finished are all
+    /// there is, and the search had not ended, so a level it never reached may meet the budget too.
+    static func partialRunNote(_ stored: StoredSweep) -> String? {
+        let how: String
+        switch stored.manifest.status {
+        case .finished: return nil
+        case .interrupted: how = "was interrupted"
+        case .failed: how = "failed"
+        case .running: how = "ended without finishing (killed, or still running)"
+        }
+        let count = stored.runs.count
+        return "Partial: this sweep \(how) after \(count) measurement\(count == 1 ? "" : "s"); the answer comes from those alone, and a level it had not reached may meet the budget too."
+    }
+
     /// The `crest sweep` command that would measure what the stored sweep cannot answer, against
     /// the same target and dataset.
     static func sweepCommand(_ stored: StoredSweep, _ budget: Budget, extra: [String] = []) -> String {
@@ -57,9 +77,11 @@ public enum BudgetAnswerText {
         return ShellWord.command(words)
     }
 
-    /// The answer as one JSON object.
-    public static func json(_ answer: BudgetAnswer) -> String {
+    /// The answer as one JSON object; `sweep_status` says whether the sweep finished (an answer
+    /// from an interrupted, failed or killed one is partial).
+    public static func json(_ answer: BudgetAnswer, stored: StoredSweep) -> String {
         var object: [String: Any] = [
+            "sweep_status": stored.manifest.status.rawValue,
             "budget": answer.budget.description,
             "measured": answer.levels.map(\.concurrency),
             "verdicts_from": answer.usesTheSweepsTests ? "sweep" : "samples",
@@ -72,6 +94,7 @@ public enum BudgetAnswerText {
         }
         switch answer.coverage {
         case .answered: object["coverage"] = "answered"
+        case .nothingMeasured: object["coverage"] = "nothing measured"
         case .tighterThanMeasured(let lowest): object["coverage"] = "tighter than measured (lowest \(lowest))"
         case .looserThanMeasured(let highest): object["coverage"] = "looser than measured (highest \(highest))"
         }

@@ -39,7 +39,7 @@ struct CompareCommand: Command {
         var arguments = arguments
         latency = try arguments.latencyConstraints("--budget")
         errorRate = try arguments.errorRate("--max-error-rate")
-        requestsPerMinute = try arguments.positiveNumber("--requests-per-minute")
+        requestsPerMinute = try arguments.positiveNumber("--requests-per-minute", atMost: 1e9)
         outputFolder = try arguments.value("--out")
         folders = arguments.positionals()
         guard folders.count >= 2 else { throw UsageError("name two results folders or more, e.g. crest compare results/a results/b") }

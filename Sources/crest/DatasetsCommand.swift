@@ -34,9 +34,9 @@ struct DatasetsCommand: Command {
     init(arguments: ArgumentList) throws {
         var arguments = arguments
         let seed = try arguments.seed() ?? 7
-        let count = try arguments.positiveInteger("--count") ?? 120
+        let count = try arguments.positiveInteger("--count", atMost: 1_000_000) ?? 120
         let out = try arguments.value("--out")
-        let maxTokens = try arguments.positiveInteger("--max-tokens")
+        let maxTokens = try arguments.positiveInteger("--max-tokens", atMost: Prompt.largestTokenCount)
         let words = arguments.positionals()
         try arguments.finish(command: Self.name)
         switch words.first {

@@ -4,9 +4,12 @@ import Crest
 /// expected: "--levels '0,2': '0' is not a whole number above zero; expected a list such as 1,2,4,8".
 extension ArgumentList {
     /// A whole number above zero.
-    mutating func positiveInteger(_ name: String) throws -> Int? {
+    /// A whole number from 1 to `largest`.
+    mutating func positiveInteger(_ name: String, atMost largest: Int) throws -> Int? {
         try value(name).map { text in
-            guard let value = Int(text), value > 0 else { throw UsageError("\(name) '\(text)': expected a whole number above zero") }
+            guard let value = Int(text), (1...largest).contains(value) else {
+                throw UsageError("\(name) '\(text)': expected a whole number from 1 to \(largest)")
+            }
             return value
         }
     }
@@ -19,29 +22,34 @@ extension ArgumentList {
         }
     }
 
-    /// A duration above zero: 500ms, 60s, 2m, 1h.
+    /// A duration above zero and at most 720h: 500ms, 60s, 2m, 1h.
     mutating func duration(_ name: String) throws -> Double? {
         try value(name).map { text in
             guard let seconds = DurationParsing.seconds(text) else {
-                throw UsageError("\(name) '\(text)': expected a duration above zero such as 500ms, 60s, 2m or 1h")
+                throw UsageError("\(name) '\(text)': expected a duration above zero and at most 720h, such as 500ms, 60s, 2m or 1h")
             }
             return seconds
         }
     }
 
-    /// A decimal number above zero.
-    mutating func positiveNumber(_ name: String) throws -> Double? {
+    /// A decimal number above zero and at most `largest`.
+    mutating func positiveNumber(_ name: String, atMost largest: Double) throws -> Double? {
         try value(name).map { text in
-            guard let value = DecimalNumber.parse(text), value.isFinite, value > 0 else { throw UsageError("\(name) '\(text)': expected a number above zero") }
+            guard let value = DecimalNumber.parse(text), value.isFinite, value > 0, value <= largest else {
+                throw UsageError("\(name) '\(text)': expected a number above zero and at most \(NumberFormatting.significant(largest, digits: 6))")
+            }
             return value
         }
     }
 
-    /// A price in USD, zero or more.
+    /// The highest price an option takes: above any instance hour or 1,000 tokens sold today.
+    static let highestPrice = 10_000.0
+
+    /// A price in USD, zero or more (at most `highestPrice`).
     mutating func price(_ name: String) throws -> Double? {
         try value(name).map { text in
-            guard let value = DecimalNumber.parse(text), value.isFinite, value >= 0 else {
-                throw UsageError("\(name) '\(text)': expected a price in USD such as 4.10")
+            guard let value = DecimalNumber.parse(text), value.isFinite, value >= 0, value <= Self.highestPrice else {
+                throw UsageError("\(name) '\(text)': expected a price in USD from 0 to \(Int(Self.highestPrice)), such as 4.10")
             }
             return value
         }

@@ -54,7 +54,7 @@ struct RecommendCommand: Command {
         }
         let answer = stored.answer(budget)
         if printsJSON {
-            StandardOutput.write(BudgetAnswerText.json(answer) + "\n")
+            StandardOutput.write(BudgetAnswerText.json(answer, stored: stored) + "\n")
         } else {
             StandardOutput.write(BudgetAnswerText.render(answer, stored: stored, folder: folder))
         }

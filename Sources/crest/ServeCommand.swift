@@ -77,12 +77,12 @@ struct ServeCommand: Command {
         self.preset = preset
         var endpoint = preset.endpoint
         if let rate = try arguments.errorRate("--error-rate") { endpoint.faults.errorProbability = rate }
-        if let cap = try arguments.positiveInteger("--concurrency-cap") { endpoint.faults.concurrencyCap = cap }
+        if let cap = try arguments.positiveInteger("--concurrency-cap", atMost: Level.maximumConcurrency) { endpoint.faults.concurrencyCap = cap }
         if let seconds = try arguments.duration("--retry-after") { endpoint.faults.retryAfterSeconds = seconds }
         let api = try arguments.value("--api")
         let region = try arguments.value("--region")
         let throttleRate = try arguments.errorRate("--throttle-rate")
-        let throttleAbove = try arguments.positiveInteger("--throttle-above")
+        let throttleAbove = try arguments.positiveInteger("--throttle-above", atMost: Level.maximumConcurrency)
         switch api {
         case "bedrock", "sagemaker":
             if let throttleAbove { endpoint.faults.concurrencyCap = throttleAbove }

@@ -135,7 +135,9 @@ struct StudyConfig: Decodable {
         }
         budget = Budget(latency: latency, maxErrorRate: ceiling ?? 0.01)
         requestsPerMinute = try container.decodeIfPresent(Double.self, forKey: .requestsPerMinute)
-        if let requestsPerMinute, !(requestsPerMinute > 0) { throw invalid(.requestsPerMinute, "a number above zero") }
+        if let requestsPerMinute, !(requestsPerMinute > 0 && requestsPerMinute <= 1e9) {
+            throw invalid(.requestsPerMinute, "a number above zero and at most 1000000000")
+        }
         datasets = try container.decode([String].self, forKey: .datasets)
         guard !datasets.isEmpty else { throw invalid(.datasets, "a list of dataset files or bins") }
         targets = try container.decode([StudyTarget].self, forKey: .targets)
@@ -162,8 +164,8 @@ struct StudyConfig: Decodable {
             guard target.target != nil || target.url != nil else {
                 throw UsageError("\(path): field '\(field)': expected a 'target' (sim:PRESET) or a 'url'")
             }
-            if let price = target.pricePerHour, !(price >= 0) {
-                throw UsageError("\(path): field '\(field).price_per_hour': expected a number of USD")
+            if let price = target.pricePerHour, !(price >= 0 && price <= ArgumentList.highestPrice) {
+                throw UsageError("\(path): field '\(field).price_per_hour': expected a price in USD from 0 to \(Int(ArgumentList.highestPrice))")
             }
         }
         return config

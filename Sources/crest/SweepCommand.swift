@@ -116,7 +116,7 @@ struct SweepCommand: Command {
         let instance = try arguments.value("--instance")
         instanceLabel = try study.map(\.label) ?? arguments.value("--instance-label") ?? instance
         datasetName = try study.map(\.dataset) ?? arguments.value("--dataset") ?? Self.defaultDataset
-        maxOutputTokens = try arguments.positiveInteger("--max-tokens")
+        maxOutputTokens = try arguments.positiveInteger("--max-tokens", atMost: Prompt.largestTokenCount)
 
         if let study {
             budget = study.budget
@@ -130,14 +130,14 @@ struct SweepCommand: Command {
         }
 
         let levels = try arguments.levels("--levels")
-        let requests = try arguments.positiveInteger("--requests-per-level")
+        let requests = try arguments.positiveInteger("--requests-per-level", atMost: 10_000_000)
         let duration = try arguments.duration("--duration-per-level")
-        let maxRequests = try arguments.positiveInteger("--max-requests")
+        let maxRequests = try arguments.positiveInteger("--max-requests", atMost: 1_000_000_000)
         if let maxRequests, maxRequests < SearchLimits.minimumRequests {
             throw UsageError("--max-requests \(maxRequests): the search's first level alone needs \(SearchLimits.minimumRequests) requests (its warm-up and first look at one client); give at least \(SearchLimits.minimumRequests)")
         }
         let maxTime = try arguments.duration("--max-time")
-        let maxConcurrency = try arguments.positiveInteger("--max-concurrency")
+        let maxConcurrency = try arguments.positiveInteger("--max-concurrency", atMost: Level.maximumConcurrency)
         let chosenMethod: SweepMethod
         if let levels {
             let length: LevelLength
@@ -285,7 +285,7 @@ struct SweepCommand: Command {
     /// where it came from when the table gave it.
     private static func pricing(_ arguments: inout ArgumentList, instance: String?, target: SweepTarget) throws -> (pricing: Pricing?, origin: String?) {
         let hourly = try arguments.price("--price-per-hour")
-        let instances = try arguments.positiveInteger("--instances")
+        let instances = try arguments.positiveInteger("--instances", atMost: 10_000)
         let input = try arguments.price("--price-per-1k-in")
         let output = try arguments.price("--price-per-1k-out")
         switch (hourly, input, output) {

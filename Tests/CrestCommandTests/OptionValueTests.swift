@@ -21,13 +21,13 @@ final class OptionValueTests: XCTestCase {
             (sweep(["--levels", "0,2"]), "--levels '0,2': '0' is not a whole number above zero"),
             (sweep(["--budget", "e2e.p95<20s"]), "--budget 'e2e.p95<20s': the comparison must be '<='"),
             (sweep(["--max-error-rate", "200%"]), "--max-error-rate '200%': expected a percentage"),
-            (sweep(["--max-concurrency", "-3"]), "--max-concurrency '-3': expected a whole number above zero"),
+            (sweep(["--max-concurrency", "-3"]), "--max-concurrency '-3': expected a whole number from 1 to 100000"),
             (sweep(["--max-time", "soon"]), "--max-time 'soon': expected a duration above zero"),
             (refusal { try CompareCommand(arguments: ArgumentList(["a", "b", "--requests-per-minute", "0"])) },
              "--requests-per-minute '0': expected a number above zero"),
             (refusal { try RecommendCommand(arguments: ArgumentList(["results/x", "--budget", "e2e.p95<=fast"])) }, "--budget 'e2e.p95<=fast':"),
             (refusal { try ServeCommand(arguments: ArgumentList(["--port", "70000"])) }, "--port '70000': expected a port number from 0 to 65535"),
-            (refusal { try ServeCommand(arguments: ArgumentList(["--concurrency-cap", "x"])) }, "--concurrency-cap 'x': expected a whole number above zero"),
+            (refusal { try ServeCommand(arguments: ArgumentList(["--concurrency-cap", "x"])) }, "--concurrency-cap 'x': expected a whole number from 1 to 100000"),
         ]
         for (message, expected) in cases {
             XCTAssertTrue(message.hasPrefix(expected), "\(message) does not start with \(expected)")

@@ -80,6 +80,7 @@ extension LatencyConstraint {
             throw fail("'\(text)' is not a number with a unit")
         }
         guard value > 0 else { throw fail("the limit must be above zero") }
+        guard value * scale <= DurationParsing.longestSeconds else { throw fail("the limit '\(text)' is longer than any latency a budget takes (at most 720h)") }
         return value * scale
     }
 }

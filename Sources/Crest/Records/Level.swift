@@ -3,6 +3,11 @@
 public struct Level: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let concurrency: Int
 
+    /// The most clients a level may have: far past any endpoint's concurrency (a live level is
+    /// bounded sooner by the open-files limit), and small enough that every count and time derived
+    /// from a level stays far inside an Int.
+    public static let maximumConcurrency = 100_000
+
     public init(concurrency: Int) {
         precondition(concurrency > 0, "a level needs at least one client")
         self.concurrency = concurrency

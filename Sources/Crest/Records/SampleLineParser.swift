@@ -34,20 +34,21 @@ struct SampleLineParser {
                 try expect(UInt8(ascii: ":"), field: key, "':' after the key")
                 skipSpaces()
                 switch field {
-                case .step: step = Int(try integer(key))
-                case .level: level = Int(try integer(key))
-                case .client: client = Int(try integer(key))
-                case .seq: seq = Int(try integer(key))
-                case .promptIndex: promptIndex = Int(try integer(key))
+                case .step: step = Int(try integer(key, in: 1...Self.largestCount))
+                case .level: level = Int(try integer(key, in: 1...Int64(Level.maximumConcurrency)))
+                case .client: client = Int(try integer(key, in: 0...Int64(Level.maximumConcurrency - 1)))
+                case .seq: seq = Int(try integer(key, in: 0...Self.largestCount))
+                case .promptIndex: promptIndex = Int(try integer(key, in: 0...Self.largestCount))
+                // Times count from the sweep's origin and only their differences matter: any Int64.
                 case .sentAt: sentAt = try integer(key)
                 case .firstTokenAt: firstTokenAt = try nullOr { try $0.integer(key) }
                 case .finishedAt: finishedAt = try integer(key)
-                case .promptTokens: promptTokens = Int(try integer(key))
-                case .completionTokens: completionTokens = Int(try integer(key))
+                case .promptTokens: promptTokens = Int(try integer(key, in: 0...Int64(Prompt.largestTokenCount)))
+                case .completionTokens: completionTokens = Int(try integer(key, in: 0...Int64(Prompt.largestTokenCount)))
                 case .tokensSource: tokensSource = try enumeration(key)
                 case .outcome: outcome = try enumeration(key)
                 case .phase: phase = try enumeration(key)
-                case .sendLag: sendLag = try nullOr { try $0.integer(key) }
+                case .sendLag: sendLag = try nullOr { try $0.integer(key, in: 0...Int64.max) }
                 case .interTokenGaps: gaps = try nullOr { try $0.integers(key) }
                 case .errorName: errorName = try nullOr { try $0.string(field: key) }
                 case .unknown: try skipValue(key)
@@ -131,6 +132,20 @@ struct SampleLineParser {
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]), as: UTF8.self)
     }
 
+    /// The most steps, requests of a client or prompts a file may count: far past any sweep.
+    private static let largestCount = Int64(Int32.max)
+
+    /// An integer within `range`: a hand-edited file's 0 clients or negative time must be named
+    /// here, with its line, not trip a check deep inside a statistic.
+    private mutating func integer(_ field: String, in range: ClosedRange<Int64>) throws -> Int64 {
+        let value = try integer(field)
+        guard range.contains(value) else {
+            throw Failure(field: field, expected: range.upperBound == Int64.max
+                ? "a whole number from \(range.lowerBound) up" : "a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
     private mutating func integer(_ field: String) throws -> Int64 {
         var negative = false
         if peek == UInt8(ascii: "-") {
@@ -160,7 +175,7 @@ struct SampleLineParser {
         }
         while true {
             skipSpaces()
-            values.append(try integer(field))
+            values.append(try integer(field, in: 0...Int64.max))
             skipSpaces()
             if peek == UInt8(ascii: ",") {
                 index += 1

@@ -5,6 +5,8 @@ public struct BudgetAnswer: Sendable {
     /// Whether the levels measured can answer the budget.
     public enum Coverage: Sendable, Equatable {
         case answered
+        /// The sweep stopped before it finished any level: there is nothing to judge.
+        case nothingMeasured
         /// Even the lowest level measured breaks the budget.
         case tighterThanMeasured(lowest: Int)
         /// Even the highest level measured meets it: the endpoint may take more.
@@ -51,8 +53,10 @@ extension StoredSweep {
         let ownAnswer = same ? manifest.recommendedConcurrency.flatMap { selection.recommendation(of: $0, from: levels) } : nil
         let recommendation = ownAnswer ?? selection.recommend(from: levels)
         let coverage: BudgetAnswer.Coverage
-        if !levels.contains(where: \.verdict.isFeasible) {
-            coverage = .tighterThanMeasured(lowest: levels.first?.concurrency ?? 0)
+        if let lowest = levels.first, !levels.contains(where: \.verdict.isFeasible) {
+            coverage = .tighterThanMeasured(lowest: lowest.concurrency)
+        } else if levels.isEmpty {
+            coverage = .nothingMeasured
         } else if let highest = levels.last, highest.verdict.isFeasible {
             coverage = .looserThanMeasured(highest: highest.concurrency)
         } else {

@@ -19,7 +19,7 @@ extension LevelRun: Codable {
     public init(from decoder: Decoder) throws {
         let record = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            level: Level(concurrency: try record.decode(Int.self, forKey: .concurrency)), samples: [],
+            level: try record.decodeLevel(forKey: .concurrency), samples: [],
             startedAt: try record.decode(Int64.self, forKey: .startedAt), windowStart: try record.decode(Int64.self, forKey: .windowStart),
             windowEnd: try record.decode(Int64.self, forKey: .windowEnd), endedAt: try record.decode(Int64.self, forKey: .endedAt),
             decision: try record.decodeIfPresent(LevelDecision.self, forKey: .decision), abandoned: try record.decode(Int.self, forKey: .abandoned),

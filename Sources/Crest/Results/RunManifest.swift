@@ -70,18 +70,28 @@ public struct RunManifest: Sendable, Equatable, Codable {
             switch try container.decode(SweepMethod.Name.self, forKey: .method) {
             case .adaptive:
                 let limits = SearchLimits(
-                    maxRequests: try container.decodeIfPresent(Int.self, forKey: .maxRequests),
-                    maxSeconds: try container.decodeIfPresent(Double.self, forKey: .maxSeconds),
-                    maxConcurrency: try container.decodeIfPresent(Int.self, forKey: .maxConcurrency) ?? SearchLimits.standardMaxConcurrency)
-                method = .adaptive(limits: limits, plateauTolerance: try container.decode(Double.self, forKey: .plateauTolerance))
+                    maxRequests: try container.decodeIfPresent(Int.self, forKey: .maxRequests, in: 1...Int(Int32.max)),
+                    maxSeconds: try container.decodeIfPresent(Double.self, forKey: .maxSeconds, in: 1e-3...DurationParsing.longestSeconds),
+                    maxConcurrency: try container.decodeIfPresent(Int.self, forKey: .maxConcurrency, in: 1...Level.maximumConcurrency)
+                        ?? SearchLimits.standardMaxConcurrency)
+                method = .adaptive(limits: limits, plateauTolerance: try container.decode(Double.self, forKey: .plateauTolerance, in: 0...0.5))
             case .fixed:
                 let levels = try container.decode([Int].self, forKey: .levels)
+                guard !levels.isEmpty, levels.allSatisfy({ (1...Level.maximumConcurrency).contains($0) }) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .levels, in: container, debugDescription: "expected a list of levels from 1 to \(Level.maximumConcurrency)")
+                }
                 method = .fixed(levels: levels.map(Level.init(concurrency:)), length: try container.decode(LevelLength.self, forKey: .levelLength))
             }
-            seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)
-            confidence = try container.decode(Double.self, forKey: .confidence)
-            requestTimeoutSeconds = try container.decode(Double.self, forKey: .requestTimeoutSeconds)
-            maxOutputTokens = try container.decodeIfPresent(Int.self, forKey: .maxOutputTokens)
+            do {
+                seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)
+            } catch {
+                throw DecodingError.dataCorruptedError(forKey: .seed, in: container, debugDescription: "expected a whole number from 0 to \(UInt64.max)")
+            }
+            // A confidence of 0.5 to 0.9999: the tests' quantiles are finite only inside (0, 1).
+            confidence = try container.decode(Double.self, forKey: .confidence, in: 0.5...0.9999)
+            requestTimeoutSeconds = try container.decode(Double.self, forKey: .requestTimeoutSeconds, in: 1e-3...10 * DurationParsing.longestSeconds)
+            maxOutputTokens = try container.decodeIfPresent(Int.self, forKey: .maxOutputTokens, in: 1...Prompt.largestTokenCount)
         }
 
         public func encode(to encoder: Encoder) throws {

@@ -43,7 +43,18 @@ public struct StoredSweep: Sendable {
                     path: "\(folder)/search.jsonl", line: line.step.step,
                     reason: "step \(line.step.step) has no run window (written by a Crest before 0.2); rerun the sweep")
             }
-            runs.append(record.with(samples: samplesByStep[line.step.step] ?? []))
+            guard line.step.concurrency == record.level.concurrency else {
+                throw ResultsError.unreadable(
+                    path: "\(folder)/search.jsonl", line: lines.firstIndex { $0.step.step == line.step.step }.map { $0 + 1 },
+                    reason: "field 'concurrency': \(line.step.concurrency) is not the level its run measured (run.concurrency \(record.level.concurrency))")
+            }
+            let samples = samplesByStep[line.step.step] ?? []
+            if let stray = samples.first(where: { $0.level != record.level.concurrency }) {
+                throw ResultsError.unreadable(
+                    path: "\(folder)/samples.jsonl", line: nil,
+                    reason: "a sample of step \(line.step.step) (client \(stray.client), seq \(stray.seq)) is of level \(stray.level), where search.jsonl's step \(line.step.step) measured level \(record.level.concurrency)")
+            }
+            runs.append(record.with(samples: samples))
         }
         return StoredSweep(
             folder: folder, manifest: manifest, steps: lines.map(\.step), runs: runs,

@@ -154,10 +154,12 @@ public struct DatasetLoader: Sendable {
         for key in keys {
             guard let value = object[key], !(value is NSNull) else { continue }
             // JSONSerialization gives NSNumber for numbers and booleans alike; only booleans are `Bool`.
-            guard !(value is Bool), let number = value as? NSNumber,
-                number.doubleValue == number.doubleValue.rounded(), number.intValue > 0
+            // The range is checked on the double: a number past Int's range must not reach intValue.
+            guard !(value is Bool), let number = value as? NSNumber, number.doubleValue == number.doubleValue.rounded(),
+                number.doubleValue >= 1, number.doubleValue <= Double(Prompt.largestTokenCount)
             else {
-                throw WorkloadError.wrongType(file: path, line: line, field: prefix + key, expected: "a positive whole number")
+                throw WorkloadError.wrongType(
+                    file: path, line: line, field: prefix + key, expected: "a whole number from 1 to \(Prompt.largestTokenCount)")
             }
             return number.intValue
         }

@@ -33,6 +33,10 @@ public enum TokenCountSource: String, Sendable, Equatable, Codable {
 
 /// One prompt of a dataset, with its token count and an optional cap on output tokens.
 public struct Prompt: Sendable, Equatable {
+    /// The largest token count a prompt or an output cap may carry: 16 times the longest contexts
+    /// models take today (1M tokens would be 64 times), and far inside every sum of them.
+    public static let largestTokenCount = 16 << 20
+
     public let content: PromptContent
     public let promptTokens: Int
     public let promptTokensSource: TokenCountSource

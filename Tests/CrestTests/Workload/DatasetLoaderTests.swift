@@ -76,10 +76,10 @@ final class DatasetLoaderTests: XCTestCase {
             "data.jsonl:1: missing field 'inputs': expected a prompt string (FMBench payload), or a 'messages' array (OpenAI chat)")
         assertError(
             "{\"inputs\": \"ok\", \"parameters\": {\"max_new_tokens\": \"lots\"}}\n",
-            "data.jsonl:1: field 'parameters.max_new_tokens': expected a positive whole number")
+            "data.jsonl:1: field 'parameters.max_new_tokens': expected a whole number from 1 to 16777216")
         assertError(
             "{\"inputs\": \"ok\", \"max_tokens\": true}\n",
-            "data.jsonl:1: field 'max_tokens': expected a positive whole number")
+            "data.jsonl:1: field 'max_tokens': expected a whole number from 1 to 16777216")
         assertError(
             "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}\n{\"messages\": [{\"content\": \"hi\"}]}\n",
             "data.jsonl:2: missing field 'messages[0].role': expected a string such as \"user\"")
