@@ -99,7 +99,9 @@ public struct SweepReport: Sendable {
         guard let chosen = input.recommendation else {
             guard !input.levels.isEmpty else { return ["No level was measured."] }
             switch input.stopReason {
-            case .interrupted: return ["No level is recommended: the sweep was interrupted before its search ended; the levels below are measured, but no search chose among them."]
+            case .interrupted:
+                return ["No level is recommended: the sweep was interrupted before its search ended; the levels below are measured, but no search chose among them. "
+                    + "To continue it, run the command that started it with `--resume \(input.experimentName)` (the folder's path) in place of `--out`: its finished levels are replayed, not measured again."]
             case .unusableResponses: return ["No level is recommended: most responses carried no answer to measure (see Failures)."]
             default: return ["No level is recommended."]
             }

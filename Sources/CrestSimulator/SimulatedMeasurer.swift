@@ -30,6 +30,14 @@ public actor SimulatedMeasurer: Measurer {
         self.maxOutputTokens = maxOutputTokens
     }
 
+    /// The clock continues from the last run's end, and each level's next measurement draws the
+    /// stream it would have drawn after those runs: a resumed sweep gives the uninterrupted one's levels.
+    public func resume(after runs: [LevelRun]) {
+        clock = runs.last?.endedAt ?? 0
+        visits = [:]
+        for run in runs { visits[run.level.concurrency, default: 0] += 1 }
+    }
+
     public func measure(_ level: Level, until rule: StopRule) throws -> LevelRun {
         let visit = visits[level.concurrency, default: 0]
         visits[level.concurrency] = visit + 1

@@ -1,4 +1,5 @@
 import Crest
+import Foundation
 
 /// Everything a sweep run needs to know before its first request: what it measures, with what,
 /// against which budget, how it chooses levels, and where its results go.
@@ -11,8 +12,10 @@ public struct SweepPlan: Sendable {
     public let confidence: Double
     public let requestTimeoutSeconds: Double
     public let maxOutputTokens: Int?
-    /// The results folder; it must be empty or not exist yet.
+    /// The results folder; it must be empty or not exist yet, unless the plan resumes it.
     public let folder: String
+    /// The interrupted sweep this plan continues, in `folder`; nil for a new sweep.
+    public var resuming: InterruptedSweep?
 
     public init(
         target: Target, dataset: Dataset, budget: Budget, method: SweepMethod, seed: UInt64, confidence: Double = 0.95,
@@ -27,6 +30,37 @@ public struct SweepPlan: Sendable {
         self.requestTimeoutSeconds = requestTimeoutSeconds
         self.maxOutputTokens = maxOutputTokens
         self.folder = folder
+    }
+
+    /// The manifest of a sweep of this plan started at `date`.
+    func manifest(startedAt date: Date) -> RunManifest {
+        RunManifest(
+            target: target, dataset: dataset, budget: budget,
+            settings: RunManifest.Settings(
+                method: method, seed: seed, confidence: confidence, requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens),
+            startedAt: date)
+    }
+
+    /// What differs between this plan and the sweep stored in its folder, named as run.json names
+    /// it; empty when the stored sweep is this plan's and can be continued.
+    public func differences(from stored: RunManifest) -> [String] {
+        let planned = manifest(startedAt: Date())
+        var differences: [String] = []
+        func compare(_ field: String, _ stored: String, _ planned: String) {
+            if stored != planned { differences.append("\(field): the folder's is \(stored), this command's \(planned)") }
+        }
+        compare("target", "\(stored.target.name) (\(stored.target.kind.rawValue), model \(stored.target.model))",
+                "\(planned.target.name) (\(planned.target.kind.rawValue), model \(planned.target.model))")
+        compare("dataset", "\(stored.dataset.name) (fingerprint \(stored.dataset.fingerprint))", "\(planned.dataset.name) (fingerprint \(planned.dataset.fingerprint))")
+        compare("budget", stored.budget.description, planned.budget.description)
+        compare("settings", Self.describe(stored.settings), Self.describe(planned.settings))
+        return differences
+    }
+
+    private static func describe(_ settings: RunManifest.Settings) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(settings)) ?? Data(), as: UTF8.self)
     }
 
     /// The strategy that chooses the levels.

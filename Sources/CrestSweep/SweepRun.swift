@@ -18,21 +18,37 @@ public struct SweepRun<M: Measurer>: Sendable {
         self.measurer = measurer
     }
 
-    /// Runs the sweep. `onLevel` is told of each level as it ends (after it is written).
+    /// Runs the sweep, or continues the interrupted one the plan resumes. `onLevel` is told of each
+    /// level as it ends (after it is written); `onReplay` of each stored level a resumed search is
+    /// given back.
     /// - Throws: `ResultsError` when the folder is occupied or cannot be written, and what the
     ///   measurer throws (run.json then says the run failed).
-    public func run(onLevel: @escaping (LevelRun, LevelResult, SearchStep) -> Void = { _, _, _ in }) async throws -> SweepResult {
-        var manifest = RunManifest(
-            target: plan.target, dataset: plan.dataset, budget: plan.budget,
-            settings: RunManifest.Settings(
-                method: plan.method, seed: plan.seed, confidence: plan.confidence, requestTimeoutSeconds: plan.requestTimeoutSeconds,
-                maxOutputTokens: plan.maxOutputTokens),
-            startedAt: Date())
-        let writer = try ResultsWriter(folder: plan.folder, manifest: manifest)
-        let session = SearchSession(measurer: measurer, budget: plan.budget, limits: plan.limits, confidence: plan.confidence) { run, result, step in
-            try writer.record(run, result, step: step)
-            onLevel(run, result, step)
+    public func run(
+        onLevel: @escaping (LevelRun, LevelResult, SearchStep) -> Void = { _, _, _ in },
+        onReplay: @escaping (LevelRun, LevelResult, SearchStep) -> Void = { _, _, _ in }
+    ) async throws -> SweepResult {
+        var manifest: RunManifest
+        let writer: ResultsWriter
+        var replay: [(run: LevelRun, step: SearchStep)] = []
+        if let resumed = plan.resuming {
+            manifest = resumed.stored.manifest
+            manifest.resume()
+            writer = try ResultsWriter(resuming: plan.folder, manifest: manifest)
+            replay = Array(zip(resumed.stored.runs, resumed.stored.steps))
+        } else {
+            manifest = plan.manifest(startedAt: Date())
+            writer = try ResultsWriter(folder: plan.folder, manifest: manifest)
         }
+        let session = SearchSession(
+            measurer: measurer, budget: plan.budget, limits: plan.limits, confidence: plan.confidence, replaying: replay,
+            onLevel: { run, result, step in
+                try writer.record(run, result, step: step)
+                onLevel(run, result, step)
+            },
+            onReplay: { run, result, step in
+                writer.adopt(run, result)
+                onReplay(run, result, step)
+            })
         let strategy = plan.strategy
         let outcome: SearchOutcome
         var unusable: UnusableResponses?
@@ -55,14 +71,16 @@ public struct SweepRun<M: Measurer>: Sendable {
         manifest.end(status: unusable == nil ? .finished : .failed, at: Date())
         manifest.stopReason = outcome.stopReason
         manifest.recommendedConcurrency = outcome.recommendation?.concurrency
-        try writer.write(manifest: manifest)
         let input = SweepReportInput(
             manifest: manifest, experimentName: URL(fileURLWithPath: plan.folder).lastPathComponent, outcome: outcome, generatedAt: Date())
         try SweepReportFiles.write(SweepReport(input), input: input, runs: writer.runs, into: plan.folder)
+        if unusable == nil, let recommendation = outcome.recommendation { try writer.write(recommendation: recommendation, budget: plan.budget) }
+        // run.json says the sweep ended only once everything else is written: a kill before
+        // leaves it "running", and --resume replays every step and writes the end again.
+        try writer.write(manifest: manifest)
         if let unusable {
             return SweepResult(ending: .unusableResponses(unusable, report: input), runs: writer.runs)
         }
-        if let recommendation = outcome.recommendation { try writer.write(recommendation: recommendation, budget: plan.budget) }
         return SweepResult(ending: .searched(outcome, report: input), runs: writer.runs)
     }
 }

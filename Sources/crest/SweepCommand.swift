@@ -63,6 +63,9 @@ struct SweepCommand: Command {
 
             OUTPUT
               --out DIR                   the results folder; must be new or empty (default results/<target>-<dataset>-<time>)
+              --resume DIR                continue the interrupted (or killed) sweep in DIR: give the command that
+                                          started it, with --resume DIR in place of --out; its finished levels are
+                                          replayed, not measured again
               --seed N                    the seed of every random choice (default 1): same seed, same results
               --json                      print recommendation.json to stdout instead of the summary
 
@@ -86,6 +89,8 @@ struct SweepCommand: Command {
     /// Where the price came from when Crest chose it from its table.
     let pricingOrigin: String?
     let outputFolder: String?
+    /// The interrupted sweep's folder to continue, instead of a new one.
+    let resumeFolder: String?
     let seed: UInt64
     let printsJSON: Bool
 
@@ -168,6 +173,9 @@ struct SweepCommand: Command {
         pricing = study?.pricing ?? chosen.pricing ?? sweepTarget.defaultPricing
         pricingOrigin = chosen.origin
         outputFolder = try study.map(\.folder) ?? arguments.value("--out")
+        resumeFolder = try arguments.value("--resume")
+        if resumeFolder != nil, study != nil { throw UsageError("--resume continues one sweep; a study's sweeps are rerun with crest study") }
+        if let resumeFolder, let outputFolder { throw UsageError("give --resume \(resumeFolder) or --out \(outputFolder), not both: a resumed sweep writes to its own folder") }
         seed = try arguments.seed() ?? 1
         printsJSON = arguments.flag("--json")
         try arguments.finish(command: Self.name)
@@ -175,13 +183,17 @@ struct SweepCommand: Command {
 
     func run() async throws -> ExitCode {
         let dataset = try DatasetLoader(defaultMaxOutputTokens: maxOutputTokens).load(path: DatasetLocator.standard().path(for: datasetName))
-        let plan = SweepPlan(
+        var plan = SweepPlan(
             target: sweepTarget.target(instanceLabel: instanceLabel, pricing: pricing, pricingOrigin: pricingOrigin), dataset: dataset, budget: budget, method: method, seed: seed,
             requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens,
-            folder: outputFolder ?? ResultsFolderName.next(target: sweepTarget.folderName, dataset: dataset.name, at: Date()))
+            folder: resumeFolder ?? outputFolder ?? ResultsFolderName.next(target: sweepTarget.folderName, dataset: dataset.name, at: Date()))
         let folder = plan.folder
-        // Refused before anything is said or started; the writer checks again as it creates it.
-        try ResultsWriter.refuseOccupied(folder)
+        if resumeFolder != nil {
+            plan.resuming = try Self.interruptedSweep(in: folder, continuedBy: plan)
+        } else {
+            // Refused before anything is said or started; the writer checks again as it creates it.
+            try ResultsWriter.refuseOccupied(folder)
+        }
         let progress = Progress()
         // Ctrl-C stops the search within a level and keeps what the finished levels wrote. The
         // handler is in place before the first line says the sweep has started.
@@ -211,7 +223,7 @@ struct SweepCommand: Command {
 
         switch result.ending {
         case .interrupted:
-            StandardError.write("crest sweep: interrupted; the levels measured so far are in \(folder)/ (samples.jsonl, levels.csv, search.jsonl; crest report \(folder) writes their report)\n")
+            StandardError.write("crest sweep: interrupted; the levels measured so far are in \(folder)/ (samples.jsonl, levels.csv, search.jsonl; crest report \(folder) writes their report). To continue, run the same command with --resume \(folder) in place of --out\n")
             return .interrupted
         case .unusableResponses(let stoppedBy, _):
             StandardError.write("crest sweep: \(stoppedBy)\nResults so far: \(folder)/\n")
@@ -227,6 +239,24 @@ struct SweepCommand: Command {
                 StandardOutput.write(ConsoleSummary.render(input, resultsFolder: folder))
             }
             return recommendation.isFeasible ? .success : .noFeasibleLevel
+        }
+    }
+
+    /// The sweep in `folder`, checked to be `plan`'s and made whole to continue; what was dropped
+    /// from its files is said on stderr. Nothing is changed in a folder of another sweep.
+    private static func interruptedSweep(in folder: String, continuedBy plan: SweepPlan) throws -> InterruptedSweep {
+        do {
+            let differences = plan.differences(from: try StoredSweep.readManifest(folder: folder))
+            guard differences.isEmpty else {
+                throw UsageError("--resume \(folder): the folder holds another sweep than this command's; give the command that started it. "
+                    + differences.joined(separator: "; "))
+            }
+            let interrupted = try InterruptedSweep.prepare(folder: folder)
+            for repair in interrupted.repairs { StandardError.write("note: \(repair)\n") }
+            StandardError.write("resuming \(folder)/: \(interrupted.stored.runs.count) finished measurement\(interrupted.stored.runs.count == 1 ? "" : "s") replayed, not measured again\n")
+            return interrupted
+        } catch let error as ResultsError {
+            throw UsageError("--resume \(folder): \(error)")
         }
     }
 

@@ -4,4 +4,13 @@
 public protocol Measurer: Sendable {
     /// Runs `level` until `rule` closes its measured window and every measured request has finished.
     func measure(_ level: Level, until rule: StopRule) async throws -> LevelRun
+
+    /// Continues a sweep that measured `runs` before (`crest sweep --resume`): whatever the
+    /// measurer's next level depends on, its clock above all, picks up where they left off.
+    func resume(after runs: [LevelRun]) async
+}
+
+extension Measurer {
+    /// A measurer whose levels depend on nothing before them has nothing to pick up.
+    public func resume(after runs: [LevelRun]) async {}
 }

@@ -36,6 +36,29 @@ public final class ResultsWriter: @unchecked Sendable {
         try write(manifest: manifest)
     }
 
+    /// Continues writing an interrupted sweep's folder (`InterruptedSweep.prepare` has made its
+    /// files whole): its files are appended to, run.json says it runs again, and `adopt` gives it
+    /// the stored levels the resumed search replays.
+    public init(resuming folder: String, manifest: RunManifest) throws {
+        do {
+            samples = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(folder)/samples.jsonl"))
+            steps = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(folder)/search.jsonl"))
+            try samples.seekToEnd()
+            try steps.seekToEnd()
+        } catch {
+            throw ResultsError.unwritable(path: folder, reason: (error as NSError).localizedDescription)
+        }
+        self.folder = folder
+        pricing = manifest.target.pricing
+        try write(manifest: manifest)
+    }
+
+    /// Takes a replayed level, already on disk, into the results the next writes show.
+    public func adopt(_ run: LevelRun, _ result: LevelResult) {
+        results.append(result)
+        runs.append(run)
+    }
+
     /// - Throws: `ResultsError.occupied` if `folder` exists and holds files: a run never writes
     ///   over an earlier one.
     public static func refuseOccupied(_ folder: String) throws {

@@ -152,6 +152,15 @@ public struct RunManifest: Sendable, Equatable, Codable {
         self.host = host
     }
 
+    /// Marks an interrupted run as running again (`crest sweep --resume`): its start stays the
+    /// first one, its end and stop reason are cleared until it ends anew.
+    public mutating func resume() {
+        status = .running
+        finishedAt = nil
+        stopReason = nil
+        recommendedConcurrency = nil
+    }
+
     /// Marks the run as ended.
     public mutating func end(status: RunStatus, at date: Date) {
         self.status = status

@@ -13,18 +13,22 @@ public struct StoredSweep: Sendable {
     /// recommendation.json, when the sweep got as far as writing it.
     public let recommendation: RecommendationRecord?
 
-    /// Reads `folder`. Errors name the file and line.
-    public static func read(folder: String) throws -> StoredSweep {
+    /// Reads `folder`'s run.json alone.
+    public static func readManifest(folder: String) throws -> RunManifest {
         let manifestPath = "\(folder)/run.json"
         guard FileManager.default.fileExists(atPath: manifestPath) else {
             throw ResultsError.unreadable(path: folder, line: nil, reason: "not a Crest results folder (it has no run.json)")
         }
-        let manifest: RunManifest
         do {
-            manifest = try JSONDecoder().decode(RunManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
+            return try JSONDecoder().decode(RunManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
         } catch {
             throw ResultsError.unreadable(path: manifestPath, line: nil, reason: Self.reason(error))
         }
+    }
+
+    /// Reads `folder`. Errors name the file and line.
+    public static func read(folder: String) throws -> StoredSweep {
+        let manifest = try readManifest(folder: folder)
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         var lines: [SearchLine] = []

@@ -15,16 +15,48 @@ public final class SearchSession<M: Measurer> {
     public var feasibleBelow: Int?
     public var infeasibleAbove: Int?
     private let onLevel: (LevelRun, LevelResult, SearchStep) throws -> Void
+    /// A resumed sweep's stored measurements, with their steps, given back in order in place of
+    /// measuring; then the measurer picks up after them.
+    private var replay: [(run: LevelRun, step: SearchStep)]
+    private var replayed: [LevelRun] = []
+    private let onReplay: (LevelRun, LevelResult, SearchStep) -> Void
 
+    /// - Parameters:
+    ///   - replaying: the runs and steps of an interrupted sweep of the same plan, in step order:
+    ///     the search asks for them again, deterministically, and gets them without a request sent.
+    ///     `onReplay` is told of each; `onLevel` only of levels measured now.
     public init(
         measurer: M, budget: Budget, limits: SearchLimits, confidence: Double = 0.95,
-        onLevel: @escaping (LevelRun, LevelResult, SearchStep) throws -> Void = { _, _, _ in }
+        replaying: [(run: LevelRun, step: SearchStep)] = [],
+        onLevel: @escaping (LevelRun, LevelResult, SearchStep) throws -> Void = { _, _, _ in },
+        onReplay: @escaping (LevelRun, LevelResult, SearchStep) -> Void = { _, _, _ in }
     ) {
         self.measurer = measurer
         self.budget = budget
         self.limits = limits
         self.confidence = confidence
         self.onLevel = onLevel
+        replay = replaying
+        self.onReplay = onReplay
+    }
+
+    /// The next measurement of `concurrency` under `rule`: the stored one while replaying (it must
+    /// be what the search asks for), else the measurer's, which first picks up after the replay.
+    private func run(_ concurrency: Int, until rule: StopRule, stepNumber: Int) async throws -> (LevelRun, isReplayed: Bool) {
+        if !replay.isEmpty {
+            let stored = replay.removeFirst()
+            guard stored.run.level.concurrency == concurrency, stored.step.test == StepTest(rule) else {
+                throw ReplayDivergence(
+                    step: stepNumber, stored: "level \(stored.run.level.concurrency), \(stored.step.test)", asked: "level \(concurrency), \(StepTest(rule))")
+            }
+            replayed.append(stored.run)
+            return (stored.run, true)
+        }
+        if !replayed.isEmpty {
+            await measurer.resume(after: replayed)
+            replayed = []
+        }
+        return (try await measurer.measure(Level(concurrency: concurrency), until: rule), false)
     }
 
     /// True once the total budget is spent.
@@ -55,7 +87,7 @@ public final class SearchSession<M: Measurer> {
     ) async throws -> LevelResult {
         // An interrupted sweep (Ctrl-C) stops before its next level; a live measurer also stops within one.
         try Task.checkCancellation()
-        let run = try await measurer.measure(Level(concurrency: concurrency), until: rule)
+        let (run, isReplayed) = try await self.run(concurrency, until: rule, stepNumber: steps.count + 1)
         let summary = LevelSummary(run, confidence: confidence)
         let result = LevelResult(summary: summary, verdict: budget.verdict(for: run, summary: summary, confidence: confidence))
         totals.add(run)
@@ -68,7 +100,7 @@ public final class SearchSession<M: Measurer> {
             cumulativeRequests: totals.requests, cumulativeSeconds: totals.durationSeconds,
             feasibleBelow: feasibleBelow, infeasibleAbove: infeasibleAbove)
         steps.append(step)
-        try onLevel(run, result, step)
+        if isReplayed { onReplay(run, result, step) } else { try onLevel(run, result, step) }
         if let unusable = UnusableResponses.check(run) { throw unusable }
         return result
     }

@@ -72,6 +72,12 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
             stops: finished.outcome == .http4xx || finished.request.certificateRejected)
     }
 
+    /// The samples of the levels to come continue the stored runs' clock.
+    public func resume(after runs: [LevelRun]) async {
+        let ended = runs.last?.endedAt ?? 0
+        loop.execute { [generator] in generator.continueClock(from: ended) }
+    }
+
     /// Closes every connection and stops the load generator's thread.
     public func shutdown() {
         loop.execute { [generator] in generator.stop() }

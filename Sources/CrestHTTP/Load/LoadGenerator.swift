@@ -66,7 +66,8 @@ final class LoadGenerator: @unchecked Sendable {
     private let requests: [[UInt8]]
     private let urlRequests: [URLRequest]
     private let bridge: SessionBridge?
-    private let origin: Int64
+    /// The sweep's time zero on the monotonic clock: every sample's times count from it.
+    private var origin: Int64
     private let timeout: Int64
     private var promptOrder: [Int]
     private var promptCursor = 0
@@ -161,6 +162,12 @@ final class LoadGenerator: @unchecked Sendable {
         scheduleTick()
         scraper?.start()
         if timeoutSweep == nil { scheduleTimeoutSweep() }
+    }
+
+    /// A resumed sweep's clock goes on from `nanoseconds`, where the stored runs ended, so its
+    /// samples' times follow theirs instead of starting again at zero. Call with no level running.
+    func continueClock(from nanoseconds: Int64) {
+        origin = loop.now - nanoseconds
     }
 
     /// Ends the running level, if any, with `CancellationError`; clients that finish then wait.
