@@ -3,10 +3,11 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// SIGINT and SIGTERM (Ctrl-C, `kill`) as an event: the first one runs `action`, and the handlers
-/// step aside at once, so a second Ctrl-C ends the process the usual way.
+/// SIGINT, SIGTERM and SIGHUP (Ctrl-C, `kill`, a closed terminal or ssh session) as an event: the
+/// first one runs `action`, and the handlers step aside at once, so a second signal ends the
+/// process the usual way.
 final class TerminationSignal: @unchecked Sendable {
-    private static let signals = [SIGINT, SIGTERM]
+    private static let signals = [SIGINT, SIGTERM, SIGHUP]
     private let lock = NSLock()
     private var action: (@Sendable () -> Void)?
     private var sources: [DispatchSourceSignal] = []
@@ -29,7 +30,7 @@ final class TerminationSignal: @unchecked Sendable {
         restoreDefaults()
     }
 
-    /// Returns on the first SIGINT or SIGTERM.
+    /// Returns on the first SIGINT, SIGTERM or SIGHUP.
     static func wait() async {
         let waiting = Mutex<TerminationSignal?>(nil)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

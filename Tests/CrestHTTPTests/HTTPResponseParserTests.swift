@@ -75,6 +75,15 @@ final class HTTPResponseParserTests: XCTestCase {
         XCTAssertThrowsError(try parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX", split: 100))
     }
 
+    /// Found by WireFuzzTests: a negative Content-Length made the body's range run backwards and
+    /// trapped the client. A length that is not a whole number of bytes frames nothing.
+    func testAContentLengthThatIsNoLengthIsAnErrorNotACrash() {
+        for length in ["-1", "-9223372036854775808", "99999999999999999999", "ten", ""] {
+            XCTAssertThrowsError(try parse("HTTP/1.1 200 OK\r\nContent-Length: \(length)\r\n\r\nbody", split: 3), length)
+        }
+        XCTAssertNoThrow(try parse("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody", split: 3))
+    }
+
     func testHeadFieldsAreReadCaseInsensitively() throws {
         var parser = HTTPResponseParser()
         var head: HTTPResponseHead?

@@ -71,6 +71,34 @@ final class HTTPServerHostileClientTests: XCTestCase {
         XCTAssertEqual(server.timedOutConnections, 1)
     }
 
+    /// Each refusal in the status a client can act on, then a close; the server serves the next
+    /// client as before. Pipelined requests on one connection are answered in order.
+    func testOversizedAndMalformedRequestsGetTheirStatusAndPipelinedOnesTheirAnswers() throws {
+        let loop = try EventLoop(name: "hostile")
+        defer { loop.shutdown() }
+        let server = try HTTPServer(loop: loop, handler: Answering())
+        let cases: [(String, String)] = [
+            ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: \(HTTPRequestParser.maximumBody + 1)\r\n\r\n", "HTTP/1.1 413 Content Too Large"),
+            ("GET / HTTP/1.1\r\nHost: h\r\nX-Big: \(String(repeating: "a", count: HTTPHeaderBlock.maximumSize))\r\n\r\n", "HTTP/1.1 431 Request Header Fields Too Large"),
+            ("NONSENSE\r\n\r\n", "HTTP/1.1 400 Bad Request"),
+            ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -5\r\n\r\n", "HTTP/1.1 400 Bad Request"),
+        ]
+        for (request, status) in cases {
+            let client = try connect(to: server.port)
+            defer { close(client) }
+            send(request, to: client)
+            let answer = readToEnd(client)
+            XCTAssertTrue(answer.text.hasPrefix(status), "\(request.prefix(40)): \(answer.text.prefix(80))")
+            XCTAssertTrue(answer.closed, "closed after the refusal")
+        }
+        let client = try connect(to: server.port)
+        defer { close(client) }
+        send("GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\nGET /c HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", to: client)
+        let answers = readToEnd(client)
+        XCTAssertEqual(answers.text.components(separatedBy: "HTTP/1.1 200").count - 1, 3, answers.text)
+        XCTAssertTrue(answers.closed)
+    }
+
     func testASlowlorisClientIsClosedAfterTheRequestTimeout() throws {
         let loop = try EventLoop(name: "hostile")
         defer { loop.shutdown() }

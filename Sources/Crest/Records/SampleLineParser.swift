@@ -155,9 +155,11 @@ struct SampleLineParser {
         var value: Int64 = 0
         var digits = 0
         while let byte = peek, byte >= 48, byte <= 57 {
+            // Both steps can overflow: 922337203685477580 × 10 fits, adding 8 does not.
             let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
-            guard !overflow else { throw Failure(field: field, expected: "an integer that fits in 64 bits") }
-            value = shifted + Int64(byte - 48)
+            let (sum, carried) = shifted.addingReportingOverflow(Int64(byte - 48))
+            guard !overflow, !carried else { throw Failure(field: field, expected: "an integer that fits in 64 bits") }
+            value = sum
             digits += 1
             index += 1
         }

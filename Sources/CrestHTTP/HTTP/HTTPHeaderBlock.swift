@@ -54,6 +54,8 @@ extension Substring {
 /// Why bytes from the other side are not HTTP/1.1 that Crest understands.
 public enum HTTPParseError: Error, Equatable, CustomStringConvertible {
     case headTooLarge
+    /// A request body longer than the server takes (its Content-Length says so before it arrives).
+    case bodyTooLarge(Int)
     case malformedStartLine(String)
     case malformedHeader(String)
     case malformedChunkSize(String)
@@ -63,6 +65,7 @@ public enum HTTPParseError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .headTooLarge: return "HTTP head longer than \(HTTPHeaderBlock.maximumSize) bytes"
+        case .bodyTooLarge(let limit): return "request body longer than \(limit) bytes"
         case .malformedStartLine(let line): return "malformed HTTP start line '\(line.prefix(80))'"
         case .malformedHeader(let line): return "malformed HTTP header line '\(line.prefix(80))'"
         case .malformedChunkSize(let line): return "malformed chunk size '\(line.prefix(20))'"

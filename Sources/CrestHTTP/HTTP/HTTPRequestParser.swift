@@ -46,7 +46,8 @@ struct HTTPRequestParser {
         for (name, value) in fieldList { fields[name] = value }
         if fields["transfer-encoding"] != nil { throw HTTPParseError.malformedHeader("transfer-encoding in a request") }
         bodyLength = Int(fields["content-length"] ?? "0") ?? -1
-        guard bodyLength >= 0, bodyLength <= Self.maximumBody else { throw HTTPParseError.malformedHeader("content-length") }
+        guard bodyLength >= 0 else { throw HTTPParseError.malformedHeader("content-length") }
+        guard bodyLength <= Self.maximumBody else { throw HTTPParseError.bodyTooLarge(Self.maximumBody) }
         let target = parts[1].split(separator: "?", maxSplits: 1)
         head = (String(parts[0]), String(target.first ?? "/"), target.count > 1 ? String(target[1]) : nil, fields)
         body.reserveCapacity(bodyLength)

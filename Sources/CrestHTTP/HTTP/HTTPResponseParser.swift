@@ -61,7 +61,7 @@ public struct HTTPResponseParser {
                 guard isComplete else { return index }
                 let parsed = try Self.responseHead(headBlock)
                 head(parsed)
-                state = Self.bodyState(for: parsed)
+                state = try Self.bodyState(for: parsed)
                 if case .done = state { end(); return index }
             case .fixedLength(let remaining):
                 let take = min(remaining, input.count - index)
@@ -168,10 +168,15 @@ public struct HTTPResponseParser {
         return HTTPResponseHead(status: status, fields: fields)
     }
 
-    private static func bodyState(for head: HTTPResponseHead) -> State {
+    /// How the body is framed. A Content-Length that is not a whole number of bytes (negative,
+    /// past an Int, not a number) frames nothing: the response is malformed, as RFC 9112 says.
+    private static func bodyState(for head: HTTPResponseHead) throws -> State {
         if head.status == 204 || head.status == 304 || (100..<200).contains(head.status) { return .done }
         if head.fields["transfer-encoding"]?.lowercased().contains("chunked") == true { return .chunkSize }
-        if let length = head.fields["content-length"].flatMap(Int.init) {
+        if let field = head.fields["content-length"] {
+            guard let length = Int(field), length >= 0 else {
+                throw HTTPParseError.malformedHeader("content-length '\(field.prefix(40))'")
+            }
             return length == 0 ? .done : .fixedLength(remaining: length)
         }
         return .untilClose

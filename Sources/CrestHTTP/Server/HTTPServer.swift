@@ -195,7 +195,14 @@ final class ServerConnection: SocketHandler {
                 do {
                     parsed = try parser.parse(UnsafeBufferPointer(rebasing: bytes[offset..<count]))
                 } catch {
-                    write(Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
+                    // What was wrong, in the status a client can act on: 413 and 431 for sizes, else 400.
+                    let status: String
+                    switch error as? HTTPParseError {
+                    case .bodyTooLarge: status = "413 Content Too Large"
+                    case .headTooLarge: status = "431 Request Header Fields Too Large"
+                    default: status = "400 Bad Request"
+                    }
+                    write(Array("HTTP/1.1 \(status)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
                     closeAfterResponse = true
                     return flushThenMaybeClose()
                 }

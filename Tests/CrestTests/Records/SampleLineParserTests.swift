@@ -40,6 +40,9 @@ final class SampleLineParserTests: XCTestCase {
             (#"{"step":1,"level":1,"client":0,"seq":0,"prompt_index":0,"sent_ns":0,"first_token_ns":null,"finished_ns":1,"prompt_tokens":1,"completion_tokens":1,"tokens_source":"server","outcome":"exploded","phase":"measured"}"#, "outcome"),
             (#"{"step":1,"client":0}"#, "level"),
             ("not json", nil),
+            // Found by TextInputFuzzTests: the last digit's addition overflowed and trapped.
+            (#"{"step":1,"level":1,"client":0,"seq":0,"prompt_index":0,"sent_ns":9223372036854775808}"#, "sent_ns"),
+            (#"{"step":1,"level":1,"client":0,"seq":0,"prompt_index":0,"sent_ns":99999999999999999999}"#, "sent_ns"),
         ]
         for (line, field) in cases {
             XCTAssertThrowsError(try parse(line)) { error in
