@@ -209,7 +209,7 @@ struct SweepCommand: Command {
         if let live = measurer as? LiveMeasurer {
             let preflight = await live.preflight()
             if preflight.stops {
-                StandardError.write("crest sweep: \(Self.preflightFailed(preflight, target: sweepTarget.name))\n")
+                StandardError.write("crest sweep: \(Self.preflightFailed(preflight, target: sweepTarget.name, api: live.endpoint.api.rawValue))\n")
                 return .noFeasibleLevel
             }
         }
@@ -267,11 +267,18 @@ struct SweepCommand: Command {
     /// Why a sweep has nothing to recommend: no request at any level succeeded, how they failed, and
     /// how the endpoint answered the first failure of the commonest kind.
     /// Why the pre-flight request stopped the run, and what to check.
-    private static func preflightFailed(_ preflight: LiveMeasurer.Preflight, target: String) -> String {
+    private static func preflightFailed(_ preflight: LiveMeasurer.Preflight, target: String, api: String) -> String {
         var message = "the first request to \(target) failed before any level was measured (\(preflight.outcome.rawValue))"
         if let example = preflight.example { message += ": \(example.summary)" }
-        if preflight.outcome == .transport {
+        switch preflight.outcome {
+        case .transport where preflight.certificateRejected:
             return message + ". Check the host in --url, or give the certificates to trust with --ca-bundle FILE."
+        case .transport:
+            return message + ". Is the endpoint up, and are the host and port in --url right?"
+        case .malformed:
+            return message + ". The endpoint does not answer in the shape of --api \(api): check --api and the path in --url."
+        default:
+            break
         }
         return message + ". The endpoint refused it: check --model (or --endpoint), the path, the API key or credentials, and --region."
     }

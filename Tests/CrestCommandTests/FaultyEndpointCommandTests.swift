@@ -24,7 +24,8 @@ final class FaultyEndpointCommandTests: WorkspaceTestCase {
             ("nothing-generated", FaultyServer.emptyChatStream, [], "empty_completion"),
         ]
         for (name, answer, extra, shown) in cases {
-            let server = try FaultyServer(answer)
+            // The first request is answered well, so the pre-flight passes and a level meets the garbage.
+            let server = try FaultyServer(answer, healthyFirst: 1)
             defer { server.stop() }
             let result = try sweep(server.url, extra, out: name)
             XCTAssertEqual(result.status, 3, "\(name): \(result.standardError)")
@@ -40,6 +41,22 @@ final class FaultyEndpointCommandTests: WorkspaceTestCase {
             XCTAssertTrue(report.contains("No level is recommended"), name)
             // Only the first level was measured: the sweep stopped there.
             XCTAssertEqual(try text("\(name)/search.jsonl").split(separator: "\n").count, 1, name)
+        }
+    }
+
+    /// Garbage from the first request: the pre-flight stops the run at once, with exit 3, what the
+    /// endpoint said and what to check, before any level or folder.
+    func testAnEndpointInAnotherAPIsShapeIsStoppedByThePreflight() throws {
+        for (name, answer, extra, shown) in [("html", FaultyServer.htmlPage, [String](), "Welcome to nginx!"), ("text-tgi", FaultyServer.textEvents, ["--api", "tgi"], "not a JSON object")] {
+            let server = try FaultyServer(answer)
+            defer { server.stop() }
+            let result = try sweep(server.url, extra, out: name)
+            XCTAssertEqual(result.status, 3, "\(name): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains("failed before any level was measured (malformed)"), "\(name): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains(shown), "\(name): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains("does not answer in the shape of --api"), "\(name): \(result.standardError)")
+            XCTAssertEqual(server.requests.count, 1, "\(name): one request, no level")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent(name).path), name)
         }
     }
 

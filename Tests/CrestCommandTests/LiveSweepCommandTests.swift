@@ -92,7 +92,10 @@ final class LiveSweepCommandTests: WorkspaceTestCase {
             ["sweep", "--url", "http://127.0.0.1:9", "--model", "m", "--levels", "1", "--requests-per-level", "2", "--out", "down"],
             in: workspace)
         XCTAssertEqual(result.status, 3, result.standardError + result.standardOutput)
-        XCTAssertTrue(result.standardError.contains("no request succeeded at any level"), result.standardError)
-        XCTAssertTrue(result.standardError.contains("transport); is the endpoint up and reachable"), result.standardError)
+        // The pre-flight request finds it down: no level, no folder.
+        XCTAssertTrue(result.standardError.contains("failed before any level was measured (transport)"), result.standardError)
+        XCTAssertTrue(result.standardError.contains("Connection refused"), result.standardError)
+        XCTAssertTrue(result.standardError.contains("Is the endpoint up, and are the host and port in --url right?"), result.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("down").path))
     }
 }

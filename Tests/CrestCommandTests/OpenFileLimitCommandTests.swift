@@ -1,3 +1,4 @@
+import CrestTestSupport
 import Foundation
 import XCTest
 
@@ -18,8 +19,11 @@ final class OpenFileLimitCommandTests: WorkspaceTestCase {
     }
 
     func testTheSearchStaysWithinTheLimitAndSaysSo() throws {
+        // An endpoint that answers (the pre-flight request stops a sweep of one that is down).
+        let server = try ScriptedServer(ScriptedEndpoint.Script(firstTokenDelay: 0.005, tokenGap: 0.001, tokens: 2))
+        defer { server.stop() }
         let result = try CrestBinary.run(
-            ["sweep", "--url", "http://127.0.0.1:9", "--model", "m", "--out", "capped", "--max-requests", "200"], in: workspace, openFileLimit: 100)
+            ["sweep", "--url", server.url, "--model", "m", "--out", "capped", "--max-requests", "200"], in: workspace, openFileLimit: 100)
         XCTAssertTrue(result.standardError.contains("note: the search goes up to concurrency 36, not 1024: the open-files limit is 100 (ulimit -n)"), result.standardError)
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: workspace.appendingPathComponent("capped/run.json"))) as! [String: Any]
         XCTAssertEqual((manifest["settings"] as? [String: Any])?["max_concurrency"] as? Int, 36)

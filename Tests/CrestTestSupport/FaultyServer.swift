@@ -43,8 +43,13 @@ public final class FaultyServer: HTTPRequestHandler, @unchecked Sendable {
     /// Requests in progress (touched on the loop's thread only).
     private var inProgress = 0
 
-    public init(_ answer: Answer) throws {
+    /// Requests answered well (a streamed chat answer) before the faulty answers begin: 1 lets the
+    /// pre-flight request through, so a level meets the fault.
+    private let healthyFirst: Int
+
+    public init(_ answer: Answer, healthyFirst: Int = 0) throws {
         self.answer = answer
+        self.healthyFirst = healthyFirst
         loop = try EventLoop(name: "faulty-server")
         server = try HTTPServer(loop: loop, handler: self)
     }
@@ -56,8 +61,28 @@ public final class FaultyServer: HTTPRequestHandler, @unchecked Sendable {
 
     public func stop() { loop.shutdown() }
 
+    /// A good answer in the shape the request's path and `stream` field ask for.
+    private func answerWell(_ request: HTTPServerRequest, _ response: HTTPResponseWriter) {
+        let streamed = request.path == "/generate_stream" || String(decoding: request.body, as: UTF8.self).contains(#""stream":true"#)
+        let event: String
+        switch request.path {
+        case "/generate_stream", "/generate":
+            event = #"{"token":{"id":1,"text":"fine","special":false},"generated_text":"fine","details":{"finish_reason":"length","generated_tokens":1}}"#
+        case "/v1/completions": event = #"{"choices":[{"text":"fine"}]}"#
+        default: event = streamed ? #"{"choices":[{"delta":{"content":"fine"}}]}"# : #"{"choices":[{"message":{"content":"fine"}}]}"#
+        }
+        guard streamed else { return response.send(status: 200, body: Array(event.utf8)) }
+        response.startStream()
+        response.sendChunk(Array("data: \(event)\n\n\(request.path == "/generate_stream" ? "" : "data: [DONE]\n\n")".utf8))
+        response.endStream()
+    }
+
     public func handle(_ request: HTTPServerRequest, response: HTTPResponseWriter) {
-        seen.withLock { $0.append(request) }
+        let number = seen.withLock { seen in
+            seen.append(request)
+            return seen.count
+        }
+        if number <= healthyFirst { return answerWell(request, response) }
         switch answer {
         case .whole(let status, let contentType, let body, let fields):
             response.send(status: status, contentType: contentType, body: Array(body.utf8), fields: fields)

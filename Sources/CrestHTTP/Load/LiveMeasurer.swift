@@ -54,12 +54,14 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
     public struct Preflight: Sendable {
         public let outcome: Outcome
         public let example: FailureExample?
-        /// True when the endpoint refused the request (a 4xx other than 429: a wrong model, path,
-        /// key, credentials or region) or TLS refused the endpoint's certificate. A 429, a 5xx or a
-        /// timeout may be the load of the moment, which the levels measure; an endpoint that cannot
-        /// be reached or answers in another API's shape is stopped by its first level, which then
-        /// says so with its results (`UnusableResponses`, a level of transport failures).
+        /// True when no level can be measured after it: the endpoint refused the request (a 4xx
+        /// other than 429: a wrong model, path, key, credentials or region), could not be reached
+        /// (a wrong host or port, an endpoint that is down), answered in another API's shape (a
+        /// wrong `--api` or path), or TLS refused its certificate. A 429, a 5xx or a timeout may be
+        /// the load of the moment, which the levels measure; a redirect is shown by the first level.
         public let stops: Bool
+        /// The failure was TLS refusing the endpoint's certificate.
+        public let certificateRejected: Bool
     }
 
     /// Sends one request before any level and says how it ended.
@@ -69,7 +71,7 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
         }
         return Preflight(
             outcome: finished.outcome, example: finished.outcome.isSuccess ? nil : finished.example(redactingFor: endpoint),
-            stops: finished.outcome == .http4xx || finished.request.certificateRejected)
+            stops: [.http4xx, .transport, .malformed].contains(finished.outcome), certificateRejected: finished.request.certificateRejected)
     }
 
     /// The samples of the levels to come continue the stored runs' clock.
