@@ -68,6 +68,7 @@ public struct SweepRun<M: Measurer>: Sendable {
             throw error
         }
 
+        try writer.writeLevelsTable()
         manifest.end(status: unusable == nil ? .finished : .failed, at: Date())
         manifest.stopReason = outcome.stopReason
         manifest.recommendedConcurrency = outcome.recommendation?.concurrency

@@ -82,6 +82,13 @@ public final class ResultsWriter: @unchecked Sendable {
         try append(Self.jsonLine(step, run: run), to: steps, name: "search.jsonl")
         results.append(result)
         runs.append(run)
+        try writeLevelsTable()
+    }
+
+    /// Rewrites levels.csv from every level so far: after each level, and once more when a search
+    /// ends (a resumed search may measure nothing new after the levels it replayed, and the kill
+    /// may have come between a level's search line and its row).
+    public func writeLevelsTable() throws {
         try write(LevelsTable.csv(results.mostInformativePerLevel, pricing: pricing, runs: results.runsPerLevel), to: "levels.csv")
     }
 
