@@ -219,7 +219,17 @@ struct SweepCommand: Command {
         cancellation.attach(running)
         let ended = await running.result
         progress.settle()
-        let result = try ended.get()
+        let result: SweepResult
+        do {
+            result = try ended.get()
+        } catch let error as ResultsError {
+            // A full disk or a folder made read-only mid-run: what finished is whole on disk, and
+            // the sweep continues from it once it can be written.
+            guard case .unwritable = error else { throw error }
+            let said = "\(error)".hasSuffix(".") ? String("\(error)".dropLast()) : "\(error)"
+            StandardError.write("crest sweep: \(said). The levels finished before are whole in \(folder)/; once it can be written (free space, make it writable), run the same command with --resume \(folder) in place of --out to continue\n")
+            return .runFailed
+        }
 
         switch result.ending {
         case .interrupted:

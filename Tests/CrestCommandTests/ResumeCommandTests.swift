@@ -74,6 +74,35 @@ final class ResumeCommandTests: WorkspaceTestCase {
         print("crash test: \(killMoments.count) kills, \(resumedRuns) resumed to byte-identical files (\(repaired) after dropping torn or unfinished lines), \(finishedFirst) landed after the sweep had finished")
     }
 
+    /// A disk that fills up mid-run (a 60 kB tmpfs, mounted in a private mount namespace: root
+    /// only, skipped elsewhere) stops the sweep with the file and how to continue; once there is
+    /// room the sweep resumes to the uninterrupted one's files.
+    func testAFullDiskStopsTheSweepAndItResumesOnceThereIsRoom() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") else { throw XCTSkip("needs root and unshare -m") }
+        let whole = try CrestBinary.run(sweep + ["--out", "whole"], in: workspace)
+        XCTAssertEqual(whole.status, 0, whole.standardError)
+        let mountPoint = workspace.appendingPathComponent("tiny").path
+        let copy = workspace.appendingPathComponent("full").path
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        let command = ([try CrestBinary.executable.path] + sweep + ["--out", "\(mountPoint)/run"]).map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        process.arguments = ["-m", "--propagation", "private", "/bin/sh", "-c",
+                             "mount -t tmpfs -o size=60k tmpfs '\(mountPoint)' || exit 99; \(command) 2> '\(copy).log'; echo $? > '\(copy).status'; cp -r '\(mountPoint)/run' '\(copy)'"]
+        process.environment = ["SWIFT_BACKTRACE": "interactive=no", "PATH": "/usr/bin:/bin"]
+        process.currentDirectoryURL = workspace
+        try process.run()
+        process.waitUntilExit()
+        if process.terminationStatus == 99 { throw XCTSkip("this machine does not allow mounting a tmpfs") }
+        let said = try String(contentsOfFile: "\(copy).log", encoding: .utf8)
+        XCTAssertEqual(try String(contentsOfFile: "\(copy).status", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), "1", said)
+        XCTAssertTrue(said.contains("cannot write results"), said)
+        XCTAssertTrue(said.contains("run the same command with --resume"), said)
+        let resumed = try CrestBinary.run(sweep + ["--resume", "full"], in: workspace)
+        XCTAssertEqual(resumed.status, 0, resumed.standardError)
+        for file in comparedFiles { XCTAssertEqual(try text("full/\(file)"), try text("whole/\(file)"), file) }
+    }
+
     func testAFolderOfAnotherSweepIsRefusedAndLeftAsItWas() throws {
         let started = try CrestBinary.start(sweep + ["--out", "cut"], in: workspace)
         while lineCount("cut/search.jsonl") < 1 && started.process.isRunning { usleep(2_000) }
