@@ -226,7 +226,8 @@ struct SweepCommand: Command {
             // A full disk or a folder made read-only mid-run: what finished is whole on disk, and
             // the sweep continues from it once it can be written.
             guard case .unwritable = error else { throw error }
-            let said = "\(error)".hasSuffix(".") ? String("\(error)".dropLast()) : "\(error)"
+            let described = "\(error)"
+            let said = described.hasSuffix(".") ? String(described.dropLast()) : described
             StandardError.write("crest sweep: \(said). The levels finished before are whole in \(folder)/; once it can be written (free space, make it writable), run the same command with --resume \(folder) in place of --out to continue\n")
             return .runFailed
         }
@@ -274,8 +275,6 @@ struct SweepCommand: Command {
         try await SweepRun(plan: plan, measurer: measurer).run { run, result, step in progress.finished(result, run: run, step: step) }
     }
 
-    /// Why a sweep has nothing to recommend: no request at any level succeeded, how they failed, and
-    /// how the endpoint answered the first failure of the commonest kind.
     /// Why the pre-flight request stopped the run, and what to check.
     private static func preflightFailed(_ preflight: LiveMeasurer.Preflight, target: String, api: String) -> String {
         var message = "the first request to \(target) failed before any level was measured (\(preflight.outcome.rawValue))"
@@ -288,11 +287,12 @@ struct SweepCommand: Command {
         case .malformed:
             return message + ". The endpoint does not answer in the shape of --api \(api): check --api and the path in --url."
         default:
-            break
+            return message + ". The endpoint refused it: check --model (or --endpoint), the path, the API key or credentials, and --region."
         }
-        return message + ". The endpoint refused it: check --model (or --endpoint), the path, the API key or credentials, and --region."
     }
 
+    /// Why a sweep has nothing to recommend: no request at any level succeeded, how they failed, and
+    /// how the endpoint answered the first failure of the commonest kind.
     private static func nothingSucceeded(_ outcome: SearchOutcome, runs: [LevelRun], target: String) -> String {
         var counts: [Outcome: Int] = [:]
         for level in outcome.levels {

@@ -128,7 +128,7 @@ final class LoadClient: SocketHandler, GeneratorClient {
                 return watch(writable: readWaitsForWritable)
             case .closed:
                 return connectionBroke("the endpoint closed the connection")
-            case .failed(let reason, _):
+            case .failed(let reason):
                 return connectionBroke(reason)
             case .certificateRejected(let reason):
                 return certificateRejected(reason)
@@ -170,7 +170,7 @@ final class LoadClient: SocketHandler, GeneratorClient {
                 return watch(writable: true)
             case .closed:
                 return connectionClosedByPeer()
-            case .failed(let reason, _):
+            case .failed(let reason):
                 return connectionBroke(reason)
             case .certificateRejected(let reason):
                 return certificateRejected(reason)

@@ -16,7 +16,7 @@ enum ConnectionChannel {
                 if count == 0 { return .closed }
                 if errno == EINTR { continue }
                 if errno == EAGAIN || errno == EWOULDBLOCK { return .wantsRead }
-                return .failed("the connection broke: \(String(cString: strerror(errno)))", systemError: errno)
+                return .failed("the connection broke: \(String(cString: strerror(errno)))")
             }
         case .tls(let connection):
             return connection.read(into: buffer)
@@ -31,7 +31,7 @@ enum ConnectionChannel {
                 if count >= 0 { return .transferred(count) }
                 if errno == EINTR { continue }
                 if errno == EAGAIN || errno == EWOULDBLOCK { return .wantsWrite }
-                return .failed("the connection broke: \(String(cString: strerror(errno)))", systemError: errno)
+                return .failed("the connection broke: \(String(cString: strerror(errno)))")
             }
         case .tls(let connection):
             return connection.write(bytes)
@@ -68,8 +68,8 @@ enum ChannelTransfer: Equatable {
     /// The peer ended the stream.
     case closed
     /// The connection failed, for the reason given (a whole phrase: "the connection broke: ...",
-    /// "the TLS handshake with ... failed: ..."); `systemError` is errno when the system said so, else 0.
-    case failed(String, systemError: Int32)
+    /// "the TLS handshake with ... failed: ...").
+    case failed(String)
     /// TLS refused the peer's certificate (untrusted, expired, for another host), for the reason given.
     case certificateRejected(String)
 }

@@ -150,8 +150,6 @@ enum OpenSSLConstant {
     /// SSL_OP_IGNORE_UNEXPECTED_EOF: a peer that closes without close_notify (most HTTP servers
     /// after `Connection: close`) is an end of stream, as HTTP/1.1 framing already decides.
     static let ignoreUnexpectedEOF: UInt64 = 1 << 7
-    static let errorNone: Int32 = 0  // SSL_ERROR_NONE
-    static let errorSSL: Int32 = 1  // SSL_ERROR_SSL
     static let errorWantRead: Int32 = 2  // SSL_ERROR_WANT_READ
     static let errorWantWrite: Int32 = 3  // SSL_ERROR_WANT_WRITE
     static let errorSyscall: Int32 = 5  // SSL_ERROR_SYSCALL

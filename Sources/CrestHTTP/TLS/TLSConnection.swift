@@ -80,15 +80,15 @@ final class TLSConnection {
             if code == EINTR { return .wantsRead }
             // No errno and nothing queued: the peer closed the socket (an EOF OpenSSL was told to accept).
             if code == 0 && queued.isEmpty { return .closed }
-            if !isEstablished { return .failed(described(queued.isEmpty ? String(cString: strerror(code)) : queued), systemError: code) }
-            return .failed("the connection broke: \(queued.isEmpty ? String(cString: strerror(code)) : queued)", systemError: code)
+            let detail = queued.isEmpty ? String(cString: strerror(code)) : queued
+            return .failed(isEstablished ? "the connection broke: \(detail)" : described(detail))
         default:
             let queued = library.drainErrors()
             let verification = library.verifyResult(handle)
             if verification != OpenSSLConstant.verifyOK, let text = library.verifyErrorText(verification) {
                 return .certificateRejected("the TLS handshake with \(peer) failed: its certificate was rejected (\(String(cString: text)))")
             }
-            return .failed(described(queued), systemError: 0)
+            return .failed(described(queued))
         }
     }
 
