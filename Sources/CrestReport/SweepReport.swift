@@ -97,11 +97,13 @@ public struct SweepReport: Sendable {
 
     private static func recommendationLines(_ input: SweepReportInput) -> [String] {
         guard let chosen = input.recommendation else {
-            guard !input.levels.isEmpty else { return ["No level was measured."] }
+            let resume = "To continue it, run the command that started it with `--resume \(input.experimentName)` (the folder's path) in place of `--out`: its finished levels are replayed, not measured again."
+            guard !input.levels.isEmpty else {
+                return [input.stopReason == .interrupted ? "No level was measured: the sweep was interrupted during its first level. " + resume : "No level was measured."]
+            }
             switch input.stopReason {
             case .interrupted:
-                return ["No level is recommended: the sweep was interrupted before its search ended; the levels below are measured, but no search chose among them. "
-                    + "To continue it, run the command that started it with `--resume \(input.experimentName)` (the folder's path) in place of `--out`: its finished levels are replayed, not measured again."]
+                return ["No level is recommended: the sweep was interrupted before its search ended; the levels below are measured, but no search chose among them. " + resume]
             case .unusableResponses: return ["No level is recommended: most responses carried no answer to measure (see Failures)."]
             default: return ["No level is recommended."]
             }
@@ -176,7 +178,7 @@ public struct SweepReport: Sendable {
                 let s = level.summary
                 return [
                     marker(input, level), "\(s.requests)",
-                    s.errors == 0 ? "0" : "\(s.errors) (\(s.outcomes.failureSummary)\(s.errorNamesSummary.isEmpty ? "" : ": \(s.errorNamesSummary)"))",
+                    s.errors == 0 ? "0" : "\(s.errors) (\(s.failureSummary)\(s.errorNamesSummary.isEmpty ? "" : ": \(s.errorNamesSummary)"))",
                     Format.percent(s.errorRate.value), Format.rateWithInterval(s.transactionsPerMinute),
                     Format.seconds(s.latency?.mean), Format.seconds(s.latency?.p50), Format.seconds(s.latency?.p90),
                     // As the console says it: how sure, and which side ("likely feasible").

@@ -13,32 +13,44 @@ import Foundation
 /// clock, the engine's steps are timed by loop timers at the exact times it asks for (so timer
 /// lateness never accumulates), and each token goes out as one SSE event when its step ends.
 public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Sendable {
-    private struct OpenResponse {
+    struct OpenResponse {
         let writer: HTTPResponseWriter
         let request: GenerationRequest
         /// The answer's length as drawn: TGI's last token event carries the details.
         let plannedTokens: Int
         var tokensSent = 0
         var sentDetails = false
+        /// The fault injected into this response, if any, and whether it has struck.
+        var fault: InjectedFaults.Kind?
+        var faultStruck = false
     }
 
     public let modelName: String
-    private let simulation: RealTimeSimulation
-    private let retryAfterSeconds: Double
+    let simulation: RealTimeSimulation
+    let retryAfterSeconds: Double
     /// How the AWS shapes are served; nil when they are not.
     let aws: AWSServing?
     /// Draws the AWS throttles of `AWSServing.throttleRate`.
     var throttleRandom: SeededRandom
+    /// The faults injected on the OpenAI routes, and the draws that pick them.
+    let injected: InjectedFaults
+    var faultRandom: SeededRandom
+    /// Faults injected so far, by kind (for /metrics).
+    var faultsInjected: [InjectedFaults.Kind: Int] = [:]
     private(set) var loop: EventLoop!
     private var origin: Int64 = 0
-    private var responses: [Int: OpenResponse] = [:]
+    var responses: [Int: OpenResponse] = [:]
     private var scheduledWakeup: Int64?
     private var outcomes: [Outcome: Int] = [:]
+    /// Requests whose client left before their answer ended.
+    private var abandoned = 0
 
-    public init(endpoint: SimulatedEndpoint, modelName: String, seed: UInt64, aws: AWSServing? = nil) {
+    public init(endpoint: SimulatedEndpoint, modelName: String, seed: UInt64, aws: AWSServing? = nil, faults: InjectedFaults = .none) {
         simulation = RealTimeSimulation(endpoint: endpoint, seed: seed)
         self.aws = aws
         throttleRandom = SeededRandom(seed: derivedSeed(seed, 0xA35))
+        injected = faults
+        faultRandom = SeededRandom(seed: derivedSeed(seed, 0xFA7))
         retryAfterSeconds = endpoint.faults.retryAfterSeconds
         self.modelName = modelName
     }
@@ -51,7 +63,7 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
         return try HTTPServer(loop: loop, handler: self, host: host, port: port, tls: tls)
     }
 
-    private var now: Int64 { loop.now - origin }
+    var now: Int64 { loop.now - origin }
 
     public func handle(_ request: HTTPServerRequest, response: HTTPResponseWriter) {
         if aws != nil, request.path.hasPrefix("/model/") || request.path.hasPrefix("/endpoints/") { return handleAWS(request, response) }
@@ -85,22 +97,43 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
             if kind.isAWS { return sendAWSError(response, status: 400, exception: "ValidationException", message: message) }
             return response.send(status: 400, body: self.error(message))
         }
+        let fault = drawFault(for: parsed)
+        if let fault, injectAtOnce(fault, parsed, response) { return }
+        if fault == .slowFirstToken {
+            // The stream's head goes out now, as a queued request's would; the engine sees it later.
+            if parsed.streaming { startStream(parsed, response, id: nil) }
+            loop.schedule(at: loop.now + Int64(injected.firstTokenDelaySeconds * 1e9)) { [self] in
+                admit(parsed, response, fault: fault, streamStarted: parsed.streaming)
+            }
+            return
+        }
+        admit(parsed, response, fault: fault, streamStarted: false)
+    }
+
+    /// Hands the request to the engine and starts its answer.
+    private func admit(_ parsed: GenerationRequest, _ response: HTTPResponseWriter, fault: InjectedFaults.Kind?, streamStarted: Bool) {
+        guard response.isOpen else { return }
         let (id, planned, events) = simulation.arrive(
             promptTokens: parsed.promptTokens, maxOutputTokens: parsed.maxOutputTokens, ignoreEOS: parsed.ignoreEOS, at: now)
-        responses[id] = OpenResponse(writer: response, request: parsed, plannedTokens: planned)
+        responses[id] = OpenResponse(writer: response, request: parsed, plannedTokens: planned, fault: fault)
         let rejected = events.contains { if case .rejected = $0.event { return true } else { return false } }
-        if parsed.streaming && !rejected {
-            if kind.isAWS {
-                response.startStream(contentType: "application/vnd.amazon.eventstream")
-                // Bedrock opens with the message's role, before the model has produced anything.
-                if kind == .converse { response.sendChunk(converseEvent("messageStart", ["role": "assistant"])) }
-            } else {
-                response.startStream()
-                if kind == .chat { response.sendChunk(sse(chunk(id, parsed, delta: ["role": "assistant", "content": ""]))) }
-            }
-        }
+        if parsed.streaming && !rejected && !streamStarted { startStream(parsed, response, id: id) }
         deliver(events)
         scheduleWakeup()
+    }
+
+    /// Starts a streamed answer: its head, and the opening event its API sends before any token.
+    /// - Parameter id: the request's id in the engine; nil while it is held back (`slowFirstToken`).
+    private func startStream(_ parsed: GenerationRequest, _ response: HTTPResponseWriter, id: Int?) {
+        let kind = parsed.kind
+        if kind.isAWS {
+            response.startStream(contentType: "application/vnd.amazon.eventstream")
+            // Bedrock opens with the message's role, before the model has produced anything.
+            if kind == .converse { response.sendChunk(converseEvent("messageStart", ["role": "assistant"])) }
+        } else {
+            response.startStream()
+            if kind == .chat { response.sendChunk(sse(chunk(id ?? -1, parsed, delta: ["role": "assistant", "content": ""]))) }
+        }
     }
 
     private func deliver(_ events: [(time: Int64, event: RealTimeSimulation.Event)]) {
@@ -129,10 +162,26 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
     private func apply(_ event: RealTimeSimulation.Event) {
         switch event {
         case .firstToken(let id), .token(let id):
-            guard let open = openResponse(id), open.request.streaming else { return }
+            guard var open = openResponse(id), open.request.streaming else { return }
+            if strikesBeforeToken(open) {
+                // A fault that ends the answer drops it; the others wrote their bytes, and it goes on.
+                strike(id, open)
+                guard let after = responses[id] else { return }
+                open = after
+            }
+            if open.fault == .emptyCompletion {
+                // Nothing generated is shown, as an endpoint that streams only empty deltas.
+                responses[id]?.tokensSent += 1
+                return
+            }
             sendToken(open, id: id)
         case .finished(let id, let completionTokens):
-            guard let open = openResponse(id) else { return }
+            guard var open = openResponse(id) else { return }
+            if strikesAtEnd(open) {
+                strike(id, open)
+                guard let after = responses[id] else { return }
+                open = after
+            }
             responses[id] = nil
             outcomes[.ok, default: 0] += 1
             finish(open, id: id, completionTokens: completionTokens)
@@ -157,6 +206,7 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
     private func openResponse(_ id: Int) -> OpenResponse? {
         guard let open = responses[id] else { return nil }
         guard open.writer.isOpen else {
+            abandoned += 1
             responses[id] = nil
             simulation.abort(request: id, at: now)
             return nil
@@ -184,6 +234,8 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
         case .converse: return finishConverse(open.writer, open.request, tokensSent: open.tokensSent, completionTokens: completionTokens)
         case .chat, .completions: break
         }
+        if !open.request.streaming, finishWholeWithFault(open) { return }
+        let completionTokens = open.fault == .emptyCompletion ? 0 : completionTokens
         let usage = ["prompt_tokens": open.request.promptTokens, "completion_tokens": completionTokens,
                      "total_tokens": open.request.promptTokens + completionTokens]
         let finishReason = completionTokens == open.request.maxOutputTokens ? "length" : "stop"
@@ -192,15 +244,21 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
             let choice: [String: Any] = open.request.kind == .chat
                 ? ["index": 0, "message": ["role": "assistant", "content": text], "finish_reason": finishReason]
                 : ["index": 0, "text": text, "finish_reason": finishReason]
-            return open.writer.send(status: 200, body: json(envelope(id, open.request, choices: [choice]).merging(["usage": usage]) { $1 }))
+            let answer = envelope(id, open.request, choices: [choice])
+            return open.writer.send(status: 200, body: json(open.fault == .noUsage ? answer : answer.merging(["usage": usage]) { $1 }))
         }
         // Tokens the model did not report one by one (none for a batching engine) go out now.
         for index in open.tokensSent..<max(open.tokensSent, completionTokens) { open.writer.sendChunk(sse(tokenChunk(id, open.request, index: index))) }
         let last: [String: Any] = open.request.kind == .chat
             ? ["index": 0, "delta": [String: String](), "finish_reason": finishReason] : ["index": 0, "text": "", "finish_reason": finishReason]
         open.writer.sendChunk(sse(json(envelope(id, open.request, choices: [last]))))
-        if open.request.includeUsage {
+        if open.request.includeUsage && open.fault != .noUsage {
             open.writer.sendChunk(sse(json(envelope(id, open.request, choices: []).merging(["usage": usage]) { $1 })))
+        }
+        if open.fault == .truncatedSSE {
+            // The stream ends inside an event: its blank line (and the rest of it) never comes.
+            open.writer.sendChunk(Array("data: {\"id\":\"cmpl-crest-\(id)\",\"choi".utf8))
+            return open.writer.endStream()
         }
         open.writer.sendChunk(Array("data: [DONE]\n\n".utf8))
         open.writer.endStream()
@@ -256,7 +314,7 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
         json(envelope(id, request, choices: [["index": 0, "delta": delta]]))
     }
 
-    private func tokenChunk(_ id: Int, _ request: GenerationRequest, index: Int) -> [UInt8] {
+    func tokenChunk(_ id: Int, _ request: GenerationRequest, index: Int) -> [UInt8] {
         let word = Self.word(index)
         if request.kind == .completions { return json(envelope(id, request, choices: [["index": 0, "text": word]])) }
         return chunk(id, request, delta: ["content": word])
@@ -268,13 +326,13 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
         return words[index % words.count]
     }
 
-    private func sse(_ data: [UInt8]) -> [UInt8] { Array("data: ".utf8) + data + [10, 10] }
+    func sse(_ data: [UInt8]) -> [UInt8] { Array("data: ".utf8) + data + [10, 10] }
 
     func json(_ object: [String: Any]) -> [UInt8] {
         Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
     }
 
-    private func error(_ message: String) -> [UInt8] {
+    func error(_ message: String) -> [UInt8] {
         json(["error": ["message": message, "type": "invalid_request_error"], "object": "error"])
     }
 
@@ -291,6 +349,11 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
             "# HELP crest:requests_total Requests answered, by outcome.", "# TYPE crest:requests_total counter",
         ]
         for outcome in Outcome.allCases { lines.append("crest:requests_total{outcome=\"\(outcome.rawValue)\"} \(outcomes[outcome, default: 0])") }
+        lines += [
+            "# HELP crest:requests_abandoned_total Requests whose client left before their answer ended.",
+            "# TYPE crest:requests_abandoned_total counter", "crest:requests_abandoned_total \(abandoned)",
+        ]
+        lines += faultMetrics()
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -251,7 +251,8 @@ final class LevelSimulation<Server: ServingModel> {
             finishedAt: settings.startTime + now, promptTokens: request.promptTokens,
             completionTokens: succeeded ? request.completionTokens : 0,
             tokensSource: succeeded ? .server : .estimate, outcome: request.outcome, phase: request.recorded.phase,
-            interTokenGaps: gaps),
+            interTokenGaps: gaps, fault: request.outcome == .timeout ? .requestTimeout : nil,
+            retryAfter: request.outcome == .http429 ? retryAfter : nil),
             request.recorded)
         let pause = thinkTime + (request.outcome == .http429 ? retryAfter : 0)
         queue.schedule(.send(client: request.client), at: now + pause)

@@ -11,6 +11,8 @@ public struct SweepPlan: Sendable {
     public let seed: UInt64
     public let confidence: Double
     public let requestTimeoutSeconds: Double
+    /// A live client's other timeouts; nil for the simulator.
+    public let clientTimeouts: ClientTimeouts?
     public let maxOutputTokens: Int?
     /// The results folder; it must be empty or not exist yet, unless the plan resumes it.
     public let folder: String
@@ -19,8 +21,9 @@ public struct SweepPlan: Sendable {
 
     public init(
         target: Target, dataset: Dataset, budget: Budget, method: SweepMethod, seed: UInt64, confidence: Double = 0.95,
-        requestTimeoutSeconds: Double, maxOutputTokens: Int?, folder: String
+        requestTimeoutSeconds: Double, clientTimeouts: ClientTimeouts? = nil, maxOutputTokens: Int?, folder: String
     ) {
+        self.clientTimeouts = clientTimeouts
         self.target = target
         self.dataset = dataset
         self.budget = budget
@@ -37,7 +40,8 @@ public struct SweepPlan: Sendable {
         RunManifest(
             target: target, dataset: dataset, budget: budget,
             settings: RunManifest.Settings(
-                method: method, seed: seed, confidence: confidence, requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens),
+                method: method, seed: seed, confidence: confidence, requestTimeoutSeconds: requestTimeoutSeconds,
+                clientTimeouts: clientTimeouts, maxOutputTokens: maxOutputTokens),
             startedAt: date)
     }
 

@@ -48,7 +48,8 @@ public struct SweepRun<M: Measurer>: Sendable {
             onReplay: { run, result, step in
                 writer.adopt(run, result)
                 onReplay(run, result, step)
-            })
+            },
+            journal: { step in writer.journal(forStep: step) })
         let strategy = plan.strategy
         let outcome: SearchOutcome
         var unusable: UnusableResponses?
@@ -61,6 +62,13 @@ public struct SweepRun<M: Measurer>: Sendable {
             manifest.end(status: .interrupted, at: Date())
             manifest.stopReason = .interrupted
             try? writer.write(manifest: manifest)
+            // The partial report, read back from the folder as `crest report` reads it: it says
+            // the results are partial and how to resume. A folder that cannot be read or written
+            // now (a full disk) keeps what it has; `crest report` writes it later.
+            if let stored = try? StoredSweep.read(folder: plan.folder) {
+                let input = SweepReportInput(stored: stored, generatedAt: Date())
+                _ = try? SweepReportFiles.write(SweepReport(input), input: input, runs: stored.runs, into: plan.folder)
+            }
             return SweepResult(ending: .interrupted, runs: writer.runs)
         } catch {
             manifest.end(status: .failed, at: Date())

@@ -77,7 +77,7 @@ final class Progress: @unchecked Sendable {
         }
         let s = result.summary
         let names = s.errorNamesSummary.isEmpty ? "" : ": \(s.errorNamesSummary)"
-        let errors = s.errors == 0 ? "" : ", \(s.errors) errors (\(s.outcomes.failureSummary)\(names))"
+        let errors = s.errors == 0 ? "" : ", \(s.errors) errors (\(s.failureSummary)\(names))"
         // Requests MSER-5 cut off as the level's start-up transient are no longer measured: say so,
         // or a level of 24 requests asked for reads as 14 with no reason given.
         let trimmed = s.transientRequests > 0 ? " (\(s.transientRequests) more trimmed as start-up transient)" : ""

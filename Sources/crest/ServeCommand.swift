@@ -36,6 +36,13 @@ struct ServeCommand: Command {
           --error-rate P              answer this share of requests with a 500, e.g. 0.5%
           --concurrency-cap N         answer 429 when N requests are already in the server
           --retry-after D             the Retry-After of those 429s (default 1s)
+          --fault NAME=SHARE          inject a fault into this share of the OpenAI routes' requests, repeatable,
+                                      e.g. --fault reset=1% --fault stall=0.5%; NAME is one of
+                                      \(InjectedFaults.Kind.allCases.map(\.rawValue).joined(separator: ", "))
+          --faults FILE               a JSON plan of faults instead: {"faults": {"reset": 0.01}, "after_tokens": 2,
+                                      "first_token_delay": "30s", "huge_event_bytes": 4194304}
+          --fault-after-tokens N      tokens streamed before a mid-stream fault strikes (default 2)
+          --first-token-delay D       how long slow_first_token holds a request (default 30s)
 
         AWS SHAPES
           --api bedrock|sagemaker     also serve Bedrock's POST /model/{id}/converse and /converse-stream and a
@@ -61,6 +68,7 @@ struct ServeCommand: Command {
     let modelName: String
     let seed: UInt64
     let aws: AWSServing?
+    let faults: InjectedFaults
     /// The certificate chain and key files for https; nil for http.
     let tlsFiles: (certificate: String, key: String)?
 
@@ -79,6 +87,7 @@ struct ServeCommand: Command {
         if let rate = try arguments.errorRate("--error-rate") { endpoint.faults.errorProbability = rate }
         if let cap = try arguments.positiveInteger("--concurrency-cap", atMost: Level.maximumConcurrency) { endpoint.faults.concurrencyCap = cap }
         if let seconds = try arguments.duration("--retry-after") { endpoint.faults.retryAfterSeconds = seconds }
+        faults = try Self.faults(&arguments)
         let api = try arguments.value("--api")
         let region = try arguments.value("--region")
         let throttleRate = try arguments.errorRate("--throttle-rate")
@@ -111,9 +120,41 @@ struct ServeCommand: Command {
         try arguments.finish(command: Self.name)
     }
 
+    /// The injected faults of `--fault` flags or a `--faults` plan, and their settings.
+    private static func faults(_ arguments: inout ArgumentList) throws -> InjectedFaults {
+        let flags = try arguments.values("--fault")
+        let planFile = try arguments.value("--faults")
+        let afterTokens = try arguments.positiveInteger("--fault-after-tokens", atMost: 100_000)
+        let delay = try arguments.duration("--first-token-delay")
+        var plan: InjectedFaults
+        switch (planFile, flags.isEmpty) {
+        case (let path?, true):
+            do { plan = try InjectedFaults.read(path: path) } catch let error as InjectedFaultsError { throw UsageError("--faults \(error)") }
+        case (_?, false):
+            throw UsageError("give --fault flags or a --faults plan, not both")
+        case (nil, _):
+            plan = InjectedFaults()
+            let names = InjectedFaults.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            for flag in flags {
+                let parts = flag.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let kind = InjectedFaults.Kind(rawValue: parts[0]) else {
+                    throw UsageError("--fault '\(flag)': expected NAME=SHARE such as reset=1%, NAME one of \(names)")
+                }
+                guard let share = InjectedFaults.share(parts[1]), (0...1).contains(share) else {
+                    throw UsageError("--fault '\(flag)': expected a share from 0 to 1, or a percentage such as 1%")
+                }
+                plan.shares[kind] = share
+            }
+            do { plan = try plan.validated(in: "--fault") } catch let error as InjectedFaultsError { throw UsageError(error.description) }
+        }
+        if let afterTokens { plan.afterTokens = afterTokens }
+        if let delay { plan.firstTokenDelaySeconds = delay }
+        return plan
+    }
+
     func run() async throws -> ExitCode {
         let loop = try EventLoop(name: "crest-serve")
-        let handler = SimulatedInferenceServer(endpoint: endpoint, modelName: modelName, seed: seed, aws: aws)
+        let handler = SimulatedInferenceServer(endpoint: endpoint, modelName: modelName, seed: seed, aws: aws, faults: faults)
         let tls: TLSContext?
         do {
             tls = try tlsFiles.map { try TLSContext.server(certificateChain: $0.certificate, privateKey: $0.key) }
@@ -130,13 +171,21 @@ struct ServeCommand: Command {
             crest serve: sim:\(preset.name) as model '\(modelName)' on \(tls == nil ? "http" : "https")://\(host):\(server.port)
               POST /v1/chat/completions  /v1/completions  /generate_stream  /generate
               GET /v1/models  /health  /metrics
-            \(awsBanner)  Ctrl-C stops.
+            \(awsBanner)\(faultBanner)  Ctrl-C stops.
 
             """)
         await TerminationSignal.wait()
         loop.shutdown()
         StandardError.write("crest serve: stopped\n")
         return .success
+    }
+
+    /// What the banner says of the injected faults.
+    private var faultBanner: String {
+        guard !faults.isEmpty else { return "" }
+        let shares = faults.shares.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+            .map { "\($0.key.rawValue) \(NumberFormatting.significant($0.value * 100))%" }.joined(separator: ", ")
+        return "  injecting faults on the OpenAI routes: \(shares) (mid-stream after \(faults.afterTokens) tokens)\n"
     }
 
     /// What the banner says of the AWS routes and the credentials they take; never a secret but

@@ -43,6 +43,11 @@ struct SweepCommand: Command {
               --max-time D                a total budget of time (simulated time for the simulator), e.g. 30m
               --max-concurrency N         the highest level the search may try (default \(SearchLimits.standardMaxConcurrency))
               --timeout D                 request timeout (default max(10 × the largest latency limit, 300s))
+              --connect-timeout D         live endpoints: the longest wait for a connection to open (default 10s)
+              --first-token-timeout D     live endpoints: the longest wait for the first token (default: none but --timeout)
+              --stall-timeout D           live endpoints: the longest silence of a stream after its first token (default 60s)
+              --drain D                   live endpoints: on Ctrl-C or SIGTERM, stop sending and wait this long for the
+                                          requests in flight, recording each (default 10s; 0 abandons them at once)
 
             FIXED LEVELS (instead of the search)
               --levels LIST               measure exactly these levels, e.g. 1,2,4,8 (\(FixedListSearch.standardLevels.map(\.description).joined(separator: ",")) is FMBench-like)
@@ -72,7 +77,8 @@ struct SweepCommand: Command {
             EXIT CODES
               0 a level met the budget   1 the run failed   2 bad usage or input
               3 no level met the budget, or most responses of a level were no answer (malformed, empty, redirects)
-              130 interrupted (Ctrl-C stops within the current level and keeps what finished levels wrote)
+              130 interrupted (Ctrl-C stops within the current level and keeps what finished levels wrote; a
+                  second Ctrl-C stops at once)
             """
     }
 
@@ -85,6 +91,10 @@ struct SweepCommand: Command {
     /// Said on stderr when the open-files limit lowered the search's highest level.
     let clientLimitNote: String?
     let requestTimeoutSeconds: Double
+    /// A live client's other timeouts; nil for the simulator.
+    let clientTimeouts: ClientTimeouts?
+    /// How long an interrupted live level waits for its requests in flight.
+    let drainSeconds: Double
     let pricing: Pricing?
     /// Where the price came from when Crest chose it from its table.
     let pricingOrigin: String?
@@ -165,6 +175,8 @@ struct SweepCommand: Command {
         (method, clientLimitNote) = try Self.withinOpenFileLimit(chosenMethod, target: sweepTarget, maxConcurrencyGiven: maxConcurrency != nil)
         let largestLimit = budget.latency.map(\.limitSeconds).max() ?? 0
         requestTimeoutSeconds = try arguments.duration("--timeout") ?? max(10 * largestLimit, 300)
+        clientTimeouts = try Self.clientTimeouts(&arguments, target: sweepTarget)
+        drainSeconds = try Self.drain(&arguments, target: sweepTarget)
 
         let chosen = try Self.pricing(&arguments, instance: instance, target: sweepTarget)
         if study?.pricing != nil, chosen.pricing != nil {
@@ -181,11 +193,41 @@ struct SweepCommand: Command {
         try arguments.finish(command: Self.name)
     }
 
+    /// The live client's timeouts from their flags, or nil for the simulator (which refuses them).
+    private static func clientTimeouts(_ arguments: inout ArgumentList, target: SweepTarget) throws -> ClientTimeouts? {
+        let connect = try arguments.duration("--connect-timeout")
+        let firstToken = try arguments.duration("--first-token-timeout")
+        let stall = try arguments.duration("--stall-timeout")
+        guard case .live = target else {
+            if let flag = [connect.map { _ in "--connect-timeout" }, firstToken.map { _ in "--first-token-timeout" }, stall.map { _ in "--stall-timeout" }]
+                .compactMap({ $0 }).first
+            {
+                throw UsageError("\(flag) goes with --url: the simulator opens no connection and its streams never stall")
+            }
+            return nil
+        }
+        let standard = ClientTimeouts.standard
+        return ClientTimeouts(
+            connectSeconds: connect ?? standard.connectSeconds, firstTokenSeconds: firstToken ?? standard.firstTokenSeconds,
+            stallSeconds: stall ?? standard.stallSeconds)
+    }
+
+    /// `--drain D`: 0 (or 0s) abandons the requests in flight at once.
+    private static func drain(_ arguments: inout ArgumentList, target: SweepTarget) throws -> Double {
+        guard let text = try arguments.value("--drain") else { return 10 }
+        guard case .live = target else { throw UsageError("--drain goes with --url: a simulated level stops at once") }
+        if ["0", "0s", "0ms"].contains(text.trimmingCharacters(in: .whitespaces)) { return 0 }
+        guard let seconds = DurationParsing.seconds(text), seconds <= 3600 else {
+            throw UsageError("--drain '\(text)': expected a duration from 0 to 1h, such as 10s")
+        }
+        return seconds
+    }
+
     func run() async throws -> ExitCode {
         let dataset = try DatasetLoader(defaultMaxOutputTokens: maxOutputTokens).load(path: DatasetLocator.standard().path(for: datasetName))
         var plan = SweepPlan(
             target: sweepTarget.target(instanceLabel: instanceLabel, pricing: pricing, pricingOrigin: pricingOrigin), dataset: dataset, budget: budget, method: method, seed: seed,
-            requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens,
+            requestTimeoutSeconds: requestTimeoutSeconds, clientTimeouts: clientTimeouts, maxOutputTokens: maxOutputTokens,
             folder: resumeFolder ?? outputFolder ?? ResultsFolderName.next(target: sweepTarget.folderName, dataset: dataset.name, at: Date()))
         let folder = plan.folder
         if resumeFolder != nil {
@@ -198,11 +240,28 @@ struct SweepCommand: Command {
         // Ctrl-C stops the search within a level and keeps what the finished levels wrote. The
         // handler is in place before the first line says the sweep has started.
         let cancellation = PendingCancellation()
-        let interrupt = TerminationSignal { cancellation.request() }
+        let drain = drainSeconds
+        let isLive = { if case .live = sweepTarget { return true } else { return false } }()
+        let interrupt = TerminationSignal {
+            if isLive && drain > 0 {
+                StandardError.write("\ncrest sweep: stopping: no new request; waiting up to \(NumberFormatting.duration(seconds: drain)) for those in flight (Ctrl-C again stops at once)\n")
+            }
+            cancellation.request()
+        }
         defer { interrupt.cancel() }
-        let (measurer, finishMeasuring) = try sweepTarget.measurer(
-            dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds, maxOutputTokens: maxOutputTokens,
-            recordsInterTokenGaps: budget.needsInterTokenGaps, onProgress: { level, state in progress.running(level: level, state) })
+        let measuring: (any Measurer, () -> Void)
+        do {
+            measuring = try sweepTarget.measurer(
+                dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds, clientTimeouts: clientTimeouts ?? .standard,
+                maxOutputTokens: maxOutputTokens, recordsInterTokenGaps: budget.needsInterTokenGaps, drainSeconds: drainSeconds,
+                onProgress: { level, state in progress.running(level: level, state) })
+        } catch let error as LoadGeneratorError {
+            // A host that does not resolve is the endpoint unreachable, as the pre-flight says of a refused connection.
+            guard case .unresolvedHost = error else { throw error }
+            StandardError.write("crest sweep: \(error)\n")
+            return .noFeasibleLevel
+        }
+        let (measurer, finishMeasuring) = measuring
         defer { finishMeasuring() }
         // One request before any level: a wrong model, key, credentials or region ends the run here,
         // with the endpoint's own answer, before a level of refusals is measured or a folder written.
@@ -277,11 +336,15 @@ struct SweepCommand: Command {
 
     /// Why the pre-flight request stopped the run, and what to check.
     private static func preflightFailed(_ preflight: LiveMeasurer.Preflight, target: String, api: String) -> String {
-        var message = "the first request to \(target) failed before any level was measured (\(preflight.outcome.rawValue))"
+        var message = "the first request to \(target) failed before any level was measured (\(preflight.fault?.rawValue ?? preflight.outcome.rawValue))"
         if let example = preflight.example { message += ": \(example.summary)" }
         switch preflight.outcome {
         case .transport where preflight.certificateRejected:
             return message + ". Check the host in --url, or give the certificates to trust with --ca-bundle FILE."
+        case .transport where preflight.fault == .tlsFailure:
+            return message + ". Does the endpoint speak https? A plain endpoint takes http:// in --url."
+        case .timeout:
+            return message + ". Nothing accepted the connection: is the host in --url right, and is a firewall dropping it?"
         case .transport:
             return message + ". Is the endpoint up, and are the host and port in --url right?"
         case .malformed:

@@ -186,7 +186,8 @@ enum SweepTarget {
     /// streamed responses always give inter-token gaps; the simulator records them only when asked
     /// (`recordsInterTokenGaps`), as they cost it a notice per token.
     func measurer(
-        dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int?, recordsInterTokenGaps: Bool,
+        dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, clientTimeouts: ClientTimeouts = .standard, maxOutputTokens: Int?,
+        recordsInterTokenGaps: Bool, drainSeconds: Double = 10,
         onProgress: (@Sendable (Int, LevelProgress) -> Void)? = nil
     ) throws -> (any Measurer, () -> Void) {
         switch self {
@@ -197,8 +198,8 @@ enum SweepTarget {
             return (measurer, {})
         case .live(let endpoint):
             let measurer = try LiveMeasurer(
-                endpoint: endpoint, dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds,
-                maxOutputTokens: maxOutputTokens, onProgress: onProgress)
+                endpoint: endpoint, dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds, timeouts: clientTimeouts,
+                maxOutputTokens: maxOutputTokens, drainSeconds: drainSeconds, onProgress: onProgress)
             return (measurer, { measurer.shutdown() })
         }
     }

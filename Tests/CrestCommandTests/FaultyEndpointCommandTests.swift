@@ -47,12 +47,14 @@ final class FaultyEndpointCommandTests: WorkspaceTestCase {
     /// Garbage from the first request: the pre-flight stops the run at once, with exit 3, what the
     /// endpoint said and what to check, before any level or folder.
     func testAnEndpointInAnotherAPIsShapeIsStoppedByThePreflight() throws {
-        for (name, answer, extra, shown) in [("html", FaultyServer.htmlPage, [String](), "Welcome to nginx!"), ("text-tgi", FaultyServer.textEvents, ["--api", "tgi"], "not a JSON object")] {
+        for (name, answer, extra, shown, fault) in [
+            ("html", FaultyServer.htmlPage, [String](), "Welcome to nginx!", "malformed_sse"), ("text-tgi", FaultyServer.textEvents, ["--api", "tgi"], "not a JSON object", "malformed_json"),
+        ] {
             let server = try FaultyServer(answer)
             defer { server.stop() }
             let result = try sweep(server.url, extra, out: name)
             XCTAssertEqual(result.status, 3, "\(name): \(result.standardError)")
-            XCTAssertTrue(result.standardError.contains("failed before any level was measured (malformed)"), "\(name): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains("failed before any level was measured (\(fault))"), "\(name): \(result.standardError)")
             XCTAssertTrue(result.standardError.contains(shown), "\(name): \(result.standardError)")
             XCTAssertTrue(result.standardError.contains("does not answer in the shape of --api"), "\(name): \(result.standardError)")
             XCTAssertEqual(server.requests.count, 1, "\(name): one request, no level")
@@ -101,5 +103,61 @@ final class FaultyEndpointCommandTests: WorkspaceTestCase {
         XCTAssertEqual(rows[2][0], "2")
         XCTAssertEqual(rows[2][detail], "held back")
         XCTAssertTrue(result.standardOutput.contains("infeasible (held back)"), result.standardOutput)
+    }
+
+    /// `crest serve --faults PLAN` over real HTTP: every injected fault lands in its own levels.csv
+    /// column and the report, and each outcome's column is the sum of its faults' columns.
+    func testInjectedFaultsAreCountedEachInItsOwnColumn() throws {
+        let plan = workspace.appendingPathComponent("faults.json")
+        try Data(#"{"faults": {"reset": 0.04, "close": 0.04, "stall": "4%", "malformed_json": 0.04, "truncated_sse": 0.04, "error_event": 0.04, "http_429": 0.04, "no_usage": 0.1}, "after_tokens": 1}"#.utf8)
+            .write(to: plan)
+        let (server, url) = try CrestBinary.startServe(["--faults", plan.path], in: workspace)
+        defer {
+            server.interrupt()
+            server.waitUntilExit()
+        }
+        let result = try sweep(url, ["--levels", "4", "--requests-per-level", "150", "--max-error-rate", "50%", "--stall-timeout", "1s"], out: "injected")
+        // Recommended or not (clients waiting out Retry-After and stalls may hold the level back), it was measured.
+        XCTAssertTrue([0, 3].contains(result.status), result.standardError)
+        let rows = try text("injected/levels.csv").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        func count(_ column: String) throws -> Int {
+            let index = try XCTUnwrap(rows[0].firstIndex(of: column), column)
+            return try XCTUnwrap(Int(rows[1][index]), column)
+        }
+        for column in ["errors_connection_reset", "errors_connection_closed", "errors_stream_stalled", "errors_malformed_json", "errors_malformed_sse",
+                       "errors_error_event", "errors_http_429", "retry_after_waits", "successes_without_usage"] {
+            XCTAssertGreaterThan(try count(column), 0, column)
+        }
+        XCTAssertEqual(try count("errors_transport"), try count("errors_connection_reset") + count("errors_connection_closed"))
+        XCTAssertEqual(try count("errors_timeout"), try count("errors_stream_stalled"))
+        XCTAssertEqual(try count("errors_malformed"), try count("errors_malformed_json") + count("errors_malformed_sse"))
+        XCTAssertEqual(try count("errors_http_5xx"), try count("errors_error_event"))
+        XCTAssertEqual(try count("retry_after_waits"), try count("errors_http_429"))
+        XCTAssertEqual(try count("errors"), try ["errors_transport", "errors_timeout", "errors_malformed", "errors_http_5xx", "errors_http_429"].map(count).reduce(0, +))
+        let report = try text("injected/report.md")
+        for category in ["connection_reset", "connection_closed", "stream_stalled", "malformed_json", "malformed_sse", "error_event"] {
+            XCTAssertTrue(report.contains(category), category)
+        }
+    }
+
+    func testABadFaultPlanIsRefusedNamingTheFileAndTheField() throws {
+        let plan = workspace.appendingPathComponent("bad-faults.json")
+        for (body, shown) in [
+            (#"{"faults": {"reset": 2}}"#, "field 'faults.reset': expected a share from 0 to 1"),
+            (#"{"faults": {"sparks": 0.1}}"#, "field 'faults.sparks': expected a fault name"),
+            (#"{"faults": {"reset": 0.6, "stall": 0.6}}"#, "field 'faults': expected shares that add up to at most 1"),
+            (#"{"faults": {"reset": 0.1}, "after_tokens": -1}"#, "field 'after_tokens'"),
+            (#"{"faults": {"reset": 0.1}, "first_token_delay": "soon"}"#, "field 'first_token_delay'"),
+            ("[1, 2", "expected a JSON object"),
+        ] {
+            try Data(body.utf8).write(to: plan)
+            let result = try CrestBinary.run(["serve", "--port", "0", "--faults", plan.path], in: workspace)
+            XCTAssertEqual(result.status, 2, body)
+            XCTAssertTrue(result.standardError.contains(plan.path), "\(body): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains(shown), "\(body): \(result.standardError)")
+        }
+        let result = try CrestBinary.run(["serve", "--port", "0", "--fault", "reset=150%"], in: workspace)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.standardError.contains("--fault 'reset=150%'"), result.standardError)
     }
 }

@@ -46,4 +46,83 @@ final class InterruptCommandTests: WorkspaceTestCase {
         XCTAssertFalse(text.contains("** ◀"), "no level is marked as the recommendation")
         XCTAssertTrue(text.contains("interrupted before its search ended: no recommendation"), "the per-instance table says so too")
     }
+
+    /// A counter of crest serve's /metrics page: `crest:requests_total{outcome="ok"}`, the requests
+    /// it answered in full, or `crest:requests_abandoned_total`, those whose client left first.
+    private func counter(_ name: String, of url: String) throws -> Int {
+        let page = try String(contentsOf: URL(string: "\(url)/metrics")!, encoding: .utf8)
+        let line = try XCTUnwrap(page.split(separator: "\n").first { $0.hasPrefix(name + " ") }, page)
+        return try XCTUnwrap(Int(line.split(separator: " ").last!))
+    }
+
+    /// Starts a sweep of one ten-minute level of 8 clients against `url`; returns it once it says
+    /// it writes `out`, with what it said.
+    private func startLongLiveLevel(at url: String, out: String, extra: [String] = []) throws -> (CrestBinary.Started, String) {
+        let started = try CrestBinary.start(
+            ["sweep", "--url", url, "--model", "m", "--dataset", "en_1-500", "--max-tokens", "64", "--levels", "8",
+             "--duration-per-level", "10m", "--out", out] + extra, in: workspace)
+        return (started, started.waitForStandardError(containing: "writing \(out)/"))
+    }
+
+    /// A live level's requests reach samples.jsonl as they finish, before the level ends; Ctrl-C
+    /// then stops sending, waits for the requests in flight and records every one: the endpoint
+    /// answered in full exactly the requests the folder holds (and the pre-flight one).
+    func testALiveLevelIsOnDiskAsItRunsAndCtrlCDrainsItsRequestsInFlight() throws {
+        let (server, url) = try CrestBinary.startServe(in: workspace)
+        defer {
+            server.interrupt()
+            server.waitUntilExit()
+        }
+        let (started, said) = try startLongLiveLevel(at: url, out: "drained")
+        var message = said
+        let samples = workspace.appendingPathComponent("drained/samples.jsonl")
+        // Written while the level runs (its search line comes only at its end).
+        var lines = 0
+        for _ in 0..<100 where lines < 20 {
+            usleep(100_000)
+            lines = ((try? String(contentsOf: samples, encoding: .utf8)) ?? "").split(separator: "\n").count
+        }
+        XCTAssertGreaterThanOrEqual(lines, 20, "samples reach the disk during the level")
+        XCTAssertEqual(try text("drained/search.jsonl"), "", "the level has not ended")
+        kill(started.process.processIdentifier, SIGINT)
+        message += started.readStandardError()
+        XCTAssertTrue(started.exits(), message)
+        XCTAssertEqual(started.process.terminationStatus, 130, message)
+        XCTAssertTrue(message.contains("waiting up to 10 s for those in flight"), message)
+        let stored = try text("drained/samples.jsonl").split(separator: "\n")
+        XCTAssertTrue(stored.allSatisfy { $0.hasPrefix("{\"step\":1,") }, "every sample is the cut level's")
+        XCTAssertEqual(try counter("crest:requests_total{outcome=\"ok\"}", of: url), stored.count + 1, "every answered request is on disk (the +1: the pre-flight)")
+        XCTAssertEqual(try counter("crest:requests_abandoned_total", of: url), 0, "the requests in flight were waited for")
+        // The partial report is written, and says how to go on.
+        let report = try text("drained/report.md")
+        XCTAssertTrue(report.contains("interrupted during its first level"), report)
+        XCTAssertTrue(report.contains("--resume"), report)
+    }
+
+    func testDrainZeroStopsAtOnceAndTheSimulatorTakesNoDrain() throws {
+        let (server, url) = try CrestBinary.startServe(in: workspace)
+        defer {
+            server.interrupt()
+            server.waitUntilExit()
+        }
+        let (started, said) = try startLongLiveLevel(at: url, out: "abandoned", extra: ["--drain", "0"])
+        var message = said
+        // Once the level runs (its first samples are on disk), 8 requests are always in flight.
+        let samples = workspace.appendingPathComponent("abandoned/samples.jsonl")
+        for _ in 0..<100 where ((try? String(contentsOf: samples, encoding: .utf8)) ?? "").isEmpty { usleep(100_000) }
+        kill(started.process.processIdentifier, SIGTERM)
+        message += started.readStandardError()
+        XCTAssertTrue(started.exits(), message)
+        XCTAssertEqual(started.process.terminationStatus, 130, message)
+        XCTAssertFalse(message.contains("waiting up to"), message)
+        // The 8 requests in flight were abandoned: the server notices at its next step.
+        usleep(300_000)
+        XCTAssertGreaterThan(try counter("crest:requests_abandoned_total", of: url), 0)
+        let simulated = try CrestBinary.run(["sweep", "--drain", "5s", "--out", "sim"], in: workspace)
+        XCTAssertEqual(simulated.status, 2)
+        XCTAssertTrue(simulated.standardError.contains("--drain goes with --url"), simulated.standardError)
+        let negative = try CrestBinary.run(["sweep", "--url", url, "--model", "m", "--drain", "-1s", "--out", "neg"], in: workspace)
+        XCTAssertEqual(negative.status, 2)
+        XCTAssertTrue(negative.standardError.contains("--drain '-1s': expected a duration from 0 to 1h"), negative.standardError)
+    }
 }

@@ -72,7 +72,6 @@ final class LiveSweepCommandTests: WorkspaceTestCase {
             (["--url", "http://127.0.0.1:1", "--model", "m", "--request-field", "stop=[unclosed"], "not JSON"),
             (["--url", "http://127.0.0.1:1", "--model", "m", "--api-key-env", "CREST_TEST_UNSET_KEY"], "not set"),
             (["--model", "m"], "goes with --url"),
-            (["--url", "http://no-such-host.invalid:8000", "--model", "m"], "cannot resolve 'no-such-host.invalid'"),
         ]
         for (arguments, expected) in cases {
             let result = try CrestBinary.run(["sweep"] + arguments, in: workspace)
@@ -87,13 +86,22 @@ final class LiveSweepCommandTests: WorkspaceTestCase {
         XCTAssertTrue(withoutOpenSSL.standardError.contains("--client urlsession takes https without it"), withoutOpenSSL.standardError)
     }
 
+    /// A wrong URL is the endpoint unreachable, as issue 15 asks: exit 3, its category named, no folder.
+    func testAHostThatDoesNotResolveEndsTheRunWithExit3() throws {
+        let result = try CrestBinary.run(["sweep", "--url", "http://no-such-host.invalid:8000", "--model", "m", "--out", "nowhere"], in: workspace)
+        XCTAssertEqual(result.status, 3, result.standardError)
+        XCTAssertTrue(result.standardError.contains("dns_failure: the endpoint's host 'no-such-host.invalid' did not resolve"), result.standardError)
+        XCTAssertTrue(result.standardError.contains("check the host name in --url"), result.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("nowhere").path))
+    }
+
     func testAnEndpointThatRefusesConnectionsEndsTheRunWithAnExplanation() throws {
         let result = try CrestBinary.run(
             ["sweep", "--url", "http://127.0.0.1:9", "--model", "m", "--levels", "1", "--requests-per-level", "2", "--out", "down"],
             in: workspace)
         XCTAssertEqual(result.status, 3, result.standardError + result.standardOutput)
         // The pre-flight request finds it down: no level, no folder.
-        XCTAssertTrue(result.standardError.contains("failed before any level was measured (transport)"), result.standardError)
+        XCTAssertTrue(result.standardError.contains("failed before any level was measured (connection_refused)"), result.standardError)
         XCTAssertTrue(result.standardError.contains("Connection refused"), result.standardError)
         XCTAssertTrue(result.standardError.contains("Is the endpoint up, and are the host and port in --url right?"), result.standardError)
         XCTAssertFalse(FileManager.default.fileExists(atPath: workspace.appendingPathComponent("down").path))

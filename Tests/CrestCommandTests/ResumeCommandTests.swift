@@ -103,6 +103,44 @@ final class ResumeCommandTests: WorkspaceTestCase {
         for file in comparedFiles { XCTAssertEqual(try text("full/\(file)"), try text("whole/\(file)"), file) }
     }
 
+    /// A results folder made read-only mid-run (`chmod a-w` once the first level is on disk, the
+    /// sweep running as an unprivileged user, since root writes anywhere) stops the sweep with the
+    /// file it could not write and how to continue; what was written stays, and once the folder is
+    /// writable again the sweep resumes to the uninterrupted one's files.
+    func testAFolderMadeReadOnlyMidRunStopsTheSweepAndItResumes() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { throw XCTSkip("needs root and setpriv") }
+        let whole = try CrestBinary.run(sweep + ["--out", "whole"], in: workspace)
+        XCTAssertEqual(whole.status, 0, whole.standardError)
+        let shared = workspace.appendingPathComponent("shared").path
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: workspace.path)
+        let folder = "\(shared)/run"
+        let command = ([try CrestBinary.executable.path] + sweep + ["--out", folder]).map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", """
+            setpriv --reuid=65534 --regid=65534 --clear-groups \(command) 2> '\(shared)/said.log' & sweep=$!
+            while [ ! -s '\(folder)/search.jsonl' ] && kill -0 $sweep 2>/dev/null; do sleep 0.001; done
+            chmod a-w '\(folder)'
+            wait $sweep; echo $? > '\(shared)/status'
+            """]
+        process.environment = ["SWIFT_BACKTRACE": "interactive=no", "PATH": "/usr/bin:/bin"]
+        process.currentDirectoryURL = workspace
+        try process.run()
+        process.waitUntilExit()
+        let said = try String(contentsOfFile: "\(shared)/said.log", encoding: .utf8)
+        XCTAssertEqual(try String(contentsOfFile: "\(shared)/status", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), "1", said)
+        XCTAssertTrue(said.contains("cannot write results"), said)
+        XCTAssertTrue(said.contains("Permission denied"), said)
+        XCTAssertTrue(said.contains("shared/run/"), "the message names the file: \(said)")
+        XCTAssertTrue(said.contains("run the same command with --resume"), said)
+        XCTAssertGreaterThanOrEqual(lineCount("shared/run/search.jsonl"), 1, "what was written before stays")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder)
+        let resumed = try CrestBinary.run(sweep + ["--resume", "shared/run"], in: workspace)
+        XCTAssertEqual(resumed.status, 0, resumed.standardError)
+        for file in comparedFiles { XCTAssertEqual(try text("shared/run/\(file)"), try text("whole/\(file)"), file) }
+    }
+
     func testAFolderOfAnotherSweepIsRefusedAndLeftAsItWas() throws {
         let started = try CrestBinary.start(sweep + ["--out", "cut"], in: workspace)
         while lineCount("cut/search.jsonl") < 1 && started.process.isRunning { usleep(2_000) }

@@ -34,7 +34,7 @@ final class OpenFileLimitTests: XCTestCase {
         }
         do {
             let run = try await measurer.measure(Level(concurrency: 50), until: .requests(100))
-            XCTFail("the level ran: \(OutcomeCounts(run.samples).failureSummary)")
+            XCTFail("the level ran: \(Dictionary(grouping: run.samples, by: \.category).mapValues(\.count))")
         } catch let error as LoadGeneratorError {
             guard case .outOfFileDescriptors(let concurrency, let limit, _) = error else { return XCTFail("\(error)") }
             XCTAssertEqual(concurrency, 50)

@@ -12,6 +12,13 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     public let outcomes: OutcomeCounts
     /// Failures by the name the endpoint gave them (AWS's exceptions); nil when none was named.
     public let errorNames: [String: Int]?
+    /// Failures by their finer category (`Fault`), where they have one.
+    public let faults: [Fault: Int]
+    /// Measured 429s after which the client waited, and how long in all (the Retry-After honoured).
+    public let retryAfterWaits: Int
+    public let retryAfterSeconds: Double
+    /// Successful requests whose answer carried no usage block: their token counts are Crest's estimate.
+    public let successesWithoutUsage: Int
     /// The measured window's length.
     public let durationSeconds: Double
     /// Successful completions per minute inside the measured window, with a batch-means interval.
@@ -74,6 +81,11 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         outcomes = OutcomeCounts(measured)
         let named = Dictionary(grouping: measured.compactMap(\.errorName), by: { $0 }).mapValues(\.count)
         errorNames = named.isEmpty ? nil : named
+        faults = Dictionary(grouping: measured.compactMap(\.fault), by: { $0 }).mapValues(\.count)
+        let waits = measured.compactMap(\.retryAfter)
+        retryAfterWaits = waits.count
+        retryAfterSeconds = Double(waits.reduce(0, +)) / 1e9
+        successesWithoutUsage = succeeded.count { $0.tokensSource == .estimate }
         durationSeconds = run.windowSeconds
         transactionsPerMinute = Self.throughput(of: completedInWindow, in: run, confidence: confidence)
         requestsPerSecond = Double(measured.count) / window
@@ -138,6 +150,19 @@ public struct LevelSummary: Sendable, Equatable, Codable {
 }
 
 extension LevelSummary {
+    /// "3 http_429, 2 connection_reset, 1 timeout": the failures by category, in `Outcome.allCases`
+    /// order, each outcome's faults named where they have one; "" when none failed.
+    public var failureSummary: String {
+        var parts: [String] = []
+        for outcome in Outcome.allCases where !outcome.isSuccess && outcomes[outcome] > 0 {
+            let named = Fault.allCases.filter { $0.outcome == outcome && faults[$0, default: 0] > 0 }
+            for fault in named { parts.append("\(faults[fault]!) \(fault.rawValue)") }
+            let unnamed = outcomes[outcome] - named.reduce(0) { $0 + faults[$1]! }
+            if unnamed > 0 { parts.append("\(unnamed) \(outcome.rawValue)") }
+        }
+        return parts.joined(separator: ", ")
+    }
+
     /// "12 ThrottlingException, 1 ValidationException": the named failures, most first; "" when none.
     public var errorNamesSummary: String {
         (errorNames ?? [:]).sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }.map { "\($0.value) \($0.key)" }

@@ -46,10 +46,4 @@ public struct OutcomeCounts: Sendable, Equatable, Codable {
 
     /// Every request that did not end `ok`.
     public var failures: Int { http3xx + http4xx + http429 + http5xx + timeout + transport + malformed + emptyCompletion }
-
-    /// "3 http_429, 1 timeout", failures only, in `Outcome.allCases` order; "" when none.
-    public var failureSummary: String {
-        Outcome.allCases.filter { !$0.isSuccess && self[$0] > 0 }.map { "\(self[$0]) \($0.rawValue)" }
-            .joined(separator: ", ")
-    }
 }

@@ -17,6 +17,8 @@ extension Sample {
         if let sendLag { line += ",\"send_lag_ns\":\(sendLag)" }
         if let interTokenGaps { line += ",\"itl_ns\":[" + interTokenGaps.map(String.init).joined(separator: ",") + "]" }
         if let errorName { line += ",\"error_name\":\"\(errorName)\"" }
+        if let fault { line += ",\"fault\":\"\(fault.rawValue)\"" }
+        if let retryAfter { line += ",\"retry_after_ns\":\(retryAfter)" }
         line += "}\n"
         return line
     }

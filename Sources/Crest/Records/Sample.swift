@@ -32,12 +32,20 @@ public struct Sample: Sendable, Equatable, Codable {
     /// (`ThrottlingException`, `ModelStreamErrorException`), from its error header or a stream's
     /// exception frame. Letters, digits and `_.-` only.
     public let errorName: String?
+    /// For a failure, its finer category where the outcome alone does not say (`Fault`); its
+    /// `outcome` is always this sample's outcome.
+    public let fault: Fault?
+    /// For a 429, how long its client waited before its next request, as the Retry-After asked
+    /// (capped), or a second where none was given (ns).
+    public let retryAfter: Int64?
 
     public init(
         level: Int, client: Int, seq: Int, promptIndex: Int, sentAt: Int64, firstTokenAt: Int64?,
         finishedAt: Int64, promptTokens: Int, completionTokens: Int, tokensSource: TokensSource,
-        outcome: Outcome, phase: Phase, sendLag: Int64? = nil, interTokenGaps: [Int64]? = nil, errorName: String? = nil
+        outcome: Outcome, phase: Phase, sendLag: Int64? = nil, interTokenGaps: [Int64]? = nil, errorName: String? = nil,
+        fault: Fault? = nil, retryAfter: Int64? = nil
     ) {
+        precondition(fault.map { $0.outcome == outcome } ?? true, "a fault of another outcome")
         self.level = level
         self.client = client
         self.seq = seq
@@ -53,7 +61,13 @@ public struct Sample: Sendable, Equatable, Codable {
         self.sendLag = sendLag
         self.interTokenGaps = interTokenGaps
         self.errorName = errorName
+        self.fault = fault
+        self.retryAfter = retryAfter
     }
+
+    /// The failure's category as levels.csv and the report count it: its fault where it has one,
+    /// else its outcome ("ok" for a success).
+    public var category: String { fault?.rawValue ?? outcome.rawValue }
 
     // MARK: - Derived metrics (seconds)
 
@@ -89,5 +103,7 @@ public struct Sample: Sendable, Equatable, Codable {
         case sendLag = "send_lag_ns"
         case errorName = "error_name"
         case interTokenGaps = "itl_ns"
+        case fault
+        case retryAfter = "retry_after_ns"
     }
 }

@@ -23,7 +23,7 @@ struct SampleLineParser {
     private mutating func object() throws -> (step: Int, sample: Sample) {
         var step = 0, level: Int?, client: Int?, seq: Int?, promptIndex: Int?, sentAt: Int64?, firstTokenAt: Int64?
         var finishedAt: Int64?, promptTokens: Int?, completionTokens: Int?, tokensSource: TokensSource?, outcome: Outcome?
-        var phase: Phase?, sendLag: Int64?, gaps: [Int64]?, errorName: String?
+        var phase: Phase?, sendLag: Int64?, gaps: [Int64]?, errorName: String?, fault: Fault?, retryAfter: Int64?
         try expect(UInt8(ascii: "{"), field: nil, "a JSON object")
         skipSpaces()
         if peek == UInt8(ascii: "}") { index += 1 } else {
@@ -51,6 +51,8 @@ struct SampleLineParser {
                 case .sendLag: sendLag = try nullOr { try $0.integer(key, in: 0...Int64.max) }
                 case .interTokenGaps: gaps = try nullOr { try $0.integers(key) }
                 case .errorName: errorName = try nullOr { try $0.string(field: key) }
+                case .fault: fault = try nullOr { try $0.enumeration(key) }
+                case .retryAfter: retryAfter = try nullOr { try $0.integer(key, in: 0...Int64.max) }
                 case .unknown: try skipValue(key)
                 }
                 skipSpaces()
@@ -67,13 +69,16 @@ struct SampleLineParser {
             guard let value else { throw Failure(field: name, expected: "the field (it is missing)") }
             return value
         }
+        if let fault, let outcome, fault.outcome != outcome {
+            throw Failure(field: "fault", expected: "a fault of outcome \(outcome.rawValue) ('\(fault.rawValue)' is one of \(fault.outcome.rawValue))")
+        }
         let sample = Sample(
             level: try required(level, "level"), client: try required(client, "client"), seq: try required(seq, "seq"),
             promptIndex: try required(promptIndex, "prompt_index"), sentAt: try required(sentAt, "sent_ns"), firstTokenAt: firstTokenAt,
             finishedAt: try required(finishedAt, "finished_ns"), promptTokens: try required(promptTokens, "prompt_tokens"),
             completionTokens: try required(completionTokens, "completion_tokens"), tokensSource: try required(tokensSource, "tokens_source"),
             outcome: try required(outcome, "outcome"), phase: try required(phase, "phase"), sendLag: sendLag, interTokenGaps: gaps,
-            errorName: errorName)
+            errorName: errorName, fault: fault, retryAfter: retryAfter)
         return (step, sample)
     }
 
@@ -83,7 +88,8 @@ struct SampleLineParser {
         case step, level, client, seq, outcome, phase
         case promptIndex = "prompt_index", sentAt = "sent_ns", firstTokenAt = "first_token_ns", finishedAt = "finished_ns"
         case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", tokensSource = "tokens_source"
-        case sendLag = "send_lag_ns", interTokenGaps = "itl_ns", errorName = "error_name", unknown = ""
+        case sendLag = "send_lag_ns", interTokenGaps = "itl_ns", errorName = "error_name", fault
+        case retryAfter = "retry_after_ns", unknown = ""
 
         var name: String { rawValue.isEmpty ? "?" : rawValue }
 

@@ -69,7 +69,7 @@ public struct InterruptedSweep: Sendable {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw ResultsError.unwritable(path: path, reason: (error as NSError).localizedDescription)
+            throw ResultsError.unwritable(path: path, reason: ResultsError.reason(of: error))
         }
     }
 }

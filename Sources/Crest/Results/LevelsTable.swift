@@ -58,6 +58,17 @@ public enum LevelsTable {
         for outcome in Outcome.allCases where !outcome.isSuccess {
             columns.append(Column(name: "errors_\(outcome.rawValue)") { level, _, _ in "\(level.summary.outcomes[outcome])" })
         }
+        // Each outcome's finer categories: errors_transport is the sum of its faults' columns and
+        // of those failures no fault names (runs stored before Crest named them).
+        for fault in Fault.allCases {
+            columns.append(Column(name: "errors_\(fault.rawValue)") { level, _, _ in "\(level.summary.faults[fault, default: 0])" })
+        }
+        columns += [
+            // 429s whose Retry-After the clients waited out, and the seconds they waited in all.
+            Column(name: "retry_after_waits") { level, _, _ in "\(level.summary.retryAfterWaits)" },
+            Column(name: "retry_after_wait_s") { level, _, _ in seconds(level.summary.retryAfterSeconds) },
+            Column(name: "successes_without_usage") { level, _, _ in "\(level.summary.successesWithoutUsage)" },
+        ]
         // Failures by the endpoint's own name for them (AWS's exceptions): "ThrottlingException=12;ValidationException=1".
         columns.append(Column(name: "error_names") { level, _, _ in
             (level.summary.errorNames ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")

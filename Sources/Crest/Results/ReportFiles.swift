@@ -15,7 +15,7 @@ public struct ReportFiles: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw ResultsError.unwritable(path: directory, reason: (error as NSError).localizedDescription)
+            throw ResultsError.unwritable(path: directory, reason: ResultsError.reason(of: error))
         }
         for plot in plots { try write(plot.svg, to: "plots/\(plot.name)") }
     }
@@ -26,7 +26,7 @@ public struct ReportFiles: Sendable {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw ResultsError.unwritable(path: path, reason: (error as NSError).localizedDescription)
+            throw ResultsError.unwritable(path: path, reason: ResultsError.reason(of: error))
         }
     }
 }

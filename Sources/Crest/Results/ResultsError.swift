@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why results could not be written.
 public enum ResultsError: Error, Equatable, Sendable {
     /// The folder already holds files; Crest never writes over an earlier run.
@@ -16,6 +18,25 @@ extension ResultsError: CustomStringConvertible {
             return "\(path): cannot write results: \(reason)"
         case .unreadable(let path, let line, let reason):
             return "\(path)\(line.map { ":\($0)" } ?? ""): \(reason)"
+        }
+    }
+}
+
+extension ResultsError {
+    /// Why a write failed, in the system's words where it gives them ("Permission denied", "No
+    /// space left on device", "Read-only file system"): Foundation's own sentence for these ("The
+    /// operation could not be completed") does not tell a user what to fix.
+    static func reason(of error: Error) -> String {
+        let error = error as NSError
+        for candidate in [error, error.userInfo[NSUnderlyingErrorKey] as? NSError].compactMap({ $0 }) where candidate.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(candidate.code)))
+        }
+        guard error.domain == NSCocoaErrorDomain else { return error.localizedDescription }
+        switch error.code {
+        case NSFileWriteNoPermissionError: return String(cString: strerror(EACCES))
+        case NSFileWriteOutOfSpaceError: return String(cString: strerror(ENOSPC))
+        case NSFileWriteVolumeReadOnlyError: return String(cString: strerror(EROFS))
+        default: return error.localizedDescription
         }
     }
 }

@@ -1,15 +1,24 @@
 import Foundation
 
-/// Writes a sweep's results folder as the sweep goes: samples are appended and flushed after each
-/// level, each search step is appended to search.jsonl, levels.csv is rewritten whole (atomically)
+/// Writes a sweep's results folder as the sweep goes: samples are appended and flushed as a live
+/// level's requests finish (about once a second, through `journal(forStep:)`) and at each level's
+/// end, each search step is appended to search.jsonl, levels.csv is rewritten whole (atomically)
 /// after each level, and run.json and recommendation.json are written at the start and the end.
 /// Whatever a finished level wrote survives a crash.
 ///
-/// Not thread-safe: one task at a time writes (a sweep runs its search in a task of its own, so
-/// Ctrl-C can cancel it, and writes the end of the run after that task has finished).
+/// Not thread-safe but for the journal: one task at a time writes (a sweep runs its search in a
+/// task of its own, so Ctrl-C can cancel it, and writes the end of the run after that task has
+/// finished); samples.jsonl is written on a queue of its own, which the journal's appends from the
+/// load generator's thread go through too.
 public final class ResultsWriter: @unchecked Sendable {
     public let folder: String
     private let samples: FileHandle
+    /// Every write of samples.jsonl, and the journal's state, are on this queue.
+    private let sampleQueue = DispatchQueue(label: "crest.results.samples")
+    /// How many samples of which step the journal has written.
+    private var journaled = (step: 0, count: 0)
+    /// The first write of the journal that failed (a full disk): said at the level's end.
+    private var journalFailure: Error?
     private let steps: FileHandle
     /// Every level's result so far, in order.
     public private(set) var results: [LevelResult] = []
@@ -29,7 +38,7 @@ public final class ResultsWriter: @unchecked Sendable {
         } catch let error as ResultsError {
             throw error
         } catch {
-            throw ResultsError.unwritable(path: folder, reason: (error as NSError).localizedDescription)
+            throw ResultsError.unwritable(path: folder, reason: ResultsError.reason(of: error))
         }
         self.folder = folder
         pricing = manifest.target.pricing
@@ -46,7 +55,7 @@ public final class ResultsWriter: @unchecked Sendable {
             try samples.seekToEnd()
             try steps.seekToEnd()
         } catch {
-            throw ResultsError.unwritable(path: folder, reason: (error as NSError).localizedDescription)
+            throw ResultsError.unwritable(path: folder, reason: ResultsError.reason(of: error))
         }
         self.folder = folder
         pricing = manifest.target.pricing
@@ -75,14 +84,49 @@ public final class ResultsWriter: @unchecked Sendable {
     /// Appends a finished level's samples and its search step, and rewrites levels.csv with one row
     /// per concurrency: the level's most informative run.
     public func record(_ run: LevelRun, _ result: LevelResult, step: SearchStep) throws {
-        var text = ""
-        text.reserveCapacity(run.samples.count * 240)
-        for sample in run.samples { text += sample.jsonLine(step: step.step) }
-        try append(text, to: samples, name: "samples.jsonl")
+        try sampleQueue.sync {
+            if let journalFailure { throw journalFailure }
+            let written = journaled.step == step.step ? journaled.count : 0
+            var text = ""
+            text.reserveCapacity((run.samples.count - written) * 240)
+            for sample in run.samples.dropFirst(written) { text += sample.jsonLine(step: step.step) }
+            try append(text, to: samples, name: "samples.jsonl")
+        }
         try append(Self.jsonLine(step, run: run), to: steps, name: "search.jsonl")
         results.append(result)
         runs.append(run)
         try writeLevelsTable()
+    }
+
+    /// The journal of step `step`'s samples while it is measured: they are appended to
+    /// samples.jsonl and flushed as they come, and `record` writes only the rest.
+    public func journal(forStep step: Int) -> any SampleJournal {
+        StepJournal(writer: self, step: step)
+    }
+
+    private struct StepJournal: SampleJournal {
+        let writer: ResultsWriter
+        let step: Int
+
+        func append(_ samples: [Sample]) { writer.journal(samples, step: step) }
+    }
+
+    /// Appends `samples` of `step` on the samples queue, without making the caller (the load
+    /// generator's thread) wait for the disk.
+    private func journal(_ samples: [Sample], step: Int) {
+        guard !samples.isEmpty else { return }
+        sampleQueue.async { [self] in
+            guard journalFailure == nil else { return }
+            if journaled.step != step { journaled = (step, 0) }
+            var text = ""
+            for sample in samples { text += sample.jsonLine(step: step) }
+            do {
+                try append(text, to: self.samples, name: "samples.jsonl")
+                journaled.count += samples.count
+            } catch {
+                journalFailure = error
+            }
+        }
     }
 
     /// Rewrites levels.csv from every level so far: after each level, and once more when a search
@@ -112,7 +156,7 @@ public final class ResultsWriter: @unchecked Sendable {
             try handle.write(contentsOf: Data(text.utf8))
             try handle.synchronize()
         } catch {
-            throw ResultsError.unwritable(path: "\(folder)/\(name)", reason: (error as NSError).localizedDescription)
+            throw ResultsError.unwritable(path: "\(folder)/\(name)", reason: ResultsError.reason(of: error))
         }
     }
 

@@ -36,15 +36,19 @@ public struct RunManifest: Sendable, Equatable, Codable {
         public let seed: UInt64?
         public let confidence: Double
         public let requestTimeoutSeconds: Double
+        /// A live client's other timeouts; nil for the simulator, which has no connections.
+        public let clientTimeouts: ClientTimeouts?
         public let maxOutputTokens: Int?
 
         public init(
-            method: SweepMethod, seed: UInt64?, confidence: Double, requestTimeoutSeconds: Double, maxOutputTokens: Int?
+            method: SweepMethod, seed: UInt64?, confidence: Double, requestTimeoutSeconds: Double, clientTimeouts: ClientTimeouts? = nil,
+            maxOutputTokens: Int?
         ) {
             self.method = method
             self.seed = seed
             self.confidence = confidence
             self.requestTimeoutSeconds = requestTimeoutSeconds
+            self.clientTimeouts = clientTimeouts
             self.maxOutputTokens = maxOutputTokens
         }
 
@@ -62,6 +66,9 @@ public struct RunManifest: Sendable, Equatable, Codable {
             case maxConcurrency = "max_concurrency"
             case plateauTolerance = "plateau_tolerance"
             case requestTimeoutSeconds = "request_timeout_s"
+            case connectTimeoutSeconds = "connect_timeout_s"
+            case firstTokenTimeoutSeconds = "first_token_timeout_s"
+            case stallTimeoutSeconds = "stall_timeout_s"
             case maxOutputTokens = "max_output_tokens"
         }
 
@@ -91,6 +98,13 @@ public struct RunManifest: Sendable, Equatable, Codable {
             // A confidence of 0.5 to 0.9999: the tests' quantiles are finite only inside (0, 1).
             confidence = try container.decode(Double.self, forKey: .confidence, in: 0.5...0.9999)
             requestTimeoutSeconds = try container.decode(Double.self, forKey: .requestTimeoutSeconds, in: 1e-3...10 * DurationParsing.longestSeconds)
+            let timeoutRange = 1e-3...10 * DurationParsing.longestSeconds
+            clientTimeouts = try container.decodeIfPresent(Double.self, forKey: .connectTimeoutSeconds, in: timeoutRange).map {
+                ClientTimeouts(
+                    connectSeconds: $0,
+                    firstTokenSeconds: try container.decodeIfPresent(Double.self, forKey: .firstTokenTimeoutSeconds, in: timeoutRange),
+                    stallSeconds: try container.decodeIfPresent(Double.self, forKey: .stallTimeoutSeconds, in: timeoutRange))
+            }
             maxOutputTokens = try container.decodeIfPresent(Int.self, forKey: .maxOutputTokens, in: 1...Prompt.largestTokenCount)
         }
 
@@ -110,6 +124,11 @@ public struct RunManifest: Sendable, Equatable, Codable {
             try container.encodeIfPresent(seed, forKey: .seed)
             try container.encode(confidence, forKey: .confidence)
             try container.encode(requestTimeoutSeconds, forKey: .requestTimeoutSeconds)
+            if let clientTimeouts {
+                try container.encode(clientTimeouts.connectSeconds, forKey: .connectTimeoutSeconds)
+                try container.encodeIfPresent(clientTimeouts.firstTokenSeconds, forKey: .firstTokenTimeoutSeconds)
+                try container.encodeIfPresent(clientTimeouts.stallSeconds, forKey: .stallTimeoutSeconds)
+            }
             try container.encodeIfPresent(maxOutputTokens, forKey: .maxOutputTokens)
         }
     }

@@ -20,17 +20,22 @@ public final class SearchSession<M: Measurer> {
     private var replay: [(run: LevelRun, step: SearchStep)]
     private var replayed: [LevelRun] = []
     private let onReplay: (LevelRun, LevelResult, SearchStep) -> Void
+    /// The journal of each step's samples while it is measured (see `SampleJournal`); nil for none.
+    private let journal: (Int) -> (any SampleJournal)?
 
     /// - Parameters:
     ///   - replaying: the runs and steps of an interrupted sweep of the same plan, in step order:
     ///     the search asks for them again, deterministically, and gets them without a request sent.
     ///     `onReplay` is told of each; `onLevel` only of levels measured now.
+    ///   - journal: where the requests of step N go as they finish, while it is measured.
     public init(
         measurer: M, budget: Budget, limits: SearchLimits, confidence: Double = 0.95,
         replaying: [(run: LevelRun, step: SearchStep)] = [],
         onLevel: @escaping (LevelRun, LevelResult, SearchStep) throws -> Void = { _, _, _ in },
-        onReplay: @escaping (LevelRun, LevelResult, SearchStep) -> Void = { _, _, _ in }
+        onReplay: @escaping (LevelRun, LevelResult, SearchStep) -> Void = { _, _, _ in },
+        journal: @escaping (Int) -> (any SampleJournal)? = { _ in nil }
     ) {
+        self.journal = journal
         self.measurer = measurer
         self.budget = budget
         self.limits = limits
@@ -56,7 +61,7 @@ public final class SearchSession<M: Measurer> {
             await measurer.resume(after: replayed)
             replayed = []
         }
-        return (try await measurer.measure(Level(concurrency: concurrency), until: rule), false)
+        return (try await measurer.measure(Level(concurrency: concurrency), until: rule, journal: journal(stepNumber)), false)
     }
 
     /// True once the total budget is spent.

@@ -53,6 +53,15 @@ public struct ServerSentEventParser {
         return !["data", "event", "id", "retry"].contains { field.elementsEqual($0.utf8) }
     }
 
+    /// True when the bytes so far end inside an event that carried data: a stream cut short, whose
+    /// last event was never completed (its blank line never came). A `[DONE]` left open is no loss.
+    public var endsInsideEvent: Bool {
+        let done = Array("[DONE]".utf8)
+        if hasData && event.data != done { return true }
+        guard !line.isEmpty, line[0] != 58 else { return false }
+        return !(line.elementsEqual("data: [DONE]".utf8) || line.elementsEqual("data:[DONE]".utf8))
+    }
+
     private mutating func overflow() {
         hasOverflowed = true
         line = []

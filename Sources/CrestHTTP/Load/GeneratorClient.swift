@@ -8,8 +8,8 @@ protocol GeneratorClient: AnyObject {
     var pauseTimer: Int? { get set }
     /// Sends `request` (its prompt's bytes come from the generator).
     func send(_ request: RequestInFlight)
-    /// The request's deadline passed: abandon it and report it as timed out at its deadline.
-    func timedOut()
+    /// One of the request's timeouts expired: abandon it and report it as timed out then.
+    func timedOut(_ expiry: RequestExpiry)
     /// Abandons any request and closes the connection (the end of a sweep).
     func close()
 }

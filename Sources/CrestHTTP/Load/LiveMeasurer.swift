@@ -9,22 +9,26 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
     public let endpoint: LiveEndpoint
     private let loop: EventLoop
     private let generator: LoadGenerator
+    /// How long an interrupted level waits for its requests in flight (`measure`).
+    private let drainSeconds: Double
 
     /// - Parameters:
     ///   - limits: the client's hard limits on a response.
     ///   - onProgress: told where a running level stands about once a second, with the level's
     ///     number (1 for the first level measured), on the load generator's thread.
     public init(
-        endpoint: LiveEndpoint, dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, maxOutputTokens: Int? = nil,
-        limits: ResponseLimits = .standard, onProgress: (@Sendable (Int, LevelProgress) -> Void)? = nil
+        endpoint: LiveEndpoint, dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, timeouts: ClientTimeouts = .standard,
+        maxOutputTokens: Int? = nil, limits: ResponseLimits = .standard, drainSeconds: Double = 10,
+        onProgress: (@Sendable (Int, LevelProgress) -> Void)? = nil
     ) throws {
         OpenFileLimit.raise()
         ignoreBrokenPipes()
         self.endpoint = endpoint
+        self.drainSeconds = drainSeconds
         loop = try EventLoop(name: "crest-load")
         generator = try LoadGenerator(
             loop: loop, endpoint: endpoint, prompts: dataset.prompts, maxOutputTokens: maxOutputTokens,
-            requestTimeoutSeconds: requestTimeoutSeconds, seed: seed, origin: MonotonicClock.nanoseconds(), limits: limits,
+            requestTimeoutSeconds: requestTimeoutSeconds, timeouts: timeouts, seed: seed, origin: MonotonicClock.nanoseconds(), limits: limits,
             onProgress: onProgress)
     }
 
@@ -32,20 +36,27 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
     /// (raised to its hard limit when the measurer was made) bounds them.
     public static var maximumConcurrency: Int { OpenFileLimit.maximumClients }
 
-    /// Measures `level`; a cancelled task (an interrupted sweep) ends the level at once with
-    /// `CancellationError`, leaving its requests to finish unrecorded.
+    /// Measures `level`.
+    public func measure(_ level: Level, until rule: StopRule) async throws -> LevelRun {
+        try await measure(level, until: rule, journal: nil)
+    }
+
+    /// Measures `level`, handing its finished requests to `journal` about once a second. A
+    /// cancelled task (an interrupted sweep) stops sending, waits up to the drain time for the
+    /// requests in flight (each recorded and journaled as it finishes), and ends the level with
+    /// `CancellationError`, abandoning those still running.
     /// - Throws: `LoadGeneratorError` when the level needs more connections than the process may
     ///   open (checked before any request is sent), or runs out of them.
-    public func measure(_ level: Level, until rule: StopRule) async throws -> LevelRun {
+    public func measure(_ level: Level, until rule: StopRule, journal: (any SampleJournal)?) async throws -> LevelRun {
         guard level.concurrency <= Self.maximumConcurrency else {
             throw LoadGeneratorError.tooManyClients(concurrency: level.concurrency, limit: OpenFileLimit.current)
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                loop.execute { [generator] in generator.start(level, until: rule, continuation: continuation) }
+                loop.execute { [generator] in generator.start(level, until: rule, journal: journal, continuation: continuation) }
             }
         } onCancel: {
-            loop.execute { [generator] in generator.cancelLevel() }
+            loop.execute { [generator, drainSeconds] in generator.drainLevel(within: drainSeconds) }
         }
     }
 
@@ -53,12 +64,15 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
     /// endpoint's answer (its API key taken out), and whether no level can be measured after it.
     public struct Preflight: Sendable {
         public let outcome: Outcome
+        /// The failure's finer category, where it has one.
+        public let fault: Fault?
         public let example: FailureExample?
         /// True when no level can be measured after it: the endpoint refused the request (a 4xx
         /// other than 429: a wrong model, path, key, credentials or region), could not be reached
         /// (a wrong host or port, an endpoint that is down), answered in another API's shape (a
-        /// wrong `--api` or path), or TLS refused its certificate. A 429, a 5xx or a timeout may be
-        /// the load of the moment, which the levels measure; a redirect is shown by the first level.
+        /// wrong `--api` or path), TLS refused its certificate, or no connection opened within the
+        /// connect timeout. A 429, a 5xx or another timeout may be the load of the moment, which the
+        /// levels measure; a redirect is shown by the first level.
         public let stops: Bool
         /// The failure was TLS refusing the endpoint's certificate.
         public let certificateRejected: Bool
@@ -70,8 +84,10 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
             loop.execute { [generator] in generator.preflight(continuation: continuation) }
         }
         return Preflight(
-            outcome: finished.outcome, example: finished.outcome.isSuccess ? nil : finished.example(redactingFor: endpoint),
-            stops: [.http4xx, .transport, .malformed].contains(finished.outcome), certificateRejected: finished.request.certificateRejected)
+            outcome: finished.outcome, fault: finished.fault,
+            example: finished.outcome.isSuccess ? nil : finished.example(redactingFor: endpoint),
+            stops: [.http4xx, .transport, .malformed].contains(finished.outcome) || finished.fault == .connectTimeout,
+            certificateRejected: finished.request.certificateRejected)
     }
 
     /// The samples of the levels to come continue the stored runs' clock.

@@ -47,10 +47,10 @@ final class LoadClient: SocketHandler, GeneratorClient {
         if descriptor < 0 { connect() } else { flush() }
     }
 
-    func timedOut() {
+    func timedOut(_ expiry: RequestExpiry) {
         guard let timedOut = request else { return }
         closeSocket()
-        finish(reader.failed(timedOut, .timeout, reason: generator.timeoutReason, at: timedOut.deadline))
+        finish(reader.failed(timedOut, expiry.fault, reason: expiry.reason, at: expiry.at))
     }
 
     /// Closes the connection, abandoning any request on it (the end of a sweep).
@@ -68,7 +68,8 @@ final class LoadClient: SocketHandler, GeneratorClient {
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
             getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length)
-            guard error == 0 else { return connectionBroke("the connection broke: \(String(cString: strerror(error)))") }
+            guard error == 0 else { return connectFailed(SocketError.system("connect", error)) }
+            request?.connectingSince = nil
             guard openChannel() else { return }
             flush()
             return
@@ -92,7 +93,7 @@ final class LoadClient: SocketHandler, GeneratorClient {
             return true
         } catch {
             closeSocket()
-            fail(.transport, reason: "\(error)")
+            fail(.tlsFailure, reason: "\(error)")
             return false
         }
     }
@@ -105,8 +106,9 @@ final class LoadClient: SocketHandler, GeneratorClient {
             request = nil
             return generator.ranOutOfDescriptors(SocketError.system(call, code))
         } catch {
-            return fail(.transport, reason: "cannot connect: \(error)")
+            return connectFailed(error)
         }
+        request?.connectingSince = generator.loop.now
         isConnecting = true
         hasServedResponse = false
         watchesWritable = true
@@ -127,9 +129,11 @@ final class LoadClient: SocketHandler, GeneratorClient {
                 writeWaitsForReadable = true
                 return watch(writable: readWaitsForWritable)
             case .closed:
-                return connectionBroke("the endpoint closed the connection")
+                return connectionBroke("the endpoint closed the connection", .connectionClosed)
             case .failed(let reason):
-                return connectionBroke(reason)
+                return connectionBroke(reason, .connectionReset)
+            case .tlsFailed(let reason):
+                return connectionBroke(reason, .tlsFailure)
             case .certificateRejected(let reason):
                 return certificateRejected(reason)
             }
@@ -171,7 +175,9 @@ final class LoadClient: SocketHandler, GeneratorClient {
             case .closed:
                 return connectionClosedByPeer()
             case .failed(let reason):
-                return connectionBroke(reason)
+                return connectionBroke(reason, .connectionReset)
+            case .tlsFailed(let reason):
+                return connectionBroke(reason, .tlsFailure)
             case .certificateRejected(let reason):
                 return certificateRejected(reason)
             }
@@ -182,7 +188,15 @@ final class LoadClient: SocketHandler, GeneratorClient {
     private func certificateRejected(_ reason: String) {
         closeSocket()
         request?.certificateRejected = true
-        fail(.transport, reason: reason)
+        fail(.tlsFailure, reason: reason)
+    }
+
+    /// The connection could not be opened: refused (nothing listens there), or another reason.
+    private func connectFailed(_ error: Error) {
+        closeSocket()
+        let refused: Bool
+        if case SocketError.system(_, let code) = error { refused = code == ECONNREFUSED } else { refused = false }
+        fail(refused ? .connectionRefused : .connectFailed, reason: "cannot connect: \(error)")
     }
 
     /// TLS may hold decrypted bytes epoll cannot see: read them on the loop's next turn.
@@ -206,8 +220,9 @@ final class LoadClient: SocketHandler, GeneratorClient {
         let time = generator.loop.now
         // The timeout holds however fast bytes arrive: the sweep of deadlines runs on a timer,
         // which a socket that is always readable could keep from its turn.
-        if time >= request!.deadline { return timedOut() }
+        if time >= request!.deadline { return timedOut(generator.requestTimeoutExpiry(of: request!)) }
         generator.readDelayed(by: time - generator.loop.lastWake)
+        request!.lastByteAt = time
         reader.received(bytes.count, into: &request!)
         var ended = false
         do {
@@ -221,11 +236,11 @@ final class LoadClient: SocketHandler, GeneratorClient {
                 end: { ended = true })
         } catch {
             closeSocket()
-            return fail(.malformed, reason: "the HTTP response is malformed: \(error)")
+            return fail(.malformedHTTP, reason: "the HTTP response is malformed: \(error)")
         }
         if let reason = reader.cutOffReason {
             closeSocket()
-            return fail(.malformed, reason: reason)
+            return fail(reader.cutOffFault, reason: reason)
         }
         guard ended else { return }
         if request?.head?.closesConnection == true { closeSocket() }
@@ -244,18 +259,18 @@ final class LoadClient: SocketHandler, GeneratorClient {
         guard request != nil else { return }
         var ended = false
         if (try? responseParser.connectionClosed(end: { ended = true })) != nil, ended { return complete(at: time) }
-        connectionFailed(reason: "the endpoint closed the connection")
+        connectionFailed(reason: "the endpoint closed the connection", .connectionClosed)
     }
 
-    private func connectionBroke(_ reason: String) {
+    private func connectionBroke(_ reason: String, _ fault: Fault) {
         closeSocket()
         guard request != nil else { return }
-        connectionFailed(reason: reason)
+        connectionFailed(reason: reason, fault)
     }
 
     /// A kept-alive connection the server had closed is not the endpoint failing: send again, once,
     /// on a new connection, keeping the original send time (the user would have waited for it).
-    private func connectionFailed(reason: String) {
+    private func connectionFailed(reason: String, _ fault: Fault) {
         guard var retry = request else { return }
         if hasServedResponse && !retry.receivedAnything && !retry.wasResent {
             retry.wasResent = true
@@ -263,12 +278,12 @@ final class LoadClient: SocketHandler, GeneratorClient {
             return
         }
         let received = retry.bytesReceived
-        fail(.transport, reason: received == 0 ? reason + " before any response" : reason + " after \(received) bytes of the response")
+        fail(fault, reason: received == 0 ? reason + " before any response" : reason + " after \(received) bytes of the response")
     }
 
-    private func fail(_ outcome: Outcome, reason: String) {
+    private func fail(_ fault: Fault, reason: String) {
         guard let failed = request else { return }
-        finish(reader.failed(failed, outcome, reason: reason, at: generator.loop.now))
+        finish(reader.failed(failed, fault, reason: reason, at: generator.loop.now))
     }
 
     private func finish(_ finished: FinishedRequest) {

@@ -31,6 +31,12 @@ final class LoadGenerator: @unchecked Sendable {
         var readDelays: [Int64] = []
         /// The first recorded request of each failure outcome, as the endpoint answered it.
         var failureExamples: [Outcome: FailureExample] = [:]
+        /// Where finished requests go while the level runs, and how many of the recorder's samples went.
+        let journal: (any SampleJournal)?
+        var journaledCount = 0
+        /// Set once the level is told to stop: no request is sent after it, and the level ends
+        /// when the last one in flight finishes or at this time (monotonic ns), whichever is first.
+        var drainDeadline: Int64?
     }
 
     /// The most read delays a level keeps for its percentiles (the first ones; plenty for a p99).
@@ -55,7 +61,9 @@ final class LoadGenerator: @unchecked Sendable {
     /// For an https endpoint on the epoll route: the TLS settings of every connection.
     let tlsContext: TLSContext?
     /// Why a timed-out request failed, in the report's words.
-    let timeoutReason: String
+    private let timeoutReason: String
+    /// The timeouts that end a request before its whole-request deadline.
+    private let timeouts: ClientTimeouts
     /// One read buffer for every client: the loop reads one socket at a time.
     let readBuffer: UnsafeMutableRawBufferPointer
     private let prompts: [Prompt]
@@ -91,15 +99,21 @@ final class LoadGenerator: @unchecked Sendable {
 
     init(
         loop: EventLoop, endpoint: LiveEndpoint, prompts: [Prompt], maxOutputTokens: Int?, requestTimeoutSeconds: Double,
-        seed: UInt64, origin: Int64, limits: ResponseLimits = .standard, onProgress: (@Sendable (Int, LevelProgress) -> Void)? = nil
+        timeouts: ClientTimeouts = .standard, seed: UInt64, origin: Int64, limits: ResponseLimits = .standard,
+        onProgress: (@Sendable (Int, LevelProgress) -> Void)? = nil
     ) throws {
         self.loop = loop
+        self.timeouts = timeouts
         self.onProgress = onProgress
         self.endpoint = endpoint
         self.limits = limits
         timeoutReason = "no complete response within the request timeout of \(NumberFormatting.duration(seconds: requestTimeoutSeconds))"
         self.prompts = prompts
-        address = try SocketAddress.resolve(host: endpoint.host, port: endpoint.port)
+        do {
+            address = try SocketAddress.resolve(host: endpoint.host, port: endpoint.port)
+        } catch {
+            throw LoadGeneratorError.unresolvedHost(host: endpoint.host, detail: "\(error)")
+        }
         prepared = try prompts.map { try endpoint.prepare($0, maxOutputTokens: maxOutputTokens) }
         // Requests are built once, unless each must be signed as it is sent.
         let built = endpoint.signsEachRequest ? [] : prepared
@@ -147,14 +161,14 @@ final class LoadGenerator: @unchecked Sendable {
     }
 
     /// Starts `level`; `continuation` gets its run once the recorder says it is complete.
-    func start(_ level: Level, until rule: StopRule, continuation: CheckedContinuation<LevelRun, Error>) {
+    func start(_ level: Level, until rule: StopRule, journal: (any SampleJournal)?, continuation: CheckedContinuation<LevelRun, Error>) {
         levelsStarted += 1
         let now = loop.now
         lastProgress = now
         current = LevelInProgress(
             number: levelsStarted, recorder: LevelRecorder(level: level, rule: rule, startedAt: now - origin, staggeredStart: true),
             continuation: continuation, sequence: Array(repeating: 0, count: level.concurrency), startedAt: now,
-            cpuAtStart: cpuNanoseconds(), userCPUAtStart: userCPUNanoseconds())
+            cpuAtStart: cpuNanoseconds(), userCPUAtStart: userCPUNanoseconds(), journal: journal)
         activeClients = level.concurrency
         while clients.count < activeClients { clients.append(makeClient(index: clients.count)) }
         clientsToStart = clients.prefix(activeClients).filter { !$0.isBusy }.map(\.index)
@@ -175,8 +189,41 @@ final class LoadGenerator: @unchecked Sendable {
         endLevel(throwing: CancellationError())
     }
 
+    /// Stops the running level, if any: no request is sent after this, and the level ends with
+    /// `CancellationError` once its requests in flight have finished (each recorded and journaled),
+    /// or after `seconds`, abandoning those still running.
+    func drainLevel(within seconds: Double) {
+        guard current != nil, current!.drainDeadline == nil else { return }
+        let deadline = loop.now + Int64(seconds * 1e9)
+        current!.drainDeadline = deadline
+        stopStarting()
+        endDrainIfDone()
+        guard current != nil else { return }
+        let number = current!.number
+        loop.schedule(at: deadline) { [unowned self] in
+            guard current?.number == number else { return }
+            endLevel(throwing: CancellationError())
+        }
+    }
+
+    /// Ends a draining level once none of its requests is in flight.
+    private func endDrainIfDone() {
+        guard let level = current, level.drainDeadline != nil else { return }
+        if !clients.contains(where: { $0.request?.levelNumber == level.number }) { endLevel(throwing: CancellationError()) }
+    }
+
+    /// Hands the level's samples finished since the last time to its journal.
+    private func flushJournal() {
+        guard let level = current, let journal = level.journal else { return }
+        let samples = level.recorder.samples
+        guard samples.count > level.journaledCount else { return }
+        journal.append(Array(samples[level.journaledCount...]))
+        current!.journaledCount = samples.count
+    }
+
     /// Ends the running level, if any, with `error`; clients that finish then wait.
     private func endLevel(throwing error: Error) {
+        flushJournal()
         guard let level = current else { return }
         current = nil
         loop.cancelTimer(level.tick)
@@ -243,13 +290,20 @@ final class LoadGenerator: @unchecked Sendable {
 
     func requestFinished(_ finished: FinishedRequest, by client: any GeneratorClient) {
         let request = finished.request
+        // A 429's Retry-After is honoured (up to a limit) and recorded with its sample.
+        let pause: Int64
+        switch finished.outcome {
+        case .http429: pause = Int64(min(finished.retryAfterSeconds ?? 1, Self.longestRetryAfter) * 1e9)
+        case .transport: pause = Self.transportPauseNanoseconds
+        default: pause = 0
+        }
         if request.levelNumber == Self.preflightLevel, let continuation = pendingPreflight {
             pendingPreflight = nil
             return continuation.resume(returning: finished)
         }
         current?.finishedRequests += 1
         if let recorded = request.recorded, current?.number == request.levelNumber {
-            let sample = sample(finished, client: client.index, phase: recorded.phase)
+            let sample = sample(finished, client: client.index, phase: recorded.phase, retryAfter: finished.outcome == .http429 ? pause : nil)
             current?.recorder.requestFinished(sample, recorded)
             current?.sendLags.append(request.sendLag)
             // Only the first failure of each kind is shown, so only it is described: a 429 storm
@@ -260,12 +314,7 @@ final class LoadGenerator: @unchecked Sendable {
         }
         if request.firstTokenAt == nil { responseBegan(to: request) }
         completeLevelIfDone()
-        let pause: Int64
-        switch finished.outcome {
-        case .http429: pause = Int64(min(finished.retryAfterSeconds ?? 1, Self.longestRetryAfter) * 1e9)
-        case .transport: pause = Self.transportPauseNanoseconds
-        default: pause = 0
-        }
+        endDrainIfDone()
         if pause == 0 { return clientIsFree(client, since: finished.finishedAt) }
         let resumeAt = loop.now + pause
         client.pauseTimer = loop.schedule(at: resumeAt) { [unowned self, unowned client] in
@@ -311,7 +360,7 @@ final class LoadGenerator: @unchecked Sendable {
     // MARK: - Sending
 
     private func clientIsFree(_ client: any GeneratorClient, since readyAt: Int64) {
-        guard current != nil, client.index < activeClients else { return }
+        guard current != nil, current!.drainDeadline == nil, client.index < activeClients else { return }
         sendNext(from: client, readyAt: readyAt)
     }
 
@@ -330,7 +379,7 @@ final class LoadGenerator: @unchecked Sendable {
 
     // MARK: - Levels
 
-    private func sample(_ finished: FinishedRequest, client: Int, phase: Phase) -> Sample {
+    private func sample(_ finished: FinishedRequest, client: Int, phase: Phase, retryAfter: Int64?) -> Sample {
         let request = finished.request
         let succeeded = finished.outcome.isSuccess
         let completion = request.reading.completion
@@ -341,14 +390,46 @@ final class LoadGenerator: @unchecked Sendable {
             promptTokens: request.reading.promptTokens ?? prompts[request.promptIndex].promptTokens,
             completionTokens: succeeded ? completion.tokens : 0, tokensSource: succeeded ? completion.source : .estimate,
             outcome: finished.outcome, phase: phase, sendLag: request.sendLag,
-            interTokenGaps: endpoint.streaming ? request.interTokenGaps : nil, errorName: finished.errorName)
+            interTokenGaps: endpoint.streaming ? request.interTokenGaps : nil, errorName: finished.errorName, fault: finished.fault,
+            retryAfter: retryAfter)
     }
+
+    /// The request timeout's expiry of `request`, at its deadline.
+    func requestTimeoutExpiry(of request: RequestInFlight) -> RequestExpiry {
+        RequestExpiry(fault: .requestTimeout, at: request.deadline, reason: timeoutReason)
+    }
+
+    /// The first of `request`'s timeouts to have expired by `now`, if any.
+    private func expiry(of request: RequestInFlight, at now: Int64) -> RequestExpiry? {
+        if now >= request.deadline { return requestTimeoutExpiry(of: request) }
+        func expired(_ start: Int64?, _ seconds: Double?) -> Int64? {
+            guard let start, let seconds else { return nil }
+            let end = start + Int64(seconds * 1e9)
+            return now >= end ? end : nil
+        }
+        // While the connection opens, only its own timeout runs: a dead host is no slow first token.
+        if request.connectingSince != nil {
+            guard let at = expired(request.connectingSince, timeouts.connectSeconds) else { return nil }
+            return RequestExpiry(fault: .connectTimeout, at: at, reason: "the connection did not open within the connect timeout of \(duration(timeouts.connectSeconds))")
+        }
+        if request.firstTokenAt == nil, let at = expired(request.sentAt, timeouts.firstTokenSeconds) {
+            return RequestExpiry(fault: .firstTokenTimeout, at: at, reason: "no token within the first-token timeout of \(duration(timeouts.firstTokenSeconds!))")
+        }
+        if request.firstTokenAt != nil, let at = expired(request.lastByteAt, timeouts.stallSeconds) {
+            return RequestExpiry(fault: .streamStalled, at: at, reason: "the stream sent nothing for the stall timeout of \(duration(timeouts.stallSeconds!)) and did not close")
+        }
+        return nil
+    }
+
+    private func duration(_ seconds: Double) -> String { NumberFormatting.duration(seconds: seconds) }
 
     /// Runs from the first level to `stop()`: requests still running between levels time out too.
     private func scheduleTimeoutSweep() {
         timeoutSweep = loop.schedule(at: loop.now + Self.timeoutSweepNanoseconds) { [unowned self] in
             let now = loop.now
-            for client in clients where client.request.map({ $0.deadline <= now }) == true { client.timedOut() }
+            for client in clients {
+                if let request = client.request, let expiry = expiry(of: request, at: now) { client.timedOut(expiry) }
+            }
             scheduleTimeoutSweep()
         }
     }
@@ -363,19 +444,23 @@ final class LoadGenerator: @unchecked Sendable {
         }
     }
 
+    /// About once a second: the finished requests go to the journal, and the progress is told.
     private func reportProgress() {
-        guard let onProgress, let level = current else { return }
+        guard let level = current else { return }
         let now = loop.now
         guard now - lastProgress >= Self.progressNanoseconds else { return }
         lastProgress = now
-        onProgress(level.number, level.recorder.progress(at: now - origin))
+        flushJournal()
+        onProgress?(level.number, level.recorder.progress(at: now - origin))
     }
 
     private func completeLevelIfDone() {
         guard current != nil else { return }
         let now = loop.now
         current!.recorder.advanceClock(to: now - origin)
-        guard current!.recorder.isComplete, let level = current else { return }
+        guard current!.recorder.isComplete else { return }
+        flushJournal()
+        let level = current!
         current = nil
         loop.cancelTimer(level.tick)
         stopStarting()

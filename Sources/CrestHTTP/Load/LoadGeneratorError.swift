@@ -1,5 +1,7 @@
-/// Why the load generator cannot run a level: the client's own limits, never the endpoint's.
+/// Why the load generator cannot run a level: the client's own limits, or a host that does not resolve.
 public enum LoadGeneratorError: Error, Equatable, CustomStringConvertible {
+    /// The endpoint's host name did not resolve (`Fault.dnsFailure`): no request can be sent.
+    case unresolvedHost(host: String, detail: String)
     /// A level needs more connections than the open-files limit allows.
     case tooManyClients(concurrency: Int, limit: Int)
     /// Opening a socket failed for want of a file descriptor.
@@ -7,6 +9,8 @@ public enum LoadGeneratorError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .unresolvedHost(let host, let detail):
+            return "dns_failure: the endpoint's host '\(host)' did not resolve (\(detail)); check the host name in --url, and this machine's DNS"
         case .tooManyClients(let concurrency, let limit):
             return "concurrency \(concurrency) needs \(concurrency) connections, and the open-files limit is \(limit) (ulimit -n; \(OpenFileLimit.reserved) are kept for Crest's own files): raise it, e.g. 'ulimit -n \(Self.suggestedLimit(concurrency))', or measure at most \(max(0, limit - OpenFileLimit.reserved)) clients"
         case .outOfFileDescriptors(let concurrency, let limit, let detail):

@@ -30,12 +30,25 @@ struct RequestInFlight {
     var wasResent = false
     /// Failed because TLS rejected the endpoint's certificate: no later request can do better.
     var certificateRejected = false
+    /// While its client opens a connection for it: since when (monotonic ns), against the connect timeout.
+    var connectingSince: Int64?
+    /// When the latest bytes of its response arrived, against the stall timeout.
+    var lastByteAt: Int64?
+}
+
+/// Why a request ran out of time: which timeout, when it expired, and the report's words for it.
+struct RequestExpiry {
+    let fault: Fault
+    let at: Int64
+    let reason: String
 }
 
 /// How a request ended, as its client saw it.
 struct FinishedRequest {
     let request: RequestInFlight
     let outcome: Outcome
+    /// The failure's finer category, where the outcome alone does not say.
+    let fault: Fault?
     let finishedAt: Int64
     /// For a 429: how long the server asked the client to wait.
     let retryAfterSeconds: Double?

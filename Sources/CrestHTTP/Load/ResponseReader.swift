@@ -19,8 +19,9 @@ struct ResponseReader {
     private var frames = EventStreamDecoder()
     /// Set once a frame could not be read: nothing after it can be.
     private var framesBroke = false
-    /// Why the response must be cut off, once it has passed a hard limit.
+    /// Why the response must be cut off, once it has passed a hard limit, and which limit it passed.
     private(set) var cutOffReason: String?
+    private(set) var cutOffFault: Fault = .responseTooLarge
 
     init(endpoint: LiveEndpoint, limits: ResponseLimits) {
         self.endpoint = endpoint
@@ -64,6 +65,7 @@ struct ResponseReader {
         }
         if events.hasOverflowed {
             cutOffReason = "a server-sent event passed \(Self.size(limits.maximumEventBytes)), the client's limit"
+            cutOffFault = .oversizedEvent
         } else if request.reading.tokenEvents > limits.maximumTokenEvents {
             cutOffReason = "the stream passed \(limits.maximumTokenEvents) events with generated text, the client's limit"
         }
@@ -129,15 +131,15 @@ struct ResponseReader {
     /// `request`'s end at `time`: the outcome its status and body say.
     func finish(_ request: RequestInFlight, at time: Int64) -> FinishedRequest {
         var finished = request
-        guard let head = finished.head else { return failed(finished, .malformed, reason: "no response head", at: time) }
+        guard let head = finished.head else { return failed(finished, .malformed, fault: .malformedHTTP, reason: "no response head", at: time) }
         switch head.status {
         case 200..<300:
             if !endpoint.streaming { finished.reading = endpoint.api.readBody(finished.body) }
-            let (outcome, reason) = judge(finished.reading, head: head)
+            let (outcome, fault, reason) = judge(finished.reading, head: head)
             if outcome == .ok {
-                return FinishedRequest(request: finished, outcome: .ok, finishedAt: time, retryAfterSeconds: nil, reason: nil)
+                return FinishedRequest(request: finished, outcome: .ok, fault: nil, finishedAt: time, retryAfterSeconds: nil, reason: nil)
             }
-            return failed(finished, outcome, reason: reason, at: time)
+            return failed(finished, outcome, fault: fault, reason: reason, at: time)
         case 300..<400:
             return failed(finished, .http3xx, reason: "Crest follows no redirect: point --url at the address the endpoint names", at: time)
         case 429:
@@ -147,48 +149,57 @@ struct ResponseReader {
             return failed(finished, outcome, reason: reason, at: time, retryAfterSeconds: outcome == .http429 ? head.retryAfterSeconds : nil)
         case 400..<500: return failed(finished, .http4xx, reason: nil, at: time)
         case 500..<600: return failed(finished, .http5xx, reason: nil, at: time)
-        default: return failed(finished, .malformed, reason: "HTTP status \(head.status) is no final answer", at: time)
+        default: return failed(finished, .malformed, fault: .malformedHTTP, reason: "HTTP status \(head.status) is no final answer", at: time)
         }
     }
 
-    /// `request` ended as `outcome`, which is a failure, at `time`, for `reason` where its status
-    /// alone does not say.
+    /// `request` ended as `outcome`, which is a failure, at `time`: `fault` names it more finely
+    /// where it can, `reason` says why where its status alone does not.
     func failed(
-        _ request: RequestInFlight, _ outcome: Outcome, reason: String?, at time: Int64, retryAfterSeconds: Double? = nil
+        _ request: RequestInFlight, _ outcome: Outcome, fault: Fault? = nil, reason: String?, at time: Int64, retryAfterSeconds: Double? = nil
     ) -> FinishedRequest {
-        FinishedRequest(request: request, outcome: outcome, finishedAt: time, retryAfterSeconds: retryAfterSeconds, reason: reason)
+        FinishedRequest(request: request, outcome: outcome, fault: fault, finishedAt: time, retryAfterSeconds: retryAfterSeconds, reason: reason)
     }
 
-    /// What a 2xx response counts as, and why when it is not a success.
-    private func judge(_ reading: ResponseReading, head: HTTPResponseHead) -> (Outcome, String?) {
+    /// `request` ended in `fault` at `time`, for `reason`.
+    func failed(_ request: RequestInFlight, _ fault: Fault, reason: String, at time: Int64) -> FinishedRequest {
+        failed(request, fault.outcome, fault: fault, reason: reason, at: time)
+    }
+
+    /// What a 2xx response counts as, with its fault and why when it is not a success.
+    private func judge(_ reading: ResponseReading, head: HTTPResponseHead) -> (Outcome, Fault?, String?) {
         if let exception = reading.exception {
+            let reason = "the stream carried AWS's \(exception.name)" + (exception.message.map { ": \($0)" } ?? "")
             // AWS's throttling, mid-stream, is the endpoint refusing load like a 429.
-            let outcome: Outcome = exception.name.lowercased().hasPrefix("throttling") ? .http429 : .http5xx
-            return (outcome, "the stream carried AWS's \(exception.name)" + (exception.message.map { ": \($0)" } ?? ""))
+            if exception.name.lowercased().hasPrefix("throttling") { return (.http429, nil, reason) }
+            return (.http5xx, .errorEvent, reason)
         }
         if reading.isError {
-            return (.http5xx, endpoint.streaming ? "the stream carried an error event" : "the 2xx response's JSON is an error object")
+            return (.http5xx, .errorEvent, endpoint.streaming ? "the stream carried an error event" : "the 2xx response's JSON is an error object")
         }
         if endpoint.streaming, endpoint.api.streamsEventFrames, !framesBroke {
-            do { try frames.finish() } catch { return (.malformed, error.description) }
+            do { try frames.finish() } catch { return (.malformed, .malformedEventStream, error.description) }
         }
         if endpoint.streaming {
             let strayLines = events.strayLines + (events.endsInStrayLine ? 1 : 0)
             if strayLines > 0 {
                 if head.fields["content-type"]?.lowercased().contains("json") == true {
-                    return (.malformed, "the response is JSON, not the event stream a streamed request asks for (does the endpoint stream? --no-stream asks for whole answers)")
+                    return (.malformed, .malformedEventStream, "the response is JSON, not the event stream a streamed request asks for (does the endpoint stream? --no-stream asks for whole answers)")
                 }
-                return (.malformed, "the body is not an event stream (\(strayLines) line\(strayLines == 1 ? "" : "s") of no event-stream field)")
+                return (.malformed, .malformedEventStream, "the body is not an event stream (\(strayLines) line\(strayLines == 1 ? "" : "s") of no event-stream field)")
             }
-            if let problem = reading.problem { return (.malformed, problem) }
-            if reading.dataEvents == 0 { return (.malformed, "the event stream held no event with data (at most [DONE])") }
+            if let problem = reading.problem { return (.malformed, framesBroke ? .malformedEventStream : .malformedJSON, problem) }
+            if reading.dataEvents == 0 { return (.malformed, .malformedEventStream, "the event stream held no event with data (at most [DONE])") }
+            if events.endsInsideEvent {
+                return (.malformed, .malformedEventStream, "the stream ended inside an event: its last event was cut short")
+            }
         } else if let problem = reading.problem {
-            return (.malformed, problem)
+            return (.malformed, .malformedJSON, problem)
         }
         if !reading.generatedAnything {
-            return (.emptyCompletion, "the answer carried no generated text, and no usage block counted a completion token")
+            return (.emptyCompletion, nil, "the answer carried no generated text, and no usage block counted a completion token")
         }
-        return (.ok, nil)
+        return (.ok, nil, nil)
     }
 
     private static func size(_ bytes: Int) -> String {

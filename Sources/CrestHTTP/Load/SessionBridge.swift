@@ -140,7 +140,7 @@ final class SessionBridge: NSObject, URLSessionDataDelegate, @unchecked Sendable
         let time = MonotonicClock.nanoseconds()
         guard let transfer = transfer(of: task, removing: true) else { return }
         transfer.isCompleted = true
-        let failure = error.map { ($0 as NSError).localizedDescription }
+        let failure = error.map { TransferFailure($0 as NSError) }
         let (client, number) = (transfer.client, transfer.number)
         loop.execute { client.completed(failure: failure, at: time, transfer: number) }
     }
@@ -152,5 +152,18 @@ final class SessionBridge: NSObject, URLSessionDataDelegate, @unchecked Sendable
         newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
     ) {
         completionHandler(nil)
+    }
+}
+
+/// How a URLSession transfer failed: its error's domain and code, and URLSession's words.
+struct TransferFailure: Sendable {
+    let domain: String
+    let code: Int
+    let description: String
+
+    init(_ error: NSError) {
+        domain = error.domain
+        code = error.code
+        description = error.localizedDescription
     }
 }

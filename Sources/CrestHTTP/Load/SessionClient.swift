@@ -34,10 +34,10 @@ final class SessionClient: GeneratorClient, @unchecked Sendable {
         transfer = bridge.start(generator.urlRequest(request.promptIndex), for: self)
     }
 
-    func timedOut() {
+    func timedOut(_ expiry: RequestExpiry) {
         guard let timedOut = request else { return }
         abandonTransfer()
-        finish(reader.failed(timedOut, .timeout, reason: generator.timeoutReason, at: timedOut.deadline))
+        finish(reader.failed(timedOut, expiry.fault, reason: expiry.reason, at: expiry.at))
     }
 
     /// Forgets the request on the wire: the end of a sweep, when the bridge lets the session go.
@@ -55,7 +55,8 @@ final class SessionClient: GeneratorClient, @unchecked Sendable {
 
     func received(_ data: Data, at time: Int64, transfer: Int) {
         guard transfer == self.transfer, request != nil else { return }
-        if time >= request!.deadline { return timedOut() }
+        if time >= request!.deadline { return timedOut(generator.requestTimeoutExpiry(of: request!)) }
+        request!.lastByteAt = time
         reader.received(data.count, into: &request!)
         let broughtFirstToken = data.withUnsafeBytes { bytes in
             reader.read(bytes.bindMemory(to: UInt8.self), at: time, into: &request!, eventParsed: generator.eventParsed)
@@ -65,19 +66,38 @@ final class SessionClient: GeneratorClient, @unchecked Sendable {
             // are arriving can trap in FoundationNetworking (see `SessionBridge`).
             let cut = request!
             self.transfer = nil
-            return finish(reader.failed(cut, .malformed, reason: reason, at: time))
+            return finish(reader.failed(cut, reader.cutOffFault, reason: reason, at: time))
         }
         if broughtFirstToken { generator.firstTokenArrived(request!, at: time) }
     }
 
-    /// The transfer ended at `time`; `failure` is URLSession's error message, if it failed.
-    func completed(failure: String?, at time: Int64, transfer: Int) {
+    /// The transfer ended at `time`; `failure` is URLSession's error, if it failed.
+    func completed(failure: TransferFailure?, at time: Int64, transfer: Int) {
         guard transfer == self.transfer, let finished = request else { return }
         self.transfer = nil
         if let failure {
-            finish(reader.failed(finished, .transport, reason: "URLSession: \(failure)", at: time))
+            let fault = Self.fault(of: failure)
+            finish(reader.failed(finished, fault.outcome, fault: fault, reason: "URLSession: \(failure.description)", at: time))
         } else {
             finish(reader.finish(finished, at: time))
+        }
+    }
+
+    /// URLSession's error, as the epoll client would have named it.
+    private static func fault(of error: TransferFailure) -> Fault {
+        guard error.domain == NSURLErrorDomain else { return .connectionReset }
+        switch error.code {
+        case NSURLErrorCannotConnectToHost: return .connectionRefused
+        case NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed: return .dnsFailure
+        case NSURLErrorSecureConnectionFailed, NSURLErrorServerCertificateHasBadDate, NSURLErrorServerCertificateUntrusted,
+             NSURLErrorServerCertificateHasUnknownRoot, NSURLErrorServerCertificateNotYetValid, NSURLErrorClientCertificateRejected,
+             NSURLErrorClientCertificateRequired:
+            return .tlsFailure
+        case NSURLErrorTimedOut: return .requestTimeout
+        case NSURLErrorNetworkConnectionLost: return .connectionClosed
+        case NSURLErrorBadServerResponse: return .malformedHTTP
+        case NSURLErrorNotConnectedToInternet, NSURLErrorCannotLoadFromNetwork: return .connectFailed
+        default: return .connectionReset
         }
     }
 

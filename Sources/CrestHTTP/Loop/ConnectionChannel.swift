@@ -70,6 +70,8 @@ enum ChannelTransfer: Equatable {
     /// The connection failed, for the reason given (a whole phrase: "the connection broke: ...",
     /// "the TLS handshake with ... failed: ...").
     case failed(String)
+    /// TLS itself failed (a handshake the peer does not speak, a protocol error), for the reason given.
+    case tlsFailed(String)
     /// TLS refused the peer's certificate (untrusted, expired, for another host), for the reason given.
     case certificateRejected(String)
 }

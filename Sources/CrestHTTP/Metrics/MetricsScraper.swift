@@ -98,7 +98,7 @@ final class MetricsScraper: SocketHandler {
             case .transferred(let count): sent += count
             case .wantsWrite: return loop.modify(descriptor, events: EPOLLOUT.rawValue)
             case .wantsRead: return loop.modify(descriptor, events: EPOLLIN.rawValue)
-            case .closed, .failed, .certificateRejected: return failed()
+            case .closed, .failed, .tlsFailed, .certificateRejected: return failed()
             }
             if sent == request.count { return loop.modify(descriptor, events: EPOLLIN.rawValue) }
         }
@@ -118,7 +118,7 @@ final class MetricsScraper: SocketHandler {
                 case .closed:
                     try parser.connectionClosed { ended = true }
                     if !ended { return failed() }
-                case .failed, .certificateRejected: return failed()
+                case .failed, .tlsFailed, .certificateRejected: return failed()
                 }
             } catch {
                 return failed()

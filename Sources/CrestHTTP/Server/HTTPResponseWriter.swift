@@ -49,6 +49,21 @@ public final class HTTPResponseWriter {
         connection.close()
     }
 
+    /// Resets the connection (an RST, not a FIN), dropping whatever is unsent: a crashed or
+    /// killed server, for fault injection.
+    public func reset() {
+        hasEnded = true
+        connection.reset()
+    }
+
+    /// Writes `bytes` as they are, with no HTTP framing, then closes the connection once they are
+    /// sent: a response that is not HTTP, for fault injection.
+    public func sendRawAndClose(_ bytes: [UInt8]) {
+        guard isOpen else { return }
+        hasEnded = true
+        connection.closeAfterWriting(bytes)
+    }
+
     private static func reason(_ status: Int) -> String {
         switch status {
         case 200: return "OK"

@@ -178,7 +178,7 @@ final class ServerConnection: SocketHandler {
             case .wantsWrite:
                 readWaitsForWritable = true
                 return watchWritable(true)
-            case .closed, .failed, .certificateRejected: return close()
+            case .closed, .failed, .tlsFailed, .certificateRejected: return close()
             }
             reads += 1
             if readWaitsForWritable {
@@ -247,7 +247,7 @@ final class ServerConnection: SocketHandler {
             case .wantsRead:
                 writeWaitsForReadable = true
                 return watchWritable(readWaitsForWritable)
-            case .closed, .failed, .certificateRejected:
+            case .closed, .failed, .tlsFailed, .certificateRejected:
                 return close()
             }
         }
@@ -274,6 +274,23 @@ final class ServerConnection: SocketHandler {
 
     private func flushThenMaybeClose() {
         if closeAfterResponse && pendingOutput.isEmpty { close() }
+    }
+
+    /// Closes with an RST: SO_LINGER of zero makes close() drop the connection at once.
+    func reset() {
+        guard isOpen else { return }
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        pendingOutput = []
+        close()
+    }
+
+    /// Writes `bytes`, then closes once they are sent.
+    func closeAfterWriting(_ bytes: [UInt8]) {
+        closeAfterResponse = true
+        isResponding = false
+        write(bytes)
+        flushThenMaybeClose()
     }
 
     func close() {

@@ -88,7 +88,7 @@ final class TLSConnection {
             if verification != OpenSSLConstant.verifyOK, let text = library.verifyErrorText(verification) {
                 return .certificateRejected("the TLS handshake with \(peer) failed: its certificate was rejected (\(String(cString: text)))")
             }
-            return .failed(described(queued))
+            return .tlsFailed(described(queued))
         }
     }
 

@@ -17,7 +17,9 @@ final class SampleLineParserTests: XCTestCase {
                 completionTokens: random.nextInt(below: 900), tokensSource: index % 2 == 0 ? .server : .estimate,
                 outcome: Outcome.allCases[index % Outcome.allCases.count], phase: [Phase.warmup, .measured, .cooldown][index % 3],
                 sendLag: index % 4 == 0 ? Int64(index) : nil, interTokenGaps: index % 5 == 0 ? (0..<index % 7).map { Int64($0) * 1_000_003 } : nil,
-                errorName: index % 6 == 1 ? ["ThrottlingException", "ModelStreamErrorException", "Validation.Error-2"][index % 3] : nil)
+                errorName: index % 6 == 1 ? ["ThrottlingException", "ModelStreamErrorException", "Validation.Error-2"][index % 3] : nil,
+                fault: index % 4 == 1 ? Fault.allCases.first { $0.outcome == Outcome.allCases[index % Outcome.allCases.count] } : nil,
+                retryAfter: index % 8 == 3 ? Int64(index) * 1_000_000 : nil)
             let read = try parse(sample.jsonLine(step: index + 1))
             XCTAssertEqual(read.sample, sample)
             XCTAssertEqual(read.step, index + 1)
@@ -39,6 +41,10 @@ final class SampleLineParserTests: XCTestCase {
             (#"{"step":1,"level":oops}"#, "level"),
             (#"{"step":1,"level":1,"client":0,"seq":0,"prompt_index":0,"sent_ns":0,"first_token_ns":null,"finished_ns":1,"prompt_tokens":1,"completion_tokens":1,"tokens_source":"server","outcome":"exploded","phase":"measured"}"#, "outcome"),
             (#"{"step":1,"client":0}"#, "level"),
+            // A fault must be one of the line's outcome.
+            (#"{"step":1,"level":1,"client":0,"seq":0,"prompt_index":0,"sent_ns":0,"first_token_ns":null,"finished_ns":1,"prompt_tokens":1,"completion_tokens":0,"tokens_source":"estimate","outcome":"timeout","phase":"measured","fault":"connection_reset"}"#, "fault"),
+            (#"{"step":1,"level":1,"client":0,"seq":0,"prompt_index":0,"sent_ns":0,"first_token_ns":null,"finished_ns":1,"prompt_tokens":1,"completion_tokens":0,"tokens_source":"estimate","outcome":"timeout","phase":"measured","fault":"gremlins"}"#, "fault"),
+            (#"{"step":1,"level":1,"client":0,"seq":0,"prompt_index":0,"sent_ns":0,"first_token_ns":null,"finished_ns":1,"prompt_tokens":1,"completion_tokens":0,"tokens_source":"estimate","outcome":"http_429","phase":"measured","retry_after_ns":-5}"#, "retry_after_ns"),
             ("not json", nil),
             // Found by TextInputFuzzTests: the last digit's addition overflowed and trapped.
             (#"{"step":1,"level":1,"client":0,"seq":0,"prompt_index":0,"sent_ns":9223372036854775808}"#, "sent_ns"),
