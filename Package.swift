@@ -48,6 +48,8 @@ let package = Package(
         .executableTarget(
             name: "ServeAgreement", dependencies: ["Crest", "CrestSimulator", "CrestHTTP", "CrestServe"], path: "Benchmarks/ServeAgreement"),
         .executableTarget(
+            name: "ServeSoak", dependencies: ["Crest", "CrestHTTP", "CrestServe", "CrestSimulator"], path: "Benchmarks/ServeSoak"),
+        .executableTarget(
             name: "ReportSpeed", dependencies: ["Crest", "CrestSimulator", "CrestReport", "CrestSweep"], path: "Benchmarks/ReportSpeed"),
         // The test doubles and fixtures of every test target: scripted and faulty endpoints on
         // loopback, scripted and curve measurers, hand-made level runs and reports.

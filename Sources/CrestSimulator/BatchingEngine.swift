@@ -26,8 +26,15 @@ struct BatchingEngine: ServingModel {
     private let configuration: BatchingEngineConfiguration
     private let faults: FaultModel
     private var random: SeededRandom
-    /// Indexed by request id; ids the server never saw hold nil.
+    /// Indexed by request id less `sequenceBase`; ids yet to arrive hold nil. Ended
+    /// sequences at the front are forgotten now and then (`forgetEndedSequences`), so a server that
+    /// runs for days (`crest serve`) keeps a table the size of its recent requests, not of all of them.
     private var sequences: [Sequence?] = []
+    private var sequenceBase = 0
+    /// The table's length: what the engine still holds of its requests.
+    var sequencesHeld: Int { sequences.count }
+    /// How many sequences at the front of the table have ended (finished, aborted or refused).
+    private var endedPrefix = 0
     /// Running sequences in admission order: preemption takes from the back.
     private var running: [Int] = []
     private var waiting = RingDeque<Int>()
@@ -57,28 +64,28 @@ struct BatchingEngine: ServingModel {
         let model = configuration.stepTime.model
         if request.promptTokens + 1 > model.maxModelTokens || blocks(for: request.promptTokens + 1) > configuration.totalBlocks {
             notices.append(.rejected(request: request.id, time: answer, outcome: .http4xx))
-            return
+            return store(Sequence(promptTokens: 0, outputTokens: 0, status: .aborted), of: request.id)
         }
         if let cap = faults.concurrencyCap, running.count + waiting.count >= cap {
             notices.append(.rejected(request: request.id, time: answer, outcome: .http429))
-            return
+            return store(Sequence(promptTokens: 0, outputTokens: 0, status: .aborted), of: request.id)
         }
         let kvUse = 1 - Double(freeBlocks) / Double(configuration.totalBlocks)
         let errorChance = faults.errorProbability + faults.errorProbabilityPerKVOverload * max(0, kvUse - 0.95)
         if random.nextBool(probability: errorChance) {
             notices.append(.rejected(request: request.id, time: answer, outcome: .http5xx))
-            return
+            return store(Sequence(promptTokens: 0, outputTokens: 0, status: .aborted), of: request.id)
         }
         // The context window caps the answer, as max_model_len does.
         let output = min(request.outputTokens, model.maxModelTokens - request.promptTokens)
-        if sequences.count <= request.id { sequences.append(contentsOf: repeatElement(nil, count: request.id + 1 - sequences.count)) }
-        sequences[request.id] = Sequence(promptTokens: request.promptTokens, outputTokens: output)
+        store(Sequence(promptTokens: request.promptTokens, outputTokens: output), of: request.id)
         waiting.append(request.id)
         if nextWakeup == nil { startStep(at: now) }
     }
 
     mutating func abort(request: Int, at now: Int64) {
-        guard request < sequences.count, let sequence = sequences[request] else { return }
+        // An id below the table's base ended long ago.
+        guard request >= sequenceBase, request - sequenceBase < sequences.count, let sequence = sequences[request - sequenceBase] else { return }
         switch sequence.status {
         case .waiting:
             waiting.removeFirst { $0 == request }
@@ -88,31 +95,31 @@ struct BatchingEngine: ServingModel {
         case .finished, .aborted:
             return
         }
-        sequences[request]!.status = .aborted
-        sequences[request]!.blocks = 0
+        sequences[request - sequenceBase]!.status = .aborted
+        sequences[request - sequenceBase]!.blocks = 0
     }
 
     // MARK: - Steps
 
     mutating func wake(at now: Int64, notices: inout [ServerNotice]) {
         guard nextWakeup == now else { return }
-        for request in stepDecodes where sequences[request]!.status == .running {
-            sequences[request]!.generated += 1
+        for request in stepDecodes where sequences[request - sequenceBase]!.status == .running {
+            sequences[request - sequenceBase]!.generated += 1
             if reportsEveryToken { notices.append(.token(request: request, time: now)) }
             finishIfDone(request, at: now, notices: &notices)
         }
-        for (request, tokens) in stepChunks where sequences[request]!.status == .running {
-            sequences[request]!.prefillLeft -= tokens
-            guard sequences[request]!.prefillLeft == 0 else { continue }
+        for (request, tokens) in stepChunks where sequences[request - sequenceBase]!.status == .running {
+            sequences[request - sequenceBase]!.prefillLeft -= tokens
+            guard sequences[request - sequenceBase]!.prefillLeft == 0 else { continue }
             // The step that completes a prefill also samples the next token.
-            sequences[request]!.generated += 1
-            if !sequences[request]!.hasFirstToken {
-                sequences[request]!.hasFirstToken = true
+            sequences[request - sequenceBase]!.generated += 1
+            if !sequences[request - sequenceBase]!.hasFirstToken {
+                sequences[request - sequenceBase]!.hasFirstToken = true
                 notices.append(.firstToken(request: request, time: now))
             }
             finishIfDone(request, at: now, notices: &notices)
         }
-        running.removeAll { sequences[$0]!.status != .running }
+        running.removeAll { sequences[$0 - sequenceBase]!.status != .running }
         nextWakeup = nil
         if !running.isEmpty || !waiting.isEmpty { startStep(at: now) }
     }
@@ -124,11 +131,11 @@ struct BatchingEngine: ServingModel {
     }
 
     private mutating func finishIfDone(_ request: Int, at now: Int64, notices: inout [ServerNotice]) {
-        let sequence = sequences[request]!
+        let sequence = sequences[request - sequenceBase]!
         guard sequence.generated >= sequence.outputTokens else { return }
         freeBlocks += sequence.blocks
-        sequences[request]!.blocks = 0
-        sequences[request]!.status = .finished
+        sequences[request - sequenceBase]!.blocks = 0
+        sequences[request - sequenceBase]!.status = .finished
         notices.append(.finished(request: request, time: now, completionTokens: sequence.generated))
     }
 
@@ -139,6 +146,7 @@ struct BatchingEngine: ServingModel {
     /// turns out too small for it a few steps later, its eviction wastes that prefill: the thrash
     /// that makes KV-bound engines lose throughput (vLLM #16941, #21809).
     private mutating func startStep(at now: Int64) {
+        forgetEndedSequences()
         stepDecodes.removeAll(keepingCapacity: true)
         stepChunks.removeAll(keepingCapacity: true)
         var shape = StepShape()
@@ -149,7 +157,7 @@ struct BatchingEngine: ServingModel {
         while index < running.count && budget > 0 {
             let request = running[index]
             index += 1
-            let sequence = sequences[request]!
+            let sequence = sequences[request - sequenceBase]!
             if sequence.prefillLeft > 0 {
                 addChunk(request, budget: &budget, shape: &shape)
                 continue
@@ -161,9 +169,9 @@ struct BatchingEngine: ServingModel {
                     preempted = true
                     if victim == request { break }
                 }
-                guard sequences[request]!.status == .running else { break }
+                guard sequences[request - sequenceBase]!.status == .running else { break }
                 freeBlocks -= 1
-                sequences[request]!.blocks += 1
+                sequences[request - sequenceBase]!.blocks += 1
             }
             stepDecodes.append(request)
             budget -= 1
@@ -182,7 +190,7 @@ struct BatchingEngine: ServingModel {
 
     /// Schedules the next prefill chunk of `request`, as much as the token budget has left.
     private mutating func addChunk(_ request: Int, budget: inout Int, shape: inout StepShape) {
-        let sequence = sequences[request]!
+        let sequence = sequences[request - sequenceBase]!
         let chunk = min(sequence.prefillLeft, budget)
         let done = sequence.context - sequence.prefillLeft
         stepChunks.append((request, chunk))
@@ -196,13 +204,13 @@ struct BatchingEngine: ServingModel {
     /// the watermark free (an empty engine takes any request that fits at all).
     private mutating func admitWaiting(budget: inout Int, shape: inout StepShape) {
         while budget > 0, let request = waiting.first, running.count < configuration.maxRunningSequences {
-            let need = blocks(for: sequences[request]!.context)
+            let need = blocks(for: sequences[request - sequenceBase]!.context)
             guard freeBlocks - need >= watermarkBlocks || running.isEmpty && need <= freeBlocks else { break }
             waiting.removeFirst()
             freeBlocks -= need
-            sequences[request]!.blocks = need
-            sequences[request]!.prefillLeft = sequences[request]!.context
-            sequences[request]!.status = .running
+            sequences[request - sequenceBase]!.blocks = need
+            sequences[request - sequenceBase]!.prefillLeft = sequences[request - sequenceBase]!.context
+            sequences[request - sequenceBase]!.status = .running
             running.append(request)
             addChunk(request, budget: &budget, shape: &shape)
         }
@@ -212,10 +220,10 @@ struct BatchingEngine: ServingModel {
     /// back at the front of the queue to prefill its prompt and output again.
     private mutating func preempt(_ request: Int) {
         running.removeLast()
-        freeBlocks += sequences[request]!.blocks
-        sequences[request]!.blocks = 0
-        sequences[request]!.prefillLeft = 0
-        sequences[request]!.status = .waiting
+        freeBlocks += sequences[request - sequenceBase]!.blocks
+        sequences[request - sequenceBase]!.blocks = 0
+        sequences[request - sequenceBase]!.prefillLeft = 0
+        sequences[request - sequenceBase]!.status = .waiting
         waiting.prepend(request)
         counters.preemptions += 1
     }
@@ -228,6 +236,27 @@ struct BatchingEngine: ServingModel {
             seconds += random.nextExponential(mean: configuration.stallMeanSeconds)
         }
         return max(1, Int64((seconds * 1e9).rounded()))
+    }
+
+    /// Puts `sequence` in the table at `id` (a refused request as an ended one, so the table's
+    /// front can be forgotten past it; a slot still nil is a request yet to arrive).
+    private mutating func store(_ sequence: Sequence, of id: Int) {
+        let index = id - sequenceBase
+        if sequences.count <= index { sequences.append(contentsOf: repeatElement(nil, count: index + 1 - sequences.count)) }
+        sequences[index] = sequence
+    }
+
+    /// Drops the ended sequences at the front of the table once they are at least 4,096 and half
+    /// of it. Called as a step is planned, when no step in progress names a sequence any more and
+    /// `running` and `waiting` hold only live ones.
+    private mutating func forgetEndedSequences() {
+        while endedPrefix < sequences.count, let sequence = sequences[endedPrefix], sequence.status == .finished || sequence.status == .aborted {
+            endedPrefix += 1
+        }
+        guard endedPrefix >= 4096, endedPrefix * 2 >= sequences.count else { return }
+        sequences.removeFirst(endedPrefix)
+        sequenceBase += endedPrefix
+        endedPrefix = 0
     }
 
     private func blocks(for tokens: Int) -> Int {

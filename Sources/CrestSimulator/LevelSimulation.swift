@@ -171,7 +171,7 @@ final class LevelSimulation<Server: ServingModel> {
         nextClientScheduled = false
         latestStart = now
         if nextClient < settings.level.concurrency {
-            queue.schedule(.startDeadline(client: nextClient), at: now + StaggeredStart.longestGapNanoseconds)
+            queue.schedule(.startDeadline(client: nextClient), at: now + StaggeredStart.longestGap(clients: settings.level.concurrency))
         } else {
             recorder.lastClientStarted(at: settings.startTime + now)
         }

@@ -83,14 +83,13 @@ enum CommandLineTool {
             return (error.description, .runFailed)
         case let error as SimulationError: return (error.description, .runFailed)
         case let error as LoadGeneratorError:
-            // Too many clients for the open-files limit is the user's setting; running out of
-            // descriptors mid-level is the run's failure (never blamed on the endpoint).
-            if case .tooManyClients = error { return (error.description, .usage) }
-            return (error.description, .runFailed)
-        case let error as SocketError:
-            // A host that does not resolve is a mistake in --url; a socket call failing is the run's.
-            if case .unresolved = error { return ("--url: " + error.description, .usage) }
-            return (error.description, .runFailed)
+            // Too many clients for the open-files limit or the port range is the user's setting;
+            // running out of descriptors mid-level is the run's failure (never blamed on the endpoint).
+            switch error {
+            case .tooManyClients, .tooFewEphemeralPorts: return (error.description, .usage)
+            case .unresolvedHost, .outOfFileDescriptors: return (error.description, .runFailed)
+            }
+        case let error as SocketError: return (error.description, .runFailed)
         default: return (String(describing: error), .runFailed)
         }
     }

@@ -383,10 +383,14 @@ struct SweepCommand: Command {
         let maximum = LiveMeasurer.maximumConcurrency
         guard method.highestConcurrency > maximum else { return (method, nil) }
         if case .adaptive(let limits, let tolerance) = method, !maxConcurrencyGiven {
-            let note = "the search goes up to concurrency \(maximum), not \(limits.maxConcurrency): the open-files limit is \(OpenFileLimit.current) (ulimit -n) and each client holds a connection; raise it to search higher"
+            let limit = maximum < OpenFileLimit.maximumClients
+                ? "this machine has \(maximum) local ports for connections to one address (net.ipv4.ip_local_port_range)"
+                : "the open-files limit is \(OpenFileLimit.current) (ulimit -n)"
+            let note = "the search goes up to concurrency \(maximum), not \(limits.maxConcurrency): \(limit) and each client holds a connection; raise it to search higher"
             return (.adaptive(limits: limits.capped(atConcurrency: maximum), plateauTolerance: tolerance), note)
         }
-        throw UsageError(LoadGeneratorError.tooManyClients(concurrency: method.highestConcurrency, limit: OpenFileLimit.current).description)
+        throw UsageError((LiveMeasurer.limitError(concurrency: method.highestConcurrency)
+            ?? .tooManyClients(concurrency: method.highestConcurrency, limit: OpenFileLimit.current)).description)
     }
 
     // MARK: - Option values

@@ -59,4 +59,19 @@ final class StaggeredStartTests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(first[1].firstTokenAt) - first[1].sentAt, 2_000_000_000, "client 1 waits for a slot")
         XCTAssertEqual(first[2].sentAt - first[1].sentAt, 1_000_000_000)
     }
+
+    // A level too large to start at a second a client behind a queue: 3,000 clients, one
+    // sequence at a time, start within five minutes (a gap of 100 ms), not in fifty.
+    func testAHugeLevelStartsWithinFiveMinutesBehindAQueue() throws {
+        XCTAssertEqual(StaggeredStart.longestGap(clients: 300), 1_000_000_000, "levels up to 300 keep the second")
+        XCTAssertEqual(StaggeredStart.longestGap(clients: 3000), 100_000_000)
+        var engine = SimulatorFixtures.a100Engine
+        engine.maxRunningSequences = 1
+        let endpoint = SimulatorFixtures.endpoint(engine: engine, outputTokens: 500)
+        let (level, _) = try SimulatorFixtures.measure(endpoint, concurrency: 3000, requests: 3000, prompts: SimulatorFixtures.prompts(tokens: 100))
+        let starts = firstRequests(of: level).map(\.sentAt)
+        XCTAssertEqual(starts.count, 3000)
+        XCTAssertLessThanOrEqual(starts.last! - starts.first!, StaggeredStart.longestStartNanoseconds)
+        XCTAssertEqual(starts[2] - starts[1], 100_000_000)
+    }
 }

@@ -1,7 +1,8 @@
 /// How a level's clients start, the same for the simulator and the live load generator: one by
 /// one, each when the response to a request sent since the previous client started begins (its
-/// first token, or the end of a response without one), and at the latest `longestGapNanoseconds`
-/// after the previous client. The measured window opens once all of them run
+/// first token, or the end of a response without one), and at the latest `longestGap(clients:)`
+/// after the previous client: a second, or less for a level so large that a second each would
+/// make its start last more than five minutes. The measured window opens once all of them run
 /// (`LevelRecorder.lastClientStarted(at:)`).
 ///
 /// Started in one burst, clients whose prompts have the same length are prefilled in the same step
@@ -14,6 +15,16 @@
 public enum StaggeredStart {
     /// So that a server that does not answer does not stretch the start over N request timeouts.
     public static let longestGapNanoseconds: Int64 = 1_000_000_000
+    /// The longest start of a level, when no response comes to start its clients sooner. A server
+    /// that queues starts a client per response only as fast as the queue moves: 10,000 clients at
+    /// a second each would take three hours to start.
+    public static let longestStartNanoseconds: Int64 = 300_000_000_000
+
+    /// The longest wait between two clients' starts at a level of `clients`: a second up to 300
+    /// clients (every level of the default search), then less, so the start takes at most five minutes.
+    public static func longestGap(clients: Int) -> Int64 {
+        min(longestGapNanoseconds, longestStartNanoseconds / Int64(max(clients, 1)))
+    }
 
     /// True when a response to a request sent at `sentAt` starts the next client, the latest
     /// having started at `latestStart`.

@@ -33,8 +33,15 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
     }
 
     /// The most clients a level can have: each holds a connection, and the open-files limit
-    /// (raised to its hard limit when the measurer was made) bounds them.
-    public static var maximumConcurrency: Int { OpenFileLimit.maximumClients }
+    /// (raised to its hard limit when the measurer was made) and the local port range bound them.
+    public static var maximumConcurrency: Int { min(OpenFileLimit.maximumClients, EphemeralPortRange.maximumClients) }
+
+    /// Why `concurrency` clients cannot run here, naming the limit and how to raise it; nil when they can.
+    public static func limitError(concurrency: Int) -> LoadGeneratorError? {
+        if concurrency > OpenFileLimit.maximumClients { return .tooManyClients(concurrency: concurrency, limit: OpenFileLimit.current) }
+        if let ports = EphemeralPortRange.current, concurrency > ports.count { return .tooFewEphemeralPorts(concurrency: concurrency, ports: ports) }
+        return nil
+    }
 
     /// Measures `level`.
     public func measure(_ level: Level, until rule: StopRule) async throws -> LevelRun {
@@ -48,9 +55,7 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
     /// - Throws: `LoadGeneratorError` when the level needs more connections than the process may
     ///   open (checked before any request is sent), or runs out of them.
     public func measure(_ level: Level, until rule: StopRule, journal: (any SampleJournal)?) async throws -> LevelRun {
-        guard level.concurrency <= Self.maximumConcurrency else {
-            throw LoadGeneratorError.tooManyClients(concurrency: level.concurrency, limit: OpenFileLimit.current)
-        }
+        if let error = Self.limitError(concurrency: level.concurrency) { throw error }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 loop.execute { [generator] in generator.start(level, until: rule, journal: journal, continuation: continuation) }

@@ -344,7 +344,7 @@ final class LoadGenerator: @unchecked Sendable {
         if clientsToStart.isEmpty {
             current!.recorder.lastClientStarted(at: loop.now - origin)
         } else if startDeadline == nil {
-            startDeadline = loop.schedule(at: loop.now + StaggeredStart.longestGapNanoseconds) { [unowned self] in
+            startDeadline = loop.schedule(at: loop.now + StaggeredStart.longestGap(clients: current!.recorder.level.concurrency)) { [unowned self] in
                 startDeadline = nil
                 startNextClient()
             }
