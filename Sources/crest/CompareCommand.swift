@@ -60,6 +60,9 @@ struct CompareCommand: Command {
         } catch let error as ResultsError {
             throw UsageError(error.description)
         }
+        for sweep in sweeps {
+            for note in sweep.notes { StandardError.write("note: \(sweep.folder)/\(note)\n") }
+        }
         let budget: Budget
         if latency.isEmpty {
             let budgets = Set(sweeps.map(\.manifest.budget))

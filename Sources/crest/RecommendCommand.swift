@@ -47,6 +47,7 @@ struct RecommendCommand: Command {
         } catch let error as ResultsError {
             throw UsageError(error.description)
         }
+        for note in stored.notes { StandardError.write("note: \(folder)/\(note)\n") }
         let swept = stored.manifest.budget
         let budget = Budget(latency: latency.isEmpty ? swept.latency : latency, maxErrorRate: errorRate ?? swept.maxErrorRate ?? 0.01)
         if budget.needsInterTokenGaps, !stored.runs.contains(where: { $0.samples.contains { $0.interTokenGaps != nil } }) {

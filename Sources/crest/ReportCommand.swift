@@ -40,6 +40,7 @@ struct ReportCommand: Command {
         } catch let error as ResultsError {
             throw UsageError(error.description)
         }
+        for note in stored.notes { StandardError.write("note: \(folder)/\(note)\n") }
         let plots = try SweepReportFiles.write(SweepReport(input), input: input, runs: stored.runs, into: folder)
         StandardOutput.write("crest report: wrote \(folder)/report.md, report.html and \(plots.count) plots in plots/\n")
         return .success

@@ -38,7 +38,7 @@ struct ServeCommand: Command {
           --retry-after D             the Retry-After of those 429s (default 1s)
           --fault NAME=SHARE          inject a fault into this share of the OpenAI routes' requests, repeatable,
                                       e.g. --fault reset=1% --fault stall=0.5%; NAME is one of
-                                      \(InjectedFaults.Kind.allCases.map(\.rawValue).joined(separator: ", "))
+        \(faultNames)
           --faults FILE               a JSON plan of faults instead: {"faults": {"reset": 0.01}, "after_tokens": 2,
                                       "first_token_delay": "30s", "huge_event_bytes": 4194304}
           --fault-after-tokens N      tokens streamed before a mid-stream fault strikes (default 2)
@@ -59,6 +59,21 @@ struct ServeCommand: Command {
         EXIT CODES
           0 stopped by Ctrl-C or SIGTERM   1 the server failed   2 bad usage, or the port cannot be listened on
         """
+    }
+
+    /// The injectable faults' names, wrapped to the help's width under its descriptions.
+    private static var faultNames: String {
+        var lines: [String] = []
+        var line = ""
+        for name in InjectedFaults.Kind.allCases.map(\.rawValue) {
+            if !line.isEmpty && line.count + name.count + 2 > 60 {
+                lines.append(line + ",")
+                line = ""
+            }
+            line += (line.isEmpty ? "" : ", ") + name
+        }
+        lines.append(line)
+        return lines.map { String(repeating: " ", count: 30) + $0 }.joined(separator: "\n")
     }
 
     let preset: SimulatorPreset

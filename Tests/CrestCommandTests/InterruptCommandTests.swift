@@ -125,4 +125,29 @@ final class InterruptCommandTests: WorkspaceTestCase {
         XCTAssertEqual(negative.status, 2)
         XCTAssertTrue(negative.standardError.contains("--drain '-1s': expected a duration from 0 to 1h"), negative.standardError)
     }
+
+    /// kill -9 (or a second Ctrl-C) while a line is written leaves it without its newline: `crest
+    /// report`, `crest recommend` and `crest compare` leave that last line out and say so, instead
+    /// of refusing the folder. A line cut short anywhere else is still an error naming it.
+    func testALastLineCutShortByAKillIsLeftOutWithANote() throws {
+        let sweep = try CrestBinary.run(["sweep", "--levels", "1,4", "--requests-per-level", "40", "--out", "torn"], in: workspace)
+        XCTAssertEqual(sweep.status, 0, sweep.standardError)
+        let samples = workspace.appendingPathComponent("torn/samples.jsonl")
+        let search = workspace.appendingPathComponent("torn/search.jsonl")
+        let whole = try (text("torn/samples.jsonl"), text("torn/search.jsonl"))
+        try (whole.0 + #"{"step":3,"level":8,"cli"#).write(to: samples, atomically: true, encoding: .utf8)
+        try (whole.1 + #"{"concurrency":8,"cumu"#).write(to: search, atomically: true, encoding: .utf8)
+        for command in [["report", "torn"], ["recommend", "torn", "--budget", "e2e.p95<=10s"], ["compare", "torn", "torn", "--out", "both"]] {
+            let result = try CrestBinary.run(command, in: workspace)
+            XCTAssertEqual(result.status, 0, "\(command): \(result.standardError)")
+            let sampleLine = whole.0.split(separator: "\n").count + 1
+            XCTAssertTrue(result.standardError.contains("note: torn/samples.jsonl: line \(sampleLine), the last, was cut short"), "\(command): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains("note: torn/search.jsonl: line 3, the last, was cut short"), "\(command): \(result.standardError)")
+        }
+        // The same cut in the middle of the file is damage, not an interruption.
+        try (#"{"step":1,"level":1,"cli"#  + "\n" + whole.0).write(to: samples, atomically: true, encoding: .utf8)
+        let damaged = try CrestBinary.run(["report", "torn"], in: workspace)
+        XCTAssertEqual(damaged.status, 2, damaged.standardError)
+        XCTAssertTrue(damaged.standardError.contains("torn/samples.jsonl:1"), damaged.standardError)
+    }
 }

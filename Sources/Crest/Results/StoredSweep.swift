@@ -12,6 +12,8 @@ public struct StoredSweep: Sendable {
     public let runs: [LevelRun]
     /// recommendation.json, when the sweep got as far as writing it.
     public let recommendation: RecommendationRecord?
+    /// What was left out as it was read: a last line a kill cut short, in the user's words.
+    public let notes: [String]
 
     /// Reads `folder`'s run.json alone.
     public static func readManifest(folder: String) throws -> RunManifest {
@@ -32,14 +34,17 @@ public struct StoredSweep: Sendable {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         var lines: [SearchLine] = []
-        try forEachLine(of: "\(folder)/search.jsonl") { text, number, path in
+        var notes: [String] = []
+        try forEachLine(of: "\(folder)/search.jsonl") { text, number, path, isCutShort in
             do {
                 lines.append(try decoder.decode(SearchLine.self, from: Data(text.utf8)))
             } catch {
-                throw ResultsError.unreadable(path: path, line: number, reason: Self.reason(error))
+                guard isCutShort else { throw ResultsError.unreadable(path: path, line: number, reason: Self.reason(error)) }
+                notes.append(Self.cutShortNote("search.jsonl", line: number))
             }
         }
-        let samplesByStep = try readSamples("\(folder)/samples.jsonl")
+        let (samplesByStep, samplesNote) = try readSamples("\(folder)/samples.jsonl")
+        if let samplesNote { notes.append(samplesNote) }
         var runs: [LevelRun] = []
         for line in lines {
             guard let record = line.run else {
@@ -62,7 +67,14 @@ public struct StoredSweep: Sendable {
         }
         return StoredSweep(
             folder: folder, manifest: manifest, steps: lines.map(\.step), runs: runs,
-            recommendation: try readRecommendation("\(folder)/recommendation.json"))
+            recommendation: try readRecommendation("\(folder)/recommendation.json"), notes: notes)
+    }
+
+    /// A sweep stopped while writing a line (kill -9, a second Ctrl-C, a power cut) leaves it
+    /// without its newline: such a last line is no error in the folder, only a request or a step
+    /// that did not finish being written, and is left out.
+    private static func cutShortNote(_ file: String, line: Int) -> String {
+        "\(file): line \(line), the last, was cut short as it was written (the sweep was stopped then) and is left out"
     }
 
     private static func readRecommendation(_ path: String) throws -> RecommendationRecord? {
@@ -74,26 +86,36 @@ public struct StoredSweep: Sendable {
         }
     }
 
-    /// Calls `body` with each non-empty line and its 1-based number.
-    private static func forEachLine(of path: String, _ body: (Substring, Int, String) throws -> Void) throws {
+    /// Calls `body` with each non-empty line, its 1-based number, and whether it is a last line
+    /// without its newline (cut short).
+    private static func forEachLine(of path: String, _ body: (Substring, Int, String, Bool) throws -> Void) throws {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ResultsError.unreadable(path: path, line: nil, reason: "cannot read the file")
         }
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
-            try body(line, index + 1, path)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() where !line.isEmpty {
+            try body(line, index + 1, path, index == lines.count - 1)
         }
     }
 
     /// The samples of `path`, by search step: its bytes split into lines and parsed in place, in
     /// slices on every core (a million lines take a second on one), then gathered in file order.
-    private static func readSamples(_ path: String) throws -> [Int: [Sample]] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+    private static func readSamples(_ path: String) throws -> ([Int: [Sample]], note: String?) {
+        guard var data = FileManager.default.contents(atPath: path) else {
             throw ResultsError.unreadable(path: path, line: nil, reason: "cannot read the file")
         }
-        return try data.withUnsafeBytes { raw in
+        var note: String?
+        if let last = data.last, last != 10 {
+            let cut = data.lastIndex(of: 10).map { $0 + 1 } ?? data.startIndex
+            if (try? Sample(jsonLine: String(decoding: data[cut...], as: UTF8.self))) == nil {
+                note = cutShortNote("samples.jsonl", line: data[..<cut].count { $0 == 10 } + 1)
+                data = data.prefix(upTo: cut)
+            }
+        }
+        let samples = try data.withUnsafeBytes { raw in
             let bytes = SharedBytes(base: raw.bindMemory(to: UInt8.self))
             let slices = sliceBoundaries(bytes.base, count: 4 * ProcessInfo.processInfo.activeProcessorCount)
             let results = SliceResults(count: slices.count - 1)
@@ -111,6 +133,7 @@ public struct StoredSweep: Sendable {
             }
             return samples
         }
+        return (samples, note)
     }
 
     /// Slice boundaries at line starts, about `count` slices of equal size.
