@@ -104,9 +104,12 @@ final class InjectedFaultTests: XCTestCase {
     }
 
     func testAHeldBackFirstTokenIsFirstTokenTimeout() async throws {
-        let samples = try await samples(injecting: .slowFirstToken)
-        assertEvery(samples, is: "first_token_timeout", .slowFirstToken)
-        XCTAssertTrue(samples.allSatisfy { abs($0.latencySeconds - 0.4) < 0.2 }, "\(samples.map(\.latencySeconds))")
+        for streaming in [true, false] {
+            // Unstreamed, the answer's first byte stands for its first token.
+            let samples = try await samples(injecting: .slowFirstToken, streaming: streaming)
+            assertEvery(samples, is: "first_token_timeout", .slowFirstToken)
+            XCTAssertTrue(samples.allSatisfy { abs($0.latencySeconds - 0.4) < 0.2 }, "\(samples.map(\.latencySeconds))")
+        }
     }
 
     // MARK: - Malformed answers

@@ -5,8 +5,8 @@
 public struct ClientTimeouts: Sendable, Equatable {
     /// From starting to connect to the connection being open.
     public var connectSeconds: Double
-    /// From sending to the first token; nil for none but the request timeout (a queue under
-    /// overload legitimately delays the first token).
+    /// From sending to the first token (for an unstreamed answer, its first byte); nil for none
+    /// but the request timeout (a queue under overload legitimately delays the first token).
     public var firstTokenSeconds: Double?
     /// The longest silence of a stream after its first token; nil for none.
     public var stallSeconds: Double?

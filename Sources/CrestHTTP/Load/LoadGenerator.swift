@@ -412,7 +412,9 @@ final class LoadGenerator: @unchecked Sendable {
             guard let at = expired(request.connectingSince, timeouts.connectSeconds) else { return nil }
             return RequestExpiry(fault: .connectTimeout, at: at, reason: "the connection did not open within the connect timeout of \(duration(timeouts.connectSeconds))")
         }
-        if request.firstTokenAt == nil, let at = expired(request.sentAt, timeouts.firstTokenSeconds) {
+        // An unstreamed answer has no first token before its end: its first byte stands for it.
+        let answerBegan = request.firstTokenAt != nil || (!endpoint.streaming && request.receivedAnything)
+        if !answerBegan, let at = expired(request.sentAt, timeouts.firstTokenSeconds) {
             return RequestExpiry(fault: .firstTokenTimeout, at: at, reason: "no token within the first-token timeout of \(duration(timeouts.firstTokenSeconds!))")
         }
         if request.firstTokenAt != nil, let at = expired(request.lastByteAt, timeouts.stallSeconds) {
