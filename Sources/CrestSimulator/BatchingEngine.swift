@@ -9,7 +9,7 @@ import Foundation
 struct BatchingEngine: ServingModel {
     private enum Status { case waiting, running, finished, aborted }
 
-    private struct Sequence {
+    private struct Sequence: RequestTableEntry {
         let promptTokens: Int
         let outputTokens: Int
         var generated = 0
@@ -21,20 +21,18 @@ struct BatchingEngine: ServingModel {
 
         /// Tokens in the sequence's context: prompt plus generated.
         var context: Int { promptTokens + generated }
+
+        var hasEnded: Bool { status == .finished || status == .aborted }
     }
 
     private let configuration: BatchingEngineConfiguration
     private let faults: FaultModel
     private var random: SeededRandom
-    /// Indexed by request id less `sequenceBase`; ids yet to arrive hold nil. Ended
-    /// sequences at the front are forgotten now and then (`forgetEndedSequences`), so a server that
-    /// runs for days (`crest serve`) keeps a table the size of its recent requests, not of all of them.
-    private var sequences: [Sequence?] = []
-    private var sequenceBase = 0
-    /// The table's length: what the engine still holds of its requests.
+    /// Every request that arrived, by id (a refused one as ended); the ended ones are forgotten
+    /// as steps are planned.
+    private var sequences = RequestTable<Sequence>()
+    /// What the engine still holds of its requests.
     var sequencesHeld: Int { sequences.count }
-    /// How many sequences at the front of the table have ended (finished, aborted or refused).
-    private var endedPrefix = 0
     /// Running sequences in admission order: preemption takes from the back.
     private var running: [Int] = []
     private var waiting = RingDeque<Int>()
@@ -63,29 +61,32 @@ struct BatchingEngine: ServingModel {
         let answer = now + 1_000_000
         let model = configuration.stepTime.model
         if request.promptTokens + 1 > model.maxModelTokens || blocks(for: request.promptTokens + 1) > configuration.totalBlocks {
-            notices.append(.rejected(request: request.id, time: answer, outcome: .http4xx))
-            return store(Sequence(promptTokens: 0, outputTokens: 0, status: .aborted), of: request.id)
+            return refuse(request.id, .http4xx, at: answer, notices: &notices)
         }
         if let cap = faults.concurrencyCap, running.count + waiting.count >= cap {
-            notices.append(.rejected(request: request.id, time: answer, outcome: .http429))
-            return store(Sequence(promptTokens: 0, outputTokens: 0, status: .aborted), of: request.id)
+            return refuse(request.id, .http429, at: answer, notices: &notices)
         }
         let kvUse = 1 - Double(freeBlocks) / Double(configuration.totalBlocks)
         let errorChance = faults.errorProbability + faults.errorProbabilityPerKVOverload * max(0, kvUse - 0.95)
         if random.nextBool(probability: errorChance) {
-            notices.append(.rejected(request: request.id, time: answer, outcome: .http5xx))
-            return store(Sequence(promptTokens: 0, outputTokens: 0, status: .aborted), of: request.id)
+            return refuse(request.id, .http5xx, at: answer, notices: &notices)
         }
         // The context window caps the answer, as max_model_len does.
         let output = min(request.outputTokens, model.maxModelTokens - request.promptTokens)
-        store(Sequence(promptTokens: request.promptTokens, outputTokens: output), of: request.id)
+        sequences.store(Sequence(promptTokens: request.promptTokens, outputTokens: output), of: request.id)
         waiting.append(request.id)
         if nextWakeup == nil { startStep(at: now) }
     }
 
+    /// Answers request `id` with `outcome` at `time`; it stays in the table as ended, so the
+    /// table's front can be forgotten past it.
+    private mutating func refuse(_ id: Int, _ outcome: Outcome, at time: Int64, notices: inout [ServerNotice]) {
+        notices.append(.rejected(request: id, time: time, outcome: outcome))
+        sequences.store(Sequence(promptTokens: 0, outputTokens: 0, status: .aborted), of: id)
+    }
+
     mutating func abort(request: Int, at now: Int64) {
-        // An id below the table's base ended long ago.
-        guard request >= sequenceBase, request - sequenceBase < sequences.count, let sequence = sequences[request - sequenceBase] else { return }
+        guard let sequence = sequences.entry(request) else { return }
         switch sequence.status {
         case .waiting:
             waiting.removeFirst { $0 == request }
@@ -95,31 +96,31 @@ struct BatchingEngine: ServingModel {
         case .finished, .aborted:
             return
         }
-        sequences[request - sequenceBase]!.status = .aborted
-        sequences[request - sequenceBase]!.blocks = 0
+        sequences[request].status = .aborted
+        sequences[request].blocks = 0
     }
 
     // MARK: - Steps
 
     mutating func wake(at now: Int64, notices: inout [ServerNotice]) {
         guard nextWakeup == now else { return }
-        for request in stepDecodes where sequences[request - sequenceBase]!.status == .running {
-            sequences[request - sequenceBase]!.generated += 1
+        for request in stepDecodes where sequences[request].status == .running {
+            sequences[request].generated += 1
             if reportsEveryToken { notices.append(.token(request: request, time: now)) }
             finishIfDone(request, at: now, notices: &notices)
         }
-        for (request, tokens) in stepChunks where sequences[request - sequenceBase]!.status == .running {
-            sequences[request - sequenceBase]!.prefillLeft -= tokens
-            guard sequences[request - sequenceBase]!.prefillLeft == 0 else { continue }
+        for (request, tokens) in stepChunks where sequences[request].status == .running {
+            sequences[request].prefillLeft -= tokens
+            guard sequences[request].prefillLeft == 0 else { continue }
             // The step that completes a prefill also samples the next token.
-            sequences[request - sequenceBase]!.generated += 1
-            if !sequences[request - sequenceBase]!.hasFirstToken {
-                sequences[request - sequenceBase]!.hasFirstToken = true
+            sequences[request].generated += 1
+            if !sequences[request].hasFirstToken {
+                sequences[request].hasFirstToken = true
                 notices.append(.firstToken(request: request, time: now))
             }
             finishIfDone(request, at: now, notices: &notices)
         }
-        running.removeAll { sequences[$0 - sequenceBase]!.status != .running }
+        running.removeAll { sequences[$0].status != .running }
         nextWakeup = nil
         if !running.isEmpty || !waiting.isEmpty { startStep(at: now) }
     }
@@ -131,11 +132,11 @@ struct BatchingEngine: ServingModel {
     }
 
     private mutating func finishIfDone(_ request: Int, at now: Int64, notices: inout [ServerNotice]) {
-        let sequence = sequences[request - sequenceBase]!
+        let sequence = sequences[request]
         guard sequence.generated >= sequence.outputTokens else { return }
         freeBlocks += sequence.blocks
-        sequences[request - sequenceBase]!.blocks = 0
-        sequences[request - sequenceBase]!.status = .finished
+        sequences[request].blocks = 0
+        sequences[request].status = .finished
         notices.append(.finished(request: request, time: now, completionTokens: sequence.generated))
     }
 
@@ -146,7 +147,8 @@ struct BatchingEngine: ServingModel {
     /// turns out too small for it a few steps later, its eviction wastes that prefill: the thrash
     /// that makes KV-bound engines lose throughput (vLLM #16941, #21809).
     private mutating func startStep(at now: Int64) {
-        forgetEndedSequences()
+        // No step in progress names a sequence any more, and `running` and `waiting` hold only live ones.
+        sequences.forgetEnded()
         stepDecodes.removeAll(keepingCapacity: true)
         stepChunks.removeAll(keepingCapacity: true)
         var shape = StepShape()
@@ -157,7 +159,7 @@ struct BatchingEngine: ServingModel {
         while index < running.count && budget > 0 {
             let request = running[index]
             index += 1
-            let sequence = sequences[request - sequenceBase]!
+            let sequence = sequences[request]
             if sequence.prefillLeft > 0 {
                 addChunk(request, budget: &budget, shape: &shape)
                 continue
@@ -169,9 +171,9 @@ struct BatchingEngine: ServingModel {
                     preempted = true
                     if victim == request { break }
                 }
-                guard sequences[request - sequenceBase]!.status == .running else { break }
+                guard sequences[request].status == .running else { break }
                 freeBlocks -= 1
-                sequences[request - sequenceBase]!.blocks += 1
+                sequences[request].blocks += 1
             }
             stepDecodes.append(request)
             budget -= 1
@@ -190,7 +192,7 @@ struct BatchingEngine: ServingModel {
 
     /// Schedules the next prefill chunk of `request`, as much as the token budget has left.
     private mutating func addChunk(_ request: Int, budget: inout Int, shape: inout StepShape) {
-        let sequence = sequences[request - sequenceBase]!
+        let sequence = sequences[request]
         let chunk = min(sequence.prefillLeft, budget)
         let done = sequence.context - sequence.prefillLeft
         stepChunks.append((request, chunk))
@@ -204,13 +206,13 @@ struct BatchingEngine: ServingModel {
     /// the watermark free (an empty engine takes any request that fits at all).
     private mutating func admitWaiting(budget: inout Int, shape: inout StepShape) {
         while budget > 0, let request = waiting.first, running.count < configuration.maxRunningSequences {
-            let need = blocks(for: sequences[request - sequenceBase]!.context)
+            let need = blocks(for: sequences[request].context)
             guard freeBlocks - need >= watermarkBlocks || running.isEmpty && need <= freeBlocks else { break }
             waiting.removeFirst()
             freeBlocks -= need
-            sequences[request - sequenceBase]!.blocks = need
-            sequences[request - sequenceBase]!.prefillLeft = sequences[request - sequenceBase]!.context
-            sequences[request - sequenceBase]!.status = .running
+            sequences[request].blocks = need
+            sequences[request].prefillLeft = sequences[request].context
+            sequences[request].status = .running
             running.append(request)
             addChunk(request, budget: &budget, shape: &shape)
         }
@@ -220,10 +222,10 @@ struct BatchingEngine: ServingModel {
     /// back at the front of the queue to prefill its prompt and output again.
     private mutating func preempt(_ request: Int) {
         running.removeLast()
-        freeBlocks += sequences[request - sequenceBase]!.blocks
-        sequences[request - sequenceBase]!.blocks = 0
-        sequences[request - sequenceBase]!.prefillLeft = 0
-        sequences[request - sequenceBase]!.status = .waiting
+        freeBlocks += sequences[request].blocks
+        sequences[request].blocks = 0
+        sequences[request].prefillLeft = 0
+        sequences[request].status = .waiting
         waiting.prepend(request)
         counters.preemptions += 1
     }
@@ -236,27 +238,6 @@ struct BatchingEngine: ServingModel {
             seconds += random.nextExponential(mean: configuration.stallMeanSeconds)
         }
         return max(1, Int64((seconds * 1e9).rounded()))
-    }
-
-    /// Puts `sequence` in the table at `id` (a refused request as an ended one, so the table's
-    /// front can be forgotten past it; a slot still nil is a request yet to arrive).
-    private mutating func store(_ sequence: Sequence, of id: Int) {
-        let index = id - sequenceBase
-        if sequences.count <= index { sequences.append(contentsOf: repeatElement(nil, count: index + 1 - sequences.count)) }
-        sequences[index] = sequence
-    }
-
-    /// Drops the ended sequences at the front of the table once they are at least 4,096 and half
-    /// of it. Called as a step is planned, when no step in progress names a sequence any more and
-    /// `running` and `waiting` hold only live ones.
-    private mutating func forgetEndedSequences() {
-        while endedPrefix < sequences.count, let sequence = sequences[endedPrefix], sequence.status == .finished || sequence.status == .aborted {
-            endedPrefix += 1
-        }
-        guard endedPrefix >= 4096, endedPrefix * 2 >= sequences.count else { return }
-        sequences.removeFirst(endedPrefix)
-        sequenceBase += endedPrefix
-        endedPrefix = 0
     }
 
     private func blocks(for tokens: Int) -> Int {

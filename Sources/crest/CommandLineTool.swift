@@ -84,10 +84,13 @@ enum CommandLineTool {
         case let error as SimulationError: return (error.description, .runFailed)
         case let error as LoadGeneratorError:
             // Too many clients for the open-files limit or the port range is the user's setting;
-            // running out of descriptors mid-level is the run's failure (never blamed on the endpoint).
+            // a host that does not resolve is the endpoint unreachable, as the pre-flight request
+            // says of a refused connection (exit 3); running out of descriptors mid-level is the
+            // run's failure (never blamed on the endpoint).
             switch error {
             case .tooManyClients, .tooFewEphemeralPorts: return (error.description, .usage)
-            case .unresolvedHost, .outOfFileDescriptors: return (error.description, .runFailed)
+            case .unresolvedHost: return (error.description, .noFeasibleLevel)
+            case .outOfFileDescriptors: return (error.description, .runFailed)
             }
         case let error as SocketError: return (error.description, .runFailed)
         default: return (String(describing: error), .runFailed)

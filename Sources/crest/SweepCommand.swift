@@ -214,7 +214,7 @@ struct SweepCommand: Command {
 
     /// `--drain D`: 0 (or 0s) abandons the requests in flight at once.
     private static func drain(_ arguments: inout ArgumentList, target: SweepTarget) throws -> Double {
-        guard let text = try arguments.value("--drain") else { return 10 }
+        guard let text = try arguments.value("--drain") else { return LiveMeasurer.standardDrainSeconds }
         guard case .live = target else { throw UsageError("--drain goes with --url: a simulated level stops at once") }
         if ["0", "0s", "0ms"].contains(text.trimmingCharacters(in: .whitespaces)) { return 0 }
         guard let seconds = DurationParsing.seconds(text), seconds <= 3600 else {
@@ -249,19 +249,10 @@ struct SweepCommand: Command {
             cancellation.request()
         }
         defer { interrupt.cancel() }
-        let measuring: (any Measurer, () -> Void)
-        do {
-            measuring = try sweepTarget.measurer(
-                dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds, clientTimeouts: clientTimeouts ?? .standard,
-                maxOutputTokens: maxOutputTokens, recordsInterTokenGaps: budget.needsInterTokenGaps, drainSeconds: drainSeconds,
-                onProgress: { level, state in progress.running(level: level, state) })
-        } catch let error as LoadGeneratorError {
-            // A host that does not resolve is the endpoint unreachable, as the pre-flight says of a refused connection.
-            guard case .unresolvedHost = error else { throw error }
-            StandardError.write("crest sweep: \(error)\n")
-            return .noFeasibleLevel
-        }
-        let (measurer, finishMeasuring) = measuring
+        let (measurer, finishMeasuring) = try sweepTarget.measurer(
+            dataset: dataset, seed: seed, requestTimeoutSeconds: requestTimeoutSeconds, clientTimeouts: clientTimeouts ?? .standard,
+            maxOutputTokens: maxOutputTokens, recordsInterTokenGaps: budget.needsInterTokenGaps, drainSeconds: drainSeconds,
+            onProgress: { level, state in progress.running(level: level, state) })
         defer { finishMeasuring() }
         // One request before any level: a wrong model, key, credentials or region ends the run here,
         // with the endpoint's own answer, before a level of refusals is measured or a folder written.

@@ -187,7 +187,7 @@ enum SweepTarget {
     /// (`recordsInterTokenGaps`), as they cost it a notice per token.
     func measurer(
         dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, clientTimeouts: ClientTimeouts = .standard, maxOutputTokens: Int?,
-        recordsInterTokenGaps: Bool, drainSeconds: Double = 10,
+        recordsInterTokenGaps: Bool, drainSeconds: Double,
         onProgress: (@Sendable (Int, LevelProgress) -> Void)? = nil
     ) throws -> (any Measurer, () -> Void) {
         switch self {

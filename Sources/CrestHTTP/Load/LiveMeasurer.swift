@@ -11,6 +11,8 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
     private let generator: LoadGenerator
     /// How long an interrupted level waits for its requests in flight (`measure`).
     private let drainSeconds: Double
+    /// Ten seconds: most answers end within them, and a user who pressed Ctrl-C waits no longer.
+    public static let standardDrainSeconds: Double = 10
 
     /// - Parameters:
     ///   - limits: the client's hard limits on a response.
@@ -18,7 +20,7 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
     ///     number (1 for the first level measured), on the load generator's thread.
     public init(
         endpoint: LiveEndpoint, dataset: Dataset, seed: UInt64, requestTimeoutSeconds: Double, timeouts: ClientTimeouts = .standard,
-        maxOutputTokens: Int? = nil, limits: ResponseLimits = .standard, drainSeconds: Double = 10,
+        maxOutputTokens: Int? = nil, limits: ResponseLimits = .standard, drainSeconds: Double = standardDrainSeconds,
         onProgress: (@Sendable (Int, LevelProgress) -> Void)? = nil
     ) throws {
         OpenFileLimit.raise()
