@@ -80,7 +80,8 @@ struct Scoreboard {
 
     func table(title: String, where include: (Trial) -> Bool, order: [String], reference: String) -> String {
         let rows = rows(where: include, order: order)
-        guard let base = rows.first(where: { $0.strategy == reference }) else { return "" }
+        // Without the reference strategy (`--strategies crest`), ratios are to the first row.
+        guard let base = rows.first(where: { $0.strategy == reference }) ?? rows.first else { return "" }
         var text = "\n\(title)\n\n"
         text += "| strategy | runs | truly within budget | within 2% of optimal throughput | within one level | exact | median requests | p90 requests | median sim. time | p90 sim. time | median levels |\n"
         text += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"

@@ -7,6 +7,7 @@
 //     swift run -c release SearchBenchmark --trace 17   # print every step of profile 17's searches
 //     swift run -c release SearchBenchmark --edge       # how often a level exactly at its limit is certified
 //     swift run -c release SearchBenchmark --held-out 0 # without the held-out profiles
+//     swift run -c release SearchBenchmark --warm       # warm starts (--prior) against cold searches
 import Crest
 import CrestSimulator
 import Foundation
@@ -23,9 +24,10 @@ struct Options {
     var traceSeed: UInt64 = 1
     var detail = false
     var edge = false
+    var warm = false
     var edgeProfiles = 40
     var edgeSeeds = 100
-    var strategies = ["crest", "model-analyzer", "fixed-grid", "perf-analyzer-binary", "guidellm-goodput", "aiperf-smooth-isotonic"]
+    var strategies = ["crest", "model-analyzer", "fixed-grid", "ladder", "perf-analyzer-binary", "guidellm-goodput", "aiperf-smooth-isotonic"]
 
     init(_ arguments: [String]) {
         var index = 0
@@ -42,6 +44,7 @@ struct Options {
             case "--trace": trace = Int(next())!
             case "--detail": detail = true
             case "--edge": edge = true
+            case "--warm": warm = true
             case "--edge-profiles": edgeProfiles = Int(next())!
             case "--edge-seeds": edgeSeeds = Int(next())!
             case "--trace-seed": traceSeed = UInt64(next())!
@@ -58,6 +61,9 @@ func strategy(named name: String) -> any SearchStrategy {
     case "crest": return AdaptiveSearch()
     case "model-analyzer": return ModelAnalyzerSearch()
     case "fixed-grid": return FixedGridSearch()
+    // What a user of `crest sweep --levels 1,2,4,8,16,32,64,128` (FMBench's default list) gets:
+    // every level measured, max(200, 4N) requests each, the best passing level answered.
+    case "ladder": return FixedListSearch(levels: FixedListSearch.standardLevels)
     case "perf-analyzer-binary": return BinarySearch()
     case "guidellm-goodput": return GoodputSearch()
     default: return SmoothIsotonicSearch()
@@ -125,13 +131,28 @@ func groundTruth(for profiles: [Profile], options: Options) async throws -> [Gro
 }
 
 func runSearch(_ name: String, profile: Profile, truth: GroundTruth, seed: UInt64) async throws -> SearchOutcome {
+    try await runSearch(strategy(named: name), truth: truth, endpoint: profile.endpoint, seed: seed).outcome
+}
+
+/// Runs `strategy` on `endpoint` (the truth's profile's, or a changed one) under the truth's budget,
+/// with the runs it measured.
+func runSearch(_ strategy: any SearchStrategy, truth: GroundTruth, endpoint: SimulatedEndpoint, seed: UInt64) async throws -> (outcome: SearchOutcome, runs: [LevelRun]) {
+    let profile = truth.profile
     let dataset = Dataset(name: profile.workload, path: "", format: .plainText, prompts: profile.prompts, fingerprint: "")
     let measurer = SimulatedMeasurer(
-        endpoint: profile.endpoint, dataset: dataset, seed: derivedSeed(0x5EA2C4, UInt64(profile.id), seed),
+        endpoint: endpoint, dataset: dataset, seed: derivedSeed(0x5EA2C4, UInt64(profile.id), seed),
         requestTimeoutSeconds: max(10 * truth.limitSeconds, 300))
     let budget = Budget(latency: [profile.constraint(limitSeconds: truth.limitSeconds)], maxErrorRate: GroundTruth.maxErrorRate)
-    let session = SearchSession(measurer: measurer, budget: budget, limits: SearchLimits(maxConcurrency: GroundTruthBuilder.maxConcurrency))
-    return try await strategy(named: name).search(session)
+    let collected = RunCollector()
+    let session = SearchSession(measurer: measurer, budget: budget, limits: SearchLimits(maxConcurrency: GroundTruthBuilder.maxConcurrency)) { run, _, _ in
+        collected.runs.append(run)
+    }
+    return (try await strategy.search(session), collected.runs)
+}
+
+/// The runs a search measured, as the session reports them (one search at a time).
+final class RunCollector: @unchecked Sendable {
+    var runs: [LevelRun] = []
 }
 
 func main() async throws {
@@ -159,6 +180,14 @@ func main() async throws {
                 print("  \(step.step) N=\(step.concurrency) \(step.phase) \(step.test) → \(step.verdict) [\(step.observedText)] n=\(step.measuredRequests) cum=\(step.cumulativeRequests) :: \(step.reason)")
             }
         }
+        return
+    }
+    if options.warm {
+        let clear = truths.filter { !$0.ambiguous && $0.profile.twinOf == nil }
+        let start = Date()
+        let outcomes = try await WarmStartCheck.run(options.quick ? Array(clear.prefix(10)) : clear, seeds: options.quick ? 2 : options.seeds, jobs: options.jobs)
+        log(String(format: "warm starts took %.0f s", Date().timeIntervalSince(start)))
+        print(WarmStartCheck.table(outcomes))
         return
     }
     let selected = options.quick ? Array(truths.prefix(20)) : truths

@@ -18,6 +18,8 @@ public struct SweepPlan: Sendable {
     public let folder: String
     /// The interrupted sweep this plan continues, in `folder`; nil for a new sweep.
     public var resuming: InterruptedSweep?
+    /// An earlier sweep of the same target and dataset the adaptive search starts from (`--prior`).
+    public var prior: PriorSweep?
 
     public init(
         target: Target, dataset: Dataset, budget: Budget, method: SweepMethod, seed: UInt64, confidence: Double = 0.95,
@@ -41,7 +43,7 @@ public struct SweepPlan: Sendable {
             target: target, dataset: dataset, budget: budget,
             settings: RunManifest.Settings(
                 method: method, seed: seed, confidence: confidence, requestTimeoutSeconds: requestTimeoutSeconds,
-                clientTimeouts: clientTimeouts, maxOutputTokens: maxOutputTokens),
+                clientTimeouts: clientTimeouts, maxOutputTokens: maxOutputTokens, prior: prior?.folder),
             startedAt: date)
     }
 
@@ -67,11 +69,25 @@ public struct SweepPlan: Sendable {
         return String(decoding: (try? encoder.encode(settings)) ?? Data(), as: UTF8.self)
     }
 
+    /// Why the sweep in `stored` cannot be this plan's prior: what differs in the target or the
+    /// dataset, as run.json names them; empty when it can.
+    public func priorDifferences(from stored: RunManifest) -> [String] {
+        let planned = manifest(startedAt: Date())
+        var differences: [String] = []
+        if stored.target.name != planned.target.name || stored.target.model != planned.target.model {
+            differences.append("it measured \(stored.target.name) (model \(stored.target.model)), this sweep \(planned.target.name) (model \(planned.target.model))")
+        }
+        if stored.dataset.fingerprint != planned.dataset.fingerprint {
+            differences.append("its dataset was \(stored.dataset.name) (fingerprint \(stored.dataset.fingerprint)), this sweep's \(planned.dataset.name) (fingerprint \(planned.dataset.fingerprint))")
+        }
+        return differences
+    }
+
     /// The strategy that chooses the levels.
     var strategy: any SearchStrategy {
         switch method {
         case .fixed(let levels, let length): return FixedListSearch(levels: levels, length: length)
-        case .adaptive(_, let tolerance): return AdaptiveSearch(plateauTolerance: tolerance)
+        case .adaptive(_, let tolerance): return AdaptiveSearch(plateauTolerance: tolerance, prior: prior)
         }
     }
 

@@ -42,6 +42,10 @@ struct SweepCommand: Command {
               --max-requests N            a total budget of requests the search plans within
               --max-time D                a total budget of time (simulated time for the simulator), e.g. 30m
               --max-concurrency N         the highest level the search may try (default \(SearchLimits.standardMaxConcurrency))
+              --prior DIR                 start from an earlier sweep of the same target and dataset (a re-test after a
+                                          deploy): measure its answer and the level above it again; if the endpoint
+                                          measures as before, confirm that answer with the earlier requests pooled in,
+                                          else say what changed and search
               --timeout D                 request timeout (default max(10 × the largest latency limit, 300s))
               --connect-timeout D         live endpoints: the longest wait for a connection to open (default 10s)
               --first-token-timeout D     live endpoints: the longest wait for the first token (default: none but --timeout)
@@ -101,6 +105,8 @@ struct SweepCommand: Command {
     let outputFolder: String?
     /// The interrupted sweep's folder to continue, instead of a new one.
     let resumeFolder: String?
+    /// An earlier sweep's folder to start from (`--prior`).
+    let priorFolder: String?
     let seed: UInt64
     let printsJSON: Bool
 
@@ -188,6 +194,11 @@ struct SweepCommand: Command {
         resumeFolder = try arguments.value("--resume")
         if resumeFolder != nil, study != nil { throw UsageError("--resume continues one sweep; a study's sweeps are rerun with crest study") }
         if let resumeFolder, let outputFolder { throw UsageError("give --resume \(resumeFolder) or --out \(outputFolder), not both: a resumed sweep writes to its own folder") }
+        priorFolder = try arguments.value("--prior")
+        if let priorFolder {
+            if study != nil { throw UsageError("--prior starts one sweep from an earlier one; a study's sweeps take no --prior") }
+            if case .fixed = method { throw UsageError("--prior \(priorFolder) goes with the adaptive search; --levels measures its list whatever came before") }
+        }
         seed = try arguments.seed() ?? 1
         printsJSON = arguments.flag("--json")
         try arguments.finish(command: Self.name)
@@ -229,6 +240,7 @@ struct SweepCommand: Command {
             target: sweepTarget.target(instanceLabel: instanceLabel, pricing: pricing, pricingOrigin: pricingOrigin), dataset: dataset, budget: budget, method: method, seed: seed,
             requestTimeoutSeconds: requestTimeoutSeconds, clientTimeouts: clientTimeouts, maxOutputTokens: maxOutputTokens,
             folder: resumeFolder ?? outputFolder ?? ResultsFolderName.next(target: sweepTarget.folderName, dataset: dataset.name, at: Date()))
+        if let priorFolder { plan.prior = try Self.prior(in: priorFolder, for: plan) }
         let folder = plan.folder
         if resumeFolder != nil {
             plan.resuming = try Self.interruptedSweep(in: folder, continuedBy: plan)
@@ -319,6 +331,25 @@ struct SweepCommand: Command {
         } catch let error as ResultsError {
             throw UsageError("--resume \(folder): \(error)")
         }
+    }
+
+    /// The earlier sweep in `folder` as the prior of `plan`: of the same target and dataset, with
+    /// a level that meets the plan's budget.
+    private static func prior(in folder: String, for plan: SweepPlan) throws -> PriorSweep {
+        let stored: StoredSweep
+        do {
+            stored = try StoredSweep.read(folder: folder)
+        } catch let error as ResultsError {
+            throw UsageError("--prior \(folder): \(error)")
+        }
+        let differences = plan.priorDifferences(from: stored.manifest)
+        guard differences.isEmpty else {
+            throw UsageError("--prior \(folder): not an earlier sweep of this target and dataset: " + differences.joined(separator: "; "))
+        }
+        guard let prior = stored.prior(for: plan.budget, confidence: plan.confidence) else {
+            throw UsageError("--prior \(folder): no level it measured meets the budget \(plan.budget), so there is no answer to start from; search without --prior")
+        }
+        return prior
     }
 
     private static func sweep(_ plan: SweepPlan, _ measurer: some Measurer, progress: Progress) async throws -> SweepResult {

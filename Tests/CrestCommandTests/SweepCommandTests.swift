@@ -36,7 +36,10 @@ final class SweepCommandTests: WorkspaceTestCase {
         let firstGain = throughput[1] / throughput[0]
         XCTAssertLessThan(lastGain - 1, (firstGain - 1) / 4, "and flattens")
         XCTAssertEqual(levels[index]["verdict"], "feasible")
-        XCTAssertEqual(levels[index]["verdict_detail"], "certified")
+        // The answer rests on a full confirmation: certified, or likely where its level is a few
+        // percent under the limit (51's true p95 is 19.2 s against 20 s).
+        let certainty = try XCTUnwrap(levels[index]["verdict_detail"])
+        XCTAssertTrue(["certified", "likely"].contains(certainty), certainty)
         XCTAssertTrue(levels[(index + 1)...].allSatisfy { $0["verdict"] == "infeasible" || $0["verdict_detail"] != "certified" }, "nothing above is certified feasible")
         XCTAssertEqual(levels.last?["verdict"], "infeasible", "latency crosses the budget above it")
         let steps = try String(contentsOf: folder.appendingPathComponent("search.jsonl"), encoding: .utf8).split(separator: "\n")
@@ -45,11 +48,14 @@ final class SweepCommandTests: WorkspaceTestCase {
         XCTAssertTrue(report.contains("## How the search went"))
         // The per-level table says how sure each verdict is, as the console does.
         let row = try XCTUnwrap(report.split(separator: "\n").first { $0.hasPrefix("| **\(chosen)** ◀ |") })
-        XCTAssertTrue(row.hasSuffix("| certified feasible |"), String(row))
-        // A level above the answer that only a screening passed is explained, not left to puzzle over.
+        XCTAssertTrue(row.hasSuffix("| \(certainty) feasible |"), String(row))
+        // A level above the answer that only a screening passed is explained, not left to puzzle
+        // over: as a pass that is likely noise, or as within the plateau tolerance of the answer.
         let explanation = try XCTUnwrap(recommendation["explanation"] as? String)
+        let withinTolerance = explanation.firstMatch(of: /Up to concurrency (\d+) the throughput model gains/).flatMap { Int($0.1) } ?? 0
         for level in levels[(index + 1)...] where level["verdict"] == "feasible" {
-            XCTAssertTrue(explanation.contains("Concurrency \(level["concurrency"]!) ("), explanation)
+            let concurrency = Int(level["concurrency"]!)!
+            XCTAssertTrue(explanation.contains("Concurrency \(concurrency) (") || concurrency <= withinTolerance, explanation)
         }
         XCTAssertTrue(explanation.contains("passed only a screening"), explanation)
     }

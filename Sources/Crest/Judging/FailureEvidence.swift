@@ -54,6 +54,15 @@ public struct FailureEvidence: Sendable, Equatable {
 
     static let risingAlpha = 0.2
 
+    /// True when this evidence alone, gathered before a confirmation's first request, certifies
+    /// the error ceiling at `alpha`: no failure in enough requests (at a 1% ceiling, 367 at
+    /// α = 2.5%). The confirmation then tests its latency limits only, with a cap sized for them.
+    /// Only failure-free evidence settles the ceiling: pooled counts cannot show how failures
+    /// cluster (a stall fails a batch at once), so a few failures may be fewer than they look.
+    public func settles(ceiling: Double, alpha: Double) -> Bool {
+        failures == 0 && errorRateTest(failures: 0, of: requests, ceiling: ceiling, alpha: alpha) == .met
+    }
+
     private static func total(_ levels: [Level]) -> FailureEvidence {
         FailureEvidence(failures: levels.reduce(0) { $0 + $1.failures }, requests: levels.reduce(0) { $0 + $1.requests })
     }

@@ -37,6 +37,22 @@ public struct LevelTest: Sendable, Equatable {
     /// show it broken.
     public var errorEvidence: FailureEvidence?
 
+    /// True for a confirmation whose error ceiling the evidence pooled from other levels
+    /// (`errorEvidence`) settled before it began (`settlesErrorCeiling`): its own failures can
+    /// still break the ceiling, never leave it open.
+    public var errorCeilingSettled: Bool {
+        mode == .confirmation && Self.settlesErrorCeiling(budget, evidence: errorEvidence, alpha: alpha)
+    }
+
+    /// True when `evidence` settles the budget's error ceiling for a confirmation at error rate
+    /// `alpha`: at half of it (`FailureEvidence.settles`). The other half stays with the level's
+    /// own sequential test of the ceiling when the pool does not settle it, so the two together
+    /// keep the error rate.
+    public static func settlesErrorCeiling(_ budget: Budget, evidence: FailureEvidence?, alpha: Double) -> Bool {
+        guard let ceiling = budget.maxErrorRate, let evidence else { return false }
+        return evidence.settles(ceiling: ceiling, alpha: alpha / 2)
+    }
+
     /// Exceedances already counted at this very level by earlier runs, per latency constraint (in
     /// the budget's order): an independent sample of the same level, pooled into percentile tests
     /// so a confirmation does not repeat its screening from scratch.
@@ -116,9 +132,10 @@ public struct LevelTest: Sendable, Equatable {
     /// The confirmation cap: enough requests to certify the budget's tightest statistic when it is
     /// a little under its limit (max(600, 4N) for p95, max(1,491, 4N) for p99: five times the
     /// ln α / ln p requests that certify it with none over; ../research/algorithms.md §2.3),
-    /// and at least enough to certify a 1% error ceiling with a failure or two.
+    /// and at least enough to certify a 1% error ceiling with a failure or two, unless the failure-free
+    /// evidence of the other levels settled the ceiling (`errorCeilingSettled`).
     /// Never more than `largestCap`.
-    public static func confirmationCap(for level: Level, budget: Budget) -> Int {
+    public static func confirmationCap(for level: Level, budget: Budget, errorCeilingSettled: Bool = false) -> Int {
         var cap = Double(max(600, 4 * level.concurrency))
         for constraint in budget.latency {
             if case .percentile(let percentile) = constraint.statistic {
@@ -126,7 +143,7 @@ public struct LevelTest: Sendable, Equatable {
                 cap = max(cap, 5 * log(0.05) / log(percentile.fraction))
             }
         }
-        if let ceiling = budget.maxErrorRate, ceiling > 0 { cap = max(cap, 8 / ceiling) }
+        if let ceiling = budget.maxErrorRate, ceiling > 0, !errorCeilingSettled { cap = max(cap, 8 / ceiling) }
         return Int(min(cap, Double(largestCap)).rounded(.up))
     }
 
@@ -136,11 +153,15 @@ public struct LevelTest: Sendable, Equatable {
         return LevelTest(budget: budget, mode: .screening, looks: [first, 2 * first], requestsPerBlock: level.requestsPerBlock)
     }
 
-    /// The confirmation test of `level`: looks doubling from n_s to the cap.
-    public static func confirmation(_ budget: Budget, level: Level, alpha: Double = 0.05) -> LevelTest {
-        LevelTest(
+    /// The confirmation test of `level`: looks doubling from n_s to the cap, the failures of
+    /// other levels pooled in (`errorEvidence`).
+    public static func confirmation(_ budget: Budget, level: Level, alpha: Double = 0.05, errorEvidence: FailureEvidence? = nil) -> LevelTest {
+        let settled = settlesErrorCeiling(budget, evidence: errorEvidence, alpha: alpha)
+        var test = LevelTest(
             budget: budget, mode: .confirmation,
-            looks: doublingLooks(first: screeningSize(for: level), cap: confirmationCap(for: level, budget: budget)), alpha: alpha,
-            requestsPerBlock: level.requestsPerBlock)
+            looks: doublingLooks(first: screeningSize(for: level), cap: confirmationCap(for: level, budget: budget, errorCeilingSettled: settled)),
+            alpha: alpha, requestsPerBlock: level.requestsPerBlock)
+        test.errorEvidence = errorEvidence
+        return test
     }
 }

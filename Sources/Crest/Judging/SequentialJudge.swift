@@ -305,6 +305,8 @@ struct SequentialJudge: Sendable {
             // evidence (`FailureEvidence`), whichever shows it; pooling never shows it broken.
             let effect = trackers[index].designEffect
             func test(_ k: Int, of n: Int) -> TestOutcome { errorRateTest(failures: k, of: n, ceiling: ceiling, alpha: alpha, designEffect: effect) }
+            let broken = smallestCount(upTo: n) { test($0, of: n) == .broken }
+            if self.test.errorCeilingSettled { return (n, broken) }
             let own = largestCount(upTo: n) { test($0, of: n) == .met }
             var pooledMax = -1
             let prior = priorEvidence(of: index)
@@ -312,7 +314,7 @@ struct SequentialJudge: Sendable {
                 let pooled = n + prior.judged
                 pooledMax = largestCount(upTo: pooled) { test($0, of: pooled) == .met } - prior.over
             }
-            return (max(own, pooledMax), smallestCount(upTo: n) { test($0, of: n) == .broken })
+            return (max(own, pooledMax), broken)
         }
     }
 

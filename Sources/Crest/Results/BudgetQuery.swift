@@ -86,3 +86,13 @@ extension StoredSweep {
             low: cross(below.observed.upper, broken.observed.upper), high: cross(below.observed.lower, broken.observed.lower))
     }
 }
+
+extension StoredSweep {
+    /// This sweep as the prior of a new search under `budget` (`PriorSweep`); nil when no level it
+    /// measured meets that budget, leaving no answer to start from.
+    public func prior(for budget: Budget, confidence: Double = 0.95) -> PriorSweep? {
+        let answered = answer(budget, confidence: confidence)
+        guard let recommendation = answered.recommendation, recommendation.isFeasible else { return nil }
+        return PriorSweep(folder: folder, answer: recommendation.level.concurrency, limit: recommendation.limit, runs: runs, results: answered.results)
+    }
+}

@@ -39,11 +39,14 @@ public struct RunManifest: Sendable, Equatable, Codable {
         /// A live client's other timeouts; nil for the simulator, which has no connections.
         public let clientTimeouts: ClientTimeouts?
         public let maxOutputTokens: Int?
+        /// The earlier sweep's folder a warm start began from (`crest sweep --prior`); nil for none.
+        public let prior: String?
 
         public init(
             method: SweepMethod, seed: UInt64?, confidence: Double, requestTimeoutSeconds: Double, clientTimeouts: ClientTimeouts? = nil,
-            maxOutputTokens: Int?
+            maxOutputTokens: Int?, prior: String? = nil
         ) {
+            self.prior = prior
             self.method = method
             self.seed = seed
             self.confidence = confidence
@@ -70,6 +73,7 @@ public struct RunManifest: Sendable, Equatable, Codable {
             case firstTokenTimeoutSeconds = "first_token_timeout_s"
             case stallTimeoutSeconds = "stall_timeout_s"
             case maxOutputTokens = "max_output_tokens"
+            case prior
         }
 
         public init(from decoder: Decoder) throws {
@@ -106,6 +110,7 @@ public struct RunManifest: Sendable, Equatable, Codable {
                     stallSeconds: try container.decodeIfPresent(Double.self, forKey: .stallTimeoutSeconds, in: timeoutRange))
             }
             maxOutputTokens = try container.decodeIfPresent(Int.self, forKey: .maxOutputTokens, in: 1...Prompt.largestTokenCount)
+            prior = try container.decodeIfPresent(String.self, forKey: .prior)
         }
 
         public func encode(to encoder: Encoder) throws {
@@ -130,6 +135,7 @@ public struct RunManifest: Sendable, Equatable, Codable {
                 try container.encodeIfPresent(clientTimeouts.stallSeconds, forKey: .stallTimeoutSeconds)
             }
             try container.encodeIfPresent(maxOutputTokens, forKey: .maxOutputTokens)
+            try container.encodeIfPresent(prior, forKey: .prior)
         }
     }
 

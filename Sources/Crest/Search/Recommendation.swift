@@ -6,6 +6,12 @@ public enum RecommendationLimit: Sendable, Equatable {
     case plateau(bestConcurrency: Int, gain: Double)
     /// The recommendation is the highest level tried: the endpoint may take more.
     case rangeEnd
+
+    /// The level above that broke the budget, when that is the limit.
+    public var nextConcurrency: Int? {
+        if case .budget(let next, _) = self { return next }
+        return nil
+    }
 }
 
 /// The answer of a sweep: the level to run at, or, when none met the budget, the closest one and why.

@@ -75,6 +75,34 @@ final class SequentialJudgeTests: XCTestCase {
         XCTAssertGreaterThan(pooled.requests, 64)
     }
 
+    // 400 requests without a failure at other levels settle a 1% ceiling before the confirmation
+    // begins (at α/2 = 2.5% it takes 367): the confirmation is sized for its p95 alone (600, not
+    // the 800 a failure or two would need) and certifies as soon as the p95 is, at 128 requests
+    // here; with 300 (not enough at 2.5%) the ceiling waits for evidence of the level's own, to
+    // 256. The level's own failures still break a settled ceiling.
+    func testFailureFreeEvidenceElsewhereSettlesTheErrorCeilingBeforeAConfirmation() throws {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: 0.01)
+        let level = Level(concurrency: 8)
+        let settled = LevelTest.confirmation(budget, level: level, errorEvidence: FailureEvidence(failures: 0, requests: 400))
+        let unsettled = LevelTest.confirmation(budget, level: level, errorEvidence: FailureEvidence(failures: 0, requests: 300))
+        let failed = LevelTest.confirmation(budget, level: level, errorEvidence: FailureEvidence(failures: 1, requests: 4_000))
+        XCTAssertTrue(settled.errorCeilingSettled)
+        XCTAssertFalse(unsettled.errorCeilingSettled)
+        XCTAssertFalse(failed.errorCeilingSettled, "only failure-free evidence settles: pooled counts cannot show how failures cluster")
+        XCTAssertEqual(settled.looks.last, 600)
+        XCTAssertEqual(unsettled.looks.last, 800)
+        let quick = try decide(settled, latency: { _ in 500_000_000 })
+        XCTAssertEqual(quick.certainty, .certified)
+        XCTAssertTrue(quick.isFeasible)
+        let slow = try decide(unsettled, latency: { _ in 500_000_000 })
+        XCTAssertEqual(slow.certainty, .certified)
+        XCTAssertEqual(quick.requests, 128)
+        XCTAssertEqual(slow.requests, 256)
+        let failing = try decide(settled, latency: { _ in 500_000_000 }) { $0 % 5 == 0 ? .http5xx : .ok }
+        XCTAssertFalse(failing.isFeasible)
+        XCTAssertEqual(failing.certainty, .certified)
+    }
+
     // 2% over the same limit: certifiable, so the test runs on until it certifies.
     func testAConfirmationWithAChanceToCertifyRunsOn() throws {
         let decision = try confirm(overEvery: 50)

@@ -53,7 +53,9 @@ extension AdaptiveController {
     /// exceedances pooled in.
     func confirm(_ concurrency: Int, reason: String) async throws -> LevelResult {
         let alpha = ledger.confirmationAlpha
-        var test = LevelTest.confirmation(budget, level: Level(concurrency: concurrency), alpha: alpha)
+        let errorEvidence = ledger.errorEvidence(for: concurrency)
+        var test = LevelTest.confirmation(budget, level: Level(concurrency: concurrency), alpha: alpha, errorEvidence: errorEvidence)
+        ledger.plannedCaps[concurrency] = test.looks.last!
         if let remaining = session.remainingRequests {
             // Plan within the total budget: the confirmation gets what is left after its warm-up.
             let affordable = max(remaining - Level(concurrency: concurrency).warmupCompletions, test.looks[0])
@@ -63,7 +65,7 @@ extension AdaptiveController {
                     alpha: alpha, requestsPerBlock: test.requestsPerBlock)
             }
         }
-        test.errorEvidence = ledger.errorEvidence(for: concurrency)
+        test.errorEvidence = errorEvidence
         test.priorExceedances = ledger.priorExceedances(at: concurrency)
         return try await measure(
             concurrency, test: test, phase: .confirm, reason: reason,
@@ -108,7 +110,7 @@ extension AdaptiveController {
         if let check, let upper = check.observed.upper, upper.isFinite, check.limit > 0 {
             let excess = max(0, check.observed.value - check.limit) / check.limit
             let judged = result.verdict.decision?.requests ?? result.summary.requests
-            let cap = LevelTest.confirmationCap(for: Level(concurrency: level), budget: budget)
+            let cap = ledger.confirmationCap(at: level)
             let shrink = judged < cap ? (Double(judged) / Double(cap)).squareRoot() : 1
             share = max(0.03, excess + 2 * (upper - check.observed.value) * shrink / check.limit)
         }

@@ -8,8 +8,12 @@ final class AdaptiveController<M: Measurer> {
     let models: LevelCurves
     var ledger: SearchLedger
 
-    init(session: SearchSession<M>, tolerance: Double, strategy: String) {
+    /// An earlier sweep to start from (`crest sweep --prior`).
+    let prior: PriorSweep?
+
+    init(session: SearchSession<M>, tolerance: Double, strategy: String, prior: PriorSweep? = nil) {
         self.session = session
+        self.prior = prior
         self.tolerance = tolerance
         self.strategy = strategy
         models = LevelCurves(budget: session.budget)
@@ -23,6 +27,7 @@ final class AdaptiveController<M: Measurer> {
     var maxConcurrency: Int { session.limits.maxConcurrency }
 
     func run() async throws -> SearchOutcome {
+        if let prior, let outcome = try await warmStart(from: prior) { return outcome }
         var first = try await screen(1, phase: .calibrate, reason: "start from one client")
         // Even a screening that certified one client infeasible is confirmed: giving up on the
         // endpoint rests on two tests, not one at 5% (on the search benchmark, one noisy twin with

@@ -22,12 +22,15 @@
 public struct AdaptiveSearch: SearchStrategy {
     public let name = "crest"
     public let plateauTolerance: Double
+    /// An earlier sweep of the same target and dataset to start from (`PriorSweep`).
+    public let prior: PriorSweep?
 
-    public init(plateauTolerance: Double = LevelSelection.standardPlateauTolerance) {
+    public init(plateauTolerance: Double = LevelSelection.standardPlateauTolerance, prior: PriorSweep? = nil) {
         self.plateauTolerance = plateauTolerance
+        self.prior = prior
     }
 
     public func search<M: Measurer>(_ session: SearchSession<M>) async throws -> SearchOutcome {
-        try await AdaptiveController(session: session, tolerance: plateauTolerance, strategy: name).run()
+        try await AdaptiveController(session: session, tolerance: plateauTolerance, strategy: name, prior: prior).run()
     }
 }

@@ -20,6 +20,15 @@ struct SearchLedger {
     var remeasured: Set<Int> = []
     /// Levels whose confirmation ended borderline with point estimates inside the budget.
     var borderlineAnswers: [Int] = []
+    /// The cap each level's latest confirmation was planned with: smaller than
+    /// `LevelTest.confirmationCap` where the other levels' failure-free evidence settled the
+    /// error ceiling first (`LevelTest.errorCeilingSettled`).
+    var plannedCaps: [Int: Int] = [:]
+    /// An earlier sweep found to measure as this one does (`PriorSweep`): its requests at its
+    /// answer pool into that level's confirmation, and its failures into every error ceiling.
+    var pooledPrior: PriorSweep?
+    /// What the search said of the earlier sweep it started from, for the answer's explanation.
+    var priorNote: String?
     /// Confirmations in a row that ended borderline and stepped the answer down.
     var borderlineInARow = 0
     /// The bracket's width (log of ceiling over floor) before each bracket probe.
@@ -53,6 +62,10 @@ struct SearchLedger {
         bracketWidths.append(widthBefore)
         lastProbeRaisedFloor = raisedFloor
     }
+
+    /// Takes back a level's confirmation, which stands as a measurement only: its test pooled
+    /// evidence found afterwards not to bear on this endpoint (`PriorSweep`).
+    mutating func withdrawConfirmation(of concurrency: Int) { confirmed.remove(concurrency) }
 
     /// Takes a level out of the running after its confirmation refuted it or left it borderline.
     mutating func reject(_ concurrency: Int) { rejected.insert(concurrency) }
@@ -120,20 +133,28 @@ struct SearchLedger {
 
     /// True when a level's test judged as many requests as a full confirmation of it holds.
     func ranToTheCap(_ result: LevelResult) -> Bool {
-        (result.verdict.decision?.requests ?? 0) >= LevelTest.confirmationCap(for: Level(concurrency: result.concurrency), budget: budget)
+        (result.verdict.decision?.requests ?? 0) >= confirmationCap(at: result.concurrency)
+    }
+
+    /// The requests a full confirmation of `concurrency` holds: as planned, if one was.
+    func confirmationCap(at concurrency: Int) -> Int {
+        plannedCaps[concurrency] ?? LevelTest.confirmationCap(for: Level(concurrency: concurrency), budget: budget)
     }
 
     /// The failures the error ceiling of `concurrency` is judged on, from every level measured.
     func errorEvidence(for concurrency: Int) -> FailureEvidence {
         let levels = measured.map { FailureEvidence.Level(concurrency: $0.concurrency, failures: $0.summary.errors, requests: $0.summary.requests) }
+            + (pooledPrior?.failureLevels ?? [])
         return FailureEvidence.pooled(for: concurrency, from: levels, ceiling: budget.maxErrorRate ?? 1)
     }
 
     /// The exceedances earlier runs of `concurrency` counted, per latency constraint in the
     /// budget's order, for a confirmation to pool with its own.
     func priorExceedances(at concurrency: Int) -> [(over: Int, judged: Int)] {
-        budget.latency.map { constraint in
-            measured.filter { $0.concurrency == concurrency }.compactMap(\.verdict.decision).reduce((over: 0, judged: 0)) { total, decision in
+        let earlier = concurrency == pooledPrior?.answer ? pooledPrior?.exceedances(at: concurrency, budget: budget) : nil
+        return budget.latency.enumerated().map { index, constraint in
+            let start = earlier.map { $0[index] } ?? (over: 0, judged: 0)
+            return measured.filter { $0.concurrency == concurrency }.compactMap(\.verdict.decision).reduce(start) { total, decision in
                 guard let counted = decision.constraints.first(where: { $0.constraint == .latency(constraint) }) else { return total }
                 return (total.over + counted.over, total.judged + counted.judged)
             }

@@ -5,6 +5,8 @@ public struct SearchPhase: RawRepresentable, Sendable, Hashable, Codable, Custom
 
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// An earlier sweep's answer and the level above it, measured again (`crest sweep --prior`).
+    public static let prior = SearchPhase(rawValue: "prior")
     /// Concurrency 1: how long a request takes with nothing else running.
     public static let calibrate = SearchPhase(rawValue: "calibrate")
     /// Growing the load until a level breaks the budget.
@@ -19,7 +21,7 @@ public struct SearchPhase: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let fixed = SearchPhase(rawValue: "fixed")
 
     /// Crest's own phases, in the order a search runs them.
-    public static let inOrder: [SearchPhase] = [.calibrate, .ramp, .bracket, .knee, .confirm, .fixed]
+    public static let inOrder: [SearchPhase] = [.prior, .calibrate, .ramp, .bracket, .knee, .confirm, .fixed]
 
     /// "Calibrate", "Ramp", ...; a fixed list's steps are "Levels".
     public var title: String {
