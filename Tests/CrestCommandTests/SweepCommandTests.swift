@@ -81,8 +81,15 @@ final class SweepCommandTests: WorkspaceTestCase {
         XCTAssertEqual(result.status, 0, result.standardError)
         let report = try String(contentsOf: workspace.appendingPathComponent("hosted/report.md"), encoding: .utf8)
         XCTAssertTrue(report.contains("meets the budget (certified)"), report)
-        XCTAssertTrue(report.contains("certified it with the evidence of the search's other runs pooled in"), report)
         XCTAssertFalse(report.contains("not certainly"), report)
+        // Where the answer's own interval reaches above the 1% ceiling, the report says how its test
+        // knew. (Since the ceiling counts every finished request of the other levels, this seed's
+        // answer is certified on an interval of its own under 1% too.)
+        let errors = try XCTUnwrap(report.split(separator: "\n").first { $0.hasPrefix("- errors:") })
+        let upper = try XCTUnwrap(errors.firstMatch(of: /95% upper bound ([0-9.]+)%/).flatMap { Double($0.1) })
+        if upper > 1 {
+            XCTAssertTrue(report.contains("certified it with the evidence of the search's other runs pooled in"), report)
+        }
     }
 
     func testTheSameSeedGivesByteIdenticalResults() throws {

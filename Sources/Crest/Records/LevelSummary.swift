@@ -53,6 +53,11 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     public let tokensEstimated: Bool
     public let warmupRequests: Int
     public let cooldownRequests: Int
+    /// Every request of the level that finished, whatever its phase (warm-up and cool-down too),
+    /// and those of them that failed: the evidence an error ceiling pools from other levels
+    /// (`FailureEvidence`), for which a failure counts whenever it happened.
+    public let finishedRequests: Int
+    public let finishedFailures: Int
     /// Measured requests MSER-5 left out as a transient after the warm-up.
     public let transientRequests: Int
     /// False when the level never settled in its window (MSER-5), so its figures are less reliable.
@@ -110,6 +115,8 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         tokensEstimated = succeeded.contains { $0.tokensSource == .estimate }
         warmupRequests = run.samples.count { $0.phase == .warmup }
         cooldownRequests = run.samples.count { $0.phase == .cooldown }
+        finishedRequests = run.samples.count
+        finishedFailures = run.samples.count { !$0.outcome.isSuccess }
         transientRequests = run.transientRequests
         isSteady = run.isSteady
         client = run.client

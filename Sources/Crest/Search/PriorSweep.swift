@@ -63,8 +63,7 @@ public struct PriorSweep: Sendable {
     /// of a search that found the endpoint unchanged.
     public var failureLevels: [FailureEvidence.Level] {
         runs.values.flatMap { $0 }.map { run in
-            let measured = run.samples.filter { $0.phase == .measured }
-            return FailureEvidence.Level(concurrency: run.level.concurrency, failures: measured.count { !$0.outcome.isSuccess }, requests: measured.count)
+            FailureEvidence.Level(concurrency: run.level.concurrency, failures: run.samples.count { !$0.outcome.isSuccess }, requests: run.samples.count)
         }
     }
 

@@ -42,6 +42,22 @@ final class SearchLedgerTests: XCTestCase {
         XCTAssertEqual(ledger.measured.count, 3, "every result counts for the pooled failures")
     }
 
+    // The failures other levels lend an error ceiling count every request that finished, warm-up
+    // and cool-down too: a failure is one whenever it happened, and a real endpoint's slow level
+    // spends a third of its requests outside the measured window (288 measured of 411 sent before
+    // a llama.cpp confirmation, too few to settle a 1% ceiling; 411 are enough).
+    func testTheErrorEvidenceCountsEveryFinishedRequest() {
+        var ledger = SearchLedger(budget: budget, confirmationAlpha: 0.05)
+        let level = result(8, feasible: true, .likely, requests: 64, failures: 2)
+        ledger.record(level, mode: .screening)
+        XCTAssertEqual(level.summary.errors, 2)
+        XCTAssertEqual(level.summary.finishedFailures, 4, "the cool-down repeats the first two requests' failures")
+        let evidence = ledger.errorEvidence(for: 8)
+        XCTAssertEqual(evidence.failures, 4)
+        XCTAssertEqual(evidence.requests, level.summary.finishedRequests)
+        XCTAssertGreaterThan(evidence.requests, 64)
+    }
+
     func testTheBracketIsTheHighestFeasibleLevelUnderTheLowestInfeasibleOrRejectedOne() {
         var ledger = SearchLedger(budget: budget, confirmationAlpha: 0.05)
         XCTAssertNil(ledger.floor)
@@ -96,8 +112,12 @@ final class SearchLedgerTests: XCTestCase {
         ledger.record(open, mode: .confirmation)
         XCTAssertTrue(ledger.onlyErrorsUndecided(open))
         XCTAssertEqual(ledger.judge(open), .borderline(feasibleByPoint: true), "one failure in 64 cannot show a 1% ceiling met")
-        ledger.record(result(12, feasible: true, .likely, requests: 3000), mode: .screening)
-        XCTAssertEqual(ledger.errorEvidence(for: 8), FailureEvidence(failures: 1, requests: 3064))
+        let above = result(12, feasible: true, .likely, requests: 3000)
+        ledger.record(above, mode: .screening)
+        // Every finished request counts, warm-up and cool-down too (the fixture's cool-down repeats the failure).
+        XCTAssertEqual(
+            ledger.errorEvidence(for: 8),
+            FailureEvidence(failures: 2, requests: open.summary.finishedRequests + above.summary.finishedRequests))
         XCTAssertEqual(ledger.judge(open), .certified)
     }
 

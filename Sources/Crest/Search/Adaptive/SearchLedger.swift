@@ -143,7 +143,8 @@ struct SearchLedger {
 
     /// The failures the error ceiling of `concurrency` is judged on, from every level measured.
     func errorEvidence(for concurrency: Int) -> FailureEvidence {
-        let levels = measured.map { FailureEvidence.Level(concurrency: $0.concurrency, failures: $0.summary.errors, requests: $0.summary.requests) }
+        // Every finished request counts, warm-up and cool-down too: a failure is one whenever it happened.
+        let levels = measured.map { FailureEvidence.Level(concurrency: $0.concurrency, failures: $0.summary.finishedFailures, requests: $0.summary.finishedRequests) }
             + (pooledPrior?.failureLevels ?? [])
         return FailureEvidence.pooled(for: concurrency, from: levels, ceiling: budget.maxErrorRate ?? 1)
     }
