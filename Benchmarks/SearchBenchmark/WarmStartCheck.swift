@@ -10,11 +10,8 @@ enum WarmStartCheck {
     struct Outcome: Sendable {
         let profile: Int
         let cold: Trial
-        let coldRequests: Int
         /// The warm start on the unchanged endpoint, scored against the truth.
         let warm: Trial
-        let warmAnswer: Int?
-        let coldAnswer: Int
         /// True when the warm start on the unchanged endpoint said the endpoint had changed.
         let falseAlarm: Bool
         /// True when the warm start on the slower endpoint said it had changed.
@@ -35,8 +32,7 @@ enum WarmStartCheck {
             let (dropped, _) = try await search(truth, endpoint: truth.profile.endpoint.slowed(by: slowdown), seed: seed + 1_000, prior: prior)
             return Outcome(
                 profile: truth.profileID, cold: Trial(profile: truth.profileID, strategy: "cold", outcome: cold, truth: truth),
-                coldRequests: cold.totals.requests, warm: Trial(profile: truth.profileID, strategy: "warm", outcome: warm, truth: truth),
-                warmAnswer: warm.recommendation.flatMap { $0.isFeasible ? $0.concurrency : nil }, coldAnswer: answer.concurrency,
+                warm: Trial(profile: truth.profileID, strategy: "warm", outcome: warm, truth: truth),
                 falseAlarm: saidChanged(warm), dropDetected: saidChanged(dropped))
         }
         return outcomes.compactMap { $0 }
@@ -52,12 +48,12 @@ enum WarmStartCheck {
 
     static func table(_ outcomes: [Outcome]) -> String {
         func percent(_ count: Int) -> String { String(format: "%.1f%%", 100 * Double(count) / Double(max(outcomes.count, 1))) }
-        let ratios = outcomes.map { Double($0.warm.requests) / Double($0.coldRequests) }.sorted()
+        let ratios = outcomes.map { Double($0.warm.requests) / Double($0.cold.requests) }.sorted()
         let median = quantile(0.5, ofSorted: ratios, method: .linear) ?? 0
         let p90 = quantile(0.9, ofSorted: ratios, method: .linear) ?? 0
         var text = "\nWarm start (--prior) on \(Set(outcomes.map(\.profile)).count) profiles that are not ambiguous, \(outcomes.count) runs with a cold answer\n\n"
         text += "| | share of runs |\n|---|---:|\n"
-        text += "| unchanged endpoint: the same answer as the cold search | \(percent(outcomes.count { $0.warmAnswer == $0.coldAnswer })) |\n"
+        text += "| unchanged endpoint: the same answer as the cold search | \(percent(outcomes.count { $0.warm.answer == $0.cold.answer })) |\n"
         text += "| unchanged endpoint: said to have changed (a false alarm) | \(percent(outcomes.count(where: \.falseAlarm))) |\n"
         text += "| unchanged endpoint: answer truly within budget (cold search) | \(percent(outcomes.count(where: \.warm.feasible))) (\(percent(outcomes.count(where: \.cold.feasible)))) |\n"
         text += "| unchanged endpoint: within 2% of optimal throughput (cold search) | \(percent(outcomes.count(where: \.warm.withinThroughput))) (\(percent(outcomes.count(where: \.cold.withinThroughput)))) |\n"

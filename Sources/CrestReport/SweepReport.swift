@@ -128,9 +128,15 @@ public struct SweepReport: Sendable {
                 // The test may certify what this run's own interval cannot: it pools the evidence of
                 // the search's other runs (failures at other levels bound an error rate; earlier runs
                 // of this level count toward a percentile).
-                line += certified
-                    ? " Its 95% interval over this run's requests alone reaches above the limit; the level's test certified it with the evidence of the search's other runs pooled in (failures counted at other levels bound an error rate; earlier runs of this level count toward a percentile)."
-                    : " Its 95% interval reaches above the limit, so this level is feasible on its point estimate but not certainly: measure it longer (--requests-per-level) to be sure."
+                // The advice names options that go together: --requests-per-level goes with a list.
+                let longer = "measure it longer to narrow the interval (`--levels \(chosen.concurrency) --requests-per-level 2000`)"
+                if certified {
+                    line += " Its 95% interval over this run's requests alone reaches above the limit; the level's test certified it with the evidence of the search's other runs pooled in (failures counted at other levels bound an error rate; earlier runs of this level count toward a percentile)."
+                } else if chosen.level.verdict.decision?.certainty == .likely {
+                    line += " Its 95% interval reaches above the limit: the level's test could not certify it, and found it likely within (its one-sided 85% bound is inside the limit); \(longer)."
+                } else {
+                    line += " Its 95% interval reaches above the limit, so this level is feasible on its point estimate but not certainly: \(longer) to be sure."
+                }
             }
             lines.append(line)
         }

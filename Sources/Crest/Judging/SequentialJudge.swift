@@ -52,6 +52,8 @@ struct SequentialJudge: Sendable {
     }
 
     let test: LevelTest
+    /// `test.errorCeilingSettled`, read once: the error tracker's thresholds move with every block.
+    private let errorCeilingSettled: Bool
     private(set) var trackers: [Tracker]
     private var sentAt: [Int64] = []
     private var firstTokenAt: [Int64?] = []
@@ -64,6 +66,7 @@ struct SequentialJudge: Sendable {
     private(set) var decision: LevelDecision?
 
     init(test: LevelTest) {
+        errorCeilingSettled = test.errorCeilingSettled
         self.test = test
         var trackers = test.budget.latency.map { constraint in
             Tracker(constraint: .latency(constraint), limitNanoseconds: Int64((constraint.limitSeconds * 1e9).rounded()))
@@ -306,7 +309,7 @@ struct SequentialJudge: Sendable {
             let effect = trackers[index].designEffect
             func test(_ k: Int, of n: Int) -> TestOutcome { errorRateTest(failures: k, of: n, ceiling: ceiling, alpha: alpha, designEffect: effect) }
             let broken = smallestCount(upTo: n) { test($0, of: n) == .broken }
-            if self.test.errorCeilingSettled { return (n, broken) }
+            if errorCeilingSettled { return (n, broken) }
             let own = largestCount(upTo: n) { test($0, of: n) == .met }
             var pooledMax = -1
             let prior = priorEvidence(of: index)

@@ -72,6 +72,9 @@ public struct Verdict: Sendable, Equatable, Codable {
     /// The constraints this level breaks, by their point estimates.
     public var violations: [ConstraintCheck] { checks.filter { !$0.isMet } }
 
+    /// True when the level's test left it within its own noise of a limit.
+    var isBorderline: Bool { decision?.certainty == .borderline }
+
     /// "feasible" or "infeasible", as written in levels.csv.
     public var label: String { isFeasible ? "feasible" : "infeasible" }
 

@@ -87,7 +87,8 @@ public struct PriorSweep: Sendable {
         for (name, statistic) in compared {
             guard let old = before.summary[keyPath: statistic]?.mean, let new = now.summary[keyPath: statistic]?.mean, old.value > 0, new.value > 0 else { continue }
             let shift = new.value / old.value - 1
-            let noise = (pow(old.relativeStandardError, 2) + pow(new.relativeStandardError, 2)).squareRoot()
+            // Relative standard errors, ±20% standing in for a missing bound, as the throughput model reads them.
+            let noise = (pow(old.standardError(orShare: 0.2) / old.value, 2) + pow(new.standardError(orShare: 0.2) / new.value, 2)).squareRoot()
             guard abs(shift) > max(Self.shiftInNoise * noise, Self.smallestShift) else { continue }
             return "\(name) at \(concurrency) \(shift > 0 ? "rose" : "fell") \(NumberFormatting.significant(abs(shift) * 100, digits: 2))% "
                 + "since \(folder) (\(NumberFormatting.duration(seconds: old.value)) to \(NumberFormatting.duration(seconds: new.value))), "
@@ -100,15 +101,3 @@ public struct PriorSweep: Sendable {
     static let smallestShift = 0.05
 }
 
-extension Estimate {
-    /// The standard error behind the 95% interval, relative to the value; a tenth where a bound is missing.
-    var relativeStandardError: Double {
-        guard let lower, let upper, upper.isFinite, value > 0 else { return 0.1 }
-        return (upper - lower) / (2 * 1.96) / value
-    }
-}
-
-extension Verdict {
-    /// True when the level's test left it within its own noise of a limit.
-    var isBorderline: Bool { decision?.certainty == .borderline }
-}

@@ -10,4 +10,12 @@ public struct Estimate: Sendable, Equatable, Codable {
         self.lower = lower
         self.upper = upper
     }
+
+    /// The standard error behind a 95% interval; where a bound is missing or infinite, the value
+    /// ± `share` stands in for it.
+    func standardError(orShare share: Double) -> Double {
+        let upper = upper.flatMap { $0.isFinite ? $0 : nil } ?? value * (1 + share)
+        let lower = lower ?? value * (1 - share)
+        return max(upper - lower, 0) / (2 * 1.96)
+    }
 }

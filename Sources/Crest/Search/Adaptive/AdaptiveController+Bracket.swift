@@ -7,7 +7,7 @@ extension AdaptiveController {
         while let ceiling = ledger.ceiling, let floor = ledger.floor, ceiling - floor > 1, canExplore(ceiling) {
             // A borderline probe in a narrow bracket means the statistic is within its noise of the limit
             // there: more screening cannot tell these levels apart; the confirmation will.
-            if let last = session.results.last, last.verdict.decision?.certainty == .borderline, Double(ceiling) / Double(floor) < 1.3 { return }
+            if let last = session.results.last, last.verdict.isBorderline, Double(ceiling) / Double(floor) < 1.3 { return }
             if let model = models.throughput(feasibleOnly: ledger.known),
                 models.throughputValue(model, at: Double(ceiling - 1)) <= (1 + tolerance / 2) * models.throughputValue(model, at: Double(floor))
             {

@@ -144,13 +144,3 @@ struct LevelCurves {
         return (Double(result.concurrency) / mean.value, mean.standardError(orShare: 0.2) / mean.value)
     }
 }
-
-private extension Estimate {
-    /// The standard error behind a 95% interval; where a bound is missing or infinite, the value
-    /// ± `share` stands in for it.
-    func standardError(orShare share: Double) -> Double {
-        let upper = upper.flatMap { $0.isFinite ? $0 : nil } ?? value * (1 + share)
-        let lower = lower ?? value * (1 - share)
-        return max(upper - lower, 0) / (2 * 1.96)
-    }
-}
