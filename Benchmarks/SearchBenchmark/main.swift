@@ -170,7 +170,10 @@ func main() async throws {
     let profiles = drawn + Profile.noisyTwins(of: drawn, firstID: options.profiles) + heldOut
     let truths = try await groundTruth(for: profiles, options: options)
     if let traced = options.trace {
-        let truth = truths[traced]
+        // Profile numbers are IDs, not places: the held-out ones start at Profile.heldOutFirstID.
+        guard let truth = truths.first(where: { $0.profileID == traced }) else {
+            return print("no profile #\(traced): the drawn ones are #0-#\(options.profiles * 2 - 1), the held-out ones from #\(Profile.heldOutFirstID)")
+        }
         print("profile \(truth.profile.label): limit \(truth.limitSeconds) s, answer \(truth.answer.map(String.init) ?? "none")\(truth.ambiguous ? " (ambiguous)" : "")")
         for level in truth.levels { print(String(format: "  truth N=%d stat=%.4g err=%.4f X=%.4g", level.concurrency, level.statistic, level.errorRate, level.throughput)) }
         for name in options.strategies {

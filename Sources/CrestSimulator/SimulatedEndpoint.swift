@@ -50,7 +50,7 @@ public struct OutputLengthModel: Sendable, Equatable {
         self.sigma = sigma
     }
 
-    mutating func draw(_ random: inout SeededRandom) -> Int {
+    func draw(_ random: inout SeededRandom) -> Int {
         max(1, Int(random.nextLogNormal(mu: log(medianTokens), sigma: sigma).rounded()))
     }
 }

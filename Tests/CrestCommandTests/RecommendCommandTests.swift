@@ -39,13 +39,16 @@ final class RecommendCommandTests: WorkspaceTestCase {
     func testBudgetsTheStoredLevelsCannotAnswerAreSaidSo() throws {
         let (looseStatus, loose) = try answer(["--budget", "e2e.p95<=60s"])
         XCTAssertEqual(looseStatus, 0)
-        XCTAssertEqual(loose["coverage"] as? String, "looser than measured (highest 66)")
+        // The default sweep's highest level, from its levels.csv.
+        let levels = try String(contentsOf: workspace.appendingPathComponent("swept/levels.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        let highest = try XCTUnwrap(levels.compactMap { Int($0.prefix { $0 != "," }) }.max())
+        XCTAssertEqual(loose["coverage"] as? String, "looser than measured (highest \(highest))")
         let (tightStatus, tight) = try answer(["--budget", "e2e.p95<=2s"])
         XCTAssertEqual(tightStatus, 3)
         XCTAssertEqual(tight["feasible"] as? Bool, false)
         XCTAssertEqual(tight["coverage"] as? String, "tighter than measured (lowest 1)")
         let text = try CrestBinary.run(["recommend", "swept", "--budget", "e2e.p95<=60s"], in: workspace)
-        XCTAssertTrue(text.standardOutput.contains("crest sweep --target sim:a100-llama3-8b --dataset en_1000-2000 --max-concurrency 264 --budget 'e2e.p95<=60s'"), text.standardOutput)
+        XCTAssertTrue(text.standardOutput.contains("crest sweep --target sim:a100-llama3-8b --dataset en_1000-2000 --max-concurrency \(4 * highest) --budget 'e2e.p95<=60s'"), text.standardOutput)
     }
 
     /// The suggested command once put --model and --dataset unquoted: a crafted name in a results

@@ -149,7 +149,10 @@ final class LiveMeasurerTests: XCTestCase {
             runs.append(try await measurer.measure(Level(concurrency: level), until: .requests(10)))
         }
         XCTAssertEqual(runs.map { Set($0.samples.map(\.client)).count }, [3, 1, 2, 3])
-        XCTAssertEqual(server.server.acceptedConnections, 3, "going from 3 to 1 and back reuses the connections")
+        // The clients a level keeps keep their connections; one a smaller level retires while its
+        // request runs closes it (the abort an engine understands) and opens another when a later
+        // level needs it again. Reconnecting at every level would take 9.
+        XCTAssertLessThanOrEqual(server.server.acceptedConnections, 5, "going from 3 to 1 and back")
         XCTAssertTrue(zip(runs, runs.dropFirst()).allSatisfy { $0.endedAt <= $1.startedAt }, "levels follow each other on one clock")
     }
 

@@ -139,19 +139,59 @@ enum MeanValueAnalysis {
 }
 
 final class SimulatedMeasurerTests: XCTestCase {
+    private func dataset() throws -> Dataset {
+        let bin = PromptBin.standard[1]
+        return try DatasetLoader().parse(Data(DatasetGenerator(seed: 1, promptsPerBin: 20).payloadLines(for: bin).utf8), path: "x.jsonl")
+    }
+
+    private func measurer(seed: UInt64 = 3) throws -> SimulatedMeasurer {
+        SimulatedMeasurer(endpoint: SimulatorPreset.a100.endpoint, dataset: try dataset(), seed: seed, requestTimeoutSeconds: 300)
+    }
+
     // Measuring a level again must bring new requests: a replay would make a confirmation worthless.
     func testMeasuringALevelAgainDrawsNewRequests() async throws {
-        let bin = PromptBin.standard[1]
-        let dataset = try DatasetLoader().parse(Data(DatasetGenerator(seed: 1, promptsPerBin: 20).payloadLines(for: bin).utf8), path: "x.jsonl")
-        let measurer = SimulatedMeasurer(endpoint: SimulatorPreset.a100.endpoint, dataset: dataset, seed: 3, requestTimeoutSeconds: 300)
+        let measurer = try measurer()
         let first = try await measurer.measure(Level(concurrency: 4), until: .requests(50))
         let again = try await measurer.measure(Level(concurrency: 4), until: .requests(50))
         XCTAssertNotEqual(first.measured.map(\.latencySeconds), again.measured.map(\.latencySeconds))
         XCTAssertGreaterThanOrEqual(again.startedAt, first.endedAt, "the sweep's clock runs on")
-        // And the first visit of a level does not depend on the levels before it.
-        let fresh = SimulatedMeasurer(endpoint: SimulatorPreset.a100.endpoint, dataset: dataset, seed: 3, requestTimeoutSeconds: 300)
-        _ = try await fresh.measure(Level(concurrency: 2), until: .requests(50))
-        let later = try await fresh.measure(Level(concurrency: 4), until: .requests(50))
-        XCTAssertEqual(later.measured.map(\.latencySeconds), first.measured.map(\.latencySeconds))
+    }
+
+    // A level that follows another starts where it left the endpoint: no staggered start for the
+    // clients that stay, whose requests in flight turn over as its warm-up. Going down from 48 to
+    // 24 clients, the window opens after about one request time, where a level that starts from an
+    // idle server staggers its 24 clients first (4.2 s against 5.9 s here); and what it measures
+    // is the same endpoint's load of 24 (mean latency within 3% of the idle start's, over 600
+    // requests each).
+    func testALevelAfterAnotherStartsWarmAndMeasuresTheSameLoad() async throws {
+        let warm = try measurer()
+        _ = try await warm.measure(Level(concurrency: 48), until: .requests(100))
+        let afterLarger = try await warm.measure(Level(concurrency: 24), until: .requests(600))
+        let cold = try await measurer().measure(Level(concurrency: 24), until: .requests(600))
+        let warmUp = { (run: LevelRun) in Double(run.windowStart - run.startedAt) / 1e9 }
+        XCTAssertLessThan(warmUp(afterLarger), 0.8 * warmUp(cold), "warm-up \(warmUp(afterLarger)) s against \(warmUp(cold)) s from idle")
+        XCTAssertLessThan(
+            afterLarger.samples.filter { $0.phase == .warmup }.count, cold.samples.filter { $0.phase == .warmup }.count)
+        let mean = { (run: LevelRun) in run.measured.map(\.latencySeconds).reduce(0, +) / Double(run.measured.count) }
+        XCTAssertEqual(mean(afterLarger), mean(cold), accuracy: 0.03 * mean(cold))
+        XCTAssertEqual(try XCTUnwrap(afterLarger.inFlightMean), 24, accuracy: 0.5, "the retired clients stopped at once")
+    }
+
+    // A resumed sweep runs its stored levels again in virtual time to bring the endpoint back to
+    // where they left it: its next level is the uninterrupted sweep's, byte for byte.
+    func testResumingRebuildsTheEndpointTheStoredLevelsLeft() async throws {
+        let rules: [(Int, StopRule)] = [(16, .requests(60)), (8, .requests(40))]
+        let uninterrupted = try measurer()
+        var stored: [(run: LevelRun, rule: StopRule)] = []
+        for (concurrency, rule) in rules { stored.append((try await uninterrupted.measure(Level(concurrency: concurrency), until: rule), rule)) }
+        let next = try await uninterrupted.measure(Level(concurrency: 12), until: .requests(50))
+        let resumed = try measurer()
+        try await resumed.resume(after: stored)
+        let again = try await resumed.measure(Level(concurrency: 12), until: .requests(50))
+        XCTAssertEqual(again.samples, next.samples)
+        XCTAssertEqual(again.startedAt, stored.last!.run.endedAt)
+        // Without the rebuild, the level would start from an idle server: other samples.
+        let idle = try await measurer().measure(Level(concurrency: 12), until: .requests(50))
+        XCTAssertNotEqual(idle.samples.map(\.latencySeconds), next.samples.map(\.latencySeconds))
     }
 }

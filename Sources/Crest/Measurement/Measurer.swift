@@ -9,9 +9,10 @@ public protocol Measurer: Sendable {
     /// a second, and all of them before it returns or throws).
     func measure(_ level: Level, until rule: StopRule, journal: (any SampleJournal)?) async throws -> LevelRun
 
-    /// Continues a sweep that measured `runs` before (`crest sweep --resume`): whatever the
-    /// measurer's next level depends on, its clock above all, picks up where they left off.
-    func resume(after runs: [LevelRun]) async
+    /// Continues a sweep that measured `runs` before, each under its rule (`crest sweep
+    /// --resume`): whatever the measurer's next level depends on, its clock above all, picks up
+    /// where they left off.
+    func resume(after runs: [(run: LevelRun, rule: StopRule)]) async throws
 }
 
 extension Measurer {
@@ -22,5 +23,5 @@ extension Measurer {
     }
 
     /// A measurer whose levels depend on nothing before them has nothing to pick up.
-    public func resume(after runs: [LevelRun]) async {}
+    public func resume(after runs: [(run: LevelRun, rule: StopRule)]) async throws {}
 }

@@ -18,7 +18,7 @@ public final class SearchSession<M: Measurer> {
     /// A resumed sweep's stored measurements, with their steps, given back in order in place of
     /// measuring; then the measurer picks up after them.
     private var replay: [(run: LevelRun, step: SearchStep)]
-    private var replayed: [LevelRun] = []
+    private var replayed: [(run: LevelRun, rule: StopRule)] = []
     private let onReplay: (LevelRun, LevelResult, SearchStep) -> Void
     /// The journal of each step's samples while it is measured (see `SampleJournal`); nil for none.
     private let journal: (Int) -> (any SampleJournal)?
@@ -54,11 +54,11 @@ public final class SearchSession<M: Measurer> {
                 throw ReplayDivergence(
                     step: stepNumber, stored: "level \(stored.run.level.concurrency), \(stored.step.test)", asked: "level \(concurrency), \(StepTest(rule))")
             }
-            replayed.append(stored.run)
+            replayed.append((stored.run, rule))
             return (stored.run, true)
         }
         if !replayed.isEmpty {
-            await measurer.resume(after: replayed)
+            try await measurer.resume(after: replayed)
             replayed = []
         }
         return (try await measurer.measure(Level(concurrency: concurrency), until: rule, journal: journal(stepNumber)), false)

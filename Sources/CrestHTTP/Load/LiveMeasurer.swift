@@ -98,8 +98,8 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
     }
 
     /// The samples of the levels to come continue the stored runs' clock.
-    public func resume(after runs: [LevelRun]) async {
-        let ended = runs.last?.endedAt ?? 0
+    public func resume(after runs: [(run: LevelRun, rule: StopRule)]) async {
+        let ended = runs.last?.run.endedAt ?? 0
         loop.execute { [generator] in generator.continueClock(from: ended) }
     }
 

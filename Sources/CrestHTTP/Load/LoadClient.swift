@@ -230,7 +230,7 @@ final class LoadClient: SocketHandler, GeneratorClient {
                 bytes, head: { head in request!.head = head },
                 body: { piece in
                     if reader.read(piece, at: time, into: &request!, eventParsed: generator.eventParsed) {
-                        generator.firstTokenArrived(request!, at: time)
+                        generator.firstTokenArrived(request!, by: self, at: time)
                     }
                 },
                 end: { ended = true })

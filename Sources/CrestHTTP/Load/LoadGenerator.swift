@@ -90,6 +90,10 @@ final class LoadGenerator: @unchecked Sendable {
     private var clientsToStart: [Int] = []
     private var startDeadline: Int?
     private var latestStart: Int64 = 0
+    /// When each client last started, and, until a level that adds clients to running ones starts
+    /// its first, the client whose next response starts it (`StaggeredStart.phaseReference`).
+    private var clientStarts: [Int64] = []
+    private var phaseReference: Int?
     /// Told where the running level stands, about once a second, with the level's number (1 for
     /// the first level this generator ran), on the loop's thread.
     private let onProgress: (@Sendable (Int, LevelProgress) -> Void)?
@@ -160,19 +164,43 @@ final class LoadGenerator: @unchecked Sendable {
         return LoadClient(index: index, generator: self)
     }
 
-    /// Starts `level`; `continuation` gets its run once the recorder says it is complete.
+    /// Starts `level`; `continuation` gets its run once the recorder says it is complete. The
+    /// clients the level keeps go on as they are (their requests in flight run on, and count
+    /// toward its warm-up as they end); those it adds start one by one; those it retires close
+    /// their connections, abandoning their requests: the level before no longer records them, and
+    /// waiting for the slowest would hold the new level above its load (see `LevelRecorder`).
     func start(_ level: Level, until rule: StopRule, journal: (any SampleJournal)?, continuation: CheckedContinuation<LevelRun, Error>) {
         levelsStarted += 1
         let now = loop.now
         lastProgress = now
+        for client in clients[min(level.concurrency, clients.count)...] {
+            if let pause = client.pauseTimer { loop.cancelTimer(pause) }
+            client.pauseTimer = nil
+            if client.request != nil { client.close() }
+        }
+        let carried = clients.filter { $0.request != nil }.count
         current = LevelInProgress(
-            number: levelsStarted, recorder: LevelRecorder(level: level, rule: rule, startedAt: now - origin, staggeredStart: true),
+            number: levelsStarted,
+            recorder: LevelRecorder(level: level, rule: rule, startedAt: now - origin, staggeredStart: true, carriedRequests: carried),
             continuation: continuation, sequence: Array(repeating: 0, count: level.concurrency), startedAt: now,
             cpuAtStart: cpuNanoseconds(), userCPUAtStart: userCPUNanoseconds(), journal: journal)
         activeClients = level.concurrency
         while clients.count < activeClients { clients.append(makeClient(index: clients.count)) }
+        while clientStarts.count < clients.count { clientStarts.append(.min) }
         clientsToStart = clients.prefix(activeClients).filter { !$0.isBusy }.map(\.index)
-        if clientsToStart.isEmpty { current!.recorder.lastClientStarted(at: now - origin) } else { startNextClient() }
+        // An idle endpoint gets its first client at once; one with clients that stay gets
+        // its first new client as a response begins, as every later one does, and at the latest
+        // the longest gap after a client that stays sends (`sendNext`): started at once, it would
+        // fall in step with a client that stays (on prompts and answers of one length, for good:
+        // two clients that prefill together do so at every request).
+        if clientsToStart.isEmpty {
+            current!.recorder.lastClientStarted(at: now - origin)
+        } else if clientsToStart.count == activeClients {
+            startNextClient()
+        } else {
+            phaseReference = StaggeredStart.phaseReference(
+                among: (0..<activeClients).filter { !clientsToStart.contains($0) }, startedAt: { clientStarts[$0] })
+        }
         scheduleTick()
         scraper?.start()
         if timeoutSweep == nil { scheduleTimeoutSweep() }
@@ -256,8 +284,8 @@ final class LoadGenerator: @unchecked Sendable {
 
     // MARK: - From the clients
 
-    func firstTokenArrived(_ request: RequestInFlight, at time: Int64) {
-        responseBegan(to: request)
+    func firstTokenArrived(_ request: RequestInFlight, by client: any GeneratorClient, at time: Int64) {
+        responseBegan(to: request, by: client)
         guard let recorded = request.recorded, current?.number == request.levelNumber else { return }
         current?.recorder.firstTokenArrived(recorded, at: time - origin)
     }
@@ -302,7 +330,9 @@ final class LoadGenerator: @unchecked Sendable {
             return continuation.resume(returning: finished)
         }
         current?.finishedRequests += 1
-        if let recorded = request.recorded, current?.number == request.levelNumber {
+        if current != nil, current!.number != request.levelNumber {
+            current!.recorder.carriedRequestFinished(at: finished.finishedAt - origin)
+        } else if let recorded = request.recorded, current?.number == request.levelNumber {
             let sample = sample(finished, client: client.index, phase: recorded.phase, retryAfter: finished.outcome == .http429 ? pause : nil)
             current?.recorder.requestFinished(sample, recorded)
             current?.sendLags.append(request.sendLag)
@@ -312,7 +342,7 @@ final class LoadGenerator: @unchecked Sendable {
                 current?.failureExamples[finished.outcome] = finished.example(redactingFor: endpoint)
             }
         }
-        if request.firstTokenAt == nil { responseBegan(to: request) }
+        if request.firstTokenAt == nil { responseBegan(to: request, by: client) }
         completeLevelIfDone()
         endDrainIfDone()
         if pause == 0 { return clientIsFree(client, since: finished.finishedAt) }
@@ -326,7 +356,8 @@ final class LoadGenerator: @unchecked Sendable {
     // MARK: - Staggered start
 
     /// A response began: the next client starts if the rule says so.
-    private func responseBegan(to request: RequestInFlight) {
+    private func responseBegan(to request: RequestInFlight, by client: any GeneratorClient) {
+        guard phaseReference.map({ $0 == client.index }) ?? true else { return }
         if StaggeredStart.startsNextClient(responseToRequestSentAt: request.sentAt, latestStart: latestStart) { startNextClient() }
     }
 
@@ -338,21 +369,29 @@ final class LoadGenerator: @unchecked Sendable {
         if let startDeadline { loop.cancelTimer(startDeadline) }
         startDeadline = nil
         latestStart = loop.now
+        clientStarts[client.index] = loop.now
+        phaseReference = nil
         // A send that fails at once ends its request here and starts the next client inside this call.
         sendNext(from: client, readyAt: loop.now)
         guard current != nil else { return }
         if clientsToStart.isEmpty {
             current!.recorder.lastClientStarted(at: loop.now - origin)
         } else if startDeadline == nil {
-            startDeadline = loop.schedule(at: loop.now + StaggeredStart.longestGap(clients: current!.recorder.level.concurrency)) { [unowned self] in
-                startDeadline = nil
-                startNextClient()
-            }
+            armStartDeadline()
+        }
+    }
+
+    /// Starts the next client after the longest gap, if no response begins first.
+    private func armStartDeadline() {
+        startDeadline = loop.schedule(at: loop.now + StaggeredStart.longestGap(clients: current!.recorder.level.concurrency)) { [unowned self] in
+            startDeadline = nil
+            startNextClient()
         }
     }
 
     private func stopStarting() {
         clientsToStart = []
+        phaseReference = nil
         if let startDeadline { loop.cancelTimer(startDeadline) }
         startDeadline = nil
     }
@@ -375,6 +414,7 @@ final class LoadGenerator: @unchecked Sendable {
         client.send(RequestInFlight(
             promptIndex: promptIndex, levelNumber: current!.number, recorded: recorded, seq: seq, sentAt: now,
             sendLag: max(0, now - readyAt), deadline: now + timeout))
+        if current != nil, !clientsToStart.isEmpty, startDeadline == nil { armStartDeadline() }
     }
 
     // MARK: - Levels

@@ -68,7 +68,7 @@ final class SessionClient: GeneratorClient, @unchecked Sendable {
             self.transfer = nil
             return finish(reader.failed(cut, reader.cutOffFault, reason: reason, at: time))
         }
-        if broughtFirstToken { generator.firstTokenArrived(request!, at: time) }
+        if broughtFirstToken { generator.firstTokenArrived(request!, by: self, at: time) }
     }
 
     /// The transfer ended at `time`; `failure` is URLSession's error, if it failed.

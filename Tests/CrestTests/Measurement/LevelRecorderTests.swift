@@ -76,6 +76,34 @@ final class LevelRecorderTests: XCTestCase {
         XCTAssertEqual(recorder.windowStart, 80, "the eighth completion, as without a stagger")
     }
 
+    // A level that starts with an earlier level's requests in flight counts their ends toward its
+    // warm-up (they renew what runs, as its own do) and their time in flight toward its load, but
+    // records none of them: the level that sent them did.
+    func testRequestsCarriedFromTheLevelBeforeCountTowardTheWarmupAndTheLoad() throws {
+        var recorder = LevelRecorder(
+            level: Level(concurrency: 8), rule: .duration(seconds: 100e-9), startedAt: 0, staggeredStart: true, carriedRequests: 8)
+        recorder.lastClientStarted(at: 0)
+        var own: [LevelRecorder.SentRequest] = []
+        for index in 0..<8 {
+            let time = Int64(index) * 10
+            recorder.carriedRequestFinished(at: time)
+            own.append(recorder.requestSent(at: time))
+        }
+        XCTAssertEqual(recorder.windowStart, 70, "eight carried ends: one turn of what was in flight")
+        XCTAssertEqual(own.map(\.phase), Array(repeating: .warmup, count: 7) + [.measured], "the eighth was sent as the window opened")
+        XCTAssertTrue(recorder.samples.isEmpty, "the level before records its own requests")
+        let measured = recorder.requestSent(at: 75)
+        XCTAssertEqual(measured.phase, .measured)
+        recorder.advanceClock(to: 170)
+        for (index, sent) in own.enumerated() {
+            recorder.requestFinished(sample(index, sent: Int64(index) * 10, finished: 500, phase: sent.phase, level: 8), sent)
+        }
+        recorder.requestFinished(sample(8, sent: 75, finished: 500, phase: .measured, level: 8), measured)
+        let run = recorder.finish(endedAt: 500)
+        XCTAssertEqual(try XCTUnwrap(run.inFlightMean), 8.95, accuracy: 1e-12, "its first 8 requests over [70, 170), the ninth over [75, 170)")
+        XCTAssertEqual(run.samples.count, 9)
+    }
+
     func testDurationRuleClosesOnTheClock() {
         var recorder = LevelRecorder(level: Level(concurrency: 8), rule: .duration(seconds: 1), startedAt: 0)
         warmUp(&recorder, count: 8, level: 8)

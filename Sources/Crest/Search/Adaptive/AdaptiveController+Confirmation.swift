@@ -44,7 +44,16 @@ extension AdaptiveController {
             if ledger.borderlineInARow >= 3 {
                 target = min(target, Int((Double(accepted ?? 1) * Double(candidate)).squareRoot().rounded(.down)))
             }
-            return .next(max(target, accepted ?? 0))
+            // Nor, before that, below a level a screening found feasible beyond its noise (likely
+            // or certified): with latency rising with load, the highest such level under the
+            // candidate is the next one worth a confirmation, and a step past it would leave it
+            // unexplained above the answer. (Where screenings keep passing what confirmations
+            // refute, a tail they are too short to see, the bisection above goes first.)
+            let screenedFeasible = ledger.borderlineInARow >= 3 ? nil : ledger.known.values.filter { level in
+                guard level.concurrency < candidate, let decision = level.verdict.decision else { return false }
+                return decision.isFeasible && decision.certainty != .borderline && !ledger.rejected.contains(level.concurrency)
+            }.map(\.concurrency).max()
+            return .next(max(target, accepted ?? 0, screenedFeasible ?? 0))
         }
     }
 

@@ -51,6 +51,7 @@ struct AnswerExplanation {
             let highest = known.keys.max() ?? concurrency
             text += " The total budget ended the ramp at concurrency \(highest), before any level broke the budget or throughput levelled off: higher levels were not measured, and the endpoint may take more."
         }
+        text += closePassesBetween
         text += unconfirmedPassesAbove
         if reason == .budgetExhausted { text += " The search budget ran out before this answer was confirmed." }
         return text
@@ -89,6 +90,22 @@ struct AnswerExplanation {
         let one = passed.count == 1
         return " Concurrency \(listed(named)) passed only \(one ? "a screening" : "screenings"); \(one ? "it lies" : "they lie") above \(listed(failed.map(String.init))),"
             + " whose confirmation\(failed.count == 1 ? "" : "s") could not certify the budget, and latency grows with load: \(one ? "that pass is" : "those passes are") likely noise."
+    }
+
+    /// Why levels between the answer and the lowest failed confirmation above it, whose screening
+    /// passed only within its noise of the limit, were not confirmed: the search stepped down past
+    /// them to a level with margin.
+    private var closePassesBetween: String {
+        guard let failed = rejected.filter({ $0 > answer.concurrency }).min() else { return "" }
+        let close = known.values.filter { level in
+            level.concurrency > answer.concurrency && level.concurrency < failed && level.verdict.isFeasible
+                && !accepted.contains(level.concurrency) && level.verdict.decision?.certainty == .borderline
+        }.sorted { $0.concurrency < $1.concurrency }
+        guard !close.isEmpty else { return "" }
+        let named = close.map { "\($0.concurrency) (\($0.summary.requests) requests, \($0.verdict.labelWithCertainty))" }
+        let one = close.count == 1
+        return " Concurrency \(listed(named)) passed \(one ? "its screening" : "their screenings") only within \(one ? "its" : "their") own noise of the limit,"
+            + " where a confirmation rarely certifies; after \(failed) failed, the search confirmed a level with more margin."
     }
 
     /// "a", "a and b", "a, b and c".

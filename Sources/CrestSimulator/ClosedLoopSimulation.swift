@@ -1,0 +1,438 @@
+import Crest
+import Foundation
+
+/// What stays the same for every level a simulation runs: the prompts and the client's settings.
+struct LoadSettings {
+    let prompts: [Prompt]
+    /// The output cap for prompts that set none; nil for none.
+    let maxOutputTokens: Int?
+    /// The client's request timeout; a request still open then ends as `timeout` and is aborted.
+    let requestTimeoutSeconds: Double
+    /// How long a client waits between a response and its next request (Z of a closed system).
+    let thinkTimeSeconds: Double
+    /// Record each request's inter-token gaps (costs a notice per token; off unless a budget needs ITL).
+    let recordsInterTokenGaps: Bool
+}
+
+/// What the simulator did during one level, besides the samples.
+public struct SimulatedLevel: Sendable {
+    public let run: LevelRun
+    /// What the server did during the level.
+    public let counters: ServerCounters
+    /// Events the simulation processed: a measure of its own work, for the speed benchmark.
+    public let events: Int
+}
+
+/// Closed-loop load against a simulated endpoint, in virtual time, one level after another.
+///
+/// At a level of N, clients 0..<N each send a request, wait for the whole response (or an error,
+/// or its timeout), and send the next after the think time (zero by default; after a 429, once the
+/// Retry-After has passed too). Requests cross the network with a per-request delay each way; the
+/// server is a `ServingModel`.
+///
+/// The endpoint stays warm from one level to the next, as it does for the live load generator: a
+/// level change keeps the clients that stay, their requests in flight running on (they belong to
+/// the level that sent them and are recorded by none, but their ends count toward the new level's
+/// warm-up), starts the clients it adds one by one (`StaggeredStart`), and stops the clients it
+/// retires. The new level runs at its full load once the last added client has started (see
+/// `LevelRecorder`).
+final class ClosedLoopSimulation<Server: ServingModel> {
+    private enum Event {
+        case send(client: Int)
+        case arrive(request: Int)
+        case wake
+        case respond(request: Int)
+        /// The oldest request still open may have reached its timeout.
+        case timeoutCheck
+        /// The staggered start of level `level` starts its next client (if it has not already).
+        case startClient(level: Int)
+        /// The longest wait for a response before level `level` starts its next client anyway.
+        case startDeadline(level: Int, client: Int)
+    }
+
+    private enum ClientState {
+        /// Not sending: never started, or retired by a smaller level.
+        case idle
+        /// Waiting for the response to this request.
+        case waiting(request: Int)
+        /// Between a response and its next request (think time, Retry-After).
+        case pausing
+    }
+
+    private struct ClientRequest {
+        let client: Int
+        /// The number of the level that sent it (1 for the first).
+        let level: Int
+        let seq: Int
+        let promptIndex: Int
+        let promptTokens: Int
+        let outputTokens: Int
+        let recorded: LevelRecorder.SentRequest
+        let sentAt: Int64
+        let downlinkDelay: Int64
+        var firstTokenAt: Int64?
+        /// When the latest token reached the client, and the gaps between tokens (recorded only on request).
+        var lastTokenAt: Int64?
+        var interTokenGaps: [Int64] = []
+        var outcome = Outcome.ok
+        var completionTokens = 0
+        var isDone = false
+    }
+
+    /// The level being run and what belongs to it alone.
+    private struct RunningLevel {
+        let number: Int
+        let level: Level
+        var recorder: LevelRecorder
+        var clientSequence: [Int]
+        var promptOrder: [Int]
+        var networkRandom: SeededRandom
+        var lengthRandom: SeededRandom
+        /// The staggered start: the idle clients still to start, in order, and whether the next
+        /// one's start is already scheduled.
+        var clientsToStart: [Int]
+        /// Requests the level has sent: the next one's place in the prompt order.
+        var sent = 0
+        var nextClientScheduled = false
+        /// Whether a deadline waits to start the next client if no response begins first.
+        var startDeadlineArmed = false
+        /// Until the level starts its first client: the client that stays whose responses may
+        /// start it (see `StaggeredStart.phaseReference`); nil for any.
+        var phaseReference: Int?
+        /// False until every client the level added has started.
+        var atFullLoad = false
+        var events = 0
+        let preemptionsAtStart: Int
+    }
+
+    private var server: Server
+    private let settings: LoadSettings
+    private let network: NetworkModel
+    private let outputLength: OutputLengthModel
+    private let retryAfter: Int64
+    private let timeout: Int64
+    private let thinkTime: Int64
+
+    private var queue = EventQueue<Event>()
+    private var requests: [ClientRequest] = []
+    private var clients: [ClientState] = []
+    private var notices: [ServerNotice] = []
+    private var scheduledWakeup: Int64?
+    /// Requests that may still be open, in the order they were sent: with one timeout for all,
+    /// also the order of their deadlines. One event waits for the oldest's deadline, where an
+    /// event per request would fill the queue with the deadlines of requests long finished
+    /// (hundreds of thousands at a hosted API's rate), since the simulation now runs on across levels.
+    private var openInSendOrder = RingDeque<Int>()
+    private var timeoutCheckScheduled = false
+    private var levelsRun = 0
+    /// When the latest client started, at this level or an earlier one: the staggered start goes
+    /// on across levels, so a client a level adds starts as the response to a request sent since
+    /// then begins, whoever sent it.
+    private var latestStart: Int64 = 0
+    /// When each client last started, for the phase reference of a level that adds clients.
+    private var clientStarts: [Int64] = []
+    private var current: RunningLevel!
+    /// The simulation's clock (ns on the sweep's clock): where the last level ended.
+    private(set) var clock: Int64
+
+    init(server: Server, endpoint: SimulatedEndpoint, settings: LoadSettings, startTime: Int64 = 0) {
+        self.server = server
+        self.settings = settings
+        network = endpoint.network
+        outputLength = endpoint.outputLength
+        retryAfter = Int64(endpoint.faults.retryAfterSeconds * 1e9)
+        timeout = Int64(settings.requestTimeoutSeconds * 1e9)
+        thinkTime = Int64(settings.thinkTimeSeconds * 1e9)
+        clock = startTime
+    }
+
+    /// Runs `level` from where the last level left the endpoint, until `rule` closes its window
+    /// and its measured requests have finished. Everything random the level adds follows from `seed`.
+    func run(_ level: Level, until rule: StopRule, seed: UInt64) throws -> SimulatedLevel {
+        levelsRun += 1
+        let concurrency = level.concurrency
+        if clients.count < concurrency {
+            clients += Array(repeating: .idle, count: concurrency - clients.count)
+            clientStarts += Array(repeating: .min, count: concurrency - clientStarts.count)
+        }
+        retireClients(from: concurrency, at: clock)
+        let carried = requests.reduce(0) { $0 + ($1.isDone ? 0 : 1) }
+        var orderRandom = SeededRandom(seed: derivedSeed(seed, 3))
+        var promptOrder = Array(settings.prompts.indices)
+        for index in stride(from: promptOrder.count - 1, to: 0, by: -1) {
+            promptOrder.swapAt(index, orderRandom.nextInt(below: index + 1))
+        }
+        current = RunningLevel(
+            number: levelsRun, level: level,
+            recorder: LevelRecorder(level: level, rule: rule, startedAt: clock, staggeredStart: true, carriedRequests: carried),
+            clientSequence: Array(repeating: 0, count: concurrency), promptOrder: promptOrder,
+            networkRandom: SeededRandom(seed: derivedSeed(seed, 1)), lengthRandom: SeededRandom(seed: derivedSeed(seed, 2)),
+            clientsToStart: (0..<concurrency).filter { if case .idle = clients[$0] { return true } else { return false } },
+            preemptionsAtStart: server.counters.preemptions)
+        // An idle endpoint gets its first client at once; one with clients that stay (sending, or
+        // about to: the level before ended as one of them got its answer) gets
+        // its first new client as a response begins, as every later one does, and at the latest
+        // the longest gap after a client that stays sends (`send`): started at once, it would fall
+        // in step with a client that stays (on prompts and answers of one length, for good: two
+        // clients that prefill together do so at every request).
+        if current.clientsToStart.count == concurrency {
+            startNextClient(at: clock)
+        } else {
+            current.phaseReference = StaggeredStart.phaseReference(
+                among: (0..<concurrency).filter { !current.clientsToStart.contains($0) }, startedAt: { clientStarts[$0] })
+        }
+        reachFullLoadIfReady(at: clock)
+        // A level that runs a simulated year has a configuration error (a timeout of forever on a
+        // server that never answers); stop rather than spin.
+        let limit = clock + 365 * 24 * 3600 * 1_000_000_000
+        while let (time, event) = queue.pop() {
+            current.events += 1
+            guard time < limit else { throw SimulationError.runaway(level: concurrency) }
+            // An interrupted sweep (Ctrl-C) stops within the level, as a live one does: a long level
+            // can take a minute of wall time. Checked every few thousand events, which cost microseconds.
+            if current.events & 0xFFF == 0, Task.isCancelled { throw CancellationError() }
+            clock = time
+            current.recorder.advanceClock(to: time)
+            handle(event, at: time)
+            if current.recorder.isComplete {
+                var counters = ServerCounters()
+                counters.preemptions = server.counters.preemptions - current.preemptionsAtStart
+                return SimulatedLevel(run: current.recorder.finish(endedAt: time), counters: counters, events: current.events)
+            }
+        }
+        throw SimulationError.runaway(level: concurrency)
+    }
+
+    // MARK: - Events
+
+    private func handle(_ event: Event, at now: Int64) {
+        switch event {
+        case .send(let client):
+            guard case .pausing = clients[client] else { return }
+            send(from: client, at: now)
+        case .arrive(let request):
+            guard !requests[request].isDone else { return }
+            let sent = requests[request]
+            server.arrive(
+                ServerRequest(id: request, promptTokens: sent.promptTokens, outputTokens: sent.outputTokens), at: now,
+                notices: &notices)
+            deliverNotices()
+        case .wake:
+            guard server.nextWakeup == now else { return }
+            scheduledWakeup = nil
+            server.wake(at: now, notices: &notices)
+            deliverNotices()
+        case .respond(let request):
+            finish(request, at: now)
+        case .timeoutCheck:
+            timeoutCheckScheduled = false
+            timeOutExpiredRequests(at: now)
+        case .startClient(let level):
+            if level == current.number { startNextClient(at: now) }
+        case .startDeadline(let level, let client):
+            if level == current.number, current.clientsToStart.first == client, !current.nextClientScheduled { startNextClient(at: now) }
+        }
+    }
+
+    // MARK: - Level changes
+
+    /// Starts the level's next idle client, if any, and arms the deadline for the one after.
+    private func startNextClient(at now: Int64) {
+        guard !current.clientsToStart.isEmpty else { return }
+        let client = current.clientsToStart.removeFirst()
+        current.nextClientScheduled = false
+        latestStart = now
+        clientStarts[client] = now
+        current.phaseReference = nil
+        send(from: client, at: now)
+        if current.clientsToStart.isEmpty {
+            reachFullLoadIfReady(at: now)
+        } else {
+            armStartDeadline(at: now)
+        }
+    }
+
+    /// The next client starts the longest gap after `now` if no response begins first.
+    private func armStartDeadline(at now: Int64) {
+        guard let next = current.clientsToStart.first else { return }
+        current.startDeadlineArmed = true
+        queue.schedule(.startDeadline(level: current.number, client: next), at: now + StaggeredStart.longestGap(clients: current.level.concurrency))
+    }
+
+    /// The response to a request sent at `sentAt` began to reach its client at `time`: the next
+    /// client, if any, starts then if the rule says so.
+    private func responseBegan(toRequestSentAt sentAt: Int64, by client: Int, at time: Int64) {
+        guard !current.clientsToStart.isEmpty, !current.nextClientScheduled,
+            StaggeredStart.startsNextClient(responseToRequestSentAt: sentAt, latestStart: latestStart),
+            current.phaseReference.map({ $0 == client }) ?? true
+        else { return }
+        current.nextClientScheduled = true
+        queue.schedule(.startClient(level: current.number), at: time)
+    }
+
+    /// A smaller level stops the clients it does not have at once, abandoning their requests in
+    /// flight (as the live load generator closes their connections, which an engine takes for an
+    /// abort): they belong to the level before, which no longer records them, and waiting for the
+    /// slowest of them would hold the new level above its load for a whole request time.
+    private func retireClients(from concurrency: Int, at now: Int64) {
+        for client in clients.indices where client >= concurrency {
+            if case .waiting(let request) = clients[client], !requests[request].isDone {
+                requests[request].isDone = true
+                requests[request].interTokenGaps = []
+                server.abort(request: request, at: now)
+            }
+            clients[client] = .idle
+        }
+        scheduleWakeup()
+    }
+
+    /// Tells the recorder the level runs at its full load, once every client it added has started.
+    private func reachFullLoadIfReady(at now: Int64) {
+        guard !current.atFullLoad, current.clientsToStart.isEmpty else { return }
+        current.atFullLoad = true
+        current.recorder.lastClientStarted(at: now)
+    }
+
+    // MARK: - Requests
+
+    private func send(from client: Int, at now: Int64) {
+        let id = requests.count
+        let promptIndex = current.promptOrder[current.sent % current.promptOrder.count]
+        current.sent += 1
+        let prompt = settings.prompts[promptIndex]
+        var output = outputLength.draw(&current.lengthRandom)
+        if let cap = prompt.maxOutputTokens ?? settings.maxOutputTokens { output = min(output, cap) }
+        let uplink = oneWayDelay()
+        requests.append(ClientRequest(
+            client: client, level: current.number, seq: current.clientSequence[client], promptIndex: promptIndex,
+            promptTokens: prompt.promptTokens, outputTokens: output, recorded: current.recorder.requestSent(at: now), sentAt: now,
+            downlinkDelay: oneWayDelay()))
+        current.clientSequence[client] += 1
+        clients[client] = .waiting(request: id)
+        if !current.startDeadlineArmed { armStartDeadline(at: now) }
+        queue.schedule(.arrive(request: id), at: now + uplink)
+        openInSendOrder.append(id)
+        scheduleTimeoutCheck()
+    }
+
+    /// Ends every open request whose timeout has come as `timeout`, aborting it on the server, and
+    /// waits for the next deadline.
+    private func timeOutExpiredRequests(at now: Int64) {
+        while let oldest = openInSendOrder.first, requests[oldest].isDone || requests[oldest].sentAt + timeout <= now {
+            openInSendOrder.removeFirst()
+            guard !requests[oldest].isDone else { continue }
+            requests[oldest].outcome = .timeout
+            requests[oldest].completionTokens = 0
+            server.abort(request: oldest, at: now)
+            finish(oldest, at: now)
+            scheduleWakeup()
+        }
+        scheduleTimeoutCheck()
+    }
+
+    private func scheduleTimeoutCheck() {
+        guard !timeoutCheckScheduled, let oldest = openInSendOrder.first else { return }
+        timeoutCheckScheduled = true
+        queue.schedule(.timeoutCheck, at: requests[oldest].sentAt + timeout)
+    }
+
+    /// Turns what the server reported into client-side times, a downlink delay later.
+    private func deliverNotices() {
+        for notice in notices {
+            switch notice {
+            case .firstToken(let request, let time):
+                let arrival = time + requests[request].downlinkDelay
+                requests[request].firstTokenAt = arrival
+                requests[request].lastTokenAt = arrival
+                if requests[request].level == current.number {
+                    current.recorder.firstTokenArrived(requests[request].recorded, at: arrival)
+                }
+                responseBegan(toRequestSentAt: requests[request].sentAt, by: requests[request].client, at: arrival)
+            case .token(let request, let time):
+                let arrival = time + requests[request].downlinkDelay
+                if let last = requests[request].lastTokenAt { requests[request].interTokenGaps.append(arrival - last) }
+                requests[request].lastTokenAt = arrival
+            case .finished(let request, let time, let completionTokens):
+                requests[request].completionTokens = completionTokens
+                queue.schedule(.respond(request: request), at: time + requests[request].downlinkDelay)
+            case .rejected(let request, let time, let outcome):
+                requests[request].outcome = outcome
+                queue.schedule(.respond(request: request), at: time + requests[request].downlinkDelay)
+            }
+        }
+        notices.removeAll(keepingCapacity: true)
+        scheduleWakeup()
+    }
+
+    private func scheduleWakeup() {
+        guard let wakeup = server.nextWakeup, wakeup != scheduledWakeup else { return }
+        scheduledWakeup = wakeup
+        queue.schedule(.wake, at: wakeup)
+    }
+
+    /// The client has the whole response (or gave up): the level that sent the request records
+    /// it (a later level only counts its end), and the client sends its next one, or retires.
+    private func finish(_ id: Int, at now: Int64) {
+        guard !requests[id].isDone else { return }
+        requests[id].isDone = true
+        let request = requests[id]
+        requests[id].interTokenGaps = []
+        if request.firstTokenAt == nil { responseBegan(toRequestSentAt: request.sentAt, by: request.client, at: now) }
+        if request.level == current.number {
+            current.recorder.requestFinished(sample(of: request, finishedAt: now), request.recorded)
+        } else {
+            current.recorder.carriedRequestFinished(at: now)
+        }
+        clients[request.client] = .pausing
+        let pause = thinkTime + (request.outcome == .http429 ? retryAfter : 0)
+        queue.schedule(.send(client: request.client), at: now + pause)
+    }
+
+    private func sample(of request: ClientRequest, finishedAt now: Int64) -> Sample {
+        let succeeded = request.outcome.isSuccess
+        let firstToken = succeeded ? request.firstTokenAt : request.firstTokenAt.flatMap { $0 <= now ? $0 : nil }
+        let gaps = settings.recordsInterTokenGaps && succeeded
+            ? Self.allGaps(request.interTokenGaps, after: request.lastTokenAt, until: now, tokens: request.completionTokens) : nil
+        return Sample(
+            level: current.level.concurrency, client: request.client, seq: request.seq, promptIndex: request.promptIndex,
+            sentAt: request.sentAt, firstTokenAt: firstToken, finishedAt: now, promptTokens: request.promptTokens,
+            completionTokens: succeeded ? request.completionTokens : 0,
+            tokensSource: succeeded ? .server : .estimate, outcome: request.outcome, phase: request.recorded.phase,
+            interTokenGaps: gaps, fault: request.outcome == .timeout ? .requestTimeout : nil,
+            retryAfter: request.outcome == .http429 ? retryAfter : nil)
+    }
+
+    /// A request's gaps: those its tokens were reported with, and, for tokens the model did not
+    /// report one by one (a hosted API draws its speed once), gaps spread evenly to the end.
+    private static func allGaps(_ reported: [Int64], after last: Int64?, until end: Int64, tokens: Int) -> [Int64] {
+        let missing = tokens - 1 - reported.count
+        guard missing > 0, let last else { return reported }
+        var gaps = reported
+        var previous = last
+        for index in 1...missing {
+            let time = last + (end - last) * Int64(index) / Int64(missing)
+            gaps.append(time - previous)
+            previous = time
+        }
+        return gaps
+    }
+
+    private func oneWayDelay() -> Int64 {
+        let half = network.roundTripSeconds / 2
+        let delay = network.jitterSigma > 0
+            ? half * current.networkRandom.nextLogNormal(mu: 0, sigma: network.jitterSigma) : half
+        return Int64((delay * 1e9).rounded())
+    }
+}
+
+/// Why a simulation could not finish a level.
+public enum SimulationError: Error, Equatable, CustomStringConvertible {
+    case runaway(level: Int)
+
+    public var description: String {
+        switch self {
+        case .runaway(let level):
+            return "the simulation of concurrency \(level) ran a simulated year without finishing its level; check the request timeout and the preset"
+        }
+    }
+}
