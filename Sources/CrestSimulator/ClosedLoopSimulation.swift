@@ -57,6 +57,9 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         case waiting(request: Int)
         /// Between a response and its next request (think time, Retry-After).
         case pausing
+
+        var isIdle: Bool { if case .idle = self { return true } else { return false } }
+        var isWaiting: Bool { if case .waiting = self { return true } else { return false } }
     }
 
     private struct ClientRequest {
@@ -133,7 +136,7 @@ final class ClosedLoopSimulation<Server: ServingModel> {
     private var clientStarts: [Int64] = []
     private var current: RunningLevel!
     /// The simulation's clock (ns on the sweep's clock): where the last level ended.
-    private(set) var clock: Int64
+    private var clock: Int64
 
     init(server: Server, endpoint: SimulatedEndpoint, settings: LoadSettings, startTime: Int64 = 0) {
         self.server = server
@@ -156,7 +159,8 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             clientStarts += Array(repeating: .min, count: concurrency - clientStarts.count)
         }
         retireClients(from: concurrency, at: clock)
-        let carried = requests.reduce(0) { $0 + ($1.isDone ? 0 : 1) }
+        // Every request in flight has a client waiting for it.
+        let carried = clients.count(where: \.isWaiting)
         var orderRandom = SeededRandom(seed: derivedSeed(seed, 3))
         var promptOrder = Array(settings.prompts.indices)
         for index in stride(from: promptOrder.count - 1, to: 0, by: -1) {
@@ -167,7 +171,7 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             recorder: LevelRecorder(level: level, rule: rule, startedAt: clock, staggeredStart: true, carriedRequests: carried),
             clientSequence: Array(repeating: 0, count: concurrency), promptOrder: promptOrder,
             networkRandom: SeededRandom(seed: derivedSeed(seed, 1)), lengthRandom: SeededRandom(seed: derivedSeed(seed, 2)),
-            clientsToStart: (0..<concurrency).filter { if case .idle = clients[$0] { return true } else { return false } },
+            clientsToStart: (0..<concurrency).filter { clients[$0].isIdle },
             preemptionsAtStart: server.counters.preemptions)
         // An idle endpoint gets its first client at once; one with clients that stay (sending, or
         // about to: the level before ended as one of them got its answer) gets
@@ -179,7 +183,7 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             startNextClient(at: clock)
         } else {
             current.phaseReference = StaggeredStart.phaseReference(
-                among: (0..<concurrency).filter { !current.clientsToStart.contains($0) }, startedAt: { clientStarts[$0] })
+                among: (0..<concurrency).filter { !clients[$0].isIdle }, startedAt: { clientStarts[$0] })
         }
         reachFullLoadIfReady(at: clock)
         // A level that runs a simulated year has a configuration error (a timeout of forever on a
@@ -275,8 +279,8 @@ final class ClosedLoopSimulation<Server: ServingModel> {
     /// abort): they belong to the level before, which no longer records them, and waiting for the
     /// slowest of them would hold the new level above its load for a whole request time.
     private func retireClients(from concurrency: Int, at now: Int64) {
-        for client in clients.indices where client >= concurrency {
-            if case .waiting(let request) = clients[client], !requests[request].isDone {
+        for client in concurrency..<max(concurrency, clients.count) {
+            if case .waiting(let request) = clients[client] {
                 requests[request].isDone = true
                 requests[request].interTokenGaps = []
                 server.abort(request: request, at: now)

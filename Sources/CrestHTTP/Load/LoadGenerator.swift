@@ -199,7 +199,7 @@ final class LoadGenerator: @unchecked Sendable {
             startNextClient()
         } else {
             phaseReference = StaggeredStart.phaseReference(
-                among: (0..<activeClients).filter { !clientsToStart.contains($0) }, startedAt: { clientStarts[$0] })
+                among: clients.prefix(activeClients).filter(\.isBusy).map(\.index), startedAt: { clientStarts[$0] })
         }
         scheduleTick()
         scraper?.start()

@@ -99,7 +99,7 @@ struct AnswerExplanation {
         guard let failed = rejected.filter({ $0 > answer.concurrency }).min() else { return "" }
         let close = known.values.filter { level in
             level.concurrency > answer.concurrency && level.concurrency < failed && level.verdict.isFeasible
-                && !accepted.contains(level.concurrency) && level.verdict.decision?.certainty == .borderline
+                && !accepted.contains(level.concurrency) && level.verdict.isBorderline
         }.sorted { $0.concurrency < $1.concurrency }
         guard !close.isEmpty else { return "" }
         let named = close.map { "\($0.concurrency) (\($0.summary.requests) requests, \($0.verdict.labelWithCertainty))" }
