@@ -316,6 +316,16 @@ struct SequentialJudge: Sendable {
             if prior.judged > 0 {
                 let pooled = n + prior.judged
                 pooledMax = largestCount(upTo: pooled) { test($0, of: pooled) == .met } - prior.over
+                // Failure-free so far, the pooled requests settle the ceiling once they are as many
+                // as would have settled it before the level began (`LevelTest.errorCeilingSettled`).
+                // Both rules certify on one event, the first requests of the pooled sequence (the
+                // other levels' first, then this one's) all succeeding, so together they spend the
+                // α/2 of the first alone, however many looks ask.
+                if prior.over == 0, self.test.mode == .confirmation,
+                    FailureEvidence(failures: 0, requests: pooled).settles(ceiling: ceiling, alpha: self.test.alpha / 2)
+                {
+                    pooledMax = max(pooledMax, 0)
+                }
             }
             return (max(own, pooledMax), broken)
         }

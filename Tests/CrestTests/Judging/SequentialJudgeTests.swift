@@ -78,8 +78,8 @@ final class SequentialJudgeTests: XCTestCase {
     // 400 requests without a failure at other levels settle a 1% ceiling before the confirmation
     // begins (at α/2 = 2.5% it takes 367): the confirmation is sized for its p95 alone (600, not
     // the 800 a failure or two would need) and certifies as soon as the p95 is, at 128 requests
-    // here; with 300 (not enough at 2.5%) the ceiling waits for evidence of the level's own, to
-    // 256. The level's own failures still break a settled ceiling.
+    // here; with 300 (not enough at 2.5%) the cap stays 800, and the p95, whose α that cap spreads
+    // thinner, certifies at 256. The level's own failures still break a settled ceiling.
     func testFailureFreeEvidenceElsewhereSettlesTheErrorCeilingBeforeAConfirmation() throws {
         let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.p95<=1s")], maxErrorRate: 0.01)
         let level = Level(concurrency: 8)
@@ -101,6 +101,27 @@ final class SequentialJudgeTests: XCTestCase {
         let failing = try decide(settled, latency: { _ in 500_000_000 }) { $0 % 5 == 0 ? .http5xx : .ok }
         XCTAssertFalse(failing.isFeasible)
         XCTAssertEqual(failing.certainty, .certified)
+    }
+
+    // The pool grows with the level's own requests: 200 failure-free requests elsewhere are short
+    // of the 367 that settle a 1% ceiling at α/2, and 200 + 256 are not. Against a mean limit met
+    // by far from the first look, the confirmation ends as the pool settles the ceiling, at 256
+    // requests; when only the evidence from before it began could settle it, the confirmation
+    // waited for the sequential tests, whose quadratic spending certifies no sooner than 512. One
+    // failure of its own leaves the ceiling to the sequential tests again.
+    func testTheLevelsOwnFailureFreeRequestsJoinThePoolThatSettlesTheErrorCeiling() throws {
+        let budget = Budget(latency: [try LatencyConstraint(parsing: "e2e.mean<=1s")], maxErrorRate: 0.01)
+        let test = LevelTest.confirmation(budget, level: Level(concurrency: 8), errorEvidence: FailureEvidence(failures: 0, requests: 200))
+        XCTAssertFalse(test.errorCeilingSettled)
+        XCTAssertEqual(test.looks, [32, 64, 128, 256, 512, 800])
+        let latency: (Int) -> Int64 = { index in 400_000_000 + Int64(index % 5) * 50_000_000 }
+        let settled = try decide(test, latency: latency)
+        XCTAssertEqual(settled.certainty, .certified)
+        XCTAssertTrue(settled.isFeasible)
+        XCTAssertEqual(settled.requests, 256)
+        let oneFailure = try decide(test, latency: latency) { $0 == 3 ? .http5xx : .ok }
+        XCTAssertTrue(oneFailure.isFeasible)
+        XCTAssertGreaterThan(oneFailure.requests, 256)
     }
 
     // 2% over the same limit: certifiable, so the test runs on until it certifies.

@@ -71,6 +71,26 @@ final class AdaptiveSearchTests: XCTestCase {
         XCTAssertLessThan(outcome.levels.map(\.concurrency).max()!, 1024, "the ramp stops at the plateau")
     }
 
+    // A CPU engine with four slots, as llama.cpp's llama-server on two cores: batching gains
+    // little below the cap, and past it each client adds 1.05 s of queueing, so throughput is flat
+    // from 4 and the budget (mean at most 12 s) allows up to 11. The fitted knee wanders along
+    // such a plateau with every level measured; two levels measured at the same rate need no
+    // probe between them. On this seed the search measured 4 and 8 at rates 0.4% apart and, before
+    // that rule, probed 6 and 7 between them (593 requests against 459 now).
+    func testAFlatPlateauIsNotProbedBetweenLevelsThatMeasuredTheSameRate() async throws {
+        let measurer = CurveMeasurer(sigma: 0.15, seed: 12) { n in n <= 4 ? 0.6 + 0.9 * Double(n) : 1.05 * Double(n) }
+        let outcome = try await search(measurer, budget: try budget("e2e.mean<=12s"))
+        let answer = try XCTUnwrap(outcome.recommendation)
+        XCTAssertTrue(answer.isFeasible)
+        XCTAssertTrue((4...11).contains(answer.concurrency), "answer \(answer.concurrency) is off the plateau")
+        for (index, step) in outcome.steps.enumerated() where step.phase == .knee {
+            let before = outcome.steps[..<index].map(\.concurrency)
+            let onThePlateauBelow = before.contains { (4..<step.concurrency).contains($0) }
+            let onThePlateauAbove = before.contains { $0 > step.concurrency && $0 <= 11 }
+            XCTAssertFalse(onThePlateauBelow && onThePlateauAbove, "knee probe \(step.concurrency) between plateau levels \(before)")
+        }
+    }
+
     // A wide plateau (a batch cap of 256 clients) far inside a loose budget: screenings of a few
     // hundred requests at the knee see no request over the limit and certify it. The answer is
     // confirmed all the same: a certified or likely answer rests on a confirmation of its own (a

@@ -7,9 +7,9 @@ extension AdaptiveController {
     /// places the knee: past a batch cap or a peak below the bracket's floor, where throughput stops
     /// growing; on a curve still rising at the floor, where it comes within the tolerance of the
     /// floor's (a linear curve's knee under a budget-bound floor of 100 is 98). While the measured
-    /// levels around the model's knee are far apart (a ×4 ramp step), the search measures there
-    /// and fits again. The knee never lies at or below a level measured clearly slower than the
-    /// model's peak.
+    /// levels around the model's knee are far apart (a ×4 ramp step) and did not measure the same
+    /// rate (`measuredAsPlateau`), the search measures there and fits again. The knee never lies
+    /// at or below a level measured clearly slower than the model's peak.
     func knee() async throws -> Int? {
         guard let floor = ledger.floor else { return nil }
         var candidate = floor
@@ -36,13 +36,25 @@ extension AdaptiveController {
             candidate = min(candidate, floor)
             let levels = feasible.map(\.concurrency).sorted()
             guard let below = levels.last(where: { $0 < candidate }), let above = levels.first(where: { $0 >= candidate }),
-                Double(above) / Double(below) > 1.2, canExplore(above)
+                Double(above) / Double(below) > 1.2, canExplore(above), !measuredAsPlateau(from: below, to: above)
             else { break }
             let probe = known[candidate] == nil ? candidate : Int((Double(below) * Double(above)).squareRoot().rounded())
             guard known[probe] == nil, probe > below, probe <= above else { break }
             _ = try await screen(probe, phase: .knee, reason: "the \(model.model.rawValue) fit puts the knee near \(candidate), between measured levels \(below) and \(above)")
         }
         return try await settle(candidate)
+    }
+
+    /// True when the level below the candidate measured a rate (Little's law) within the plateau
+    /// tolerance of the level above it. A probe between them could not resolve the tolerance (a
+    /// screening's rate is 3-10% noisy) and would only refit a curve the measurements call flat
+    /// there: on a flat plateau the fit's knee wanders with each level added (llama.cpp's
+    /// llama-server: five probes, 221 requests, no gain). Point estimates, not "within the
+    /// tolerance give or take the noise": that let seed 8 of the default sweep stop between levels
+    /// 11% apart in rate, and answer 33 where the optimum is near 50.
+    private func measuredAsPlateau(from below: Int, to above: Int) -> Bool {
+        guard let low = ledger.known[below].flatMap(models.littleRate), let high = ledger.known[above].flatMap(models.littleRate) else { return false }
+        return low.value >= (1 - tolerance) * high.value
     }
 
     /// The knee candidate after rejections, measured (screening) if it was not; searches lower if it fails.
