@@ -58,8 +58,11 @@ struct DatasetsCommand: Command {
         switch action {
         case .list(let folder):
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-            let files = names.filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".txt") }.sorted()
-            guard !files.isEmpty else { throw UsageError("\(folder): no datasets (.jsonl or .txt files) found") }
+            // .json: a ShareGPT array; the other JSON files here (pricing, the generator's settings) are objects, no datasets.
+            let files = names.filter {
+                $0.hasSuffix(".jsonl") || $0.hasSuffix(".txt") || ($0.hasSuffix(".json") && DatasetLoader.startsAsArray(atPath: "\(folder)/\($0)"))
+            }.sorted()
+            guard !files.isEmpty else { throw UsageError("\(folder): no datasets (.jsonl, .txt or ShareGPT .json files) found") }
             for file in files { StandardOutput.write(describe(try DatasetLoader().load(path: "\(folder)/\(file)")) + "\n") }
         case .generate(let generator, let folder):
             for path in try generator.write(to: folder) { StandardError.write("wrote \(path)\n") }
@@ -75,7 +78,10 @@ struct DatasetsCommand: Command {
         let median = lengths[lengths.count / 2]
         let source = dataset.hasEstimatedTokenCounts ? "estimated" : "from the dataset"
         let capped = dataset.prompts.filter { $0.maxOutputTokens != nil }.count
+        let replies = dataset.prompts.compactMap(\.replyTokens).sorted()
+        let answers = replies.isEmpty ? "" : ", \(replies.count) with the length of their answer (median \(replies[replies.count / 2]) tokens, max \(replies.last!))"
+        let skipped = dataset.skippedConversations > 0 ? ", \(dataset.skippedConversations) conversations without a user turn skipped" : ""
         return "\(dataset.path): \(dataset.format.rawValue), \(dataset.prompts.count) prompts, tokens min \(lengths.first!) / median \(median) / mean \(Int(dataset.meanPromptTokens.rounded())) / max \(lengths.last!) (\(source))"
-            + (capped > 0 ? ", \(capped) with max output tokens" : "") + ", fingerprint \(dataset.fingerprint)"
+            + (capped > 0 ? ", \(capped) with max output tokens" : "") + answers + skipped + ", fingerprint \(dataset.fingerprint)"
     }
 }

@@ -63,7 +63,12 @@ final class Progress: @unchecked Sendable {
     func started(target: String, dataset: Dataset, budget: Budget, folder: String) {
         let tokens = Int(dataset.meanPromptTokens.rounded())
         let estimated = dataset.hasEstimatedTokenCounts ? ", estimated" : ""
-        StandardError.write("crest sweep: \(target), dataset \(dataset.name) (\(dataset.prompts.count) prompts, ~\(tokens) tokens\(estimated)), budget \(budget)\n")
+        // Where the output caps come from the dataset's own answers, say so: they set the load as
+        // much as the prompts do.
+        let replies = dataset.capsFromReplies
+        let answers = replies.isEmpty ? "" : "; \(replies.count) ask for answers as long as the dataset's (median \(replies[replies.count / 2]) tokens)"
+        let skipped = dataset.skippedConversations > 0 ? "; \(dataset.skippedConversations) conversations without a user turn skipped" : ""
+        StandardError.write("crest sweep: \(target), dataset \(dataset.name) (\(dataset.prompts.count) prompts, ~\(tokens) tokens\(estimated)\(answers)\(skipped)), budget \(budget)\n")
         StandardError.write("writing \(folder)/\n")
     }
 

@@ -29,9 +29,11 @@ struct SweepCommand: Command {
             \(SweepTarget.usage)
 
             DATASET
-              --dataset FILE|BIN          a prompt file (FMBench payload JSONL, OpenAI chat JSONL, or one prompt
-                                          per line) or a shipped bin such as en_500-1000 (default \(defaultDataset))
-              --max-tokens N              the output-token cap for prompts whose line sets none
+              --dataset FILE|BIN          a prompt file (FMBench payload JSONL, OpenAI chat JSONL, ShareGPT JSON
+                                          or JSONL, prompt/output_tokens JSONL, or one prompt per line) or a
+                                          shipped one such as en_500-1000 or sharegpt-sample (default \(defaultDataset))
+              --max-tokens N              the output-token cap for prompts whose line sets none (over the
+                                          length of the dataset's own answers, where it holds them)
 
             BUDGET (a level must meet all)
               --budget EXPR               METRIC.STAT<=VALUE, repeatable: e2e|ttft|tpot|itl . mean|p50|p95|p99.9...

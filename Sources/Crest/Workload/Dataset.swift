@@ -6,6 +6,11 @@ public enum DatasetFormat: String, Sendable, Equatable, Codable {
     case openAIChat = "openai-chat"
     /// One prompt per line of plain text.
     case plainText = "text"
+    /// ShareGPT conversations, as one JSON array or one per line:
+    /// `{"conversations": [{"from": "human", "value": "..."}, {"from": "gpt", "value": "..."}]}`.
+    case shareGPT = "sharegpt"
+    /// A prompt and the length of its answer per line: `{"prompt": "...", "output_tokens": 150}`.
+    case promptAndOutput = "prompt-output"
 }
 
 /// A list of prompts read from one file.
@@ -18,13 +23,23 @@ public struct Dataset: Sendable, Equatable {
     public let prompts: [Prompt]
     /// FNV-1a 64 of the file's bytes, in hex: tells whether two runs used the same data.
     public let fingerprint: String
+    /// Conversations that hold no prompt to send (no user turn before the first reply, or no
+    /// turn at all), left out as vLLM's benchmark leaves them out of a ShareGPT file, and counted.
+    public let skippedConversations: Int
 
-    public init(name: String, path: String, format: DatasetFormat, prompts: [Prompt], fingerprint: String) {
+    public init(name: String, path: String, format: DatasetFormat, prompts: [Prompt], fingerprint: String, skippedConversations: Int = 0) {
         self.name = name
         self.path = path
         self.format = format
         self.prompts = prompts
         self.fingerprint = fingerprint
+        self.skippedConversations = skippedConversations
+    }
+
+    /// The output caps of the prompts that ask for an answer as long as the dataset's own
+    /// (`Prompt.replyTokens`), in increasing order: none where `--max-tokens` or the lines set caps.
+    public var capsFromReplies: [Int] {
+        prompts.compactMap { prompt in prompt.replyTokens.flatMap { prompt.maxOutputTokens == $0 ? $0 : nil } }.sorted()
     }
 
     /// True when any prompt's token count was estimated rather than carried by the data.

@@ -3,14 +3,20 @@ import Foundation
 import Glibc
 #endif
 
-/// Reads prompts from FMBench payload JSONL, OpenAI chat JSONL or plain text files.
+/// Reads prompts from FMBench payload JSONL, OpenAI chat JSONL, ShareGPT (a JSON array or JSON
+/// lines), prompt-and-output JSONL or plain text files.
 ///
-/// The format is chosen per file from its first non-empty line: a line that starts with `{` makes
-/// the file JSON lines, and that line's `inputs` or `messages` field picks the kind; anything else
-/// is plain text with one prompt per line. Every later line must be of the same kind, and any that
-/// is not ends the load with an error naming the file, the line and the field.
+/// The format is chosen per file: a file whose text starts with `[` is a ShareGPT array; otherwise
+/// its first non-empty line decides: a line that starts with `{` makes the file JSON lines, and
+/// that line's `inputs`, `messages`, `conversations` or `prompt` field picks the kind; anything
+/// else is plain text with one prompt per line. Every later line must be of the same kind, and any
+/// that is not ends the load with an error naming the file, the line and the field.
+///
+/// Where the dataset holds an answer (a chat or ShareGPT reply, or `output_tokens`), its length is
+/// the prompt's output cap unless the line or `defaultMaxOutputTokens` sets one.
 public struct DatasetLoader: Sendable {
-    /// The output-token cap for prompts whose line sets none (nil: let the endpoint decide).
+    /// The output-token cap for prompts whose line sets none (nil: the length of the dataset's
+    /// own answer where it holds one, or else let the endpoint decide).
     public var defaultMaxOutputTokens: Int?
 
     public init(defaultMaxOutputTokens: Int? = nil) {
@@ -39,8 +45,16 @@ public struct DatasetLoader: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw WorkloadError.unreadable(file: path, reason: "the file is not UTF-8 text")
         }
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let fingerprint = String(fnv1a64(data), radix: 16)
+        if text.first(where: { !$0.isWhitespace }) == "[" {
+            let (prompts, skipped) = try conversationArray(Array(data), path: path)
+            guard !prompts.isEmpty else { throw WorkloadError.empty(file: path) }
+            return Dataset(name: name, path: path, format: .shareGPT, prompts: prompts, fingerprint: fingerprint, skippedConversations: skipped)
+        }
         var format: DatasetFormat?
         var prompts: [Prompt] = []
+        var skipped = 0
         var lineNumber = 0
         // "\r\n" is one Character in Swift, so CRLF files need it named as a separator.
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
@@ -53,15 +67,48 @@ public struct DatasetLoader: Sendable {
                 prompts.append(Prompt(
                     content: .text(prompt), promptTokens: TokenEstimator.estimate(prompt),
                     promptTokensSource: .estimate, maxOutputTokens: defaultMaxOutputTokens, line: lineNumber))
-            case .fmbenchPayload, .openAIChat:
+            case .fmbenchPayload, .openAIChat, .shareGPT, .promptAndOutput:
                 let object = try jsonObject(line, path: path, line: lineNumber)
-                prompts.append(try prompt(from: object, format: format!, path: path, line: lineNumber))
+                if let prompt = try prompt(from: object, format: format!, path: path, line: lineNumber) {
+                    prompts.append(prompt)
+                } else {
+                    skipped += 1
+                }
             }
         }
         guard let format, !prompts.isEmpty else { throw WorkloadError.empty(file: path) }
-        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let fingerprint = String(fnv1a64(data), radix: 16)
-        return Dataset(name: name, path: path, format: format, prompts: prompts, fingerprint: fingerprint)
+        return Dataset(name: name, path: path, format: format, prompts: prompts, fingerprint: fingerprint, skippedConversations: skipped)
+    }
+
+    /// The prompts of a ShareGPT file that is one JSON array, each conversation named in errors by
+    /// the line it starts on, and how many conversations held no prompt.
+    private func conversationArray(_ bytes: [UInt8], path: String) throws -> (prompts: [Prompt], skipped: Int) {
+        let elements: [JSONArrayElements.Element]
+        do {
+            elements = try JSONArrayElements.split(bytes)
+        } catch let error as JSONArrayElements.ScanError {
+            switch error {
+            case .notAnArray(let line), .unterminated(let line):
+                throw WorkloadError.malformedArray(file: path, line: line, reason: "the JSON array of conversations does not close")
+            case .trailingText(let line):
+                throw WorkloadError.malformedArray(file: path, line: line, reason: "text follows the JSON array's closing bracket")
+            case .malformedElement(let line):
+                throw WorkloadError.malformedArray(file: path, line: line, reason: Self.notAConversation)
+            }
+        }
+        var prompts: [Prompt] = []
+        var skipped = 0
+        for element in elements {
+            guard let parsed = try? JSONSerialization.jsonObject(with: Data(element.bytes)), let object = parsed as? [String: Any] else {
+                throw WorkloadError.malformedArray(file: path, line: element.line, reason: Self.notAConversation)
+            }
+            if let prompt = try prompt(from: object, format: .shareGPT, path: path, line: element.line) {
+                prompts.append(prompt)
+            } else {
+                skipped += 1
+            }
+        }
+        return (prompts, skipped)
     }
 
     // MARK: - Format detection
@@ -71,9 +118,11 @@ public struct DatasetLoader: Sendable {
         let object = try jsonObject(line, path: path, line: number)
         if object["inputs"] != nil { return .fmbenchPayload }
         if object["messages"] != nil { return .openAIChat }
+        if object["conversations"] != nil { return .shareGPT }
+        if object["prompt"] != nil { return .promptAndOutput }
         throw WorkloadError.missingField(
             file: path, line: number, field: "inputs",
-            expected: "a prompt string (FMBench payload), or a 'messages' array (OpenAI chat)")
+            expected: "a prompt string (FMBench payload), a 'messages' array (OpenAI chat), a 'conversations' array (ShareGPT) or a 'prompt' string (with 'output_tokens')")
     }
 
     private func jsonObject(_ line: Substring, path: String, line number: Int) throws -> [String: Any] {
@@ -85,25 +134,36 @@ public struct DatasetLoader: Sendable {
 
     // MARK: - Lines
 
-    private func prompt(from object: [String: Any], format: DatasetFormat, path: String, line: Int) throws -> Prompt {
-        let content: PromptContent
-        let estimated: Int
+    /// The prompt of one JSON line or conversation; nil for a conversation with nothing to send.
+    private func prompt(from object: [String: Any], format: DatasetFormat, path: String, line: Int) throws -> Prompt? {
+        var content: PromptContent
+        var replyTokens: Int?
         switch format {
         case .fmbenchPayload:
-            guard let value = object["inputs"] else {
-                throw WorkloadError.missingField(file: path, line: line, field: "inputs", expected: "the prompt as a string")
-            }
-            guard let text = value as? String, !text.isEmpty else {
-                throw WorkloadError.wrongType(file: path, line: line, field: "inputs", expected: "a non-empty string")
-            }
-            content = .text(text)
-            estimated = TokenEstimator.estimate(text)
+            content = .text(try promptText(object, field: "inputs", path: path, line: line))
+        case .promptAndOutput:
+            content = .text(try promptText(object, field: "prompt", path: path, line: line))
+            replyTokens = try optionalCount(object, keys: ["output_tokens", "output_len"], path: path, line: line)
         case .openAIChat:
-            let messages = try chatMessages(object["messages"], path: path, line: line)
+            var messages = try chatMessages(object["messages"], path: path, line: line)
+            // A conversation that ends in the assistant's answer: send what comes before it, and
+            // ask for an answer as long as that one.
+            if messages.count > 1, let last = messages.last, last.role == "assistant" {
+                messages.removeLast()
+                replyTokens = max(1, TokenEstimator.estimate(last.content))
+            }
             content = .chat(messages)
-            estimated = TokenEstimator.estimate(messages: messages)
+        case .shareGPT:
+            guard let (messages, reply) = try conversation(object, path: path, line: line) else { return nil }
+            content = .chat(messages)
+            replyTokens = reply.map { max(1, TokenEstimator.estimate($0)) }
         case .plainText:
             preconditionFailure("plain text lines are not JSON objects")
+        }
+        let estimated: Int
+        switch content {
+        case .text(let text): estimated = TokenEstimator.estimate(text)
+        case .chat(let messages): estimated = TokenEstimator.estimate(messages: messages)
         }
         let carried = try optionalCount(object, keys: ["prompt_tokens", "prompt_len"], path: path, line: line)
         let parameters = object["parameters"] as? [String: Any] ?? [:]
@@ -113,7 +173,59 @@ public struct DatasetLoader: Sendable {
         return Prompt(
             content: content, promptTokens: carried ?? estimated,
             promptTokensSource: carried == nil ? .estimate : .dataset,
-            maxOutputTokens: maxTokens ?? defaultMaxOutputTokens, line: line)
+            maxOutputTokens: maxTokens ?? defaultMaxOutputTokens ?? replyTokens, line: line, replyTokens: replyTokens)
+    }
+
+    private func promptText(_ object: [String: Any], field: String, path: String, line: Int) throws -> String {
+        guard let value = object[field] else {
+            throw WorkloadError.missingField(file: path, line: line, field: field, expected: "the prompt as a string")
+        }
+        guard let text = value as? String, !text.isEmpty else {
+            throw WorkloadError.wrongType(file: path, line: line, field: field, expected: "a non-empty string")
+        }
+        return text
+    }
+
+    private static let notAConversation = "expected a JSON object (a conversation) starting on this line"
+
+    /// ShareGPT speakers and the chat roles they take.
+    private static let shareGPTRoles = [
+        "human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant", "chatgpt": "assistant",
+        "bard": "assistant", "model": "assistant", "system": "system",
+    ]
+
+    /// A ShareGPT conversation's turns before its first reply, and that reply; nil when no user
+    /// turn comes before the first reply (or there is no turn): nothing to send.
+    private func conversation(_ object: [String: Any], path: String, line: Int) throws -> (messages: [ChatMessage], reply: String?)? {
+        guard let value = object["conversations"] else {
+            throw WorkloadError.missingField(file: path, line: line, field: "conversations", expected: "an array of {\"from\", \"value\"} turns (ShareGPT)")
+        }
+        guard let turns = value as? [Any] else {
+            throw WorkloadError.wrongType(file: path, line: line, field: "conversations", expected: "an array of {\"from\", \"value\"} turns")
+        }
+        var messages: [ChatMessage] = []
+        for (index, element) in turns.enumerated() {
+            let field = "conversations[\(index)]"
+            guard let turn = element as? [String: Any] else {
+                throw WorkloadError.wrongType(file: path, line: line, field: field, expected: "an object with 'from' and 'value'")
+            }
+            guard let speaker = turn["from"] as? String else {
+                throw WorkloadError.missingField(file: path, line: line, field: field + ".from", expected: "who speaks: \"human\", \"gpt\" or \"system\"")
+            }
+            guard let role = Self.shareGPTRoles[speaker.lowercased()] else {
+                throw WorkloadError.wrongType(
+                    file: path, line: line, field: field + ".from", expected: "\"human\", \"gpt\" or \"system\" (or user, assistant, chatgpt, bard, model), not \"\(speaker)\"")
+            }
+            guard let text = turn["value"] as? String else {
+                if turn["value"] == nil { throw WorkloadError.missingField(file: path, line: line, field: field + ".value", expected: "the turn's text") }
+                throw WorkloadError.wrongType(file: path, line: line, field: field + ".value", expected: "a string")
+            }
+            if role == "assistant" {
+                return messages.contains { $0.role == "user" } ? (messages, text) : nil
+            }
+            messages.append(ChatMessage(role: role, content: text))
+        }
+        return messages.contains { $0.role == "user" } ? (messages, nil) : nil
     }
 
     private func chatMessages(_ value: Any?, path: String, line: Int) throws -> [ChatMessage] {
@@ -164,6 +276,15 @@ public struct DatasetLoader: Sendable {
             return number.intValue
         }
         return nil
+    }
+
+    /// True when the file at `path` starts, after white space, with `[`: a ShareGPT array rather
+    /// than another JSON document. Reads the first few kilobytes only.
+    public static func startsAsArray(atPath path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 4096)) ?? nil
+        return head?.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "[")
     }
 
     /// What `path` is when it exists and is not a regular file ("a FIFO", "a directory"); nil

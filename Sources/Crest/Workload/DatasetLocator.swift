@@ -58,7 +58,7 @@ public struct DatasetLocator: Sendable {
         }
         var searched = [nameOrPath]
         for folder in searchFolders {
-            for candidate in ["\(folder)/\(nameOrPath).jsonl", "\(folder)/\(nameOrPath)"] {
+            for candidate in ["\(folder)/\(nameOrPath).jsonl", "\(folder)/\(nameOrPath).json", "\(folder)/\(nameOrPath)"] {
                 if files.fileExists(atPath: candidate, isDirectory: &isFolder), !isFolder.boolValue { return candidate }
                 searched.append(candidate)
             }

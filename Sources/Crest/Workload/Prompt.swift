@@ -44,15 +44,21 @@ public struct Prompt: Sendable, Equatable {
     public let maxOutputTokens: Int?
     /// The 1-based line of the dataset file this prompt came from.
     public let line: Int
+    /// The length in tokens of the answer the dataset holds for this prompt (a ShareGPT or chat
+    /// reply, estimated from its text, or a line's `output_tokens`): the output cap when neither
+    /// the line's own cap nor `--max-tokens` sets one, so requests ask for answers as long as the
+    /// dataset's (as vLLM's benchmark does).
+    public let replyTokens: Int?
 
     public init(
         content: PromptContent, promptTokens: Int, promptTokensSource: TokenCountSource,
-        maxOutputTokens: Int?, line: Int
+        maxOutputTokens: Int?, line: Int, replyTokens: Int? = nil
     ) {
         self.content = content
         self.promptTokens = promptTokens
         self.promptTokensSource = promptTokensSource
         self.maxOutputTokens = maxOutputTokens
         self.line = line
+        self.replyTokens = replyTokens
     }
 }

@@ -3,6 +3,8 @@ public enum WorkloadError: Error, Equatable, Sendable {
     case unreadable(file: String, reason: String)
     case empty(file: String)
     case notJSON(file: String, line: Int)
+    /// A JSON array of conversations (ShareGPT) that cannot be split into them at `line`.
+    case malformedArray(file: String, line: Int, reason: String)
     case missingField(file: String, line: Int, field: String, expected: String)
     case wrongType(file: String, line: Int, field: String, expected: String)
     case unknownBin(name: String, searched: [String])
@@ -18,6 +20,8 @@ extension WorkloadError: CustomStringConvertible {
             return "\(file): the dataset holds no prompts"
         case .notJSON(let file, let line):
             return "\(file):\(line): expected one JSON object on this line"
+        case .malformedArray(let file, let line, let reason):
+            return "\(file):\(line): \(reason)"
         case .missingField(let file, let line, let field, let expected):
             return "\(file):\(line): missing field '\(field)': expected \(expected)"
         case .wrongType(let file, let line, let field, let expected):

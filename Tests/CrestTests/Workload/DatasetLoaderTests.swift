@@ -73,7 +73,7 @@ final class DatasetLoaderTests: XCTestCase {
             "data.jsonl:1: field 'inputs': expected a non-empty string")
         assertError(
             "{\"question\": \"x\"}\n",
-            "data.jsonl:1: missing field 'inputs': expected a prompt string (FMBench payload), or a 'messages' array (OpenAI chat)")
+            "data.jsonl:1: missing field 'inputs': expected a prompt string (FMBench payload), a 'messages' array (OpenAI chat), a 'conversations' array (ShareGPT) or a 'prompt' string (with 'output_tokens')")
         assertError(
             "{\"inputs\": \"ok\", \"parameters\": {\"max_new_tokens\": \"lots\"}}\n",
             "data.jsonl:1: field 'parameters.max_new_tokens': expected a whole number from 1 to 16777216")
@@ -122,7 +122,7 @@ final class DatasetLoaderTests: XCTestCase {
         XCTAssertThrowsError(try locator.path(for: "en_9-10")) { error in
             XCTAssertEqual(
                 (error as? WorkloadError)?.description,
-                "dataset 'en_9-10': no such file or bin (looked for en_9-10, \(folder)/en_9-10.jsonl, \(folder)/en_9-10)")
+                "dataset 'en_9-10': no such file or bin (looked for en_9-10, \(folder)/en_9-10.jsonl, \(folder)/en_9-10.json, \(folder)/en_9-10)")
         }
     }
 
