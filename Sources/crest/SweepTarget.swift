@@ -19,7 +19,8 @@ enum SweepTarget {
                                       id, inference profile id or ARN)
           --no-stream                 ask for whole responses (no TTFT); streaming is the default
           --request-field KEY=JSON    a field for every request body, repeatable: temperature=0,
-                                      ignore_eos=true, 'stop=["\\n"]' (TGI: into parameters)
+                                      ignore_eos=true, 'stop=["\\n"]' (TGI: into parameters); over a
+                                      dataset line's own parameters of the same name
           --api-key-env NAME          the environment variable holding the API key (default OPENAI_API_KEY
                                       when set); the key is sent as a bearer token and never written anywhere
           --client epoll|urlsession   what carries requests (default: Crest's epoll client, for https through

@@ -52,4 +52,19 @@ final class DatasetsCommandTests: XCTestCase {
         XCTAssertEqual(bad.status, 2)
         XCTAssertEqual(bad.standardError, "crest datasets: chats.json:3: missing field 'conversations[0].value': expected the turn's text\n")
     }
+
+    // A line's temperature changes the workload: inspect and the sweep's first line say it is
+    // sent, and name the fields that are not.
+    func testFieldsOfTheLinesAreSaidSentOrNot() throws {
+        let workspace = try CrestBinary.workspace()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        try Data("{\"messages\": [{\"role\": \"user\", \"content\": \"Hello there\"}], \"temperature\": 0, \"model\": \"gpt-x\"}\n".utf8)
+            .write(to: workspace.appendingPathComponent("chat.jsonl"))
+        let inspected = try CrestBinary.run(["datasets", "inspect", "chat.jsonl"], in: workspace)
+        XCTAssertEqual(inspected.status, 0, inspected.standardError)
+        XCTAssertTrue(inspected.standardOutput.contains(", sent as the lines give them: temperature (1 line), not sent: model (1 line)"), inspected.standardOutput)
+        let swept = try CrestBinary.run(["sweep", "--dataset", "chat.jsonl", "--levels", "1", "--requests-per-level", "20", "--out", "run"], in: workspace)
+        XCTAssertEqual(swept.status, 0, swept.standardError)
+        XCTAssertTrue(swept.standardError.contains("; sent as the lines give them: temperature (1 line); not sent: model (1 line)), budget"), swept.standardError)
+    }
 }

@@ -46,6 +46,33 @@ final class LiveEndpointTests: XCTestCase {
         XCTAssertEqual(body["max_tokens"] as? Int, 10, "an extra field wins over Crest's own")
     }
 
+    // A dataset line's request parameters go with its request as given; a --request-field of the
+    // same name wins. TGI takes them in `parameters`, Converse under its own names.
+    func testADatasetLinesParametersAreSentUnderTheCommandLinesOwn() throws {
+        let carried = Prompt(
+            content: .text("Tell me a story."), promptTokens: 5, promptTokensSource: .estimate, maxOutputTokens: nil, line: 1,
+            requestFields: ["temperature": "0", "seed": "7", "stop": "[\"\\n\"]", "top_k": "20"])
+        let chat = try LiveEndpoint(url: "http://h:80", api: .openAIChat, model: "m", extraFields: ["temperature": "0.7"])
+        let chatBody = try JSONSerialization.jsonObject(with: Data(chat.body(for: carried, maxOutputTokens: nil))) as! [String: Any]
+        XCTAssertEqual(chatBody["temperature"] as? Double, 0.7, "the command line wins")
+        XCTAssertEqual(chatBody["seed"] as? Int, 7)
+        XCTAssertEqual(chatBody["stop"] as? [String], ["\n"])
+        XCTAssertEqual(chatBody["top_k"] as? Int, 20)
+        let tgi = try LiveEndpoint(url: "http://h:80", api: .tgi, model: "m")
+        let parameters = (try JSONSerialization.jsonObject(with: Data(tgi.body(for: carried, maxOutputTokens: 5))) as! [String: Any])["parameters"] as! [String: Any]
+        XCTAssertEqual(parameters["temperature"] as? Int, 0)
+        XCTAssertEqual(parameters["seed"] as? Int, 7)
+        XCTAssertEqual(parameters["max_new_tokens"] as? Int, 5)
+        let converse = try JSONSerialization.jsonObject(with: Data(APIKind.bedrock.body(for: carried, model: "m", streaming: true, maxOutputTokens: 64, extraFields: [:]))) as! [String: Any]
+        let inference = converse["inferenceConfig"] as! [String: Any]
+        XCTAssertEqual(inference["maxTokens"] as? Int, 64)
+        XCTAssertEqual(inference["temperature"] as? Int, 0)
+        XCTAssertEqual(inference["stopSequences"] as? [String], ["\n"])
+        XCTAssertNil(converse["temperature"], "Converse takes no top-level temperature")
+        XCTAssertEqual((converse["additionalModelRequestFields"] as? [String: Any])?["top_k"] as? Int, 20)
+        XCTAssertEqual((converse["additionalModelRequestFields"] as? [String: Any])?["seed"] as? Int, 7)
+    }
+
     func testTGIRequestPutsSettingsInParameters() throws {
         let (head, body) = try requestParts(try LiveEndpoint(url: "http://h:80", api: .tgi, model: "ignored"))
         XCTAssertTrue(head.hasPrefix("POST /generate_stream HTTP/1.1\r\nHost: h\r\n"))

@@ -26,14 +26,33 @@ public struct Dataset: Sendable, Equatable {
     /// Conversations that hold no prompt to send (no user turn before the first reply, or no
     /// turn at all), left out as vLLM's benchmark leaves them out of a ShareGPT file, and counted.
     public let skippedConversations: Int
+    /// Fields of the lines that are neither read by Crest nor request parameters it sends, with
+    /// how many lines hold each (`parameters.x` for FMBench's): said, not silently dropped.
+    public let unsentFields: [String: Int]
 
-    public init(name: String, path: String, format: DatasetFormat, prompts: [Prompt], fingerprint: String, skippedConversations: Int = 0) {
+    public init(
+        name: String, path: String, format: DatasetFormat, prompts: [Prompt], fingerprint: String, skippedConversations: Int = 0,
+        unsentFields: [String: Int] = [:]
+    ) {
         self.name = name
         self.path = path
         self.format = format
         self.prompts = prompts
         self.fingerprint = fingerprint
         self.skippedConversations = skippedConversations
+        self.unsentFields = unsentFields
+    }
+
+    /// The request parameters the lines carry, each with how many lines set it.
+    public var sentLineFields: [String: Int] {
+        prompts.reduce(into: [:]) { counts, prompt in
+            for name in prompt.requestFields.keys { counts[name, default: 0] += 1 }
+        }
+    }
+
+    /// Field counts as a reader sees them: "seed (40 lines), temperature (40 lines)", by name.
+    public static func listing(_ fields: [String: Int]) -> String {
+        fields.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) line\($0.value == 1 ? "" : "s"))" }.joined(separator: ", ")
     }
 
     /// The output caps of the prompts that ask for an answer as long as the dataset's own

@@ -48,13 +48,17 @@ public struct DatasetLoader: Sendable {
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let fingerprint = String(fnv1a64(data), radix: 16)
         if text.first(where: { !$0.isWhitespace }) == "[" {
-            let (prompts, skipped) = try conversationArray(Array(data), path: path)
+            var unsent: [String: Int] = [:]
+            let (prompts, skipped) = try conversationArray(Array(data), path: path, unsent: &unsent)
             guard !prompts.isEmpty else { throw WorkloadError.empty(file: path) }
-            return Dataset(name: name, path: path, format: .shareGPT, prompts: prompts, fingerprint: fingerprint, skippedConversations: skipped)
+            return Dataset(
+                name: name, path: path, format: .shareGPT, prompts: prompts, fingerprint: fingerprint, skippedConversations: skipped,
+                unsentFields: unsent)
         }
         var format: DatasetFormat?
         var prompts: [Prompt] = []
         var skipped = 0
+        var unsent: [String: Int] = [:]
         var lineNumber = 0
         // "\r\n" is one Character in Swift, so CRLF files need it named as a separator.
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
@@ -69,7 +73,7 @@ public struct DatasetLoader: Sendable {
                     promptTokensSource: .estimate, maxOutputTokens: defaultMaxOutputTokens, line: lineNumber))
             case .fmbenchPayload, .openAIChat, .shareGPT, .promptAndOutput:
                 let object = try jsonObject(line, path: path, line: lineNumber)
-                if let prompt = try prompt(from: object, format: format!, path: path, line: lineNumber) {
+                if let prompt = try prompt(from: object, format: format!, path: path, line: lineNumber, unsent: &unsent) {
                     prompts.append(prompt)
                 } else {
                     skipped += 1
@@ -77,12 +81,14 @@ public struct DatasetLoader: Sendable {
             }
         }
         guard let format, !prompts.isEmpty else { throw WorkloadError.empty(file: path) }
-        return Dataset(name: name, path: path, format: format, prompts: prompts, fingerprint: fingerprint, skippedConversations: skipped)
+        return Dataset(
+            name: name, path: path, format: format, prompts: prompts, fingerprint: fingerprint, skippedConversations: skipped,
+            unsentFields: unsent)
     }
 
     /// The prompts of a ShareGPT file that is one JSON array, each conversation named in errors by
     /// the line it starts on, and how many conversations held no prompt.
-    private func conversationArray(_ bytes: [UInt8], path: String) throws -> (prompts: [Prompt], skipped: Int) {
+    private func conversationArray(_ bytes: [UInt8], path: String, unsent: inout [String: Int]) throws -> (prompts: [Prompt], skipped: Int) {
         let elements: [JSONArrayElements.Element]
         do {
             elements = try JSONArrayElements.split(bytes)
@@ -102,7 +108,7 @@ public struct DatasetLoader: Sendable {
             guard let parsed = try? JSONSerialization.jsonObject(with: Data(element.bytes)), let object = parsed as? [String: Any] else {
                 throw WorkloadError.malformedArray(file: path, line: element.line, reason: Self.notAConversation)
             }
-            if let prompt = try prompt(from: object, format: .shareGPT, path: path, line: element.line) {
+            if let prompt = try prompt(from: object, format: .shareGPT, path: path, line: element.line, unsent: &unsent) {
                 prompts.append(prompt)
             } else {
                 skipped += 1
@@ -135,7 +141,8 @@ public struct DatasetLoader: Sendable {
     // MARK: - Lines
 
     /// The prompt of one JSON line or conversation; nil for a conversation with nothing to send.
-    private func prompt(from object: [String: Any], format: DatasetFormat, path: String, line: Int) throws -> Prompt? {
+    /// Fields it neither reads nor sends are counted in `unsent`.
+    private func prompt(from object: [String: Any], format: DatasetFormat, path: String, line: Int, unsent: inout [String: Int]) throws -> Prompt? {
         var content: PromptContent
         var replyTokens: Int?
         switch format {
@@ -170,10 +177,49 @@ public struct DatasetLoader: Sendable {
         let maxTokens =
             try optionalCount(object, keys: ["max_tokens", "max_completion_tokens", "max_new_tokens"], path: path, line: line)
             ?? optionalCount(parameters, keys: ["max_new_tokens", "max_tokens"], path: path, line: line, prefix: "parameters.")
+        var fields: [String: String] = [:]
+        for (key, value) in object where !Self.fieldsRead(by: format).contains(key) {
+            if Self.requestParameters.contains(key) { fields[key] = Self.jsonText(value) } else { unsent[key, default: 0] += 1 }
+        }
+        // FMBench's `parameters` are TGI's: its sampling fields are request parameters too.
+        for (key, value) in parameters where format == .fmbenchPayload && !Self.capFields.contains(key) {
+            if Self.requestParameters.contains(key), fields[key] == nil { fields[key] = Self.jsonText(value) } else { unsent["parameters." + key, default: 0] += 1 }
+        }
         return Prompt(
             content: content, promptTokens: carried ?? estimated,
             promptTokensSource: carried == nil ? .estimate : .dataset,
-            maxOutputTokens: maxTokens ?? defaultMaxOutputTokens ?? replyTokens, line: line, replyTokens: replyTokens)
+            maxOutputTokens: maxTokens ?? defaultMaxOutputTokens ?? replyTokens, line: line, replyTokens: replyTokens,
+            requestFields: fields)
+    }
+
+    /// Request parameters a line may carry, sent with its request as given: the sampling and
+    /// generation fields of the OpenAI API and of vLLM, SGLang, TGI and llama.cpp's extensions.
+    /// A line's `model`, `stream` or any other field is not sent, and the load says so.
+    public static let requestParameters: Set<String> = [
+        "temperature", "top_p", "top_k", "min_p", "typical_p", "seed", "stop", "stop_token_ids", "n", "best_of",
+        "presence_penalty", "frequency_penalty", "repetition_penalty", "length_penalty", "logit_bias", "logprobs",
+        "top_logprobs", "response_format", "tools", "tool_choice", "parallel_tool_calls", "reasoning_effort", "user",
+        "ignore_eos", "min_tokens", "do_sample", "truncate", "watermark", "chat_template_kwargs", "skip_special_tokens",
+    ]
+
+    private static let capFields: Set<String> = ["max_tokens", "max_completion_tokens", "max_new_tokens"]
+
+    /// The fields of a line Crest reads itself: its prompt, token counts and caps, and an `id`.
+    private static func fieldsRead(by format: DatasetFormat) -> Set<String> {
+        let common: Set<String> = capFields.union(["prompt_tokens", "prompt_len", "id"])
+        switch format {
+        case .fmbenchPayload: return common.union(["inputs", "parameters"])
+        case .openAIChat: return common.union(["messages"])
+        case .shareGPT: return common.union(["conversations"])
+        case .promptAndOutput: return common.union(["prompt", "output_tokens", "output_len"])
+        case .plainText: return common
+        }
+    }
+
+    /// A JSON value as compact JSON text, keys sorted.
+    private static func jsonText(_ value: Any) -> String {
+        let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])
+        return data.map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 
     private func promptText(_ object: [String: Any], field: String, path: String, line: Int) throws -> String {

@@ -49,10 +49,14 @@ public struct Prompt: Sendable, Equatable {
     /// the line's own cap nor `--max-tokens` sets one, so requests ask for answers as long as the
     /// dataset's (as vLLM's benchmark does).
     public let replyTokens: Int?
+    /// Request parameters the dataset line carries (`temperature`, `seed`, `stop`...), as JSON
+    /// text per name: sent with this prompt's request as given, under `--request-field` values of
+    /// the same name (`DatasetLoader.requestParameters`).
+    public let requestFields: [String: String]
 
     public init(
         content: PromptContent, promptTokens: Int, promptTokensSource: TokenCountSource,
-        maxOutputTokens: Int?, line: Int, replyTokens: Int? = nil
+        maxOutputTokens: Int?, line: Int, replyTokens: Int? = nil, requestFields: [String: String] = [:]
     ) {
         self.content = content
         self.promptTokens = promptTokens
@@ -60,5 +64,6 @@ public struct Prompt: Sendable, Equatable {
         self.maxOutputTokens = maxOutputTokens
         self.line = line
         self.replyTokens = replyTokens
+        self.requestFields = requestFields
     }
 }

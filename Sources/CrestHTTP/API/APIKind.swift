@@ -80,14 +80,18 @@ public enum APIKind: String, Sendable, CaseIterable {
         AWSURIEncoding.encode(text, keepingSlashes: false)
     }
 
-    /// The JSON body for `prompt`. `extraFields` (already parsed JSON values) are merged at the top
-    /// level for the OpenAI kinds and into `parameters` for TGI; they win over Crest's own fields.
+    /// The JSON body for `prompt`. The request parameters its dataset line carries
+    /// (`Prompt.requestFields`) and then `extraFields` (already parsed JSON values, which win) are
+    /// merged at the top level for the OpenAI kinds and into `parameters` for TGI; both win over
+    /// Crest's own fields. Converse takes the line's in its own shape (`converseBody`).
     public func body(
         for prompt: Prompt, model: String, streaming: Bool, maxOutputTokens: Int?, extraFields: [String: Any]
     ) throws -> [UInt8] {
+        let lineFields = try Self.parsed(prompt.requestFields)
+        let extraFields = self == .bedrock ? extraFields : lineFields.merging(extraFields) { _, commandLine in commandLine }
         switch self {
         case .bedrock:
-            return try Self.encode(Self.converseBody(for: prompt, maxOutputTokens: maxOutputTokens, extraFields: extraFields))
+            return try Self.encode(Self.converseBody(for: prompt, maxOutputTokens: maxOutputTokens, lineFields: lineFields, extraFields: extraFields))
         case .sagemakerTGI, .sagemakerOpenAIChat:
             // The container's own payload. The model field means nothing to SageMaker, which routes
             // by endpoint; a TGI container streams only when the payload asks.
@@ -137,8 +141,10 @@ public enum APIKind: String, Sendable, CaseIterable {
 
     /// Converse's body: the conversation as content blocks of text, system messages apart, the
     /// output cap in `inferenceConfig`; extra fields merged at the top level
-    /// (`additionalModelRequestFields`, `performanceConfig`...).
-    private static func converseBody(for prompt: Prompt, maxOutputTokens: Int?, extraFields: [String: Any]) -> [String: Any] {
+    /// (`additionalModelRequestFields`, `performanceConfig`...). A dataset line's temperature,
+    /// top_p and stop go into `inferenceConfig` under Converse's names; its other parameters into
+    /// `additionalModelRequestFields`, which Bedrock hands to the model as they are.
+    private static func converseBody(for prompt: Prompt, maxOutputTokens: Int?, lineFields: [String: Any], extraFields: [String: Any]) -> [String: Any] {
         let conversation: [ChatMessage]
         switch prompt.content {
         case .chat(let messages): conversation = messages
@@ -149,9 +155,26 @@ public enum APIKind: String, Sendable, CaseIterable {
         ]
         let system = conversation.filter { $0.role == "system" }.map { ["text": $0.content] }
         if !system.isEmpty { object["system"] = system }
-        if let maxOutputTokens { object["inferenceConfig"] = ["maxTokens": maxOutputTokens] }
+        var inference: [String: Any] = [:]
+        if let maxOutputTokens { inference["maxTokens"] = maxOutputTokens }
+        var additional: [String: Any] = [:]
+        for (name, value) in lineFields {
+            switch name {
+            case "temperature": inference["temperature"] = value
+            case "top_p": inference["topP"] = value
+            case "stop": inference["stopSequences"] = (value as? String).map { [$0] } ?? value
+            default: additional[name] = value
+            }
+        }
+        if !inference.isEmpty { object["inferenceConfig"] = inference }
+        if !additional.isEmpty { object["additionalModelRequestFields"] = additional }
         object.merge(extraFields) { _, extra in extra }
         return object
+    }
+
+    /// JSON texts per name, parsed.
+    private static func parsed(_ fields: [String: String]) throws -> [String: Any] {
+        try fields.mapValues { try JSONSerialization.jsonObject(with: Data($0.utf8), options: .fragmentsAllowed) }
     }
 
     private static func encode(_ object: [String: Any]) throws -> [UInt8] {

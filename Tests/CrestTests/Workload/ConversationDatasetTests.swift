@@ -114,4 +114,27 @@ final class ConversationDatasetTests: XCTestCase {
         XCTAssertEqual(dataset.capsFromReplies.count, 40)
         XCTAssertGreaterThan(dataset.capsFromReplies.last!, 3 * dataset.capsFromReplies.first!, "answers of many lengths")
     }
+
+    // Request parameters a line carries are kept for its request, as given; fields Crest neither
+    // reads nor sends are counted, so the load can say so rather than drop them silently.
+    func testALinesRequestParametersAreKeptAndOtherFieldsCounted() throws {
+        let dataset = try load("""
+            {"messages": [{"role": "user", "content": "Hi"}], "temperature": 0, "seed": 7, "stop": ["\\n"], "model": "gpt-x", "source": "forum"}
+            {"messages": [{"role": "user", "content": "Hi"}], "temperature": 0.5, "model": "gpt-x"}
+            """, path: "chat.jsonl")
+        XCTAssertEqual(dataset.prompts[0].requestFields, ["temperature": "0", "seed": "7", "stop": "[\"\\n\"]"])
+        XCTAssertEqual(dataset.prompts[1].requestFields, ["temperature": "0.5"])
+        XCTAssertEqual(dataset.sentLineFields, ["temperature": 2, "seed": 1, "stop": 1])
+        XCTAssertEqual(dataset.unsentFields, ["model": 2, "source": 1])
+        XCTAssertEqual(Dataset.listing(dataset.unsentFields), "model (2 lines), source (1 line)")
+        // FMBench's parameters are TGI's: the sampling ones are request parameters too.
+        let payload = try load("""
+            {"inputs": "Hi", "parameters": {"max_new_tokens": 20, "temperature": 0.1, "return_full_text": false}}
+            """, path: "payload.jsonl")
+        XCTAssertEqual(payload.prompts[0].requestFields, ["temperature": "0.1"])
+        XCTAssertEqual(payload.prompts[0].maxOutputTokens, 20)
+        XCTAssertEqual(payload.unsentFields, ["parameters.return_full_text": 1])
+        // A ShareGPT conversation's id is its name, not a field to send or to warn of.
+        XCTAssertEqual(try load("[{\"id\": \"x\", \"conversations\": [{\"from\": \"human\", \"value\": \"Hi\"}]}]").unsentFields, [:])
+    }
 }
