@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "CrestTestSupport", dependencies: ["Crest", "CrestAWS", "CrestHTTP", "CrestSimulator", "CrestReport"], path: "Tests/CrestTestSupport"),
         .testTarget(name: "CrestTests", dependencies: ["Crest", "CrestTestSupport"]),
-        .testTarget(name: "CrestSimulatorTests", dependencies: ["Crest", "CrestSimulator", "CrestTestSupport"]),
+        .testTarget(name: "CrestSimulatorTests", dependencies: ["Crest", "CrestSimulator", "CrestTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CrestHTTPTests", dependencies: ["Crest", "CrestAWS", "CrestHTTP", "CrestTestSupport"]),
         .testTarget(name: "CrestServeTests", dependencies: ["Crest", "CrestAWS", "CrestSimulator", "CrestHTTP", "CrestServe", "CrestTestSupport"]),
         .testTarget(name: "CrestReportTests", dependencies: ["Crest", "CrestReport", "CrestTestSupport"]),

@@ -1,3 +1,4 @@
+import Foundation
 import Crest
 import XCTest
 @testable import CrestSimulator
@@ -20,6 +21,31 @@ final class PresetCalibrationTests: XCTestCase {
     func testH100DecodesFasterThanA100() {
         guard case .batching(let h100) = SimulatorPreset.h100.endpoint.server else { return XCTFail("batching preset expected") }
         XCTAssertEqual(h100.stepTime.decodeSeconds(context: 1100), 0.0069, accuracy: 0.0003)
+    }
+
+    // The H200 preset against step times measured on one H200 (Fixtures/llama3-8b-h200-steps.json,
+    // copied from ../shared/reference/gpu/): every prefill and decode row within 10% (4.3% when
+    // fitted). A row the model misses by more fails here, whichever parameter moved.
+    func testH200StepTimesMatchTheMeasuredTable() throws {
+        struct Table: Decodable {
+            struct Prefill: Decodable { let tokens: Int; let ms: Double }
+            struct Decode: Decodable { let batch: Int; let context: Int; let ms_per_step: Double }
+            let prefill: [Prefill]
+            let decode: [Decode]
+        }
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/llama3-8b-h200-steps.json")
+        let table = try JSONDecoder().decode(Table.self, from: Data(contentsOf: url))
+        XCTAssertEqual(table.prefill.count, 6)
+        XCTAssertEqual(table.decode.count, 12)
+        guard case .batching(let h200) = SimulatorPreset.h200.endpoint.server else { return XCTFail("batching preset expected") }
+        for row in table.prefill {
+            let modelled = h200.stepTime.prefillSeconds(tokens: row.tokens) * 1000
+            XCTAssertEqual(modelled / row.ms, 1, accuracy: 0.10, "prefill of \(row.tokens) tokens: \(modelled) ms against \(row.ms) measured")
+        }
+        for row in table.decode {
+            let modelled = h200.stepTime.decodeSeconds(batch: row.batch, context: row.context) * 1000
+            XCTAssertEqual(modelled / row.ms_per_step, 1, accuracy: 0.10, "decode of \(row.batch) at \(row.context): \(modelled) ms against \(row.ms_per_step) measured")
+        }
     }
 
     // The reference report: Claude Instant, 1623 prompt and 61 completion tokens, 2.03 s at c = 1.
