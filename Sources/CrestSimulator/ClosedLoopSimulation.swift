@@ -12,6 +12,38 @@ struct LoadSettings {
     let thinkTimeSeconds: Double
     /// Record each request's inter-token gaps (costs a notice per token; off unless a budget needs ITL).
     let recordsInterTokenGaps: Bool
+    /// What each prompt's dataset line asks of its answer's length, read once (by prompt index).
+    let answerLengths: [AnswerLengthRequest]
+
+    init(prompts: [Prompt], maxOutputTokens: Int?, requestTimeoutSeconds: Double, thinkTimeSeconds: Double, recordsInterTokenGaps: Bool) {
+        self.prompts = prompts
+        self.maxOutputTokens = maxOutputTokens
+        self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.thinkTimeSeconds = thinkTimeSeconds
+        self.recordsInterTokenGaps = recordsInterTokenGaps
+        answerLengths = prompts.map { AnswerLengthRequest($0.requestFields) }
+    }
+}
+
+/// What a request asks of its answer's length besides the cap, from its dataset line's request
+/// parameters (`Prompt.requestFields`): `ignore_eos` generates up to the cap, `min_tokens` at
+/// least that many, as vLLM and SGLang honour them. The simulator honours them too, so a
+/// dataset that fixes its answers' lengths loads it as it would load an engine.
+struct AnswerLengthRequest {
+    let ignoresEOS: Bool
+    let minTokens: Int?
+
+    init(_ fields: [String: String]) {
+        ignoresEOS = fields["ignore_eos"] == "true"
+        minTokens = fields["min_tokens"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// The length of an answer the engine would end at `natural` tokens, under a cap of `cap`.
+    func length(natural: Int, cap: Int?) -> Int {
+        let atLeast = max(natural, minTokens ?? 0)
+        guard let cap else { return atLeast }
+        return ignoresEOS ? cap : min(atLeast, cap)
+    }
 }
 
 /// What the simulator did during one level, besides the samples.
@@ -304,8 +336,8 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         let promptIndex = current.promptOrder[current.sent % current.promptOrder.count]
         current.sent += 1
         let prompt = settings.prompts[promptIndex]
-        var output = outputLength.draw(&current.lengthRandom)
-        if let cap = prompt.maxOutputTokens ?? settings.maxOutputTokens { output = min(output, cap) }
+        let output = settings.answerLengths[promptIndex].length(
+            natural: outputLength.draw(&current.lengthRandom), cap: prompt.maxOutputTokens ?? settings.maxOutputTokens)
         let uplink = oneWayDelay()
         requests.append(ClientRequest(
             client: client, level: current.number, seq: current.clientSequence[client], promptIndex: promptIndex,
