@@ -80,10 +80,8 @@ struct DatasetsCommand: Command {
         let capped = dataset.prompts.filter { $0.maxOutputTokens != nil }.count
         let replies = dataset.prompts.compactMap(\.replyTokens).sorted()
         let answers = replies.isEmpty ? "" : ", \(replies.count) with the length of their answer (median \(replies[replies.count / 2]) tokens, max \(replies.last!))"
-        let skipped = dataset.skippedConversations > 0 ? ", \(dataset.skippedConversations) conversations without a user turn skipped" : ""
-        let sent = dataset.sentLineFields.isEmpty ? "" : ", sent as the lines give them: \(Dataset.listing(dataset.sentLineFields))"
-        let unsent = dataset.unsentFields.isEmpty ? "" : ", not sent: \(Dataset.listing(dataset.unsentFields))"
+        let notes = dataset.loadNotes.map { ", " + $0 }.joined()
         return "\(dataset.path): \(dataset.format.rawValue), \(dataset.prompts.count) prompts, tokens min \(lengths.first!) / median \(median) / mean \(Int(dataset.meanPromptTokens.rounded())) / max \(lengths.last!) (\(source))"
-            + (capped > 0 ? ", \(capped) with max output tokens" : "") + answers + skipped + sent + unsent + ", fingerprint \(dataset.fingerprint)"
+            + (capped > 0 ? ", \(capped) with max output tokens" : "") + answers + notes + ", fingerprint \(dataset.fingerprint)"
     }
 }

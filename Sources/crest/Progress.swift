@@ -67,12 +67,8 @@ final class Progress: @unchecked Sendable {
         // much as the prompts do.
         let replies = dataset.capsFromReplies
         let answers = replies.isEmpty ? "" : "; \(replies.count) ask for answers as long as the dataset's (median \(replies[replies.count / 2]) tokens)"
-        let skipped = dataset.skippedConversations > 0 ? "; \(dataset.skippedConversations) conversations without a user turn skipped" : ""
-        // Fields of the lines change the workload (a temperature of 0 shortens answers): say which
-        // are sent and which are not.
-        let sent = dataset.sentLineFields.isEmpty ? "" : "; sent as the lines give them: \(Dataset.listing(dataset.sentLineFields))"
-        let unsent = dataset.unsentFields.isEmpty ? "" : "; not sent: \(Dataset.listing(dataset.unsentFields))"
-        StandardError.write("crest sweep: \(target), dataset \(dataset.name) (\(dataset.prompts.count) prompts, ~\(tokens) tokens\(estimated)\(answers)\(skipped)\(sent)\(unsent)), budget \(budget)\n")
+        let notes = dataset.loadNotes.map { "; " + $0 }.joined()
+        StandardError.write("crest sweep: \(target), dataset \(dataset.name) (\(dataset.prompts.count) prompts, ~\(tokens) tokens\(estimated)\(answers)\(notes)), budget \(budget)\n")
         StandardError.write("writing \(folder)/\n")
     }
 

@@ -50,6 +50,17 @@ public struct Dataset: Sendable, Equatable {
         }
     }
 
+    /// What a reader of the load should know beyond its prompts: conversations skipped, and the
+    /// fields of the lines sent or not (a temperature of 0 shortens answers). The sweep's first
+    /// line and `crest datasets inspect` both say these.
+    public var loadNotes: [String] {
+        var notes: [String] = []
+        if skippedConversations > 0 { notes.append("\(skippedConversations) conversations without a user turn skipped") }
+        if !sentLineFields.isEmpty { notes.append("sent as the lines give them: \(Self.listing(sentLineFields))") }
+        if !unsentFields.isEmpty { notes.append("not sent: \(Self.listing(unsentFields))") }
+        return notes
+    }
+
     /// Field counts as a reader sees them: "seed (40 lines), temperature (40 lines)", by name.
     public static func listing(_ fields: [String: Int]) -> String {
         fields.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value) line\($0.value == 1 ? "" : "s"))" }.joined(separator: ", ")

@@ -143,7 +143,7 @@ public struct DatasetLoader: Sendable {
     /// The prompt of one JSON line or conversation; nil for a conversation with nothing to send.
     /// Fields it neither reads nor sends are counted in `unsent`.
     private func prompt(from object: [String: Any], format: DatasetFormat, path: String, line: Int, unsent: inout [String: Int]) throws -> Prompt? {
-        var content: PromptContent
+        let content: PromptContent
         var replyTokens: Int?
         switch format {
         case .fmbenchPayload:
