@@ -162,7 +162,8 @@ public struct SweepReport: Sendable {
     // MARK: - Failures
 
     private static func failureLines(_ input: SweepReportInput) -> [String] {
-        input.levels.flatMap { level in
+        let pastContext = PromptsPastContext.sentence(input.levels).map { [$0] } ?? []
+        return pastContext + input.levels.flatMap { level in
             level.summary.failureExamples.map { example in
                 let count = level.summary.outcomes[example.outcome]
                 let counted = count > 0 ? "\(count) measured" : "only outside the measured window"

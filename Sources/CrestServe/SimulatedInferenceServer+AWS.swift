@@ -53,7 +53,7 @@ extension SimulatedInferenceServer {
         case (.http429, _):
             sendAWSError(response, status: 429, exception: "ThrottlingException", message: "Too many requests, please wait before trying again.")
         case (.http4xx, .sagemakerTGI):
-            sendModelError(response, originalStatus: 422, originalMessage: #"{"error":"Input validation error: inputs tokens + max_new_tokens must be <= the model's maximum","error_type":"validation"}"#)
+            sendModelError(response, originalStatus: 422, originalMessage: #"{"error":"Input validation error: `inputs` tokens + `max_new_tokens` must be <= the model's maximum","error_type":"validation"}"#)
         case (.http4xx, _):
             sendAWSError(response, status: 400, exception: "ValidationException", message: "Input is too long for requested model.")
         case (_, .sagemakerTGI):

@@ -185,7 +185,7 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
             responses[id] = nil
             outcomes[.ok, default: 0] += 1
             finish(open, id: id, completionTokens: completionTokens)
-        case .rejected(let id, let outcome):
+        case .rejected(let id, let outcome, _):
             guard let open = openResponse(id) else { return }
             responses[id] = nil
             outcomes[outcome, default: 0] += 1
@@ -194,7 +194,10 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
             case .http429:
                 open.writer.send(status: 429, body: error("too many requests"), fields: ["Retry-After": NumberFormatting.significant(retryAfterSeconds)])
             case .http4xx:
-                open.writer.send(status: 400, body: error("the prompt is longer than the model's context"))
+                // vLLM's words, which clients (and Crest) recognise as a prompt past the context.
+                let context = simulation.endpoint.contextTokens.map { "is \($0) tokens" } ?? "is exceeded"
+                open.writer.send(status: 400, body: error(
+                    "This model's maximum context length \(context). However, your request has \(open.request.promptTokens) input tokens. Please reduce the length of the input messages."))
             default:
                 open.writer.send(status: 500, body: error("simulated server error"))
             }

@@ -61,7 +61,7 @@ struct BatchingEngine: ServingModel {
         let answer = now + 1_000_000
         let model = configuration.stepTime.model
         if request.promptTokens + 1 > model.maxModelTokens || blocks(for: request.promptTokens + 1) > configuration.totalBlocks {
-            return refuse(request.id, .http4xx, at: answer, notices: &notices)
+            return refuse(request.id, .http4xx, fault: .contextExceeded, at: answer, notices: &notices)
         }
         if let cap = faults.concurrencyCap, running.count + waiting.count >= cap {
             return refuse(request.id, .http429, at: answer, notices: &notices)
@@ -80,8 +80,8 @@ struct BatchingEngine: ServingModel {
 
     /// Answers request `id` with `outcome` at `time`; it stays in the table as ended, so the
     /// table's front can be forgotten past it.
-    private mutating func refuse(_ id: Int, _ outcome: Outcome, at time: Int64, notices: inout [ServerNotice]) {
-        notices.append(.rejected(request: id, time: time, outcome: outcome))
+    private mutating func refuse(_ id: Int, _ outcome: Outcome, fault: Fault? = nil, at time: Int64, notices: inout [ServerNotice]) {
+        notices.append(.rejected(request: id, time: time, outcome: outcome, fault: fault))
         sequences.store(Sequence(promptTokens: 0, outputTokens: 0, status: .aborted), of: id)
     }
 

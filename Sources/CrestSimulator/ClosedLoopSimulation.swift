@@ -110,6 +110,8 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         var lastTokenAt: Int64?
         var interTokenGaps: [Int64] = []
         var outcome = Outcome.ok
+        /// The failure's finer category, where the server named one.
+        var fault: Fault?
         var completionTokens = 0
         var isDone = false
     }
@@ -358,6 +360,7 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             openInSendOrder.removeFirst()
             guard !requests[oldest].isDone else { continue }
             requests[oldest].outcome = .timeout
+            requests[oldest].fault = .requestTimeout
             requests[oldest].completionTokens = 0
             server.abort(request: oldest, at: now)
             finish(oldest, at: now)
@@ -391,8 +394,9 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             case .finished(let request, let time, let completionTokens):
                 requests[request].completionTokens = completionTokens
                 queue.schedule(.respond(request: request), at: time + requests[request].downlinkDelay)
-            case .rejected(let request, let time, let outcome):
+            case .rejected(let request, let time, let outcome, let fault):
                 requests[request].outcome = outcome
+                requests[request].fault = fault
                 queue.schedule(.respond(request: request), at: time + requests[request].downlinkDelay)
             }
         }
@@ -434,7 +438,7 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             sentAt: request.sentAt, firstTokenAt: firstToken, finishedAt: now, promptTokens: request.promptTokens,
             completionTokens: succeeded ? request.completionTokens : 0,
             tokensSource: succeeded ? .server : .estimate, outcome: request.outcome, phase: request.recorded.phase,
-            interTokenGaps: gaps, fault: request.outcome == .timeout ? .requestTimeout : nil,
+            interTokenGaps: gaps, fault: request.fault,
             retryAfter: request.outcome == .http429 ? retryAfter : nil)
     }
 

@@ -33,11 +33,11 @@ struct HostedAPIModel: ServingModel {
         releaseEnded(by: now)
         let answer = now + 2_000_000
         if let cap = faults.concurrencyCap, inFlight >= cap {
-            notices.append(.rejected(request: request.id, time: answer, outcome: .http429))
+            notices.append(.rejected(request: request.id, time: answer, outcome: .http429, fault: nil))
             return
         }
         if random.nextBool(probability: faults.errorProbability) {
-            notices.append(.rejected(request: request.id, time: answer, outcome: .http5xx))
+            notices.append(.rejected(request: request.id, time: answer, outcome: .http5xx, fault: nil))
             return
         }
         let ttft = configuration.ttftBaseSeconds * random.nextLogNormal(mu: 0, sigma: configuration.ttftSigma)

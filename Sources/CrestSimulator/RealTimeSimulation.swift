@@ -14,7 +14,7 @@ public final class RealTimeSimulation {
         /// A token after the first (batching engines report each one as its step ends).
         case token(request: Int)
         case finished(request: Int, completionTokens: Int)
-        case rejected(request: Int, outcome: Outcome)
+        case rejected(request: Int, outcome: Outcome, fault: Fault?)
     }
 
     public let endpoint: SimulatedEndpoint
@@ -103,7 +103,7 @@ public final class RealTimeSimulation {
         case .firstToken(let request, let time): return (time, .firstToken(request: request))
         case .token(let request, let time): return (time, .token(request: request))
         case .finished(let request, let time, let tokens): return (time, .finished(request: request, completionTokens: tokens))
-        case .rejected(let request, let time, let outcome): return (time, .rejected(request: request, outcome: outcome))
+        case .rejected(let request, let time, let outcome, let fault): return (time, .rejected(request: request, outcome: outcome, fault: fault))
         }
     }
 }

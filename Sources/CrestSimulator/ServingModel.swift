@@ -14,7 +14,8 @@ enum ServerNotice {
     /// A token after the first; only from a batching engine asked to report every token (`crest serve` streams them).
     case token(request: Int, time: Int64)
     case finished(request: Int, time: Int64, completionTokens: Int)
-    case rejected(request: Int, time: Int64, outcome: Outcome)
+    /// Refused, as `outcome`; `fault` names it more finely where it can (a prompt past the context).
+    case rejected(request: Int, time: Int64, outcome: Outcome, fault: Fault?)
 }
 
 /// The server side of the simulation: the batching engine or the hosted-API model.

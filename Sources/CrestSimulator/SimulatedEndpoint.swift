@@ -23,6 +23,13 @@ public struct SimulatedEndpoint: Sendable, Equatable {
         self.outputLength = outputLength
         self.faults = faults
     }
+
+    /// The most tokens one sequence may hold, its prompt and answer together: the model's context,
+    /// or the KV cache where that is smaller; nil for a hosted API, which the simulator does not bound.
+    public var contextTokens: Int? {
+        guard case .batching(let configuration) = server else { return nil }
+        return min(configuration.stepTime.model.maxModelTokens, configuration.totalBlocks * configuration.blockTokens)
+    }
 }
 
 /// The network between client and server: each request gets one uplink and one downlink delay of

@@ -276,6 +276,9 @@ struct SweepCommand: Command {
                 StandardError.write("crest sweep: \(Self.preflightFailed(preflight, target: sweepTarget.name, api: live.endpoint.api.rawValue))\n")
                 return .noFeasibleLevel
             }
+            if preflight.fault == .contextExceeded {
+                StandardError.write("note: the endpoint refused the first prompt as longer than its context\(preflight.example.map { ": \($0.summary)" } ?? ""). The levels count such prompts as context_exceeded, and the report names them.\n")
+            }
         }
         progress.started(target: sweepTarget.name, dataset: dataset, budget: budget, folder: folder)
         if let clientLimitNote { StandardError.write("note: \(clientLimitNote)\n") }

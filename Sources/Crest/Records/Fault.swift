@@ -3,8 +3,8 @@
 /// stream or the whole request's; a transport failure is a refused connection, a name that did not
 /// resolve, TLS, a reset or an early close; a malformed answer is bad HTTP, bad JSON, a bad event
 /// stream, an oversized event or a response past the client's size limit; a 2xx carrying an error
-/// event is the endpoint's error. HTTP statuses and empty completions need no finer name: for them
-/// the outcome is the category.
+/// event is the endpoint's error; a refusal is a prompt too long for the model's context. Other
+/// HTTP statuses and empty completions need no finer name: for them the outcome is the category.
 ///
 /// Each fault belongs to exactly one outcome, so levels.csv's `errors_<outcome>` columns stay the
 /// sums of their `errors_<fault>` columns.
@@ -43,6 +43,10 @@ public enum Fault: String, Sendable, Equatable, Codable, CaseIterable {
     /// A 2xx response that carried the endpoint's own error: an error event in the stream, an
     /// error object as the answer, an AWS exception frame.
     case errorEvent = "error_event"
+    /// The endpoint refused the request as longer than the model's context (prompt plus output
+    /// cap), in its own words (a 400 or TGI's 422; an error event). The prompt fails at every
+    /// concurrency: the workload's fault, which the report counts by prompt.
+    case contextExceeded = "context_exceeded"
 
     /// The outcome this fault is a case of.
     public var outcome: Outcome {
@@ -52,6 +56,7 @@ public enum Fault: String, Sendable, Equatable, Codable, CaseIterable {
         case .malformedHTTP, .malformedJSON, .malformedEventStream, .oversizedEvent, .responseTooLarge: return .malformed
         // An error in a 2xx body is the endpoint failing, like a 5xx (a throttling exception, like a 429).
         case .errorEvent: return .http5xx
+        case .contextExceeded: return .http4xx
         }
     }
 }

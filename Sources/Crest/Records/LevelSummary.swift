@@ -68,6 +68,9 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     public let serverMetrics: ServerMetrics?
     /// How the endpoint answered the first request of each failure outcome (live endpoints).
     public let failureExamples: [FailureExample]
+    /// The dataset's prompts (by index) the endpoint refused as longer than its context, whatever
+    /// the phase, with the prompt tokens each was sent as: they fail at every concurrency.
+    public let promptsPastContext: [Int: Int]
 
     /// Summarises `run` with intervals at `confidence` (0.95 for 95%).
     public init(_ run: LevelRun, confidence: Double) {
@@ -122,6 +125,8 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         client = run.client
         serverMetrics = run.serverMetrics
         failureExamples = run.failureExamples
+        promptsPastContext = Dictionary(
+            run.samples.filter { $0.fault == .contextExceeded }.map { ($0.promptIndex, $0.promptTokens) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Throughput with an interval: the window is cut into 10 equal slices and the completions in

@@ -22,12 +22,15 @@ public struct UnusableResponses: Error, Sendable, Equatable, CustomStringConvert
         let found = UnusableResponses(
             concurrency: run.level.concurrency, finished: run.samples.count, counts: counts,
             example: run.failureExamples.first { refusedAll ? $0.outcome == .http4xx : outcomes.contains($0.outcome) },
-            errorNames: Dictionary(grouping: run.samples.compactMap(\.errorName), by: { $0 }).mapValues(\.count))
+            errorNames: Dictionary(grouping: run.samples.compactMap(\.errorName), by: { $0 }).mapValues(\.count),
+            pastContext: run.samples.count { $0.fault == .contextExceeded })
         return found.refusedAll || (found.unusable > 0 && 2 * found.unusable > found.finished) ? found : nil
     }
 
     /// Failures by the endpoint's own name for them (AWS's exceptions).
     public let errorNames: [String: Int]
+    /// Refusals of a prompt longer than the endpoint's context (`context_exceeded`).
+    public let pastContext: Int
 
     /// True when the endpoint refused every request that finished (4xx, 429 aside).
     public var refusedAll: Bool { finished > 0 && counts.http4xx == finished }
@@ -36,6 +39,11 @@ public struct UnusableResponses: Error, Sendable, Equatable, CustomStringConvert
 
     /// What to tell the user: how many, which kinds, what the endpoint answered, what to check.
     public var description: String {
+        if refusedAll && pastContext == finished {
+            var text = "stopped at concurrency \(concurrency): the endpoint refused all \(finished) requests as longer than its context (context_exceeded)"
+            if let example { text += ". Its first refusal: \(example.summary)" }
+            return text + ". Every prompt sent was too long for it: choose a dataset of shorter prompts (a smaller bin), or a lower --max-tokens."
+        }
         if refusedAll {
             let names = errorNames.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             var text = "stopped at concurrency \(concurrency): the endpoint refused all \(finished) requests (http_4xx\(names.isEmpty ? "" : ": \(names)"))"

@@ -79,7 +79,8 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
         /// (a wrong host or port, an endpoint that is down), answered in another API's shape (a
         /// wrong `--api` or path), TLS refused its certificate, or no connection opened within the
         /// connect timeout. A 429, a 5xx or another timeout may be the load of the moment, which the
-        /// levels measure; a redirect is shown by the first level.
+        /// levels measure; a redirect is shown by the first level; a prompt too long for the
+        /// endpoint's context is that prompt's fault, which the levels count (`context_exceeded`).
         public let stops: Bool
         /// The failure was TLS refusing the endpoint's certificate.
         public let certificateRejected: Bool
@@ -93,7 +94,8 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
         return Preflight(
             outcome: finished.outcome, fault: finished.fault,
             example: finished.outcome.isSuccess ? nil : finished.example(redactingFor: endpoint),
-            stops: [.http4xx, .transport, .malformed].contains(finished.outcome) || finished.fault == .connectTimeout,
+            stops: ([.http4xx, .transport, .malformed].contains(finished.outcome) && finished.fault != .contextExceeded)
+                || finished.fault == .connectTimeout,
             certificateRejected: finished.request.certificateRejected)
     }
 

@@ -135,7 +135,7 @@ struct ResponseReader {
         switch head.status {
         case 200..<300:
             if !endpoint.streaming { finished.reading = endpoint.api.readBody(finished.body) }
-            let (outcome, fault, reason) = judge(finished.reading, head: head)
+            let (outcome, fault, reason) = judge(finished, head: head)
             if outcome == .ok {
                 return FinishedRequest(request: finished, outcome: .ok, fault: nil, finishedAt: time, retryAfterSeconds: nil, reason: nil)
             }
@@ -146,8 +146,11 @@ struct ResponseReader {
             return failed(finished, .http429, reason: nil, at: time, retryAfterSeconds: head.retryAfterSeconds)
         case SageMakerModelError.status where endpoint.api.awsService == "sagemaker" && SageMakerModelError.matches(head):
             let (outcome, reason) = SageMakerModelError.outcome(body: finished.body)
+            if outcome == .http4xx, ContextExceeded.matches(finished.body) { return failed(finished, .contextExceeded, reason: reason, at: time) }
             return failed(finished, outcome, reason: reason, at: time, retryAfterSeconds: outcome == .http429 ? head.retryAfterSeconds : nil)
-        case 400..<500: return failed(finished, .http4xx, reason: nil, at: time)
+        case 400..<500:
+            let fault: Fault? = ContextExceeded.matches(finished.body) ? .contextExceeded : nil
+            return failed(finished, .http4xx, fault: fault, reason: nil, at: time)
         case 500..<600: return failed(finished, .http5xx, reason: nil, at: time)
         default: return failed(finished, .malformed, fault: .malformedHTTP, reason: "HTTP status \(head.status) is no final answer", at: time)
         }
@@ -167,14 +170,20 @@ struct ResponseReader {
     }
 
     /// What a 2xx response counts as, with its fault and why when it is not a success.
-    private func judge(_ reading: ResponseReading, head: HTTPResponseHead) -> (Outcome, Fault?, String?) {
+    private func judge(_ request: RequestInFlight, head: HTTPResponseHead) -> (Outcome, Fault?, String?) {
+        let reading = request.reading
         if let exception = reading.exception {
             let reason = "the stream carried AWS's \(exception.name)" + (exception.message.map { ": \($0)" } ?? "")
             // AWS's throttling, mid-stream, is the endpoint refusing load like a 429.
             if exception.name.lowercased().hasPrefix("throttling") { return (.http429, nil, reason) }
+            if ContextExceeded.matches(Array((exception.message ?? "").utf8)) { return (.http4xx, .contextExceeded, reason) }
             return (.http5xx, .errorEvent, reason)
         }
         if reading.isError {
+            // llama.cpp has sent a prompt too long as an error in a 200's stream.
+            if ContextExceeded.matches(request.body) {
+                return (.http4xx, .contextExceeded, "the endpoint's error says the request is longer than the model's context")
+            }
             return (.http5xx, .errorEvent, endpoint.streaming ? "the stream carried an error event" : "the 2xx response's JSON is an error object")
         }
         if endpoint.streaming, endpoint.api.streamsEventFrames, !framesBroke {
