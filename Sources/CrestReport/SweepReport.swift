@@ -196,18 +196,22 @@ public struct SweepReport: Sendable {
     }
 
     private static func latencyTable(_ input: SweepReportInput) -> MarkdownTable {
-        MarkdownTable(
-            header: ["concurrency", "TTFT mean", "TTFT p50", "TTFT p95", "TTFT p99", "TPOT mean", "TPOT p50", "TPOT p95", "TPOT p99", "prompt tok/s", "completion tok/s", "in flight"],
+        // The prefix cache's share of prompt tokens, where the endpoint's usage said it.
+        let showsCache = input.levels.contains { $0.summary.prefixCacheHitRate != nil }
+        let header = ["concurrency", "TTFT mean", "TTFT p50", "TTFT p95", "TTFT p99", "TPOT mean", "TPOT p50", "TPOT p95", "TPOT p99", "prompt tok/s", "completion tok/s", "in flight"]
+        return MarkdownTable(
+            header: header + (showsCache ? ["prefix cache hits"] : []),
             rows: input.levels.map { level in
                 let s = level.summary
-                return [
+                let row = [
                     marker(input, level), Format.seconds(s.ttft?.mean), Format.seconds(s.ttft?.p50), Format.seconds(s.ttft?.p95),
                     Format.seconds(s.ttft?.p99), Format.seconds(s.tpot?.mean), Format.seconds(s.tpot?.p50), Format.seconds(s.tpot?.p95),
                     Format.seconds(s.tpot?.p99), Format.tokens(s.promptTokenThroughput), Format.tokens(s.completionTokenThroughput),
                     NumberFormatting.significant(s.achievedConcurrency, digits: 3),
                 ]
+                return row + (showsCache ? [s.prefixCacheHitRate.map(Format.percent) ?? "–"] : [])
             },
-            rightAligned: Set(1...11))
+            rightAligned: Set(1...(showsCache ? 12 : 11)))
     }
 
     // MARK: - Method
@@ -230,7 +234,7 @@ public struct SweepReport: Sendable {
         let manifest = input.manifest
         var lines = [
             "Target: `\(manifest.target.name)` (\(manifest.target.kind)), model `\(manifest.target.model)`.",
-            "Dataset: `\(manifest.dataset.path)`, \(manifest.dataset.prompts) prompts of \(Format.tokens(manifest.dataset.promptTokensMean)) tokens on average (\(manifest.dataset.promptTokensSource == .estimate ? "estimated by Crest's token estimator" : "counts from the dataset")), fingerprint `\(manifest.dataset.fingerprint)`.",
+            "Dataset: `\(manifest.dataset.path)`, \(manifest.dataset.prompts) prompts of \(Format.tokens(manifest.dataset.promptTokensMean)) tokens on average (\(manifest.dataset.promptTokensSource == .estimate ? "estimated by Crest's token estimator" : "counts from the dataset")), fingerprint `\(manifest.dataset.fingerprint)`\(manifest.dataset.workload.map { "; requests shaped with \($0.summary)" } ?? "").",
             levelsLine(input),
             "Budget: `\(input.budget)`. Latency percentiles count failed requests as over budget; means are over successful requests. Intervals are 95%: order statistics for percentiles, batch means for means and throughput, Clopper-Pearson for error rates.",
             "Selection: among levels that meet the budget, the smallest whose throughput is within \(NumberFormatting.significant(input.plateauTolerance * 100))% of the best.",

@@ -14,6 +14,10 @@ struct GenerationRequest {
     let kind: Kind
     let model: String
     let promptTokens: Int
+    /// The system prompt a chat request starts with, known by its text, which the engine's prefix
+    /// cache serves to every request that starts with the same one (a nonce in front defeats it).
+    /// Only chat messages mark where a shared prefix ends; other prompts are one text.
+    private(set) var prefix: SharedPrefix?
     let maxOutputTokens: Int?
     let ignoreEOS: Bool
     let streaming: Bool
@@ -57,9 +61,12 @@ struct GenerationRequest {
             guard let messages = object["messages"] as? [[String: Any]], !messages.isEmpty else {
                 throw GenerationRequestError("'messages' must be a non-empty array")
             }
-            promptTokens = TokenEstimator.estimate(messages: messages.map {
-                ChatMessage(role: $0["role"] as? String ?? "user", content: $0["content"] as? String ?? "")
-            })
+            let conversation = messages.map { ChatMessage(role: $0["role"] as? String ?? "user", content: $0["content"] as? String ?? "") }
+            promptTokens = TokenEstimator.estimate(messages: conversation)
+            if conversation.count > 1, conversation[0].role == "system" {
+                let system = conversation[0].content
+                prefix = SharedPrefix(group: Int(truncatingIfNeeded: fnv1a64(system.utf8)), tokens: TokenEstimator.estimate(system))
+            }
         case .completions:
             if let text = object["prompt"] as? String {
                 promptTokens = TokenEstimator.estimate(text)

@@ -114,7 +114,7 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
     private func admit(_ parsed: GenerationRequest, _ response: HTTPResponseWriter, fault: InjectedFaults.Kind?, streamStarted: Bool) {
         guard response.isOpen else { return }
         let (id, planned, events) = simulation.arrive(
-            promptTokens: parsed.promptTokens, maxOutputTokens: parsed.maxOutputTokens, ignoreEOS: parsed.ignoreEOS, at: now)
+            promptTokens: parsed.promptTokens, maxOutputTokens: parsed.maxOutputTokens, ignoreEOS: parsed.ignoreEOS, prefix: parsed.prefix, at: now)
         responses[id] = OpenResponse(writer: response, request: parsed, plannedTokens: planned, fault: fault)
         let rejected = events.contains { if case .rejected = $0.event { return true } else { return false } }
         if parsed.streaming && !rejected && !streamStarted { startStream(parsed, response, id: id) }
@@ -175,7 +175,7 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
                 return
             }
             sendToken(open, id: id)
-        case .finished(let id, let completionTokens):
+        case .finished(let id, let completionTokens, let cachedTokens):
             guard var open = openResponse(id) else { return }
             if strikesAtEnd(open) {
                 strike(id, open)
@@ -184,7 +184,7 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
             }
             responses[id] = nil
             outcomes[.ok, default: 0] += 1
-            finish(open, id: id, completionTokens: completionTokens)
+            finish(open, id: id, completionTokens: completionTokens, cachedTokens: cachedTokens)
         case .rejected(let id, let outcome, _):
             guard let open = openResponse(id) else { return }
             responses[id] = nil
@@ -231,7 +231,7 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
         responses[id]?.tokensSent += 1
     }
 
-    private func finish(_ open: OpenResponse, id: Int, completionTokens: Int) {
+    private func finish(_ open: OpenResponse, id: Int, completionTokens: Int, cachedTokens: Int?) {
         switch open.request.kind {
         case .tgi, .sagemakerTGI: return finishTGI(open, id: id, completionTokens: completionTokens)
         case .converse: return finishConverse(open.writer, open.request, tokensSent: open.tokensSent, completionTokens: completionTokens)
@@ -239,8 +239,10 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
         }
         if !open.request.streaming, finishWholeWithFault(open) { return }
         let completionTokens = open.fault == .emptyCompletion ? 0 : completionTokens
-        let usage = ["prompt_tokens": open.request.promptTokens, "completion_tokens": completionTokens,
-                     "total_tokens": open.request.promptTokens + completionTokens]
+        var usage: [String: Any] = ["prompt_tokens": open.request.promptTokens, "completion_tokens": completionTokens,
+                                    "total_tokens": open.request.promptTokens + completionTokens]
+        // As vLLM with --enable-prompt-tokens-details and OpenAI say what their prefix cache served.
+        if let cachedTokens { usage["prompt_tokens_details"] = ["cached_tokens": cachedTokens] }
         let finishReason = completionTokens == open.request.maxOutputTokens ? "length" : "stop"
         guard open.request.streaming else {
             let text = (0..<completionTokens).map(Self.word).joined()

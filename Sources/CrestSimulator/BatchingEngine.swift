@@ -5,17 +5,24 @@ import Foundation
 /// max_num_seqs while KV blocks last, chunked prefill under a token budget, one token per running
 /// sequence per step, and preemption by recompute (the newest sequence gives back its blocks and
 /// waits at the front of the queue) when a decode finds the cache full. Steps are planned as
-/// vLLM V1 plans them (see `startStep`).
+/// vLLM V1 plans them (see `startStep`). Requests that share a system prompt share its KV blocks
+/// once one of them has computed it, as vLLM's automatic prefix caching does (`PrefixCache`).
 struct BatchingEngine: ServingModel {
     private enum Status { case waiting, running, finished, aborted }
 
     private struct Sequence: RequestTableEntry {
         let promptTokens: Int
         let outputTokens: Int
+        /// The system prompt it shares, if any, and the whole blocks of it the cache can hold.
+        let prefix: SharedPrefix?
         var generated = 0
         /// Tokens still to prefill: the prompt, or after a preemption the prompt plus all generated.
         var prefillLeft = 0
         var blocks = 0
+        /// Blocks it reads from the prefix cache rather than holding: its prefix's, once cached.
+        var sharedBlocks = 0
+        /// Prompt tokens the prefix cache served at its latest admission.
+        var cachedTokens = 0
         var status = Status.waiting
         var hasFirstToken = false
 
@@ -37,6 +44,7 @@ struct BatchingEngine: ServingModel {
     private var running: [Int] = []
     private var waiting = RingDeque<Int>()
     private var freeBlocks: Int
+    private var prefixCache = PrefixCache()
     private let watermarkBlocks: Int
     private(set) var nextWakeup: Int64?
     private(set) var counters = ServerCounters()
@@ -73,7 +81,7 @@ struct BatchingEngine: ServingModel {
         }
         // The context window caps the answer, as max_model_len does.
         let output = min(request.outputTokens, model.maxModelTokens - request.promptTokens)
-        sequences.store(Sequence(promptTokens: request.promptTokens, outputTokens: output), of: request.id)
+        sequences.store(Sequence(promptTokens: request.promptTokens, outputTokens: output, prefix: request.prefix), of: request.id)
         waiting.append(request.id)
         if nextWakeup == nil { startStep(at: now) }
     }
@@ -82,7 +90,7 @@ struct BatchingEngine: ServingModel {
     /// table's front can be forgotten past it.
     private mutating func refuse(_ id: Int, _ outcome: Outcome, fault: Fault? = nil, at time: Int64, notices: inout [ServerNotice]) {
         notices.append(.rejected(request: id, time: time, outcome: outcome, fault: fault))
-        sequences.store(Sequence(promptTokens: 0, outputTokens: 0, status: .aborted), of: id)
+        sequences.store(Sequence(promptTokens: 0, outputTokens: 0, prefix: nil, status: .aborted), of: id)
     }
 
     mutating func abort(request: Int, at now: Int64) {
@@ -92,12 +100,29 @@ struct BatchingEngine: ServingModel {
             waiting.removeFirst { $0 == request }
         case .running:
             running.removeAll { $0 == request }
-            freeBlocks += sequence.blocks
+            releaseBlocks(of: request)
         case .finished, .aborted:
             return
         }
         sequences[request].status = .aborted
+    }
+
+    /// Gives back the blocks `request` holds, and its hold on its prefix's cached blocks.
+    private mutating func releaseBlocks(of request: Int) {
+        freeBlocks += sequences[request].blocks
         sequences[request].blocks = 0
+        if sequences[request].sharedBlocks > 0, let prefix = sequences[request].prefix {
+            prefixCache.release(prefix.group)
+            sequences[request].sharedBlocks = 0
+        }
+    }
+
+    /// Frees at least `needed` blocks by dropping cached prefixes no running sequence reads, least
+    /// recently used first, but never `sparing`'s (the one a request being admitted will read);
+    /// true when there are that many free.
+    private mutating func reclaim(_ needed: Int, sparing: Int? = nil) -> Bool {
+        while freeBlocks < needed, let blocks = prefixCache.evictLeastRecentlyUsedIdle(sparing: sparing) { freeBlocks += blocks }
+        return freeBlocks >= needed
     }
 
     // MARK: - Steps
@@ -112,6 +137,7 @@ struct BatchingEngine: ServingModel {
         for (request, tokens) in stepChunks where sequences[request].status == .running {
             sequences[request].prefillLeft -= tokens
             guard sequences[request].prefillLeft == 0 else { continue }
+            cachePrefix(of: request)
             // The step that completes a prefill also samples the next token.
             sequences[request].generated += 1
             if !sequences[request].hasFirstToken {
@@ -134,10 +160,30 @@ struct BatchingEngine: ServingModel {
     private mutating func finishIfDone(_ request: Int, at now: Int64, notices: inout [ServerNotice]) {
         let sequence = sequences[request]
         guard sequence.generated >= sequence.outputTokens else { return }
-        freeBlocks += sequence.blocks
-        sequences[request].blocks = 0
+        releaseBlocks(of: request)
         sequences[request].status = .finished
-        notices.append(.finished(request: request, time: now, completionTokens: sequence.generated))
+        notices.append(.finished(
+            request: request, time: now, completionTokens: sequence.generated, cachedTokens: sequence.prefix == nil ? nil : sequence.cachedTokens))
+    }
+
+    /// Once `request` has computed its whole prompt, its prefix's whole blocks become the cache's
+    /// (if no other request's already are): later requests of its group read them instead of
+    /// computing them.
+    private mutating func cachePrefix(of request: Int) {
+        let sequence = sequences[request]
+        guard let prefix = sequence.prefix, sequence.sharedBlocks == 0, !prefixCache.holds(prefix.group) else { return }
+        let blocks = cacheableBlocks(sequence)
+        guard blocks > 0 else { return }
+        prefixCache.store(prefix.group, blocks: blocks)
+        sequences[request].blocks -= blocks
+        sequences[request].sharedBlocks = blocks
+    }
+
+    /// The whole blocks of `sequence`'s prefix, short of its last prompt token (which is always
+    /// computed, so that the step samples from it).
+    private func cacheableBlocks(_ sequence: Sequence) -> Int {
+        guard let prefix = sequence.prefix else { return 0 }
+        return min(prefix.tokens, sequence.promptTokens - 1) / configuration.blockTokens
     }
 
     /// Plans the next step the way vLLM V1's scheduler does: running sequences first (a decode
@@ -166,6 +212,7 @@ struct BatchingEngine: ServingModel {
             }
             if sequence.context % configuration.blockTokens == 0 {
                 // The next token starts a new block; make room by preempting the newest sequences.
+                if freeBlocks == 0 { _ = reclaim(1) }
                 while freeBlocks == 0, let victim = running.last {
                     preempt(victim)
                     preempted = true
@@ -206,24 +253,38 @@ struct BatchingEngine: ServingModel {
     /// the watermark free (an empty engine takes any request that fits at all).
     private mutating func admitWaiting(budget: inout Int, shape: inout StepShape) {
         while budget > 0, let request = waiting.first, running.count < configuration.maxRunningSequences {
-            let need = blocks(for: sequences[request].context)
-            guard freeBlocks - need >= watermarkBlocks || running.isEmpty && need <= freeBlocks else { break }
+            let sequence = sequences[request]
+            let shared = sequence.prefix.flatMap { prefixCache.blocks(of: $0.group) } ?? 0
+            let need = blocks(for: sequence.context) - shared
+            guard fits(need) || reclaim(need + (running.isEmpty ? 0 : watermarkBlocks), sparing: sequence.prefix?.group) && fits(need) else { break }
             waiting.removeFirst()
             freeBlocks -= need
+            if shared > 0 { prefixCache.use(sequence.prefix!.group) }
+            if sequence.prefix != nil {
+                counters.prefixQueryTokens += sequence.promptTokens
+                counters.prefixHitTokens += shared * configuration.blockTokens
+            }
             sequences[request].blocks = need
-            sequences[request].prefillLeft = sequences[request].context
+            sequences[request].sharedBlocks = shared
+            sequences[request].cachedTokens = shared * configuration.blockTokens
+            sequences[request].prefillLeft = sequence.context - shared * configuration.blockTokens
             sequences[request].status = .running
             running.append(request)
             addChunk(request, budget: &budget, shape: &shape)
         }
     }
 
+    /// True when `need` more blocks leave the watermark free (an empty engine takes any request
+    /// that fits at all).
+    private func fits(_ need: Int) -> Bool {
+        freeBlocks - need >= watermarkBlocks || running.isEmpty && need <= freeBlocks
+    }
+
     /// vLLM's recompute preemption: free the sequence's blocks, keep what it generated, and put it
     /// back at the front of the queue to prefill its prompt and output again.
     private mutating func preempt(_ request: Int) {
         running.removeLast()
-        freeBlocks += sequences[request].blocks
-        sequences[request].blocks = 0
+        releaseBlocks(of: request)
         sequences[request].prefillLeft = 0
         sequences[request].status = .waiting
         waiting.prepend(request)

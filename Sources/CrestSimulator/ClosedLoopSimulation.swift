@@ -102,6 +102,8 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         let promptIndex: Int
         let promptTokens: Int
         let outputTokens: Int
+        /// The system prompt it shares with others, which the engine's prefix cache may serve.
+        let prefix: SharedPrefix?
         let recorded: LevelRecorder.SentRequest
         let sentAt: Int64
         let downlinkDelay: Int64
@@ -113,6 +115,7 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         /// The failure's finer category, where the server named one.
         var fault: Fault?
         var completionTokens = 0
+        var cachedTokens: Int?
         var isDone = false
     }
 
@@ -252,7 +255,7 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             guard !requests[request].isDone else { return }
             let sent = requests[request]
             server.arrive(
-                ServerRequest(id: request, promptTokens: sent.promptTokens, outputTokens: sent.outputTokens), at: now,
+                ServerRequest(id: request, promptTokens: sent.promptTokens, outputTokens: sent.outputTokens, prefix: sent.prefix), at: now,
                 notices: &notices)
             deliverNotices()
         case .wake:
@@ -343,7 +346,7 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         let uplink = oneWayDelay()
         requests.append(ClientRequest(
             client: client, level: current.number, seq: current.clientSequence[client], promptIndex: promptIndex,
-            promptTokens: prompt.promptTokens, outputTokens: output, recorded: current.recorder.requestSent(at: now), sentAt: now,
+            promptTokens: prompt.promptTokens, outputTokens: output, prefix: prompt.sharedPrefix, recorded: current.recorder.requestSent(at: now), sentAt: now,
             downlinkDelay: oneWayDelay()))
         current.clientSequence[client] += 1
         clients[client] = .waiting(request: id)
@@ -391,8 +394,9 @@ final class ClosedLoopSimulation<Server: ServingModel> {
                 let arrival = time + requests[request].downlinkDelay
                 if let last = requests[request].lastTokenAt { requests[request].interTokenGaps.append(arrival - last) }
                 requests[request].lastTokenAt = arrival
-            case .finished(let request, let time, let completionTokens):
+            case .finished(let request, let time, let completionTokens, let cachedTokens):
                 requests[request].completionTokens = completionTokens
+                requests[request].cachedTokens = cachedTokens
                 queue.schedule(.respond(request: request), at: time + requests[request].downlinkDelay)
             case .rejected(let request, let time, let outcome, let fault):
                 requests[request].outcome = outcome
@@ -439,7 +443,7 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             completionTokens: succeeded ? request.completionTokens : 0,
             tokensSource: succeeded ? .server : .estimate, outcome: request.outcome, phase: request.recorded.phase,
             interTokenGaps: gaps, fault: request.fault,
-            retryAfter: request.outcome == .http429 ? retryAfter : nil)
+            retryAfter: request.outcome == .http429 ? retryAfter : nil, cachedTokens: succeeded ? request.cachedTokens : nil)
     }
 
     /// A request's gaps: those its tokens were reported with, and, for tokens the model did not

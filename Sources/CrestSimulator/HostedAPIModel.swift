@@ -49,7 +49,7 @@ struct HostedAPIModel: ServingModel {
         active.insert(request.id)
         ends.schedule(request.id, at: finished)
         notices.append(.firstToken(request: request.id, time: firstToken))
-        notices.append(.finished(request: request.id, time: finished, completionTokens: request.outputTokens))
+        notices.append(.finished(request: request.id, time: finished, completionTokens: request.outputTokens, cachedTokens: nil))
     }
 
     mutating func abort(request: Int, at now: Int64) {

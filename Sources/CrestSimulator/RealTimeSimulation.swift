@@ -13,7 +13,8 @@ public final class RealTimeSimulation {
         case firstToken(request: Int)
         /// A token after the first (batching engines report each one as its step ends).
         case token(request: Int)
-        case finished(request: Int, completionTokens: Int)
+        /// Finished; `cachedTokens` as the engine's prefix cache served them, for a request that shares a prefix.
+        case finished(request: Int, completionTokens: Int, cachedTokens: Int?)
         case rejected(request: Int, outcome: Outcome, fault: Fault?)
     }
 
@@ -52,14 +53,14 @@ public final class RealTimeSimulation {
     /// Returns the request's id, the answer's length as drawn (the engine may cut it at the context
     /// window; `.finished` has the final count), and what is already known about it.
     public func arrive(
-        promptTokens: Int, maxOutputTokens: Int?, ignoreEOS: Bool, at now: Int64
+        promptTokens: Int, maxOutputTokens: Int?, ignoreEOS: Bool, prefix: SharedPrefix? = nil, at now: Int64
     ) -> (id: Int, outputTokens: Int, events: [(time: Int64, event: Event)]) {
         let id = nextRequest
         nextRequest += 1
         var output = outputLength.draw(&lengthRandom)
         if let maxOutputTokens { output = ignoreEOS ? maxOutputTokens : min(output, maxOutputTokens) }
         output = max(1, output)
-        model.arrive(ServerRequest(id: id, promptTokens: promptTokens, outputTokens: output), at: now, notices: &notices)
+        model.arrive(ServerRequest(id: id, promptTokens: promptTokens, outputTokens: output, prefix: prefix), at: now, notices: &notices)
         return (id, output, takeEvents())
     }
 
@@ -84,7 +85,7 @@ public final class RealTimeSimulation {
             switch notice {
             case .firstToken(let request, let time):
                 firstTokens[request] = time
-            case .finished(let request, let end, let tokens) where spacesTokensEvenly && tokens > 1:
+            case .finished(let request, let end, let tokens, _) where spacesTokensEvenly && tokens > 1:
                 guard let first = firstTokens[request] else { break }
                 for index in 1..<tokens {
                     events.append((first + (end - first) * Int64(index) / Int64(tokens - 1), .token(request: request)))
@@ -102,7 +103,7 @@ public final class RealTimeSimulation {
         switch notice {
         case .firstToken(let request, let time): return (time, .firstToken(request: request))
         case .token(let request, let time): return (time, .token(request: request))
-        case .finished(let request, let time, let tokens): return (time, .finished(request: request, completionTokens: tokens))
+        case .finished(let request, let time, let tokens, let cached): return (time, .finished(request: request, completionTokens: tokens, cachedTokens: cached))
         case .rejected(let request, let time, let outcome, let fault): return (time, .rejected(request: request, outcome: outcome, fault: fault))
         }
     }

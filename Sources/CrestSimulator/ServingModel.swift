@@ -6,6 +6,8 @@ struct ServerRequest {
     let promptTokens: Int
     /// How many tokens the answer will have; the server only learns it as it generates.
     let outputTokens: Int
+    /// The system prompt it shares with other requests, which a batching engine caches.
+    var prefix: SharedPrefix? = nil
 }
 
 /// What a serving model reports back to the simulation, at server time `time`.
@@ -13,7 +15,9 @@ enum ServerNotice {
     case firstToken(request: Int, time: Int64)
     /// A token after the first; only from a batching engine asked to report every token (`crest serve` streams them).
     case token(request: Int, time: Int64)
-    case finished(request: Int, time: Int64, completionTokens: Int)
+    /// Finished; `cachedTokens` are the prompt tokens its prefix cache served, for a request that
+    /// shares a prefix (nil for the others).
+    case finished(request: Int, time: Int64, completionTokens: Int, cachedTokens: Int?)
     /// Refused, as `outcome`; `fault` names it more finely where it can (a prompt past the context).
     case rejected(request: Int, time: Int64, outcome: Outcome, fault: Fault?)
 }
@@ -48,6 +52,10 @@ public struct ServerLoad: Sendable, Equatable {
 public struct ServerCounters: Sendable, Equatable {
     /// Sequences preempted (batching engine only).
     public var preemptions = 0
+    /// Prompt tokens of requests sharing a prefix, at admission, and those of them the prefix
+    /// cache served (vLLM's prefix_cache_queries and prefix_cache_hits).
+    public var prefixQueryTokens = 0
+    public var prefixHitTokens = 0
 
     public init() {}
 }

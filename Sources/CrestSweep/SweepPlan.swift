@@ -57,7 +57,7 @@ public struct SweepPlan: Sendable {
         }
         compare("target", "\(stored.target.name) (\(stored.target.kind.rawValue), model \(stored.target.model))",
                 "\(planned.target.name) (\(planned.target.kind.rawValue), model \(planned.target.model))")
-        compare("dataset", "\(stored.dataset.name) (fingerprint \(stored.dataset.fingerprint))", "\(planned.dataset.name) (fingerprint \(planned.dataset.fingerprint))")
+        compare("dataset", stored.dataset.identity, planned.dataset.identity)
         compare("budget", stored.budget.description, planned.budget.description)
         compare("settings", Self.describe(stored.settings), Self.describe(planned.settings))
         return differences
@@ -77,8 +77,8 @@ public struct SweepPlan: Sendable {
         if stored.target.name != planned.target.name || stored.target.model != planned.target.model {
             differences.append("it measured \(stored.target.name) (model \(stored.target.model)), this sweep \(planned.target.name) (model \(planned.target.model))")
         }
-        if stored.dataset.fingerprint != planned.dataset.fingerprint {
-            differences.append("its dataset was \(stored.dataset.name) (fingerprint \(stored.dataset.fingerprint)), this sweep's \(planned.dataset.name) (fingerprint \(planned.dataset.fingerprint))")
+        if stored.dataset.fingerprint != planned.dataset.fingerprint || stored.dataset.workload != planned.dataset.workload {
+            differences.append("its dataset was \(stored.dataset.identity), this sweep's \(planned.dataset.identity)")
         }
         return differences
     }

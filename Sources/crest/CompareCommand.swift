@@ -84,7 +84,9 @@ struct CompareCommand: Command {
         try files.write(ComparisonReport.html(comparison, plots: plots, generatedAt: now), to: "report.html")
         try files.write(plots: plots)
         let best = comparison.bestPricePerformance.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.instance)" }
-        StandardOutput.write("crest compare: \(sweeps.count) sweeps under \(budget)\(best.isEmpty ? "" : "; best price-performance " + best.joined(separator: ", "))\nReport: \(folder)/ (report.md, report.html, plots/)\n")
+        StandardOutput.write("crest compare: \(sweeps.count) sweeps under \(budget)\(best.isEmpty ? "" : "; best price-performance " + best.joined(separator: ", "))\n")
+        for line in comparison.sensitivity { StandardOutput.write("Sensitivity: \(line.replacingOccurrences(of: "`", with: ""))\n") }
+        StandardOutput.write("Report: \(folder)/ (report.md, report.html, plots/)\n")
         return comparison.entries.contains { $0.answer.recommendation?.isFeasible == true } ? .success : .noFeasibleLevel
     }
 }

@@ -86,7 +86,8 @@ final class Progress: @unchecked Sendable {
         // Requests MSER-5 cut off as the level's start-up transient are no longer measured: say so,
         // or a level of 24 requests asked for reads as 14 with no reason given.
         let trimmed = s.transientRequests > 0 ? " (\(s.transientRequests) more trimmed as start-up transient)" : ""
-        StandardError.write("  \(step.step). concurrency \(s.concurrency) (\(step.phase)): \(s.requests) measured\(trimmed), \(NumberFormatting.significant(s.transactionsPerMinute.value, digits: 4)) trans/min, \(step.observedText)\(errors): \(step.verdict)\n")
+        let cache = s.prefixCacheHitRate.map { ", prefix cache \(Int(($0 * 100).rounded()))%" } ?? ""
+        StandardError.write("  \(step.step). concurrency \(s.concurrency) (\(step.phase)): \(s.requests) measured\(trimmed), \(NumberFormatting.significant(s.transactionsPerMinute.value, digits: 4)) trans/min, \(step.observedText)\(cache)\(errors): \(step.verdict)\n")
         for example in run.failureExamples where !explained.contains(example.outcome) {
             explained.insert(example.outcome)
             StandardError.write("     first \(example.outcome.rawValue): \(example.summary)\n")

@@ -34,6 +34,11 @@ struct SweepCommand: Command {
                                           shipped one such as en_500-1000 or sharegpt-sample (default \(defaultDataset))
               --max-tokens N              the output-token cap for prompts whose line sets none (over the
                                           length of the dataset's own answers, where it holds them)
+              --shared-prefix-tokens N    put a system prompt of N tokens in front of every request, as production
+                                          assistants do: an endpoint with prefix caching computes it once
+              --prefix-groups G           G different system prompts, prompt i getting number i mod G (default 1)
+              --no-prefix-reuse           make every request unique from its first token (a nonce in front), so no
+                                          prefix cache serves any of it: the cold path
 
             BUDGET (a level must meet all)
               --budget EXPR               METRIC.STAT<=VALUE, repeatable: e2e|ttft|tpot|itl . mean|p50|p95|p99.9...
@@ -92,6 +97,8 @@ struct SweepCommand: Command {
     let instanceLabel: String?
     let datasetName: String
     let maxOutputTokens: Int?
+    /// How requests are shaped beyond the dataset's prompts: a shared system prompt, prefix reuse.
+    let workload: WorkloadShape
     let budget: Budget
     let method: SweepMethod
     /// Said on stderr when the open-files limit lowered the search's highest level.
@@ -140,6 +147,12 @@ struct SweepCommand: Command {
         instanceLabel = try study.map(\.label) ?? arguments.value("--instance-label") ?? instance
         datasetName = try study.map(\.dataset) ?? arguments.value("--dataset") ?? Self.defaultDataset
         maxOutputTokens = try arguments.positiveInteger("--max-tokens", atMost: Prompt.largestTokenCount)
+        let prefixTokens = try arguments.positiveInteger("--shared-prefix-tokens", atMost: Prompt.largestTokenCount)
+        let prefixGroups = try arguments.positiveInteger("--prefix-groups", atMost: WorkloadShape.mostPrefixGroups)
+        if prefixGroups != nil && prefixTokens == nil {
+            throw UsageError("--prefix-groups needs --shared-prefix-tokens N: it says how many different system prompts of that length there are")
+        }
+        workload = WorkloadShape(sharedPrefixTokens: prefixTokens, prefixGroups: prefixGroups ?? 1, prefixReuse: !arguments.flag("--no-prefix-reuse"))
 
         if let study {
             budget = study.budget
@@ -238,6 +251,7 @@ struct SweepCommand: Command {
 
     func run() async throws -> ExitCode {
         let dataset = try DatasetLoader(defaultMaxOutputTokens: maxOutputTokens).load(path: DatasetLocator.standard().path(for: datasetName))
+            .shaped(workload)
         var plan = SweepPlan(
             target: sweepTarget.target(instanceLabel: instanceLabel, pricing: pricing, pricingOrigin: pricingOrigin), dataset: dataset, budget: budget, method: method, seed: seed,
             requestTimeoutSeconds: requestTimeoutSeconds, clientTimeouts: clientTimeouts, maxOutputTokens: maxOutputTokens,

@@ -71,6 +71,9 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     /// The dataset's prompts (by index) the endpoint refused as longer than its context, whatever
     /// the phase, with the prompt tokens each was sent as: they fail at every concurrency.
     public let promptsPastContext: [Int: Int]
+    /// The share of the prompt tokens of measured successes that the endpoint's prefix cache
+    /// served, over those whose usage said (`Sample.cachedTokens`); nil when none said.
+    public let prefixCacheHitRate: Double?
 
     /// Summarises `run` with intervals at `confidence` (0.95 for 95%).
     public init(_ run: LevelRun, confidence: Double) {
@@ -125,6 +128,10 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         client = run.client
         serverMetrics = run.serverMetrics
         failureExamples = run.failureExamples
+        let reportingCache = succeeded.filter { $0.cachedTokens != nil }
+        let promptTokensReporting = reportingCache.reduce(0) { $0 + $1.promptTokens }
+        prefixCacheHitRate = reportingCache.isEmpty || promptTokensReporting == 0
+            ? nil : Double(reportingCache.reduce(0) { $0 + $1.cachedTokens! }) / Double(promptTokensReporting)
         promptsPastContext = Dictionary(
             run.samples.filter { $0.fault == .contextExceeded }.map { ($0.promptIndex, $0.promptTokens) }, uniquingKeysWith: { first, _ in first })
     }

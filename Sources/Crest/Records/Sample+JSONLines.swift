@@ -19,6 +19,7 @@ extension Sample {
         if let errorName { line += ",\"error_name\":\"\(errorName)\"" }
         if let fault { line += ",\"fault\":\"\(fault.rawValue)\"" }
         if let retryAfter { line += ",\"retry_after_ns\":\(retryAfter)" }
+        if let cachedTokens { line += ",\"cached_tokens\":\(cachedTokens)" }
         line += "}\n"
         return line
     }

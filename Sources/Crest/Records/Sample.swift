@@ -38,12 +38,16 @@ public struct Sample: Sendable, Equatable, Codable {
     /// For a 429, how long its client waited before its next request, as the Retry-After asked
     /// (capped), or a second where none was given (ns).
     public let retryAfter: Int64?
+    /// Of a success's prompt tokens, those the endpoint served from its prefix cache, where it
+    /// said (usage `prompt_tokens_details.cached_tokens`; the simulator's cache when requests
+    /// share a prefix); nil where it did not.
+    public let cachedTokens: Int?
 
     public init(
         level: Int, client: Int, seq: Int, promptIndex: Int, sentAt: Int64, firstTokenAt: Int64?,
         finishedAt: Int64, promptTokens: Int, completionTokens: Int, tokensSource: TokensSource,
         outcome: Outcome, phase: Phase, sendLag: Int64? = nil, interTokenGaps: [Int64]? = nil, errorName: String? = nil,
-        fault: Fault? = nil, retryAfter: Int64? = nil
+        fault: Fault? = nil, retryAfter: Int64? = nil, cachedTokens: Int? = nil
     ) {
         precondition(fault.map { $0.outcome == outcome } ?? true, "a fault of another outcome")
         self.level = level
@@ -63,6 +67,7 @@ public struct Sample: Sendable, Equatable, Codable {
         self.errorName = errorName
         self.fault = fault
         self.retryAfter = retryAfter
+        self.cachedTokens = cachedTokens
     }
 
     /// The failure's category as levels.csv and the report count it: its fault where it has one,
@@ -104,6 +109,7 @@ public struct Sample: Sendable, Equatable, Codable {
         case errorName = "error_name"
         case interTokenGaps = "itl_ns"
         case fault
+        case cachedTokens = "cached_tokens"
         case retryAfter = "retry_after_ns"
     }
 }

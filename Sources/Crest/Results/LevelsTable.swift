@@ -91,6 +91,8 @@ public enum LevelsTable {
             Column(name: "server_running_mean") { level, _, _ in serverGauge(level) { $0.runningMean } },
             Column(name: "server_waiting_mean") { level, _, _ in serverGauge(level) { $0.waitingMean } },
             Column(name: "server_kv_cache_usage_mean") { level, _, _ in serverGauge(level) { $0.kvCacheUsageMean } },
+            // The share of prompt tokens the endpoint's prefix cache served, as its usage said (empty when it did not).
+            Column(name: "prefix_cache_hit_rate") { level, _, _ in level.summary.prefixCacheHitRate.map { NumberFormatting.fixed($0, places: 4) } ?? "" },
             Column(name: "budget_checks") { level, _, _ in
                 level.verdict.checks.map { "\($0.constraint.statisticName)=\(checkValue($0))\($0.isMet ? "<=" : ">")\(checkLimit($0))" }
                     .joined(separator: "; ")

@@ -11,6 +11,9 @@ public struct RunManifest: Sendable, Equatable, Codable {
         public let promptTokensMean: Double
         /// "dataset" or "estimate": where the prompt token counts came from.
         public let promptTokensSource: TokenCountSource
+        /// How the requests were shaped beyond the prompts; nil (absent) when they were sent as the
+        /// dataset has them.
+        public let workload: WorkloadShape?
 
         public init(_ dataset: Dataset) {
             name = dataset.name
@@ -20,10 +23,23 @@ public struct RunManifest: Sendable, Equatable, Codable {
             fingerprint = dataset.fingerprint
             promptTokensMean = dataset.meanPromptTokens
             promptTokensSource = dataset.hasEstimatedTokenCounts ? .estimate : .dataset
+            workload = dataset.shape.isPlain ? nil : dataset.shape
+        }
+
+        /// "en_1-500 [shared prefix 2000]": the dataset and how its requests were shaped, where they
+        /// were; what a comparison calls the load.
+        public var load: String {
+            name + (workload.map { " [\($0.tag)]" } ?? "")
+        }
+
+        /// "en_1-500 (fingerprint 1a2b...)", with the workload's shape where it has one: what tells
+        /// two sweeps' loads apart.
+        public var identity: String {
+            "\(name) (fingerprint \(fingerprint)\(workload.map { "; \($0.summary)" } ?? ""))"
         }
 
         enum CodingKeys: String, CodingKey {
-            case name, path, format, prompts, fingerprint
+            case name, path, format, prompts, fingerprint, workload
             case promptTokensMean = "prompt_tokens_mean"
             case promptTokensSource = "prompt_tokens_source"
         }

@@ -29,10 +29,12 @@ public struct Dataset: Sendable, Equatable {
     /// Fields of the lines that are neither read by Crest nor request parameters it sends, with
     /// how many lines hold each (`parameters.x` for FMBench's): said, not silently dropped.
     public let unsentFields: [String: Int]
+    /// How the requests are shaped beyond the prompts (`shaped(_:)`): plain as loaded.
+    public let shape: WorkloadShape
 
     public init(
         name: String, path: String, format: DatasetFormat, prompts: [Prompt], fingerprint: String, skippedConversations: Int = 0,
-        unsentFields: [String: Int] = [:]
+        unsentFields: [String: Int] = [:], shape: WorkloadShape = .plain
     ) {
         self.name = name
         self.path = path
@@ -41,6 +43,7 @@ public struct Dataset: Sendable, Equatable {
         self.fingerprint = fingerprint
         self.skippedConversations = skippedConversations
         self.unsentFields = unsentFields
+        self.shape = shape
     }
 
     /// The request parameters the lines carry, each with how many lines set it.
@@ -58,6 +61,7 @@ public struct Dataset: Sendable, Equatable {
         if skippedConversations > 0 { notes.append("\(skippedConversations) conversations without a user turn skipped") }
         if !sentLineFields.isEmpty { notes.append("sent as the lines give them: \(Self.listing(sentLineFields))") }
         if !unsentFields.isEmpty { notes.append("not sent: \(Self.listing(unsentFields))") }
+        if !shape.isPlain { notes.append(shape.summary) }
         return notes
     }
 

@@ -53,10 +53,13 @@ public struct Prompt: Sendable, Equatable {
     /// text per name: sent with this prompt's request as given, under `--request-field` values of
     /// the same name (`DatasetLoader.requestParameters`).
     public let requestFields: [String: String]
+    /// The system prompt this prompt shares with its group (`--shared-prefix-tokens`), which an
+    /// engine with prefix caching computes once; nil when it shares none, or may not reuse it.
+    public let sharedPrefix: SharedPrefix?
 
     public init(
         content: PromptContent, promptTokens: Int, promptTokensSource: TokenCountSource,
-        maxOutputTokens: Int?, line: Int, replyTokens: Int? = nil, requestFields: [String: String] = [:]
+        maxOutputTokens: Int?, line: Int, replyTokens: Int? = nil, requestFields: [String: String] = [:], sharedPrefix: SharedPrefix? = nil
     ) {
         self.content = content
         self.promptTokens = promptTokens
@@ -65,5 +68,6 @@ public struct Prompt: Sendable, Equatable {
         self.line = line
         self.replyTokens = replyTokens
         self.requestFields = requestFields
+        self.sharedPrefix = sharedPrefix
     }
 }

@@ -36,6 +36,31 @@ public struct SyntheticText {
         return text + question
     }
 
+    /// A system prompt whose estimated token count is at least `targetTokens` and at most a
+    /// sentence more: a role, then reference notes, as the long system prompts of production
+    /// assistants are (the prefix a group of requests shares).
+    public mutating func systemPrompt(targetTokens: Int) -> String {
+        let place = placeName()
+        let institution = pick(Self.institutions)
+        var text = "You are the reference assistant of the \(institution) of \(place). Answer from the notes below when they help, say so when they do not, and keep answers short."
+        var tokens = TokenEstimator.estimate(text)
+        var note = 0
+        while tokens < targetTokens {
+            note += 1
+            let heading = "\n\nNote \(note): The \(capitalized(pick(Self.nouns))) of \(note == 1 ? place : placeName())\n"
+            text += heading
+            tokens += TokenEstimator.estimate(heading)
+            var first = true
+            for _ in 0..<(4 + random.nextInt(below: 6)) where tokens < targetTokens {
+                let next = (first ? "" : " ") + sentence(place: place, institution: institution)
+                first = false
+                text += next
+                tokens += TokenEstimator.estimate(next)
+            }
+        }
+        return text
+    }
+
     // MARK: - Pieces
 
     private mutating func sentence(place: String, institution: String) -> String {

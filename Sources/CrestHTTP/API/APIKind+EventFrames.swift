@@ -67,5 +67,6 @@ extension APIKind {
     private func applyConverse(usage: [String: Any], to reading: inout ResponseReading) {
         reading.promptTokens = usage["inputTokens"] as? Int
         reading.completionTokens = usage["outputTokens"] as? Int
+        reading.cachedTokens = usage["cacheReadInputTokens"] as? Int
     }
 }

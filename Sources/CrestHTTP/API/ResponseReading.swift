@@ -11,6 +11,9 @@ public struct ResponseReading: Sendable, Equatable {
     /// The server's own counts, from the usage block (OpenAI) or `details` (TGI).
     public var promptTokens: Int?
     public var completionTokens: Int?
+    /// Prompt tokens the server's prefix cache served, where its usage says (OpenAI's and vLLM's
+    /// `prompt_tokens_details.cached_tokens`, Converse's `cacheReadInputTokens`).
+    public var cachedTokens: Int?
     /// Generated text of a response that was not streamed, kept only to estimate its tokens when
     /// the server gives no count.
     public var unstreamedTextTokens: Int?
@@ -26,7 +29,7 @@ public struct ResponseReading: Sendable, Equatable {
 
     public static func == (lhs: ResponseReading, rhs: ResponseReading) -> Bool {
         lhs.tokenEvents == rhs.tokenEvents && lhs.dataEvents == rhs.dataEvents && lhs.promptTokens == rhs.promptTokens
-            && lhs.completionTokens == rhs.completionTokens && lhs.unstreamedTextTokens == rhs.unstreamedTextTokens
+            && lhs.completionTokens == rhs.completionTokens && lhs.cachedTokens == rhs.cachedTokens && lhs.unstreamedTextTokens == rhs.unstreamedTextTokens
             && lhs.isError == rhs.isError && lhs.problem == rhs.problem && lhs.exception?.name == rhs.exception?.name
             && lhs.exception?.message == rhs.exception?.message
     }
@@ -148,6 +151,7 @@ extension APIKind {
     private func apply(usage: [String: Any], to reading: inout ResponseReading) {
         reading.promptTokens = usage["prompt_tokens"] as? Int
         reading.completionTokens = usage["completion_tokens"] as? Int
+        reading.cachedTokens = (usage["prompt_tokens_details"] as? [String: Any])?["cached_tokens"] as? Int
     }
 
     private func readTGIDetails(_ data: [UInt8], into reading: inout ResponseReading) {

@@ -100,7 +100,11 @@ public struct LiveEndpoint: Sendable {
     /// The request for `prompt` with all but what depends on the time of sending: SigV4 signs
     /// the time, so a signed request is completed as it is sent (`bytes(of:at:)`).
     func prepare(_ prompt: Prompt, maxOutputTokens: Int?) throws -> PreparedRequest {
-        let body = try body(for: prompt, maxOutputTokens: maxOutputTokens)
+        prepared(body: try body(for: prompt, maxOutputTokens: maxOutputTokens))
+    }
+
+    /// The request that sends `body`.
+    func prepared(body: [UInt8]) -> PreparedRequest {
         let signable = signsEachRequest
             ? SigV4Request(method: "POST", path: path, host: authority, headers: fixedHeaders, body: body) : nil
         return PreparedRequest(body: body, signable: signable)

@@ -73,6 +73,10 @@ final class LoadGenerator: @unchecked Sendable {
     /// URLSession; empty when each is signed as it is sent.
     private let requests: [[UInt8]]
     private let urlRequests: [URLRequest]
+    /// With unique requests (`--no-prefix-reuse`): the nonces, and where each prompt's body holds
+    /// its placeholder; nil when requests are sent as prepared.
+    private var nonces: RequestNonces?
+    private let nonceOffsets: [Int]
     private let bridge: SessionBridge?
     /// The sweep's time zero on the monotonic clock: every sample's times count from it.
     private var origin: Int64
@@ -104,7 +108,7 @@ final class LoadGenerator: @unchecked Sendable {
     init(
         loop: EventLoop, endpoint: LiveEndpoint, prompts: [Prompt], maxOutputTokens: Int?, requestTimeoutSeconds: Double,
         timeouts: ClientTimeouts = .standard, seed: UInt64, origin: Int64, limits: ResponseLimits = .standard,
-        onProgress: (@Sendable (Int, LevelProgress) -> Void)? = nil
+        uniqueRequests: Bool = false, onProgress: (@Sendable (Int, LevelProgress) -> Void)? = nil
     ) throws {
         self.loop = loop
         self.timeouts = timeouts
@@ -118,7 +122,9 @@ final class LoadGenerator: @unchecked Sendable {
         } catch {
             throw LoadGeneratorError.unresolvedHost(host: endpoint.host, detail: "\(error)")
         }
-        prepared = try prompts.map { try endpoint.prepare($0, maxOutputTokens: maxOutputTokens) }
+        prepared = try prompts.map { try endpoint.prepare(uniqueRequests ? RequestNonces.marked($0) : $0, maxOutputTokens: maxOutputTokens) }
+        nonceOffsets = uniqueRequests ? prepared.map { RequestNonces.digitsOffset(in: $0.body) ?? -1 } : []
+        nonces = uniqueRequests ? RequestNonces(seed: seed) : nil
         // Requests are built once, unless each must be signed as it is sent.
         let built = endpoint.signsEachRequest ? [] : prepared
         switch endpoint.route {
@@ -152,11 +158,31 @@ final class LoadGenerator: @unchecked Sendable {
     deinit { readBuffer.deallocate() }
 
     func requestBytes(_ promptIndex: Int) -> [UInt8] {
-        requests.isEmpty ? endpoint.bytes(of: prepared[promptIndex], at: LiveEndpoint.unixNow) : requests[promptIndex]
+        if let body = uniqueBody(promptIndex) {
+            guard !requests.isEmpty else { return endpoint.bytes(of: endpoint.prepared(body: body), at: LiveEndpoint.unixNow) }
+            // The prebuilt request's head stays: the body keeps its length.
+            let built = requests[promptIndex]
+            return Array(built[..<(built.count - body.count)]) + body
+        }
+        return requests.isEmpty ? endpoint.bytes(of: prepared[promptIndex], at: LiveEndpoint.unixNow) : requests[promptIndex]
     }
 
     func urlRequest(_ promptIndex: Int) -> URLRequest {
-        urlRequests.isEmpty ? endpoint.urlRequest(of: prepared[promptIndex], at: LiveEndpoint.unixNow) : urlRequests[promptIndex]
+        if let body = uniqueBody(promptIndex) {
+            guard !urlRequests.isEmpty else { return endpoint.urlRequest(of: endpoint.prepared(body: body), at: LiveEndpoint.unixNow) }
+            var request = urlRequests[promptIndex]
+            request.httpBody = Data(body)
+            return request
+        }
+        return urlRequests.isEmpty ? endpoint.urlRequest(of: prepared[promptIndex], at: LiveEndpoint.unixNow) : urlRequests[promptIndex]
+    }
+
+    /// The body of a unique request for the prompt, with a new nonce; nil when requests are not unique.
+    private func uniqueBody(_ promptIndex: Int) -> [UInt8]? {
+        guard nonces != nil, nonceOffsets[promptIndex] >= 0 else { return nil }
+        var body = prepared[promptIndex].body
+        nonces!.stamp(&body, at: nonceOffsets[promptIndex])
+        return body
     }
 
     private func makeClient(index: Int) -> any GeneratorClient {
@@ -431,7 +457,7 @@ final class LoadGenerator: @unchecked Sendable {
             completionTokens: succeeded ? completion.tokens : 0, tokensSource: succeeded ? completion.source : .estimate,
             outcome: finished.outcome, phase: phase, sendLag: request.sendLag,
             interTokenGaps: endpoint.streaming ? request.interTokenGaps : nil, errorName: finished.errorName, fault: finished.fault,
-            retryAfter: retryAfter)
+            retryAfter: retryAfter, cachedTokens: succeeded ? request.reading.cachedTokens : nil)
     }
 
     /// The request timeout's expiry of `request`, at its deadline.

@@ -9,6 +9,7 @@ public struct Comparison: Sendable {
         /// The instance label and dataset name: "sim-a100-80g · en_1000-2000".
         public let label: String
         public let instance: String
+        /// The dataset, and how its requests were shaped where they were: "en_1-500 [shared prefix 2000]".
         public let dataset: String
         public let pricing: Pricing?
         public let answer: BudgetAnswer
@@ -31,8 +32,8 @@ public struct Comparison: Sendable {
         entries = sweeps.map { sweep in
             let instance = sweep.manifest.target.instanceLabel
             return Entry(
-                folder: sweep.folder, label: "\(instance) · \(sweep.manifest.dataset.name)", instance: instance,
-                dataset: sweep.manifest.dataset.name, pricing: sweep.manifest.target.pricing, answer: sweep.answer(budget))
+                folder: sweep.folder, label: "\(instance) · \(sweep.manifest.dataset.load)", instance: instance,
+                dataset: sweep.manifest.dataset.load, pricing: sweep.manifest.target.pricing, answer: sweep.answer(budget))
         }
     }
 
@@ -45,6 +46,39 @@ public struct Comparison: Sendable {
             best[entry.dataset] = entry
         }
         return best
+    }
+
+    /// How much the answer moved with the load: for each instance swept with more than one load
+    /// (datasets, or one dataset's requests shaped differently), each load's answer against the
+    /// first one's, as ratios of the recommended concurrency and its throughput. Empty when no
+    /// instance has two loads.
+    public var sensitivity: [String] {
+        var lines: [String] = []
+        let instances = entries.map(\.instance).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        for instance in instances {
+            let swept = entries.filter { $0.instance == instance }
+            guard Set(swept.map(\.dataset)).count > 1, let baseline = swept.first else { continue }
+            guard let base = baseline.answer.recommendation, base.isFeasible else {
+                lines.append("`\(instance)`: `\(baseline.dataset)` has no level within the budget to compare the other loads with.")
+                continue
+            }
+            let baseRate = base.level.summary.transactionsPerMinute.value
+            var line = "`\(instance)`: against `\(baseline.dataset)` (concurrency \(base.concurrency), \(Self.rate(baseRate)) transactions/minute), "
+            line += swept.dropFirst().map { entry in
+                guard let chosen = entry.answer.recommendation, chosen.isFeasible else { return "`\(entry.dataset)` has no level within the budget" }
+                let rate = chosen.level.summary.transactionsPerMinute.value
+                return "`\(entry.dataset)` answers concurrency \(chosen.concurrency) (\(Self.ratio(Double(chosen.concurrency), Double(base.concurrency)))) "
+                    + "at \(Self.rate(rate)) transactions/minute (\(Self.ratio(rate, baseRate)))"
+            }.joined(separator: "; ")
+            lines.append(line + ".")
+        }
+        return lines
+    }
+
+    private static func rate(_ value: Double) -> String { NumberFormatting.significant(value, digits: 4) }
+
+    private static func ratio(_ value: Double, _ base: Double) -> String {
+        base > 0 ? "×" + NumberFormatting.significant(value / base, digits: 2) : "–"
     }
 
     /// How many instances of an entry's target serve `requestsPerMinute` within the budget, and at

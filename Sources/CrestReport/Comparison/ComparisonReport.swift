@@ -16,6 +16,12 @@ public enum ComparisonReport {
         for (dataset, best) in comparison.bestPricePerformance.sorted(by: { $0.key < $1.key }) {
             text += "- Best price-performance for `\(dataset)`: `\(best.instance)` at concurrency \(best.answer.recommendation!.concurrency), $\(usd(best.pricePerTransaction! * 10_000)) per 10,000 transactions.\n"
         }
+        let sensitivity = comparison.sensitivity
+        if !sensitivity.isEmpty {
+            text += "\n## Sensitivity to the load\n\n"
+            text += "How much the answer moved when only the load changed (the dataset, or how its requests were shaped), each load against the first given for the instance:\n\n"
+            text += sensitivity.map { "- \($0)\n" }.joined()
+        }
         if let rpm = comparison.requestsPerMinute {
             text += "\n## Capacity for \(NumberFormatting.significant(rpm)) requests per minute\n\n" + capacityTable(comparison).text
             text += "\nInstances run at their recommended level; whole instances, rounded up.\n"
