@@ -71,7 +71,15 @@ public enum BudgetAnswerText {
             // openai-chat is `--api`'s default, so the command leaves it out.
             words += ["--url", target.name, "--model", target.model] + (target.kind.rawValue == "openai-chat" ? [] : ["--api", target.kind.rawValue])
         }
-        words += ["--dataset", stored.manifest.dataset.name] + extra
+        words += ["--dataset", stored.manifest.dataset.name]
+        // The same load as the stored sweep: its output cap and the shape of its requests.
+        if let cap = stored.manifest.settings.maxOutputTokens { words += ["--max-tokens", "\(cap)"] }
+        if let shape = stored.manifest.dataset.workload {
+            if let tokens = shape.sharedPrefixTokens { words += ["--shared-prefix-tokens", "\(tokens)"] }
+            if shape.prefixGroups > 1 { words += ["--prefix-groups", "\(shape.prefixGroups)"] }
+            if !shape.prefixReuse { words.append("--no-prefix-reuse") }
+        }
+        words += extra
         for constraint in budget.latency { words += ["--budget", constraint.description] }
         if let ceiling = budget.maxErrorRate { words += ["--max-error-rate", "\(NumberFormatting.significant(ceiling * 100))%"] }
         return ShellWord.command(words)

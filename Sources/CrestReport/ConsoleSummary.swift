@@ -4,16 +4,18 @@ import Crest
 public enum ConsoleSummary {
     public static func render(_ input: SweepReportInput, resultsFolder: String) -> String {
         var text = "\(input.manifest.target.name) · \(input.manifest.dataset.name) · budget \(input.budget)\n\n"
-        let header = ["concurrency", "requests", "trans/min", "e2e mean", "e2e p95", "ttft p95", "tpot p95", "errors", "verdict"]
+        // A reasoning model's first token says little: when answers reasoned, the first answer token's time is shown too.
+        let reasoned = input.levels.contains { $0.summary.ttfa != nil }
+        let header = ["concurrency", "requests", "trans/min", "e2e mean", "e2e p95", "ttft p95"] + (reasoned ? ["ttfa p95"] : []) + ["tpot p95", "errors", "verdict"]
         var rows = [header]
         for level in input.levels {
             let s = level.summary
             let chosen = input.recommendation?.concurrency == level.concurrency
             rows.append([
                 (chosen ? "▶ " : "") + "\(s.concurrency)", "\(s.requests)", Format.rate(s.transactionsPerMinute.value),
-                Format.seconds(s.latency?.mean) + " s", Format.seconds(s.latency?.p95) + " s",
-                Format.seconds(s.ttft?.p95) + " s", Format.seconds(s.tpot?.p95) + " s", Format.percent(s.errorRate.value),
-                level.verdict.labelWithCertainty,
+                Format.seconds(s.latency?.mean) + " s", Format.seconds(s.latency?.p95) + " s", Format.seconds(s.ttft?.p95) + " s",
+            ] + (reasoned ? [Format.seconds(s.ttfa?.p95) + " s"] : []) + [
+                Format.seconds(s.tpot?.p95) + " s", Format.percent(s.errorRate.value), level.verdict.labelWithCertainty,
             ])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max()! }

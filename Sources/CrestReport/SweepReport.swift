@@ -198,9 +198,12 @@ public struct SweepReport: Sendable {
     private static func latencyTable(_ input: SweepReportInput) -> MarkdownTable {
         // The prefix cache's share of prompt tokens, where the endpoint's usage said it.
         let showsCache = input.levels.contains { $0.summary.prefixCacheHitRate != nil }
+        // A reasoning model's answers: when the answer proper began, and how long it thought first.
+        let reasoned = input.levels.contains { $0.summary.ttfa != nil }
         let header = ["concurrency", "TTFT mean", "TTFT p50", "TTFT p95", "TTFT p99", "TPOT mean", "TPOT p50", "TPOT p95", "TPOT p99", "prompt tok/s", "completion tok/s", "in flight"]
+        let reasoningHeader = reasoned ? ["TTFA mean", "TTFA p95", "reasoning tokens"] : []
         return MarkdownTable(
-            header: header + (showsCache ? ["prefix cache hits"] : []),
+            header: header + (showsCache ? ["prefix cache hits"] : []) + reasoningHeader,
             rows: input.levels.map { level in
                 let s = level.summary
                 let row = [
@@ -209,9 +212,10 @@ public struct SweepReport: Sendable {
                     Format.seconds(s.tpot?.p99), Format.tokens(s.promptTokenThroughput), Format.tokens(s.completionTokenThroughput),
                     NumberFormatting.significant(s.achievedConcurrency, digits: 3),
                 ]
-                return row + (showsCache ? [s.prefixCacheHitRate.map(Format.percent) ?? "–"] : [])
+                let reasoning = reasoned ? [Format.seconds(s.ttfa?.mean), Format.seconds(s.ttfa?.p95), s.reasoningTokensMean.map(Format.tokens) ?? "–"] : []
+                return row + (showsCache ? [s.prefixCacheHitRate.map(Format.percent) ?? "–"] : []) + reasoning
             },
-            rightAligned: Set(1...(showsCache ? 12 : 11)))
+            rightAligned: Set(1..<(header.count + (showsCache ? 1 : 0) + reasoningHeader.count)))
     }
 
     // MARK: - Method

@@ -18,6 +18,8 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
         let request: GenerationRequest
         /// The answer's length as drawn: TGI's last token event carries the details.
         let plannedTokens: Int
+        /// Its first tokens that are a reasoning model's thinking (0 for none).
+        var reasoningTokens = 0
         var tokensSent = 0
         var sentDetails = false
         /// The fault injected into this response, if any, and whether it has struck.
@@ -113,9 +115,9 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
     /// Hands the request to the engine and starts its answer.
     private func admit(_ parsed: GenerationRequest, _ response: HTTPResponseWriter, fault: InjectedFaults.Kind?, streamStarted: Bool) {
         guard response.isOpen else { return }
-        let (id, planned, events) = simulation.arrive(
+        let (id, planned, thinking, events) = simulation.arrive(
             promptTokens: parsed.promptTokens, maxOutputTokens: parsed.maxOutputTokens, ignoreEOS: parsed.ignoreEOS, prefix: parsed.prefix, at: now)
-        responses[id] = OpenResponse(writer: response, request: parsed, plannedTokens: planned, fault: fault)
+        responses[id] = OpenResponse(writer: response, request: parsed, plannedTokens: planned, reasoningTokens: thinking, fault: fault)
         let rejected = events.contains { if case .rejected = $0.event { return true } else { return false } }
         if parsed.streaming && !rejected && !streamStarted { startStream(parsed, response, id: id) }
         deliver(events)
@@ -226,7 +228,7 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
         } else if open.request.kind == .converse {
             open.writer.sendChunk(converseDelta(index: index))
         } else {
-            open.writer.sendChunk(sse(tokenChunk(id, open.request, index: index)))
+            open.writer.sendChunk(sse(tokenChunk(id, open.request, index: index, reasoningTokens: open.reasoningTokens)))
         }
         responses[id]?.tokensSent += 1
     }
@@ -243,6 +245,7 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
                                     "total_tokens": open.request.promptTokens + completionTokens]
         // As vLLM with --enable-prompt-tokens-details and OpenAI say what their prefix cache served.
         if let cachedTokens { usage["prompt_tokens_details"] = ["cached_tokens": cachedTokens] }
+        if open.reasoningTokens > 0 { usage["completion_tokens_details"] = ["reasoning_tokens": min(open.reasoningTokens, completionTokens)] }
         let finishReason = completionTokens == open.request.maxOutputTokens ? "length" : "stop"
         guard open.request.streaming else {
             let text = (0..<completionTokens).map(Self.word).joined()
@@ -253,7 +256,9 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
             return open.writer.send(status: 200, body: json(open.fault == .noUsage ? answer : answer.merging(["usage": usage]) { $1 }))
         }
         // Tokens the model did not report one by one (none for a batching engine) go out now.
-        for index in open.tokensSent..<max(open.tokensSent, completionTokens) { open.writer.sendChunk(sse(tokenChunk(id, open.request, index: index))) }
+        for index in open.tokensSent..<max(open.tokensSent, completionTokens) {
+            open.writer.sendChunk(sse(tokenChunk(id, open.request, index: index, reasoningTokens: open.reasoningTokens)))
+        }
         let last: [String: Any] = open.request.kind == .chat
             ? ["index": 0, "delta": [String: String](), "finish_reason": finishReason] : ["index": 0, "text": "", "finish_reason": finishReason]
         open.writer.sendChunk(sse(json(envelope(id, open.request, choices: [last]))))
@@ -319,10 +324,17 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
         json(envelope(id, request, choices: [["index": 0, "delta": delta]]))
     }
 
-    func tokenChunk(_ id: Int, _ request: GenerationRequest, index: Int) -> [UInt8] {
-        let word = Self.word(index)
-        if request.kind == .completions { return json(envelope(id, request, choices: [["index": 0, "text": word]])) }
-        return chunk(id, request, delta: ["content": word])
+    /// Token `index` of an answer whose first `reasoningTokens` are thinking: a chat streams
+    /// thinking as `reasoning_content` (vLLM's reasoning parsers), completions as `<think>` text.
+    func tokenChunk(_ id: Int, _ request: GenerationRequest, index: Int, reasoningTokens: Int = 0) -> [UInt8] {
+        var word = Self.word(index)
+        let thinks = index < reasoningTokens
+        if request.kind == .completions {
+            if thinks && index == 0 { word = "<think>" + word }
+            if reasoningTokens > 0 && index == reasoningTokens { word = "</think>" + word }
+            return json(envelope(id, request, choices: [["index": 0, "text": word]]))
+        }
+        return chunk(id, request, delta: [thinks ? "reasoning_content" : "content": word])
     }
 
     /// The simulated text: one short word per token.

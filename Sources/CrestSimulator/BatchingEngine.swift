@@ -15,6 +15,8 @@ struct BatchingEngine: ServingModel {
         let outputTokens: Int
         /// The system prompt it shares, if any, and the whole blocks of it the cache can hold.
         let prefix: SharedPrefix?
+        /// Its first tokens that are thinking, before the answer proper.
+        var reasoningTokens = 0
         var generated = 0
         /// Tokens still to prefill: the prompt, or after a preemption the prompt plus all generated.
         var prefillLeft = 0
@@ -81,7 +83,8 @@ struct BatchingEngine: ServingModel {
         }
         // The context window caps the answer, as max_model_len does.
         let output = min(request.outputTokens, model.maxModelTokens - request.promptTokens)
-        sequences.store(Sequence(promptTokens: request.promptTokens, outputTokens: output, prefix: request.prefix), of: request.id)
+        sequences.store(
+            Sequence(promptTokens: request.promptTokens, outputTokens: output, prefix: request.prefix, reasoningTokens: request.reasoningTokens), of: request.id)
         waiting.append(request.id)
         if nextWakeup == nil { startStep(at: now) }
     }
@@ -132,6 +135,7 @@ struct BatchingEngine: ServingModel {
         for request in stepDecodes where sequences[request].status == .running {
             sequences[request].generated += 1
             if reportsEveryToken { notices.append(.token(request: request, time: now)) }
+            noteAnswerStart(request, at: now, notices: &notices)
             finishIfDone(request, at: now, notices: &notices)
         }
         for (request, tokens) in stepChunks where sequences[request].status == .running {
@@ -144,11 +148,20 @@ struct BatchingEngine: ServingModel {
                 sequences[request].hasFirstToken = true
                 notices.append(.firstToken(request: request, time: now))
             }
+            noteAnswerStart(request, at: now, notices: &notices)
             finishIfDone(request, at: now, notices: &notices)
         }
         running.removeAll { sequences[$0].status != .running }
         nextWakeup = nil
         if !running.isEmpty || !waiting.isEmpty { startStep(at: now) }
+    }
+
+    /// Says when a reasoning sequence's answer proper begins: the token after its thinking. (A
+    /// preempted sequence keeps what it generated, so it passes that token once.)
+    private func noteAnswerStart(_ request: Int, at now: Int64, notices: inout [ServerNotice]) {
+        let sequence = sequences[request]
+        guard sequence.reasoningTokens > 0, sequence.generated == sequence.reasoningTokens + 1 else { return }
+        notices.append(.firstAnswerToken(request: request, time: now))
     }
 
     func load(at now: Int64) -> ServerLoad {

@@ -104,10 +104,13 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         let outputTokens: Int
         /// The system prompt it shares with others, which the engine's prefix cache may serve.
         let prefix: SharedPrefix?
+        /// The thinking before the answer, for a reasoning model; nil for one that answers at once.
+        let reasoningTokens: Int?
         let recorded: LevelRecorder.SentRequest
         let sentAt: Int64
         let downlinkDelay: Int64
         var firstTokenAt: Int64?
+        var firstAnswerAt: Int64?
         /// When the latest token reached the client, and the gaps between tokens (recorded only on request).
         var lastTokenAt: Int64?
         var interTokenGaps: [Int64] = []
@@ -128,6 +131,9 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         var promptOrder: [Int]
         var networkRandom: SeededRandom
         var lengthRandom: SeededRandom
+        /// Draws the thinking of a reasoning model's answers (a stream of its own: a model that
+        /// does not reason draws nothing from it).
+        var reasoningRandom: SeededRandom
         /// The staggered start: the idle clients still to start, in order, and whether the next
         /// one's start is already scheduled.
         var clientsToStart: [Int]
@@ -149,6 +155,7 @@ final class ClosedLoopSimulation<Server: ServingModel> {
     private let settings: LoadSettings
     private let network: NetworkModel
     private let outputLength: OutputLengthModel
+    private let reasoning: OutputLengthModel?
     private let retryAfter: Int64
     private let timeout: Int64
     private let thinkTime: Int64
@@ -180,6 +187,7 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         self.settings = settings
         network = endpoint.network
         outputLength = endpoint.outputLength
+        reasoning = endpoint.reasoning
         retryAfter = Int64(endpoint.faults.retryAfterSeconds * 1e9)
         timeout = Int64(settings.requestTimeoutSeconds * 1e9)
         thinkTime = Int64(settings.thinkTimeSeconds * 1e9)
@@ -208,6 +216,7 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             recorder: LevelRecorder(level: level, rule: rule, startedAt: clock, staggeredStart: true, carriedRequests: carried),
             clientSequence: Array(repeating: 0, count: concurrency), promptOrder: promptOrder,
             networkRandom: SeededRandom(seed: derivedSeed(seed, 1)), lengthRandom: SeededRandom(seed: derivedSeed(seed, 2)),
+            reasoningRandom: SeededRandom(seed: derivedSeed(seed, 5)),
             clientsToStart: (0..<concurrency).filter { clients[$0].isIdle },
             preemptionsAtStart: server.counters.preemptions)
         // An idle endpoint gets its first client at once; one with clients that stay (sending, or
@@ -255,7 +264,9 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             guard !requests[request].isDone else { return }
             let sent = requests[request]
             server.arrive(
-                ServerRequest(id: request, promptTokens: sent.promptTokens, outputTokens: sent.outputTokens, prefix: sent.prefix), at: now,
+                ServerRequest(
+                    id: request, promptTokens: sent.promptTokens, outputTokens: sent.outputTokens, prefix: sent.prefix,
+                    reasoningTokens: sent.reasoningTokens ?? 0), at: now,
                 notices: &notices)
             deliverNotices()
         case .wake:
@@ -341,12 +352,14 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         let promptIndex = current.promptOrder[current.sent % current.promptOrder.count]
         current.sent += 1
         let prompt = settings.prompts[promptIndex]
+        // A reasoning model thinks first; its thinking counts in the cap, as vLLM counts it.
+        let thinking = reasoning.map { $0.draw(&current.reasoningRandom) }
         let output = settings.answerLengths[promptIndex].length(
-            natural: outputLength.draw(&current.lengthRandom), cap: prompt.maxOutputTokens ?? settings.maxOutputTokens)
+            natural: outputLength.draw(&current.lengthRandom) + (thinking ?? 0), cap: prompt.maxOutputTokens ?? settings.maxOutputTokens)
         let uplink = oneWayDelay()
         requests.append(ClientRequest(
             client: client, level: current.number, seq: current.clientSequence[client], promptIndex: promptIndex,
-            promptTokens: prompt.promptTokens, outputTokens: output, prefix: prompt.sharedPrefix, recorded: current.recorder.requestSent(at: now), sentAt: now,
+            promptTokens: prompt.promptTokens, outputTokens: output, prefix: prompt.sharedPrefix, reasoningTokens: thinking, recorded: current.recorder.requestSent(at: now), sentAt: now,
             downlinkDelay: oneWayDelay()))
         current.clientSequence[client] += 1
         clients[client] = .waiting(request: id)
@@ -390,6 +403,8 @@ final class ClosedLoopSimulation<Server: ServingModel> {
                     current.recorder.firstTokenArrived(requests[request].recorded, at: arrival)
                 }
                 responseBegan(toRequestSentAt: requests[request].sentAt, by: requests[request].client, at: arrival)
+            case .firstAnswerToken(let request, let time):
+                requests[request].firstAnswerAt = time + requests[request].downlinkDelay
             case .token(let request, let time):
                 let arrival = time + requests[request].downlinkDelay
                 if let last = requests[request].lastTokenAt { requests[request].interTokenGaps.append(arrival - last) }
@@ -443,7 +458,9 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             completionTokens: succeeded ? request.completionTokens : 0,
             tokensSource: succeeded ? .server : .estimate, outcome: request.outcome, phase: request.recorded.phase,
             interTokenGaps: gaps, fault: request.fault,
-            retryAfter: request.outcome == .http429 ? retryAfter : nil, cachedTokens: succeeded ? request.cachedTokens : nil)
+            retryAfter: request.outcome == .http429 ? retryAfter : nil, cachedTokens: succeeded ? request.cachedTokens : nil,
+            firstAnswerAt: succeeded ? request.firstAnswerAt : nil,
+            reasoningTokens: succeeded ? request.reasoningTokens.map { min($0, request.completionTokens) } : nil)
     }
 
     /// A request's gaps: those its tokens were reported with, and, for tokens the model did not

@@ -22,6 +22,7 @@ public final class RealTimeSimulation {
     private var model: any ServingModel
     private var outputLength: OutputLengthModel
     private var lengthRandom: SeededRandom
+    private var reasoningRandom: SeededRandom
     private var nextRequest = 0
     private var notices: [ServerNotice] = []
     /// The hosted model draws a request's first token and end on arrival and reports no tokens in
@@ -43,6 +44,7 @@ public final class RealTimeSimulation {
         }
         outputLength = endpoint.outputLength
         lengthRandom = SeededRandom(seed: derivedSeed(seed, 2))
+        reasoningRandom = SeededRandom(seed: derivedSeed(seed, 5))
     }
 
     /// When the engine next needs `wake(at:)`.
@@ -51,17 +53,21 @@ public final class RealTimeSimulation {
     /// A request arrives at `now`. Its answer's length is the model's draw, capped at
     /// `maxOutputTokens`; with `ignoreEOS` it is exactly `maxOutputTokens` (as vLLM's ignore_eos).
     /// Returns the request's id, the answer's length as drawn (the engine may cut it at the context
-    /// window; `.finished` has the final count), and what is already known about it.
+    /// window; `.finished` has the final count), how many of its first tokens are a reasoning
+    /// model's thinking (0 for none), and what is already known about it.
     public func arrive(
         promptTokens: Int, maxOutputTokens: Int?, ignoreEOS: Bool, prefix: SharedPrefix? = nil, at now: Int64
-    ) -> (id: Int, outputTokens: Int, events: [(time: Int64, event: Event)]) {
+    ) -> (id: Int, outputTokens: Int, reasoningTokens: Int, events: [(time: Int64, event: Event)]) {
         let id = nextRequest
         nextRequest += 1
-        var output = outputLength.draw(&lengthRandom)
+        let thinking = endpoint.reasoning.map { $0.draw(&reasoningRandom) } ?? 0
+        var output = outputLength.draw(&lengthRandom) + thinking
         if let maxOutputTokens { output = ignoreEOS ? maxOutputTokens : min(output, maxOutputTokens) }
         output = max(1, output)
-        model.arrive(ServerRequest(id: id, promptTokens: promptTokens, outputTokens: output, prefix: prefix), at: now, notices: &notices)
-        return (id, output, takeEvents())
+        model.arrive(
+            ServerRequest(id: id, promptTokens: promptTokens, outputTokens: output, prefix: prefix, reasoningTokens: thinking), at: now,
+            notices: &notices)
+        return (id, output, thinking, takeEvents())
     }
 
     /// Lets the engine finish its step at `now`; returns what happened.
@@ -93,15 +99,18 @@ public final class RealTimeSimulation {
             default:
                 break
             }
-            events.append(event(notice))
+            if let event = event(notice) { events.append(event) }
         }
         // By time; at equal times in the order produced, so a request's last token precedes its end.
         return events.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
     }
 
-    private func event(_ notice: ServerNotice) -> (time: Int64, event: Event) {
+    /// The event a notice makes; nil for the start of an answer after its thinking, which the
+    /// caller knows from the thinking's length `arrive` returned (every token is its own event).
+    private func event(_ notice: ServerNotice) -> (time: Int64, event: Event)? {
         switch notice {
         case .firstToken(let request, let time): return (time, .firstToken(request: request))
+        case .firstAnswerToken: return nil
         case .token(let request, let time): return (time, .token(request: request))
         case .finished(let request, let time, let tokens, let cached): return (time, .finished(request: request, completionTokens: tokens, cachedTokens: cached))
         case .rejected(let request, let time, let outcome, let fault): return (time, .rejected(request: request, outcome: outcome, fault: fault))

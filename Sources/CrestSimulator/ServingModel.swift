@@ -8,11 +8,15 @@ struct ServerRequest {
     let outputTokens: Int
     /// The system prompt it shares with other requests, which a batching engine caches.
     var prefix: SharedPrefix? = nil
+    /// The first tokens of the answer that are a reasoning model's thinking (0: none).
+    var reasoningTokens = 0
 }
 
 /// What a serving model reports back to the simulation, at server time `time`.
 enum ServerNotice {
     case firstToken(request: Int, time: Int64)
+    /// The first token after a reasoning model's thinking: the answer proper begins.
+    case firstAnswerToken(request: Int, time: Int64)
     /// A token after the first; only from a batching engine asked to report every token (`crest serve` streams them).
     case token(request: Int, time: Int64)
     /// Finished; `cachedTokens` are the prompt tokens its prefix cache served, for a request that

@@ -15,12 +15,16 @@ public struct SimulatedEndpoint: Sendable, Equatable {
     public var server: Server
     public var network: NetworkModel
     public var outputLength: OutputLengthModel
+    /// How long a reasoning model thinks before its answer (the tokens come first, and count in
+    /// the output cap, as vLLM counts them); nil for a model that answers at once.
+    public var reasoning: OutputLengthModel?
     public var faults: FaultModel
 
-    public init(server: Server, network: NetworkModel, outputLength: OutputLengthModel, faults: FaultModel) {
+    public init(server: Server, network: NetworkModel, outputLength: OutputLengthModel, reasoning: OutputLengthModel? = nil, faults: FaultModel) {
         self.server = server
         self.network = network
         self.outputLength = outputLength
+        self.reasoning = reasoning
         self.faults = faults
     }
 

@@ -25,7 +25,7 @@ public struct SimulatorPreset: Sendable, Equatable {
 
 extension SimulatorPreset {
     /// Every built-in preset, the default first.
-    public static let all: [SimulatorPreset] = [a100, h100, h200, l4, hostedAPI]
+    public static let all: [SimulatorPreset] = [a100, h100, h200, l4, a100Reasoning, hostedAPI]
 
     /// The preset `crest sweep` uses when none is named.
     public static let standard = a100
@@ -44,8 +44,9 @@ extension SimulatorPreset {
     public static let a100 = batchingPreset(
         name: "a100-llama3-8b", summary: "A100-80G SXM, Llama-3-8B, vLLM-like continuous batching",
         instanceLabel: "sim-a100-80g", usdPerHour: 4.10,
-        gpu: GPUSpec(name: "A100-80G SXM", memoryBandwidth: 2.039e12, bandwidthUtilisation: 0.77, flops: 312e12, flopsUtilisation: 0.55),
-        memoryGB: 80, reservedGB: 4, perStepOverheadSeconds: 0.0005)
+        gpu: a100GPU, memoryGB: 80, reservedGB: 4, perStepOverheadSeconds: 0.0005)
+
+    private static let a100GPU = GPUSpec(name: "A100-80G SXM", memoryBandwidth: 2.039e12, bandwidthUtilisation: 0.77, flops: 312e12, flopsUtilisation: 0.55)
 
     /// H100-80G SXM serving Llama-3-8B: TPOT ≈ 6.9 ms at N = 1 (6.48 ms measured).
     public static let h100 = batchingPreset(
@@ -91,10 +92,20 @@ extension SimulatorPreset {
             outputLength: OutputLengthModel(medianTokens: 58, sigma: 0.35),
             faults: FaultModel(concurrencyCap: 40, retryAfterSeconds: 1, errorProbability: 0.002)))
 
+    /// The A100 preset's engine serving DeepSeek-R1-Distill-Llama-8B, a Llama-3.1-8B fine-tuned to
+    /// think before it answers: the same step times, and a thinking span before each answer (median
+    /// 600 tokens, assumed: R1's distilled models think for hundreds to thousands of tokens), streamed
+    /// as `reasoning_content` by `crest serve`, as vLLM's reasoning parser streams it.
+    public static let a100Reasoning = batchingPreset(
+        name: "a100-r1-distill-llama-8b", summary: "A100-80G SXM, DeepSeek-R1-Distill-Llama-8B: thinks before it answers",
+        instanceLabel: "sim-a100-80g", usdPerHour: 4.10,
+        gpu: a100GPU, memoryGB: 80, reservedGB: 4, perStepOverheadSeconds: 0.0005, modelName: "DeepSeek-R1-Distill-Llama-8B",
+        reasoning: OutputLengthModel(medianTokens: 600, sigma: 0.6))
+
     private static func batchingPreset(
         name: String, summary: String, instanceLabel: String, usdPerHour: Double, gpu: GPUSpec, memoryGB: Double,
         reservedGB: Double, perStepOverheadSeconds: Double, perSequenceOverheadSeconds: Double = 0.00001,
-        memoryComputeExponent: Double? = nil
+        memoryComputeExponent: Double? = nil, modelName: String? = nil, reasoning: OutputLengthModel? = nil
     ) -> SimulatorPreset {
         let model = ModelSpec.llama3_8B
         let engine = BatchingEngineConfiguration(
@@ -105,13 +116,13 @@ extension SimulatorPreset {
             kvCacheTokens: BatchingEngineConfiguration.kvCacheTokens(memoryGB: memoryGB, model: model, reservedGB: reservedGB),
             stepJitterSigma: 0.03)
         return SimulatorPreset(
-            name: name, summary: summary, model: model.name, instanceLabel: instanceLabel,
+            name: name, summary: summary, model: modelName ?? model.name, instanceLabel: instanceLabel,
             pricing: .hourly(usdPerHour: usdPerHour, instances: 1),
             endpoint: SimulatedEndpoint(
                 server: .batching(engine),
                 network: NetworkModel(roundTripSeconds: 0.001, jitterSigma: 0.1),
                 // Answers of an 8B chat model to RAG-style questions: median 150 tokens (assumed).
-                outputLength: OutputLengthModel(medianTokens: 150, sigma: 0.5),
+                outputLength: OutputLengthModel(medianTokens: 150, sigma: 0.5), reasoning: reasoning,
                 faults: .none))
     }
 }

@@ -17,7 +17,7 @@ struct RecommendCommand: Command {
         edge falls between two of them, and when the stored levels cannot answer, the command that would.
 
         OPTIONS
-          --budget EXPR               METRIC.STAT<=VALUE, repeatable, as for crest sweep (e2e|ttft|tpot|itl)
+          --budget EXPR               METRIC.STAT<=VALUE, repeatable, as for crest sweep (e2e|ttft|ttfa|tpot|itl)
           --max-error-rate P          the error ceiling, e.g. 1% (default: the sweep's, else 1%)
           --json                      print the answer as JSON
 

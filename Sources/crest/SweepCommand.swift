@@ -41,7 +41,7 @@ struct SweepCommand: Command {
                                           prefix cache serves any of it: the cold path
 
             BUDGET (a level must meet all)
-              --budget EXPR               METRIC.STAT<=VALUE, repeatable: e2e|ttft|tpot|itl . mean|p50|p95|p99.9...
+              --budget EXPR               METRIC.STAT<=VALUE, repeatable: e2e|ttft|ttfa|tpot|itl . mean|p50|p95|p99.9...
                                           <= VALUE in ms or s, e.g. 'e2e.p95<=20s' 'ttft.p99<=1.5s' (default '\(defaultBudget)')
               --max-error-rate P          the highest share of failed requests, e.g. 1% or 0.5% (default 1%)
 

@@ -19,7 +19,7 @@ final class SweepUsageTests: XCTestCase {
     func testEachMistakeIsNamedAndExitsWith2() {
         let cases: [([String], String)] = [
             (["--dataset"], "--dataset needs a value"),
-            (["--target", "sim:tpu"], "unknown preset; known: a100-llama3-8b, h100-llama3-8b, h200-llama3-8b, l4-llama3-8b, hosted-claude-instant"),
+            (["--target", "sim:tpu"], "unknown preset; known: a100-llama3-8b, h100-llama3-8b, h200-llama3-8b, l4-llama3-8b, a100-r1-distill-llama-8b, hosted-claude-instant"),
             (["--url", "http://127.0.0.1:9", "--model", "m", "--no-stream", "--budget", "itl.p99<=50ms"], "an ITL budget needs the gaps between streamed chunks"),
             (["--requests-per-level", "100"], "--requests-per-level and --duration-per-level go with --levels; the adaptive search sizes each level itself"),
             // Values that once passed: a budget smaller than any search (it spent 40 requests), a

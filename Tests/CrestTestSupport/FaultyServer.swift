@@ -12,6 +12,8 @@ public final class FaultyServer: HTTPRequestHandler, @unchecked Sendable {
         case whole(status: Int, contentType: String, body: String, fields: [String: String] = [:])
         /// A chunked response: each chunk as given, then the end.
         case stream(status: Int = 200, contentType: String = "text/event-stream", chunks: [String])
+        /// A 200 event stream whose chunks go out at the given seconds after the request, then the end.
+        case pacedStream(chunks: [(seconds: Double, text: String)])
         /// The request's header fields as plain text, as some error pages show them.
         case echo(status: Int)
         /// A valid chat stream of `tokens` tokens `tokenGap` seconds apart while at most `concurrent`
@@ -109,6 +111,15 @@ public final class FaultyServer: HTTPRequestHandler, @unchecked Sendable {
             response.startStream(status: status, contentType: contentType)
             for chunk in chunks { response.sendChunk(Array(chunk.utf8)) }
             response.endStream()
+        case .pacedStream(let chunks):
+            response.startStream()
+            let start = response.loop.now
+            for (index, chunk) in chunks.enumerated() {
+                response.loop.schedule(at: start + Int64(chunk.seconds * 1e9)) {
+                    response.sendChunk(Array(chunk.text.utf8))
+                    if index == chunks.count - 1 { response.endStream() }
+                }
+            }
         }
     }
 }

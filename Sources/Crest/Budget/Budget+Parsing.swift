@@ -19,7 +19,7 @@ extension BudgetError: CustomStringConvertible {
     public var detail: String {
         switch self {
         case .malformed(_, let problem):
-            return "\(problem); expected METRIC.STAT<=VALUE such as 'e2e.p95<=20s' or 'ttft.mean<=800ms' (METRIC e2e, ttft, tpot or itl; STAT mean or a percentile like p99.9; VALUE in ms or s)"
+            return "\(problem); expected METRIC.STAT<=VALUE such as 'e2e.p95<=20s' or 'ttft.mean<=800ms' (METRIC e2e, ttft, ttfa, tpot or itl; STAT mean or a percentile like p99.9; VALUE in ms or s)"
         case .malformedErrorRate:
             return "expected a percentage such as '1%' or '0.5%', or a fraction such as 0.01, between 0 and 100%"
         }
@@ -43,7 +43,7 @@ extension LatencyConstraint {
         let nameParts = name.split(separator: ".", maxSplits: 1)
         guard nameParts.count == 2 else { throw fail("'\(name)' must be METRIC.STAT, such as e2e.p95") }
         guard let metric = LatencyMetric(rawValue: String(nameParts[0])) else {
-            throw fail("unknown metric '\(nameParts[0])' (known: e2e, ttft, tpot, itl)")
+            throw fail("unknown metric '\(nameParts[0])' (known: e2e, ttft, tpot, itl, ttfa)")
         }
         let statistic = try Self.parseStatistic(String(nameParts[1]), fail: fail)
         self.init(metric: metric, statistic: statistic, limitSeconds: try Self.parseSeconds(value, fail: fail))

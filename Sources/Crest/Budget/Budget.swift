@@ -8,6 +8,9 @@ public enum LatencyMetric: String, Sendable, Equatable, Codable, CaseIterable {
     case tpot
     /// Gaps between streamed chunks.
     case itl
+    /// Request sent to the first token of the answer, after any reasoning (a reasoning model's
+    /// thinking comes first, and its first token says nothing of when the user sees an answer).
+    case ttfa
 }
 
 /// The statistic of a metric a budget constrains: its mean or a percentile.

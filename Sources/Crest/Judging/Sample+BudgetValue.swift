@@ -13,6 +13,7 @@ extension Sample {
         case .ttft: return ttftSeconds ?? .infinity
         case .tpot: return tpotSeconds
         case .itl: return nil
+        case .ttfa: return ttfaSeconds ?? .infinity
         }
     }
 }

@@ -142,7 +142,9 @@ struct SequentialJudge: Sendable {
     private mutating func censor(at now: Int64) {
         for index in trackers.indices {
             guard let limit = trackers[index].limitNanoseconds, case .latency(let constraint) = trackers[index].constraint,
-                constraint.metric != .tpot, constraint.metric != .itl
+                // TTFA is known only at the end (no answer-token event reaches the judge): a request
+                // still running past the limit may have begun its answer in time.
+                constraint.metric != .tpot, constraint.metric != .itl, constraint.metric != .ttfa
             else { continue }
             while trackers[index].cursor < sentAt.count {
                 let request = trackers[index].cursor

@@ -35,6 +35,11 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     public let tpot: DistributionSummary?
     /// Inter-token gaps of successful requests, pooled; nil when none were recorded.
     public let itl: DistributionSummary?
+    /// Time to the first answer token of successful requests that answered (`Sample.ttfaSeconds`;
+    /// a budget counts one the cap cut off inside its reasoning as over); nil when none reasoned.
+    public let ttfa: DistributionSummary?
+    /// The mean reasoning tokens of successful requests that reasoned; nil when none did.
+    public let reasoningTokensMean: Double?
     public let promptTokenCountMean: Double
     public let completionTokenCountMean: Double
     /// Prompt tokens of successful completions inside the window, per second.
@@ -105,6 +110,9 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         tpot = DistributionSummary(succeeded.compactMap(\.tpotSeconds), confidence: confidence)
         let gaps = succeeded.compactMap(\.interTokenGapSeconds)
         itl = gaps.isEmpty ? nil : DistributionSummary(clustered: ClusteredValues(gaps), confidence: confidence)
+        let reasoned = succeeded.compactMap(\.reasoningTokens)
+        ttfa = reasoned.isEmpty ? nil : DistributionSummary(succeeded.compactMap(\.ttfaSeconds), confidence: confidence)
+        reasoningTokensMean = reasoned.isEmpty ? nil : Double(reasoned.reduce(0, +)) / Double(reasoned.count)
         promptTokenCountMean = succeeded.isEmpty ? 0 : Double(succeeded.reduce(0) { $0 + $1.promptTokens }) / Double(succeeded.count)
         completionTokenCountMean = succeeded.isEmpty ? 0 : Double(succeeded.reduce(0) { $0 + $1.completionTokens }) / Double(succeeded.count)
         promptTokenThroughput = Double(completedInWindow.reduce(0) { $0 + $1.promptTokens }) / window

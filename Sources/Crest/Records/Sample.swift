@@ -42,12 +42,18 @@ public struct Sample: Sendable, Equatable, Codable {
     /// said (usage `prompt_tokens_details.cached_tokens`; the simulator's cache when requests
     /// share a prefix); nil where it did not.
     public let cachedTokens: Int?
+    /// For an answer that reasoned first (`reasoning_content`, `reasoning`, `<think>` text): when
+    /// the first token of the answer proper arrived (nil when none did: the cap came first), and
+    /// the reasoning tokens (usage `completion_tokens_details.reasoning_tokens`, else the
+    /// reasoning events counted). Both nil for an answer without reasoning.
+    public let firstAnswerAt: Int64?
+    public let reasoningTokens: Int?
 
     public init(
         level: Int, client: Int, seq: Int, promptIndex: Int, sentAt: Int64, firstTokenAt: Int64?,
         finishedAt: Int64, promptTokens: Int, completionTokens: Int, tokensSource: TokensSource,
         outcome: Outcome, phase: Phase, sendLag: Int64? = nil, interTokenGaps: [Int64]? = nil, errorName: String? = nil,
-        fault: Fault? = nil, retryAfter: Int64? = nil, cachedTokens: Int? = nil
+        fault: Fault? = nil, retryAfter: Int64? = nil, cachedTokens: Int? = nil, firstAnswerAt: Int64? = nil, reasoningTokens: Int? = nil
     ) {
         precondition(fault.map { $0.outcome == outcome } ?? true, "a fault of another outcome")
         self.level = level
@@ -68,6 +74,8 @@ public struct Sample: Sendable, Equatable, Codable {
         self.fault = fault
         self.retryAfter = retryAfter
         self.cachedTokens = cachedTokens
+        self.firstAnswerAt = firstAnswerAt
+        self.reasoningTokens = reasoningTokens
     }
 
     /// The failure's category as levels.csv and the report count it: its fault where it has one,
@@ -82,6 +90,13 @@ public struct Sample: Sendable, Equatable, Codable {
     /// Time to first token, for requests that got one.
     public var ttftSeconds: Double? {
         firstTokenAt.map { Double($0 - sentAt) / 1e9 }
+    }
+
+    /// Time to the first token of the answer: after the reasoning, for an answer that reasoned
+    /// (nil when its answer never began); the first token's time for one that did not.
+    public var ttfaSeconds: Double? {
+        guard reasoningTokens != nil else { return ttftSeconds }
+        return firstAnswerAt.map { Double($0 - sentAt) / 1e9 }
     }
 
     /// Time per output token after the first: (e2e − TTFT) / (completion tokens − 1), for successful
@@ -110,6 +125,8 @@ public struct Sample: Sendable, Equatable, Codable {
         case interTokenGaps = "itl_ns"
         case fault
         case cachedTokens = "cached_tokens"
+        case firstAnswerAt = "first_answer_ns"
+        case reasoningTokens = "reasoning_tokens"
         case retryAfter = "retry_after_ns"
     }
 }

@@ -91,6 +91,11 @@ public enum LevelsTable {
             Column(name: "server_running_mean") { level, _, _ in serverGauge(level) { $0.runningMean } },
             Column(name: "server_waiting_mean") { level, _, _ in serverGauge(level) { $0.waitingMean } },
             Column(name: "server_kv_cache_usage_mean") { level, _, _ in serverGauge(level) { $0.kvCacheUsageMean } },
+        ]
+        // A reasoning model's answers: time to the first answer token, and the reasoning before it (empty when none reasoned).
+        columns += distributionColumns(.ttfa, stats: [.mean, .p50, .p95, .p99])
+        columns += [
+            Column(name: "reasoning_tokens_mean") { level, _, _ in level.summary.reasoningTokensMean.map { NumberFormatting.fixed($0, places: 1) } ?? "" },
             // The share of prompt tokens the endpoint's prefix cache served, as its usage said (empty when it did not).
             Column(name: "prefix_cache_hit_rate") { level, _, _ in level.summary.prefixCacheHitRate.map { NumberFormatting.fixed($0, places: 4) } ?? "" },
             Column(name: "budget_checks") { level, _, _ in
@@ -110,7 +115,7 @@ public enum LevelsTable {
     }()
 
     enum Metric: String {
-        case latency, ttft, tpot, itl
+        case latency, ttft, tpot, itl, ttfa
 
         func read(_ summary: LevelSummary) -> DistributionSummary? {
             switch self {
@@ -118,6 +123,7 @@ public enum LevelsTable {
             case .ttft: return summary.ttft
             case .tpot: return summary.tpot
             case .itl: return summary.itl
+            case .ttfa: return summary.ttfa
             }
         }
     }

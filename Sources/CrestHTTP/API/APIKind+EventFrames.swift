@@ -20,6 +20,7 @@ extension APIKind {
         case "contentBlockDelta":
             guard JSONByteScan.hasObject(.delta, in: message.payload), JSONByteScan.hasNonEmptyString(.text, in: message.payload) else { return false }
             reading.tokenEvents += 1
+            if JSONByteScan.hasObject(.converseReasoning, in: message.payload) { reading.reasoningEvents += 1 } else { reading.answerEvents += 1 }
             return true
         case "metadata":
             guard let object = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any] else {

@@ -7,6 +7,8 @@ struct JSONKey {
     static let content = JSONKey("content")
     static let reasoningContent = JSONKey("reasoning_content")
     static let reasoning = JSONKey("reasoning")
+    /// Converse's reasoning block in a delta (Bedrock's reasoning models).
+    static let converseReasoning = JSONKey("reasoningContent")
     static let text = JSONKey("text")
     static let usage = JSONKey("usage")
     static let details = JSONKey("details")

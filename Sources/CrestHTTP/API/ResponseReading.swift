@@ -14,6 +14,16 @@ public struct ResponseReading: Sendable, Equatable {
     /// Prompt tokens the server's prefix cache served, where its usage says (OpenAI's and vLLM's
     /// `prompt_tokens_details.cached_tokens`, Converse's `cacheReadInputTokens`).
     public var cachedTokens: Int?
+    /// Streamed events that carried the answer proper, and those that carried reasoning
+    /// (`ReasoningText`); a reasoning model's first answer token comes after its thinking.
+    public var answerEvents = 0
+    public var reasoningEvents = 0
+    /// Reasoning tokens, where the usage says (`completion_tokens_details.reasoning_tokens`).
+    public var reasoningTokens: Int?
+    /// The answer's text is inside `<think>` as of the latest event.
+    var thinking = false
+    /// Times a `</think>` recounted the answer events so far as reasoning.
+    var recounts = 0
     /// Generated text of a response that was not streamed, kept only to estimate its tokens when
     /// the server gives no count.
     public var unstreamedTextTokens: Int?
@@ -29,7 +39,9 @@ public struct ResponseReading: Sendable, Equatable {
 
     public static func == (lhs: ResponseReading, rhs: ResponseReading) -> Bool {
         lhs.tokenEvents == rhs.tokenEvents && lhs.dataEvents == rhs.dataEvents && lhs.promptTokens == rhs.promptTokens
-            && lhs.completionTokens == rhs.completionTokens && lhs.cachedTokens == rhs.cachedTokens && lhs.unstreamedTextTokens == rhs.unstreamedTextTokens
+            && lhs.completionTokens == rhs.completionTokens && lhs.cachedTokens == rhs.cachedTokens
+            && lhs.answerEvents == rhs.answerEvents && lhs.reasoningEvents == rhs.reasoningEvents && lhs.reasoningTokens == rhs.reasoningTokens
+            && lhs.unstreamedTextTokens == rhs.unstreamedTextTokens
             && lhs.isError == rhs.isError && lhs.problem == rhs.problem && lhs.exception?.name == rhs.exception?.name
             && lhs.exception?.message == rhs.exception?.message
     }
@@ -42,6 +54,12 @@ public struct ResponseReading: Sendable, Equatable {
     public var generatedAnything: Bool {
         tokenEvents > 0 || (completionTokens ?? 0) > 0 || (unstreamedTextTokens ?? 0) > 0
     }
+
+    /// True when the answer reasoned before it answered, by its events or its usage.
+    public var reasoned: Bool { reasoningEvents > 0 || (reasoningTokens ?? 0) > 0 }
+
+    /// Its reasoning tokens: the usage's count, else the reasoning events; nil when it did not reason.
+    public var reasoning: Int? { reasoned ? reasoningTokens ?? reasoningEvents : nil }
 
     /// Completion tokens: the server's count, else Crest's estimate, and which it was.
     public var completion: (tokens: Int, source: TokensSource) {
@@ -76,10 +94,20 @@ extension APIKind {
             return false
         case .openAIChat, .openAICompletions:
             if JSONByteScan.hasObject(.usage, in: data) { readUsage(data, into: &reading) }
-            let hasText = self == .openAIChat
-                ? JSONByteScan.hasNonEmptyString(.content, in: data) || JSONByteScan.hasNonEmptyString(.reasoningContent, in: data)
-                    || JSONByteScan.hasNonEmptyString(.reasoning, in: data)
-                : JSONByteScan.hasNonEmptyString(.text, in: data)
+            let hasAnswerText = JSONByteScan.hasNonEmptyString(self == .openAIChat ? .content : .text, in: data)
+            var reasoning = self == .openAIChat
+                && (JSONByteScan.hasNonEmptyString(.reasoningContent, in: data) || JSONByteScan.hasNonEmptyString(.reasoning, in: data))
+            var answer = false
+            if hasAnswerText {
+                let read = ReasoningText.classify(data, thinking: reading.thinking)
+                reading.thinking = read.thinkingAfter
+                if read.closedUnopened { reading.recountAsReasoning() }
+                reasoning = reasoning || read.reasoning
+                answer = read.answer
+            }
+            if reasoning { reading.reasoningEvents += 1 }
+            if answer { reading.answerEvents += 1 }
+            let hasText = hasAnswerText || reasoning
             if hasText { reading.tokenEvents += 1 }
             return hasText
         case .tgi:
@@ -123,6 +151,10 @@ extension APIKind {
             let text = message?["content"] as? String ?? message?["reasoning_content"] as? String ?? choice["text"] as? String ?? ""
             reading.unstreamedTextTokens = TokenEstimator.estimate(text)
             if let usage = object["usage"] as? [String: Any] { apply(usage: usage, to: &reading) }
+            // A whole answer's reasoning has no time of its own: only its size is known.
+            if let thought = message?["reasoning_content"] as? String ?? message?["reasoning"] as? String, !thought.isEmpty, reading.reasoningTokens == nil {
+                reading.reasoningTokens = TokenEstimator.estimate(thought)
+            }
         case .tgi:
             guard let text = object["generated_text"] as? String else {
                 reading.problem = "the JSON has no 'generated_text'"
@@ -152,6 +184,7 @@ extension APIKind {
         reading.promptTokens = usage["prompt_tokens"] as? Int
         reading.completionTokens = usage["completion_tokens"] as? Int
         reading.cachedTokens = (usage["prompt_tokens_details"] as? [String: Any])?["cached_tokens"] as? Int
+        reading.reasoningTokens = (usage["completion_tokens_details"] as? [String: Any])?["reasoning_tokens"] as? Int
     }
 
     private func readTGIDetails(_ data: [UInt8], into reading: inout ResponseReading) {

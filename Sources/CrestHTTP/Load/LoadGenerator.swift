@@ -457,7 +457,9 @@ final class LoadGenerator: @unchecked Sendable {
             completionTokens: succeeded ? completion.tokens : 0, tokensSource: succeeded ? completion.source : .estimate,
             outcome: finished.outcome, phase: phase, sendLag: request.sendLag,
             interTokenGaps: endpoint.streaming ? request.interTokenGaps : nil, errorName: finished.errorName, fault: finished.fault,
-            retryAfter: retryAfter, cachedTokens: succeeded ? request.reading.cachedTokens : nil)
+            retryAfter: retryAfter, cachedTokens: succeeded ? request.reading.cachedTokens : nil,
+            firstAnswerAt: succeeded && request.reading.reasoned ? (endpoint.streaming ? request.firstAnswerAt : request.firstTokenAt).map { $0 - origin } : nil,
+            reasoningTokens: succeeded ? request.reading.reasoning : nil)
     }
 
     /// The request timeout's expiry of `request`, at its deadline.

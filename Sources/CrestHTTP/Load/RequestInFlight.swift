@@ -16,6 +16,8 @@ struct RequestInFlight {
     let deadline: Int64
     var head: HTTPResponseHead?
     var firstTokenAt: Int64?
+    /// When the first token of the answer proper arrived, after any reasoning (`ResponseReading.answerEvents`).
+    var firstAnswerAt: Int64?
     /// When the latest chunk with generated text came, and the gaps between such chunks.
     var lastTokenAt: Int64?
     var interTokenGaps: [Int64] = []

@@ -79,7 +79,9 @@ struct ResponseReader {
         var broughtFirstToken = false
         events.parse(piece) { event in
             eventParsed()
+            let before = (answers: request.reading.answerEvents, recounts: request.reading.recounts)
             if api.read(event, into: &request.reading), Self.tokenArrived(at: time, in: &request) { broughtFirstToken = true }
+            Self.noteAnswer(at: time, in: &request, before: before)
         }
         return broughtFirstToken
     }
@@ -103,7 +105,9 @@ struct ResponseReader {
         for message in messages {
             guard let container = api.containerAPI else {
                 eventParsed()
+                let before = (answers: request.reading.answerEvents, recounts: request.reading.recounts)
                 if api.readConverse(message, into: &request.reading), Self.tokenArrived(at: time, in: &request) { broughtFirstToken = true }
+                Self.noteAnswer(at: time, in: &request, before: before)
                 continue
             }
             if api.recordedException(message, into: &request.reading) { continue }
@@ -114,6 +118,17 @@ struct ResponseReader {
             broughtFirstToken = broughtFirstToken || carried
         }
         return broughtFirstToken
+    }
+
+    /// Records when the answer proper began: at the first answer event, or at the first after a
+    /// `</think>` recounted the earlier ones as reasoning.
+    private static func noteAnswer(at time: Int64, in request: inout RequestInFlight, before: (answers: Int, recounts: Int)) {
+        let reading = request.reading
+        if reading.answerEvents == 0 {
+            request.firstAnswerAt = nil
+        } else if before.answers == 0 || reading.recounts != before.recounts {
+            request.firstAnswerAt = time
+        }
     }
 
     /// Records a token that arrived at `time`; true when it is the first.

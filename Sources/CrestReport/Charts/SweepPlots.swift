@@ -147,6 +147,7 @@ public enum SweepPlots {
         case .ttft: return summary.ttft
         case .tpot: return summary.tpot
         case .itl: return summary.itl
+        case .ttfa: return summary.ttfa
         }
     }
 
@@ -156,6 +157,7 @@ public enum SweepPlots {
         case .ttft: return "Time to first token"
         case .tpot: return "Time per output token"
         case .itl: return "Inter-token latency"
+        case .ttfa: return "Time to first answer token"
         }
     }
 

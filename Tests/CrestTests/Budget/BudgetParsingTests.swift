@@ -21,11 +21,11 @@ final class BudgetParsingTests: XCTestCase {
     }
 
     func testMalformedExpressionsSayWhatIsWrong() {
-        let form = "; expected METRIC.STAT<=VALUE such as 'e2e.p95<=20s' or 'ttft.mean<=800ms' (METRIC e2e, ttft, tpot or itl; STAT mean or a percentile like p99.9; VALUE in ms or s)"
+        let form = "; expected METRIC.STAT<=VALUE such as 'e2e.p95<=20s' or 'ttft.mean<=800ms' (METRIC e2e, ttft, ttfa, tpot or itl; STAT mean or a percentile like p99.9; VALUE in ms or s)"
         let cases: [(String, String)] = [
             ("e2e.p95<20s", "the comparison must be '<=' (a budget is an upper bound)"),
             ("e2e.p95", "no '<=' found"),
-            ("latency.p95<=20s", "unknown metric 'latency' (known: e2e, ttft, tpot, itl)"),
+            ("latency.p95<=20s", "unknown metric 'latency' (known: e2e, ttft, tpot, itl, ttfa)"),
             ("e2e<=20s", "'e2e' must be METRIC.STAT, such as e2e.p95"),
             ("e2e.median<=20s", "unknown statistic 'median' (use mean, or a percentile such as p50, p95, p99.9)"),
             ("e2e.p100<=20s", "percentile 'p100' must lie strictly between p0 and p100"),
