@@ -78,6 +78,7 @@ public enum BudgetAnswerText {
             if let tokens = shape.sharedPrefixTokens { words += ["--shared-prefix-tokens", "\(tokens)"] }
             if shape.prefixGroups > 1 { words += ["--prefix-groups", "\(shape.prefixGroups)"] }
             if !shape.prefixReuse { words.append("--no-prefix-reuse") }
+            if shape.answersToCap { words.append("--min-output-tokens") }
         }
         words += extra
         for constraint in budget.latency { words += ["--budget", constraint.description] }

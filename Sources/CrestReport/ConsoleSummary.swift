@@ -35,6 +35,7 @@ public enum ConsoleSummary {
         text += SearchStory.lines(input).first.map { "Search: \($0)\n" } ?? ""
         text += LoadGeneratorCheck.sentence(input.levels).map { $0 + "\n" } ?? ""
         text += PromptsPastContext.sentence(input.levels).map { $0 + "\n" } ?? ""
+        text += AnswerLengthCheck.sentence(input.levels).map { $0 + "\n" } ?? ""
         text += "Results: \(resultsFolder)/ (report.md, report.html, plots/, levels.csv, samples.jsonl, search.jsonl, recommendation.json, run.json)\n"
         return text
     }

@@ -234,11 +234,19 @@ public struct SweepReport: Sendable {
         }
     }
 
+    private static func countsSource(_ source: TokenCountSource) -> String {
+        switch source {
+        case .estimate: return "estimated by Crest's token estimator"
+        case .dataset: return "counts from the dataset"
+        case .tokenizer: return "counted by the endpoint's own tokenizer"
+        }
+    }
+
     private static func methodLines(_ input: SweepReportInput) -> [String] {
         let manifest = input.manifest
         var lines = [
             "Target: `\(manifest.target.name)` (\(manifest.target.kind)), model `\(manifest.target.model)`.",
-            "Dataset: `\(manifest.dataset.path)`, \(manifest.dataset.prompts) prompts of \(Format.tokens(manifest.dataset.promptTokensMean)) tokens on average (\(manifest.dataset.promptTokensSource == .estimate ? "estimated by Crest's token estimator" : "counts from the dataset")), fingerprint `\(manifest.dataset.fingerprint)`\(manifest.dataset.workload.map { "; requests shaped with \($0.summary)" } ?? "").",
+            "Dataset: `\(manifest.dataset.path)`, \(manifest.dataset.prompts) prompts of \(Format.tokens(manifest.dataset.promptTokensMean)) tokens on average (\(Self.countsSource(manifest.dataset.promptTokensSource))), fingerprint `\(manifest.dataset.fingerprint)`\(manifest.dataset.workload.map { "; requests shaped with \($0.summary)" } ?? "").",
             levelsLine(input),
             "Budget: `\(input.budget)`. Latency percentiles count failed requests as over budget; means are over successful requests. Intervals are 95%: order statistics for percentiles, batch means for means and throughput, Clopper-Pearson for error rates.",
             "Selection: among levels that meet the budget, the smallest whose throughput is within \(NumberFormatting.significant(input.plateauTolerance * 100))% of the best.",
@@ -248,6 +256,7 @@ public struct SweepReport: Sendable {
             lines.append(input.isSimulated ? "Seed: \(seed) (the simulator repeats a run exactly for a seed)." : "Seed: \(seed) (fixes the order prompts are sent in).")
         }
         if let check = LoadGeneratorCheck.sentence(input.levels) { lines.append(check) }
+        if let lengths = AnswerLengthCheck.sentence(input.levels) { lines.append(lengths) }
         if let chosen = input.recommendation, let view = EndpointView.sentence(for: chosen.level) { lines.append(view) }
         if let pricing = input.pricing, let origin = manifest.target.pricingOrigin {
             lines.append("Price: \(pricing.summary), from \(origin): list prices change, so check yours and set it with --price-per-hour or --price-per-1k-in and --price-per-1k-out.")

@@ -74,12 +74,13 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
         case ("POST", "/v1/completions"): generate(.completions, request, response)
         case ("POST", "/generate_stream"): generate(.tgi, request, response, routeStreams: true)
         case ("POST", "/generate"): generate(.tgi, request, response)
+        case ("POST", "/tokenize"): tokenize(request, response)
         case ("GET", "/v1/models"):
             response.send(status: 200, body: json(["object": "list", "data": [["id": modelName, "object": "model", "owned_by": "crest"]]]))
         case ("GET", "/health"): response.send(status: 200, body: [])
         case ("GET", "/metrics"): response.send(status: 200, contentType: "text/plain; version=0.0.4", body: Array(metrics().utf8))
         case (_, "/v1/chat/completions"), (_, "/v1/completions"), (_, "/generate_stream"), (_, "/generate"), (_, "/v1/models"),
-             (_, "/health"), (_, "/metrics"):
+             (_, "/health"), (_, "/metrics"), (_, "/tokenize"):
             response.send(status: 405, body: error("method \(request.method) not allowed"))
         default:
             response.send(status: 404, body: error("no route \(request.path)"))

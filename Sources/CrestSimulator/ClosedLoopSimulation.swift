@@ -25,27 +25,6 @@ struct LoadSettings {
     }
 }
 
-/// What a request asks of its answer's length besides the cap, from its dataset line's request
-/// parameters (`Prompt.requestFields`): `ignore_eos` generates up to the cap, `min_tokens` at
-/// least that many, as vLLM and SGLang honour them. The simulator honours them too, so a
-/// dataset that fixes its answers' lengths loads it as it would load an engine.
-struct AnswerLengthRequest {
-    let ignoresEOS: Bool
-    let minTokens: Int?
-
-    init(_ fields: [String: String]) {
-        ignoresEOS = fields["ignore_eos"] == "true"
-        minTokens = fields["min_tokens"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
-    }
-
-    /// The length of an answer the engine would end at `natural` tokens, under a cap of `cap`.
-    func length(natural: Int, cap: Int?) -> Int {
-        let atLeast = max(natural, minTokens ?? 0)
-        guard let cap else { return atLeast }
-        return ignoresEOS ? cap : min(atLeast, cap)
-    }
-}
-
 /// What the simulator did during one level, besides the samples.
 public struct SimulatedLevel: Sendable {
     public let run: LevelRun
@@ -460,7 +439,8 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             interTokenGaps: gaps, fault: request.fault,
             retryAfter: request.outcome == .http429 ? retryAfter : nil, cachedTokens: succeeded ? request.cachedTokens : nil,
             firstAnswerAt: succeeded ? request.firstAnswerAt : nil,
-            reasoningTokens: succeeded ? request.reasoningTokens.map { min($0, request.completionTokens) } : nil)
+            reasoningTokens: succeeded ? request.reasoningTokens.map { min($0, request.completionTokens) } : nil,
+            askedTokens: settings.answerLengths[request.promptIndex].asked(cap: settings.prompts[request.promptIndex].maxOutputTokens ?? settings.maxOutputTokens))
     }
 
     /// A request's gaps: those its tokens were reported with, and, for tokens the model did not

@@ -1,14 +1,17 @@
 import Crest
+import CrestHTTP
 import Foundation
 
 /// `crest datasets list|generate|inspect`: the shipped prompt bins and any dataset file.
 struct DatasetsCommand: Command {
     static let name = "datasets"
-    static let summary = "list, generate or inspect prompt datasets"
+    static let summary = "list, generate, inspect or tokenize prompt datasets"
     static let usage = """
         USAGE: crest datasets list [FOLDER]
                crest datasets generate [--seed N] [--count N] [--out FOLDER]
                crest datasets inspect FILE|BIN [--max-tokens N]
+               crest datasets tokenize FILE|BIN --url URL [--model NAME] [--api KIND] [--api-key-env VAR]
+                                       [--shared-prefix-tokens N [--prefix-groups G]]
 
           list        the datasets in FOLDER (default datasets/): format, prompts, token lengths
           generate    write the prompt bins en_1-500 ... en_3000-4000 as FMBench payload JSONL, from
@@ -18,6 +21,10 @@ struct DatasetsCommand: Command {
                         --out FOLDER   (default datasets)
           inspect     read a dataset as a sweep would and describe it; a malformed line is an error
                       naming the file, line and field
+          tokenize    count every prompt with the endpoint's own tokenizer (POST /tokenize at the URL's
+                      root: vLLM, SGLang, llama.cpp, TGI, crest serve) and keep the counts beside the
+                      dataset as FILE.tokens.json, where crest sweep --tokenize finds them; says how
+                      far Crest's estimate was. The dataset file is never rewritten.
 
         EXIT CODES
           0 done   1 the files could not be written   2 bad usage, or a malformed dataset (inspect)
@@ -27,6 +34,7 @@ struct DatasetsCommand: Command {
         case list(folder: String)
         case generate(DatasetGenerator, folder: String)
         case inspect(nameOrPath: String, maxOutputTokens: Int?)
+        case tokenize(nameOrPath: String, endpoint: LiveEndpoint, shape: WorkloadShape)
     }
 
     let action: Action
@@ -37,6 +45,10 @@ struct DatasetsCommand: Command {
         let count = try arguments.positiveInteger("--count", atMost: 1_000_000) ?? 120
         let out = try arguments.value("--out")
         let maxTokens = try arguments.positiveInteger("--max-tokens", atMost: Prompt.largestTokenCount)
+        // The endpoint to count with, as crest sweep names one (tokenize only).
+        let target = arguments.contains("--url") ? try SweepTarget.parse(&arguments, environment: ProcessInfo.processInfo.environment) : nil
+        let prefixTokens = try arguments.positiveInteger("--shared-prefix-tokens", atMost: Prompt.largestTokenCount)
+        let prefixGroups = try arguments.positiveInteger("--prefix-groups", atMost: WorkloadShape.mostPrefixGroups)
         let words = arguments.positionals()
         try arguments.finish(command: Self.name)
         switch words.first {
@@ -47,11 +59,16 @@ struct DatasetsCommand: Command {
         case "inspect":
             guard words.count == 2 else { throw UsageError("crest datasets inspect needs one FILE or BIN") }
             action = .inspect(nameOrPath: words[1], maxOutputTokens: maxTokens)
+        case "tokenize":
+            guard words.count == 2 else { throw UsageError("crest datasets tokenize needs one FILE or BIN") }
+            guard case .live(let endpoint)? = target else { throw UsageError("crest datasets tokenize needs --url: the endpoint whose tokenizer counts") }
+            action = .tokenize(nameOrPath: words[1], endpoint: endpoint, shape: WorkloadShape(sharedPrefixTokens: prefixTokens, prefixGroups: prefixGroups ?? 1))
         case let other?:
-            throw UsageError("unknown action '\(other)' for crest datasets; use list, generate or inspect")
+            throw UsageError("unknown action '\(other)' for crest datasets; use list, generate, inspect or tokenize")
         case nil:
-            throw UsageError("crest datasets needs an action: list, generate or inspect")
+            throw UsageError("crest datasets needs an action: list, generate, inspect or tokenize")
         }
+        if target != nil, words.first != "tokenize" { throw UsageError("--url goes with crest datasets tokenize") }
     }
 
     func run() async throws -> ExitCode {
@@ -69,9 +86,25 @@ struct DatasetsCommand: Command {
         case .inspect(let nameOrPath, let cap):
             let dataset = try DatasetLoader(defaultMaxOutputTokens: cap).load(path: DatasetLocator.standard().path(for: nameOrPath))
             StandardOutput.write(describe(dataset) + "\n")
+        case .tokenize(let nameOrPath, let endpoint, let shape):
+            let dataset = try DatasetLoader().load(path: DatasetLocator.standard().path(for: nameOrPath)).shaped(shape)
+            let tokenizer = try EndpointTokenizer(endpoint: endpoint)
+            let counted: EndpointTokenizer.CountedDataset
+            do {
+                counted = try await tokenizer.counted(dataset, reusing: false)
+            } catch let error as EndpointTokenizerError {
+                StandardError.write("crest datasets tokenize: \(error)\n")
+                return .runFailed
+            }
+            StandardOutput.write("\(counted.dataset.name): \(counted.summary)\(counted.keepingFailed == nil ? "; kept in \(counted.keptAt)" : "")\n")
+            if let failure = counted.keepingFailed {
+                StandardError.write("crest datasets tokenize: could not write \(counted.keptAt): \(failure)\n")
+                return .runFailed
+            }
         }
         return .success
     }
+
 
     private func describe(_ dataset: Dataset) -> String {
         let lengths = dataset.prompts.map(\.promptTokens).sorted()

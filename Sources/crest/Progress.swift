@@ -62,7 +62,8 @@ final class Progress: @unchecked Sendable {
 
     func started(target: String, dataset: Dataset, budget: Budget, folder: String) {
         let tokens = Int(dataset.meanPromptTokens.rounded())
-        let estimated = dataset.hasEstimatedTokenCounts ? ", estimated" : ""
+        let estimated = dataset.hasEstimatedTokenCounts
+            ? ", estimated" : dataset.prompts.allSatisfy { $0.promptTokensSource == .tokenizer } ? ", counted by the endpoint's tokenizer" : ""
         // Where the output caps come from the dataset's own answers, say so: they set the load as
         // much as the prompts do.
         let replies = dataset.capsFromReplies
@@ -86,7 +87,10 @@ final class Progress: @unchecked Sendable {
         // Requests MSER-5 cut off as the level's start-up transient are no longer measured: say so,
         // or a level of 24 requests asked for reads as 14 with no reason given.
         let trimmed = s.transientRequests > 0 ? " (\(s.transientRequests) more trimmed as start-up transient)" : ""
-        let cache = s.prefixCacheHitRate.map { ", prefix cache \(Int(($0 * 100).rounded()))%" } ?? ""
+        var cache = s.prefixCacheHitRate.map { ", prefix cache \(Int(($0 * 100).rounded()))%" } ?? ""
+        if s.answersAskedLength > 0 {
+            cache += ", \(Int((Double(s.answersAtAskedLength) / Double(s.answersAskedLength) * 100).rounded()))% at asked length"
+        }
         StandardError.write("  \(step.step). concurrency \(s.concurrency) (\(step.phase)): \(s.requests) measured\(trimmed), \(NumberFormatting.significant(s.transactionsPerMinute.value, digits: 4)) trans/min, \(step.observedText)\(cache)\(errors): \(step.verdict)\n")
         for example in run.failureExamples where !explained.contains(example.outcome) {
             explained.insert(example.outcome)

@@ -18,8 +18,9 @@ struct ServeCommand: Command {
 
         Runs a simulated inference server in real time: POST /v1/chat/completions and /v1/completions
         (streamed with "stream": true, with the usage block when stream_options.include_usage is set),
-        TGI's POST /generate_stream and /generate, GET /v1/models, /health, and /metrics (Prometheus
-        text with vLLM's gauge names). Any model name is accepted. Point 'crest sweep --url', vLLM's
+        TGI's POST /generate_stream and /generate, POST /tokenize (the simulator's token counts, as vLLM,
+        llama.cpp and TGI answer it), GET /v1/models, /health, and /metrics (Prometheus text with
+        vLLM's gauge names). Any model name is accepted. Point 'crest sweep --url', vLLM's
         benchmark or GuideLLM at it. Ctrl-C stops it.
 
         OPTIONS

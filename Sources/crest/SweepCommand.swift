@@ -39,6 +39,12 @@ struct SweepCommand: Command {
               --prefix-groups G           G different system prompts, prompt i getting number i mod G (default 1)
               --no-prefix-reuse           make every request unique from its first token (a nonce in front), so no
                                           prefix cache serves any of it: the cold path
+              --tokenize                  count the prompts with the endpoint's own tokenizer (POST /tokenize) before
+                                          the first level, and keep the counts beside the dataset (FILE.tokens.json)
+                                          for the next sweep; live endpoints only
+              --min-output-tokens         ask every answer to run to its cap (min_tokens and ignore_eos, which vLLM,
+                                          SGLang and llama.cpp honour), so answer lengths are the dataset's (or
+                                          --max-tokens's); the report says whether the endpoint honoured it
 
             BUDGET (a level must meet all)
               --budget EXPR               METRIC.STAT<=VALUE, repeatable: e2e|ttft|ttfa|tpot|itl . mean|p50|p95|p99.9...
@@ -99,6 +105,8 @@ struct SweepCommand: Command {
     let maxOutputTokens: Int?
     /// How requests are shaped beyond the dataset's prompts: a shared system prompt, prefix reuse.
     let workload: WorkloadShape
+    /// Count the prompts with the endpoint's tokenizer before the first level.
+    let tokenize: Bool
     let budget: Budget
     let method: SweepMethod
     /// Said on stderr when the open-files limit lowered the search's highest level.
@@ -152,7 +160,20 @@ struct SweepCommand: Command {
         if prefixGroups != nil && prefixTokens == nil {
             throw UsageError("--prefix-groups needs --shared-prefix-tokens N: it says how many different system prompts of that length there are")
         }
-        workload = WorkloadShape(sharedPrefixTokens: prefixTokens, prefixGroups: prefixGroups ?? 1, prefixReuse: !arguments.flag("--no-prefix-reuse"))
+        workload = WorkloadShape(
+            sharedPrefixTokens: prefixTokens, prefixGroups: prefixGroups ?? 1, prefixReuse: !arguments.flag("--no-prefix-reuse"),
+            answersToCap: arguments.flag("--min-output-tokens"))
+        tokenize = arguments.flag("--tokenize")
+        if tokenize, case .live(let endpoint) = sweepTarget, endpoint.aws != nil {
+            throw UsageError("--tokenize: --api \(endpoint.api.rawValue) has no tokenizer to ask; it goes with self-hosted endpoints' POST /tokenize")
+        }
+        if tokenize, case .simulated = sweepTarget {
+            throw UsageError("--tokenize asks a live endpoint's tokenizer: it goes with --url (the simulator counts with Crest's own estimator)")
+        }
+        // TGI's parameters and Converse have no such fields (Bedrock would refuse them).
+        if workload.answersToCap, case .live(let endpoint) = sweepTarget, [.tgi, .sagemakerTGI, .bedrock].contains(endpoint.api) {
+            throw UsageError("--min-output-tokens: --api \(endpoint.api.rawValue) has no min_tokens or ignore_eos to ask for a length; it goes with the OpenAI kinds")
+        }
 
         if let study {
             budget = study.budget
@@ -250,8 +271,19 @@ struct SweepCommand: Command {
     }
 
     func run() async throws -> ExitCode {
-        let dataset = try DatasetLoader(defaultMaxOutputTokens: maxOutputTokens).load(path: DatasetLocator.standard().path(for: datasetName))
+        var dataset = try DatasetLoader(defaultMaxOutputTokens: maxOutputTokens).load(path: DatasetLocator.standard().path(for: datasetName))
             .shaped(workload)
+        if tokenize, case .live(let endpoint) = sweepTarget {
+            let tokenizer = try EndpointTokenizer(endpoint: endpoint)
+            do {
+                let counted = try await tokenizer.counted(dataset)
+                dataset = counted.dataset
+                StandardError.write("note: \(Self.countedNote(counted))\n")
+            } catch let error as EndpointTokenizerError {
+                StandardError.write("crest sweep: --tokenize: \(error)\n")
+                return .runFailed
+            }
+        }
         var plan = SweepPlan(
             target: sweepTarget.target(instanceLabel: instanceLabel, pricing: pricing, pricingOrigin: pricingOrigin), dataset: dataset, budget: budget, method: method, seed: seed,
             requestTimeoutSeconds: requestTimeoutSeconds, clientTimeouts: clientTimeouts, maxOutputTokens: maxOutputTokens,
@@ -373,6 +405,12 @@ struct SweepCommand: Command {
 
     private static func sweep(_ plan: SweepPlan, _ measurer: some Measurer, progress: Progress) async throws -> SweepResult {
         try await SweepRun(plan: plan, measurer: measurer).run { run, result, step in progress.finished(result, run: run, step: step) }
+    }
+
+    /// What --tokenize found: the counts, and where they are kept.
+    private static func countedNote(_ counted: EndpointTokenizer.CountedDataset) -> String {
+        guard let failure = counted.keepingFailed else { return "prompt lengths: \(counted.summary); kept in \(counted.keptAt)" }
+        return "prompt lengths: \(counted.summary); could not keep them in \(counted.keptAt) (\(failure)), so the next sweep counts again"
     }
 
     /// Why the pre-flight request stopped the run, and what to check.

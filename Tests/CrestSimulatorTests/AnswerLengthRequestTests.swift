@@ -29,4 +29,13 @@ final class AnswerLengthRequestTests: XCTestCase {
         XCTAssertEqual(AnswerLengthRequest(["min_tokens": "400"]).length(natural: 10, cap: 250), 250, "the cap still bounds the answer")
         XCTAssertEqual(AnswerLengthRequest(["ignore_eos": "false"]).length(natural: 10, cap: 250), 10)
     }
+
+    /// What a request asks for, which samples record to show whether the endpoint honoured it.
+    func testTheLengthAskedFor() {
+        XCTAssertEqual(AnswerLengthRequest(["ignore_eos": "true"]).asked(cap: 300), 300)
+        XCTAssertNil(AnswerLengthRequest(["ignore_eos": "true"]).asked(cap: nil), "no cap, no length to run to")
+        XCTAssertEqual(AnswerLengthRequest(["min_tokens": "400"]).asked(cap: 250), 250)
+        XCTAssertEqual(AnswerLengthRequest(["min_tokens": "40"]).asked(cap: 250), 40)
+        XCTAssertNil(AnswerLengthRequest(["temperature": "0"]).asked(cap: 250))
+    }
 }

@@ -79,6 +79,10 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     /// The share of the prompt tokens of measured successes that the endpoint's prefix cache
     /// served, over those whose usage said (`Sample.cachedTokens`); nil when none said.
     public let prefixCacheHitRate: Double?
+    /// Measured successes that asked for a length (`Sample.askedTokens`), and those whose answer
+    /// reached it: whether the endpoint honoured `min_tokens` or `ignore_eos`.
+    public let answersAskedLength: Int
+    public let answersAtAskedLength: Int
 
     /// Summarises `run` with intervals at `confidence` (0.95 for 95%).
     public init(_ run: LevelRun, confidence: Double) {
@@ -136,6 +140,9 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         client = run.client
         serverMetrics = run.serverMetrics
         failureExamples = run.failureExamples
+        let asked = succeeded.filter { $0.askedTokens != nil }
+        answersAskedLength = asked.count
+        answersAtAskedLength = asked.count { $0.completionTokens >= $0.askedTokens! }
         let reportingCache = succeeded.filter { $0.cachedTokens != nil }
         let promptTokensReporting = reportingCache.reduce(0) { $0 + $1.promptTokens }
         prefixCacheHitRate = reportingCache.isEmpty || promptTokensReporting == 0

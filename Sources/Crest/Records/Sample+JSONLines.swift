@@ -20,6 +20,7 @@ extension Sample {
         if let fault { line += ",\"fault\":\"\(fault.rawValue)\"" }
         if let retryAfter { line += ",\"retry_after_ns\":\(retryAfter)" }
         if let cachedTokens { line += ",\"cached_tokens\":\(cachedTokens)" }
+        if let askedTokens { line += ",\"asked_tokens\":\(askedTokens)" }
         if let reasoningTokens { line += ",\"reasoning_tokens\":\(reasoningTokens),\"first_answer_ns\":\(firstAnswerAt.map(String.init) ?? "null")" }
         line += "}\n"
         return line

@@ -48,12 +48,17 @@ public struct Sample: Sendable, Equatable, Codable {
     /// reasoning events counted). Both nil for an answer without reasoning.
     public let firstAnswerAt: Int64?
     public let reasoningTokens: Int?
+    /// The fewest completion tokens the request asked for (`min_tokens`, or the cap with
+    /// `ignore_eos`: `AnswerLengthRequest.asked`); nil when it asked for no length. Whether the
+    /// endpoint honoured it shows in `completionTokens`.
+    public let askedTokens: Int?
 
     public init(
         level: Int, client: Int, seq: Int, promptIndex: Int, sentAt: Int64, firstTokenAt: Int64?,
         finishedAt: Int64, promptTokens: Int, completionTokens: Int, tokensSource: TokensSource,
         outcome: Outcome, phase: Phase, sendLag: Int64? = nil, interTokenGaps: [Int64]? = nil, errorName: String? = nil,
-        fault: Fault? = nil, retryAfter: Int64? = nil, cachedTokens: Int? = nil, firstAnswerAt: Int64? = nil, reasoningTokens: Int? = nil
+        fault: Fault? = nil, retryAfter: Int64? = nil, cachedTokens: Int? = nil, firstAnswerAt: Int64? = nil, reasoningTokens: Int? = nil,
+        askedTokens: Int? = nil
     ) {
         precondition(fault.map { $0.outcome == outcome } ?? true, "a fault of another outcome")
         self.level = level
@@ -76,6 +81,7 @@ public struct Sample: Sendable, Equatable, Codable {
         self.cachedTokens = cachedTokens
         self.firstAnswerAt = firstAnswerAt
         self.reasoningTokens = reasoningTokens
+        self.askedTokens = askedTokens
     }
 
     /// The failure's category as levels.csv and the report count it: its fault where it has one,
@@ -127,6 +133,7 @@ public struct Sample: Sendable, Equatable, Codable {
         case cachedTokens = "cached_tokens"
         case firstAnswerAt = "first_answer_ns"
         case reasoningTokens = "reasoning_tokens"
+        case askedTokens = "asked_tokens"
         case retryAfter = "retry_after_ns"
     }
 }

@@ -22,7 +22,8 @@ public struct RunManifest: Sendable, Equatable, Codable {
             prompts = dataset.prompts.count
             fingerprint = dataset.fingerprint
             promptTokensMean = dataset.meanPromptTokens
-            promptTokensSource = dataset.hasEstimatedTokenCounts ? .estimate : .dataset
+            promptTokensSource = dataset.hasEstimatedTokenCounts
+                ? .estimate : dataset.prompts.allSatisfy { $0.promptTokensSource == .tokenizer } ? .tokenizer : .dataset
             workload = dataset.shape.isPlain ? nil : dataset.shape
         }
 

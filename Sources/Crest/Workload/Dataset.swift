@@ -31,10 +31,13 @@ public struct Dataset: Sendable, Equatable {
     public let unsentFields: [String: Int]
     /// How the requests are shaped beyond the prompts (`shaped(_:)`): plain as loaded.
     public let shape: WorkloadShape
+    /// The request parameters the lines carry, each with how many lines set it (not those a
+    /// shape adds, which its summary names).
+    public let sentLineFields: [String: Int]
 
     public init(
         name: String, path: String, format: DatasetFormat, prompts: [Prompt], fingerprint: String, skippedConversations: Int = 0,
-        unsentFields: [String: Int] = [:], shape: WorkloadShape = .plain
+        unsentFields: [String: Int] = [:], shape: WorkloadShape = .plain, sentLineFields: [String: Int]? = nil
     ) {
         self.name = name
         self.path = path
@@ -44,11 +47,7 @@ public struct Dataset: Sendable, Equatable {
         self.skippedConversations = skippedConversations
         self.unsentFields = unsentFields
         self.shape = shape
-    }
-
-    /// The request parameters the lines carry, each with how many lines set it.
-    public var sentLineFields: [String: Int] {
-        prompts.reduce(into: [:]) { counts, prompt in
+        self.sentLineFields = sentLineFields ?? prompts.reduce(into: [:]) { counts, prompt in
             for name in prompt.requestFields.keys { counts[name, default: 0] += 1 }
         }
     }

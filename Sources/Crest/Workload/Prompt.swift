@@ -29,6 +29,8 @@ public enum TokenCountSource: String, Sendable, Equatable, Codable {
     case dataset
     /// Crest estimated it from the text (see `TokenEstimator`).
     case estimate
+    /// The endpoint's own tokenizer counted it (`TokenCounts`).
+    case tokenizer
 }
 
 /// One prompt of a dataset, with its token count and an optional cap on output tokens.

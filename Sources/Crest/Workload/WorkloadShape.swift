@@ -13,11 +13,16 @@ public struct WorkloadShape: Sendable, Equatable, Codable {
     /// False to make every request unique from its first token (a nonce at its start), so no
     /// cache can serve any part of it: the cold path.
     public var prefixReuse: Bool
+    /// True to ask every answer to run to its cap (`--min-output-tokens`: `min_tokens` and
+    /// `ignore_eos`, which vLLM, SGLang and llama.cpp honour), so the lengths are the dataset's
+    /// (or `--max-tokens`), not the model's; whether the endpoint did shows in `Sample.askedTokens`.
+    public var answersToCap: Bool
 
-    public init(sharedPrefixTokens: Int? = nil, prefixGroups: Int = 1, prefixReuse: Bool = true) {
+    public init(sharedPrefixTokens: Int? = nil, prefixGroups: Int = 1, prefixReuse: Bool = true, answersToCap: Bool = false) {
         self.sharedPrefixTokens = sharedPrefixTokens
         self.prefixGroups = prefixGroups
         self.prefixReuse = prefixReuse
+        self.answersToCap = answersToCap
     }
 
     /// Requests as the dataset has them.
@@ -36,6 +41,7 @@ public struct WorkloadShape: Sendable, Equatable, Codable {
             parts.append("a shared system prompt of \(tokens) tokens" + (prefixGroups > 1 ? " (\(prefixGroups) of them)" : ""))
         }
         if !prefixReuse { parts.append("every request unique (no prefix reuse)") }
+        if answersToCap { parts.append("answers asked to run to their cap (min_tokens, ignore_eos)") }
         return parts.joined(separator: ", ")
     }
 
@@ -44,6 +50,7 @@ public struct WorkloadShape: Sendable, Equatable, Codable {
         var parts: [String] = []
         if let tokens = sharedPrefixTokens { parts.append("shared prefix \(tokens)" + (prefixGroups > 1 ? "×\(prefixGroups)" : "")) }
         if !prefixReuse { parts.append("unique requests") }
+        if answersToCap { parts.append("answers to cap") }
         return parts.joined(separator: ", ")
     }
 
@@ -51,6 +58,16 @@ public struct WorkloadShape: Sendable, Equatable, Codable {
         case sharedPrefixTokens = "shared_prefix_tokens"
         case prefixGroups = "prefix_groups"
         case prefixReuse = "prefix_reuse"
+        case answersToCap = "min_output_tokens"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sharedPrefixTokens = try container.decodeIfPresent(Int.self, forKey: .sharedPrefixTokens)
+        prefixGroups = try container.decode(Int.self, forKey: .prefixGroups)
+        prefixReuse = try container.decode(Bool.self, forKey: .prefixReuse)
+        // Sweeps written before the field asked for no lengths.
+        answersToCap = try container.decodeIfPresent(Bool.self, forKey: .answersToCap) ?? false
     }
 }
 
@@ -88,19 +105,32 @@ extension Dataset {
             }
         }
         let shapedPrompts = prompts.enumerated().map { index, prompt -> Prompt in
-            guard !systemPrompts.isEmpty else { return prompt }
+            let asked = shape.answersToCap ? prompt.askingForItsCap() : prompt
+            guard !systemPrompts.isEmpty else { return asked }
             let group = index % systemPrompts.count
             let system = systemPrompts[group]
-            return prompt.prefixed(
+            return asked.prefixed(
                 by: system.text, tokens: system.tokens, shared: shape.prefixReuse ? SharedPrefix(group: group, tokens: system.tokens) : nil)
         }
         return Dataset(
             name: name, path: path, format: format, prompts: shapedPrompts, fingerprint: fingerprint,
-            skippedConversations: skippedConversations, unsentFields: unsentFields, shape: shape)
+            skippedConversations: skippedConversations, unsentFields: unsentFields, shape: shape, sentLineFields: sentLineFields)
     }
 }
 
 extension Prompt {
+    /// This prompt asking its answer to run to its cap: `min_tokens` at the cap and `ignore_eos`,
+    /// unless its line sets them itself; unchanged when it has no cap (nothing to ask for).
+    func askingForItsCap() -> Prompt {
+        guard let cap = maxOutputTokens else { return self }
+        var fields = requestFields
+        if fields["min_tokens"] == nil { fields["min_tokens"] = "\(cap)" }
+        if fields["ignore_eos"] == nil { fields["ignore_eos"] = "true" }
+        return Prompt(
+            content: content, promptTokens: promptTokens, promptTokensSource: promptTokensSource, maxOutputTokens: cap, line: line,
+            replyTokens: replyTokens, requestFields: fields, sharedPrefix: sharedPrefix)
+    }
+
     /// This prompt with `system` in front, `tokens` more, sharing `shared` with its group.
     func prefixed(by system: String, tokens: Int, shared: SharedPrefix?) -> Prompt {
         let content: PromptContent

@@ -75,6 +75,9 @@ final class LoadGenerator: @unchecked Sendable {
     private let urlRequests: [URLRequest]
     /// With unique requests (`--no-prefix-reuse`): the nonces, and where each prompt's body holds
     /// its placeholder; nil when requests are sent as prepared.
+    /// The fewest tokens each prompt's request asks for (its line's fields under `--request-field`
+    /// values: `AnswerLengthRequest`); nil where it asks for no length.
+    private let askedTokens: [Int?]
     private var nonces: RequestNonces?
     private let nonceOffsets: [Int]
     private let bridge: SessionBridge?
@@ -123,6 +126,10 @@ final class LoadGenerator: @unchecked Sendable {
             throw LoadGeneratorError.unresolvedHost(host: endpoint.host, detail: "\(error)")
         }
         prepared = try prompts.map { try endpoint.prepare(uniqueRequests ? RequestNonces.marked($0) : $0, maxOutputTokens: maxOutputTokens) }
+        askedTokens = prompts.map { prompt in
+            AnswerLengthRequest(prompt.requestFields.merging(endpoint.extraFields) { _, command in command })
+                .asked(cap: prompt.maxOutputTokens ?? maxOutputTokens)
+        }
         nonceOffsets = uniqueRequests ? prepared.map { RequestNonces.digitsOffset(in: $0.body) ?? -1 } : []
         nonces = uniqueRequests ? RequestNonces(seed: seed) : nil
         // Requests are built once, unless each must be signed as it is sent.
@@ -459,7 +466,7 @@ final class LoadGenerator: @unchecked Sendable {
             interTokenGaps: endpoint.streaming ? request.interTokenGaps : nil, errorName: finished.errorName, fault: finished.fault,
             retryAfter: retryAfter, cachedTokens: succeeded ? request.reading.cachedTokens : nil,
             firstAnswerAt: succeeded && request.reading.reasoned ? (endpoint.streaming ? request.firstAnswerAt : request.firstTokenAt).map { $0 - origin } : nil,
-            reasoningTokens: succeeded ? request.reading.reasoning : nil)
+            reasoningTokens: succeeded ? request.reading.reasoning : nil, askedTokens: askedTokens[request.promptIndex])
     }
 
     /// The request timeout's expiry of `request`, at its deadline.

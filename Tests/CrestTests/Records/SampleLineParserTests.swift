@@ -20,7 +20,8 @@ final class SampleLineParserTests: XCTestCase {
                 errorName: index % 6 == 1 ? ["ThrottlingException", "ModelStreamErrorException", "Validation.Error-2"][index % 3] : nil,
                 fault: index % 4 == 1 ? Fault.allCases.first { $0.outcome == Outcome.allCases[index % Outcome.allCases.count] } : nil,
                 retryAfter: index % 8 == 3 ? Int64(index) * 1_000_000 : nil, cachedTokens: index % 9 == 2 ? index * 16 : nil,
-                firstAnswerAt: index % 10 == 3 ? sent + 50 : nil, reasoningTokens: index % 5 == 3 ? index : nil)
+                firstAnswerAt: index % 10 == 3 ? sent + 50 : nil, reasoningTokens: index % 5 == 3 ? index : nil,
+                askedTokens: index % 7 == 1 ? index + 5 : nil)
             let read = try parse(sample.jsonLine(step: index + 1))
             XCTAssertEqual(read.sample, sample)
             XCTAssertEqual(read.step, index + 1)
