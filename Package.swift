@@ -50,6 +50,8 @@ let package = Package(
         .executableTarget(
             name: "ServeSoak", dependencies: ["Crest", "CrestHTTP", "CrestServe", "CrestSimulator"], path: "Benchmarks/ServeSoak"),
         .executableTarget(
+            name: "DatasetImportBenchmark", dependencies: ["Crest"], path: "Benchmarks/DatasetImport"),
+        .executableTarget(
             name: "ReportSpeed", dependencies: ["Crest", "CrestSimulator", "CrestReport", "CrestSweep"], path: "Benchmarks/ReportSpeed"),
         // The test doubles and fixtures of every test target: scripted and faulty endpoints on
         // loopback, scripted and curve measurers, hand-made level runs and reports.

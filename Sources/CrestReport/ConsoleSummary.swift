@@ -36,6 +36,7 @@ public enum ConsoleSummary {
         text += LoadGeneratorCheck.sentence(input.levels).map { $0 + "\n" } ?? ""
         text += PromptsPastContext.sentence(input.levels).map { $0 + "\n" } ?? ""
         text += AnswerLengthCheck.sentence(input.levels).map { $0 + "\n" } ?? ""
+        text += input.manifest.promptTokensCheck.map { "Prompt lengths: \($0.sentence).\n" } ?? ""
         text += "Results: \(resultsFolder)/ (report.md, report.html, plots/, levels.csv, samples.jsonl, search.jsonl, recommendation.json, run.json)\n"
         return text
     }

@@ -248,6 +248,11 @@ public struct SweepReport: Sendable {
             "Target: `\(manifest.target.name)` (\(manifest.target.kind)), model `\(manifest.target.model)`.",
             "Dataset: `\(manifest.dataset.path)`, \(manifest.dataset.prompts) prompts of \(Format.tokens(manifest.dataset.promptTokensMean)) tokens on average (\(Self.countsSource(manifest.dataset.promptTokensSource))), fingerprint `\(manifest.dataset.fingerprint)`\(manifest.dataset.workload.map { "; requests shaped with \($0.summary)" } ?? "").",
             levelsLine(input),
+        ]
+        if let check = manifest.promptTokensCheck {
+            lines.append("Prompt lengths: \(check.sentence). The report's prompt sizes and token throughputs are the endpoint's counts; crest sweep --tokenize counts every prompt with its tokenizer before the first level.")
+        }
+        lines += [
             "Budget: `\(input.budget)`. Latency percentiles count failed requests as over budget; means are over successful requests. Intervals are 95%: order statistics for percentiles, batch means for means and throughput, Clopper-Pearson for error rates.",
             "Selection: among levels that meet the budget, the smallest whose throughput is within \(NumberFormatting.significant(input.plateauTolerance * 100))% of the best.",
             "Sweep: \(input.totals.requests) requests in \(NumberFormatting.duration(seconds: input.totals.durationSeconds))\(input.isSimulated ? " of simulated time" : "").",

@@ -80,6 +80,10 @@ public struct SweepRun<M: Measurer>: Sendable {
         manifest.end(status: unusable == nil ? .finished : .failed, at: Date())
         manifest.stopReason = outcome.stopReason
         manifest.recommendedConcurrency = outcome.recommendation?.concurrency
+        // A live endpoint's usage counts the prompts: how far the estimate that binned them was.
+        if !plan.target.isSimulator, plan.dataset.hasEstimatedTokenCounts {
+            manifest.promptTokensCheck = PromptTokensCheck(dataset: plan.dataset, samples: writer.runs.flatMap(\.samples))
+        }
         let input = SweepReportInput(
             manifest: manifest, experimentName: URL(fileURLWithPath: plan.folder).lastPathComponent, outcome: outcome, generatedAt: Date())
         try SweepReportFiles.write(SweepReport(input), input: input, runs: writer.runs, into: plan.folder)

@@ -5,11 +5,12 @@ import Foundation
 /// `crest datasets list|generate|inspect`: the shipped prompt bins and any dataset file.
 struct DatasetsCommand: Command {
     static let name = "datasets"
-    static let summary = "list, generate, inspect or tokenize prompt datasets"
+    static let summary = "list, generate, inspect, import or tokenize prompt datasets"
     static let usage = """
         USAGE: crest datasets list [FOLDER]
                crest datasets generate [--seed N] [--count N] [--out FOLDER]
                crest datasets inspect FILE|BIN [--max-tokens N]
+               crest datasets import FILE --out NAME.jsonl [--bins 1-500,500-1000,...] [--per-bin N] [--seed N]
                crest datasets tokenize FILE|BIN --url URL [--model NAME] [--api KIND] [--api-key-env VAR]
                                        [--shared-prefix-tokens N [--prefix-groups G]]
 
@@ -21,6 +22,14 @@ struct DatasetsCommand: Command {
                         --out FOLDER   (default datasets)
           inspect     read a dataset as a sweep would and describe it; a malformed line is an error
                       naming the file, line and field
+          import      turn a large conversation file (ShareGPT JSON or JSONL, chat JSONL, any format above)
+                      into OpenAI chat JSONL a sweep reads at once, read as a stream (a gigabyte in
+                      bounded memory): each prompt with its answer's length (output_tokens); with
+                      --bins, one file per range of prompt tokens (NAME_1-500.jsonl, lower bound
+                      included, upper excluded), prompts in no bin left out; --per-bin N keeps N
+                      of each, drawn by --seed (default 7): the same file and seed give the same
+                      bytes. Says what each file received (prompt and answer lengths). Existing
+                      files are never overwritten.
           tokenize    count every prompt with the endpoint's own tokenizer (POST /tokenize at the URL's
                       root: vLLM, SGLang, llama.cpp, TGI, crest serve) and keep the counts beside the
                       dataset as FILE.tokens.json, where crest sweep --tokenize finds them; says how
@@ -35,6 +44,7 @@ struct DatasetsCommand: Command {
         case generate(DatasetGenerator, folder: String)
         case inspect(nameOrPath: String, maxOutputTokens: Int?)
         case tokenize(nameOrPath: String, endpoint: LiveEndpoint, shape: WorkloadShape)
+        case importing(source: String, out: String, DatasetImport)
     }
 
     let action: Action
@@ -49,6 +59,8 @@ struct DatasetsCommand: Command {
         let target = arguments.contains("--url") ? try SweepTarget.parse(&arguments, environment: ProcessInfo.processInfo.environment) : nil
         let prefixTokens = try arguments.positiveInteger("--shared-prefix-tokens", atMost: Prompt.largestTokenCount)
         let prefixGroups = try arguments.positiveInteger("--prefix-groups", atMost: WorkloadShape.mostPrefixGroups)
+        let binsText = try arguments.value("--bins")
+        let perBin = try arguments.positiveInteger("--per-bin", atMost: 10_000_000)
         let words = arguments.positionals()
         try arguments.finish(command: Self.name)
         switch words.first {
@@ -59,14 +71,24 @@ struct DatasetsCommand: Command {
         case "inspect":
             guard words.count == 2 else { throw UsageError("crest datasets inspect needs one FILE or BIN") }
             action = .inspect(nameOrPath: words[1], maxOutputTokens: maxTokens)
+        case "import":
+            guard words.count == 2 else { throw UsageError("crest datasets import needs one FILE") }
+            guard let out else { throw UsageError("crest datasets import needs --out NAME.jsonl: where the dataset goes") }
+            let bins = try binsText.map { text -> [DatasetImport.Bin] in
+                guard let bins = DatasetImport.Bin.parse(text) else {
+                    throw UsageError("--bins '\(text)': expected ranges of prompt tokens LOW-HIGH, comma-separated, LOW < HIGH, e.g. 1-500,500-1000")
+                }
+                return bins
+            }
+            action = .importing(source: words[1], out: out, DatasetImport(bins: bins, perBin: perBin, seed: seed))
         case "tokenize":
             guard words.count == 2 else { throw UsageError("crest datasets tokenize needs one FILE or BIN") }
             guard case .live(let endpoint)? = target else { throw UsageError("crest datasets tokenize needs --url: the endpoint whose tokenizer counts") }
             action = .tokenize(nameOrPath: words[1], endpoint: endpoint, shape: WorkloadShape(sharedPrefixTokens: prefixTokens, prefixGroups: prefixGroups ?? 1))
         case let other?:
-            throw UsageError("unknown action '\(other)' for crest datasets; use list, generate, inspect or tokenize")
+            throw UsageError("unknown action '\(other)' for crest datasets; use list, generate, inspect, import or tokenize")
         case nil:
-            throw UsageError("crest datasets needs an action: list, generate, inspect or tokenize")
+            throw UsageError("crest datasets needs an action: list, generate, inspect, import or tokenize")
         }
         if target != nil, words.first != "tokenize" { throw UsageError("--url goes with crest datasets tokenize") }
     }
@@ -86,6 +108,12 @@ struct DatasetsCommand: Command {
         case .inspect(let nameOrPath, let cap):
             let dataset = try DatasetLoader(defaultMaxOutputTokens: cap).load(path: DatasetLocator.standard().path(for: nameOrPath))
             StandardOutput.write(describe(dataset) + "\n")
+        case .importing(let source, let out, let job):
+            for path in job.outputPaths(for: out) where FileManager.default.fileExists(atPath: path) {
+                throw UsageError("\(path) exists: crest datasets import writes new files only (remove it, or choose another --out)")
+            }
+            let summary = try job.run(source: source, out: out)
+            StandardOutput.write(Self.importSummary(summary))
         case .tokenize(let nameOrPath, let endpoint, let shape):
             let dataset = try DatasetLoader().load(path: DatasetLocator.standard().path(for: nameOrPath)).shaped(shape)
             let tokenizer = try EndpointTokenizer(endpoint: endpoint)
@@ -105,6 +133,32 @@ struct DatasetsCommand: Command {
         return .success
     }
 
+
+    /// What the import read and what each file received.
+    private static func importSummary(_ summary: DatasetImport.Summary) -> String {
+        let source = summary.source
+        var text = "read \(source.path): \(source.format.rawValue), \(source.prompts) prompts"
+        if source.skippedConversations > 0 { text += ", \(source.skippedConversations) conversations without a user turn skipped" }
+        text += ", fingerprint \(source.fingerprint)\n"
+        for output in summary.outputs {
+            guard output.written > 0 else {
+                text += "no prompt in \(output.bin.map { "the bin \($0.name)" } ?? "the file"): \(output.path) not written\n"
+                continue
+            }
+            text += "wrote \(output.path): \(output.written) prompts"
+            if output.written < output.seen { text += " of \(output.seen) in the bin" }
+            if let first = output.promptTokens.first, let last = output.promptTokens.last {
+                let mean = Double(output.promptTokens.reduce(0, +)) / Double(output.promptTokens.count)
+                text += ", prompt tokens min \(first) / median \(output.promptTokens[output.promptTokens.count / 2]) / mean \(Int(mean.rounded())) / max \(last)"
+            }
+            if !output.outputTokens.isEmpty {
+                text += ", answers median \(output.outputTokens[output.outputTokens.count / 2]) / max \(output.outputTokens.last!) tokens"
+            }
+            text += "\n"
+        }
+        if summary.outsideBins > 0 { text += "\(summary.outsideBins) prompts in no bin, left out\n" }
+        return text
+    }
 
     private func describe(_ dataset: Dataset) -> String {
         let lengths = dataset.prompts.map(\.promptTokens).sorted()

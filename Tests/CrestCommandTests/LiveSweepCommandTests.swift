@@ -29,6 +29,9 @@ final class LiveSweepCommandTests: WorkspaceTestCase {
         }
         let run = try String(contentsOf: folder.appendingPathComponent("run.json"), encoding: .utf8)
         XCTAssertTrue(run.contains("openai-chat"), run)
+        // The endpoint's usage counted the prompts (the chat template's role tokens too): how far the estimate was.
+        XCTAssertTrue(run.contains("\"prompt_tokens_check\""), run)
+        XCTAssertTrue(result.standardOutput.contains("Prompt lengths: the endpoint counted "), result.standardOutput)
         XCTAssertTrue(run.contains(url), run)
         // Ctrl-C stops the server cleanly.
         server.interrupt()

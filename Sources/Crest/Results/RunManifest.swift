@@ -174,6 +174,9 @@ public struct RunManifest: Sendable, Equatable, Codable {
     /// it, as the search's rules (certified or likely answers only) are not a selection over the
     /// levels' verdicts.
     public var recommendedConcurrency: Int?
+    /// How far Crest's estimate of the prompts' lengths was from the endpoint's own counts (its
+    /// usage), once a live sweep with estimated lengths has ended; nil otherwise.
+    public var promptTokensCheck: PromptTokensCheck?
     public let startedAt: String
     public var finishedAt: String?
     public let target: Target
@@ -222,6 +225,7 @@ public struct RunManifest: Sendable, Equatable, Codable {
         case recommendedConcurrency = "recommended_concurrency"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
+        case promptTokensCheck = "prompt_tokens_check"
     }
 }
 

@@ -88,10 +88,21 @@ public struct Dataset: Sendable, Equatable {
 
 /// FNV-1a, 64 bits: a fast, stable content fingerprint (not a security hash).
 public func fnv1a64(_ bytes: some Sequence<UInt8>) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes {
-        hash ^= UInt64(byte)
-        hash = hash &* 0x0000_0100_0000_01B3
+    var hash = FNV1a64()
+    hash.update(bytes)
+    return hash.value
+}
+
+/// FNV-1a, 64 bits, taken over bytes given a piece at a time (a file read in chunks).
+public struct FNV1a64: Sendable {
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    public init() {}
+
+    public mutating func update(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes {
+            value ^= UInt64(byte)
+            value = value &* 0x0000_0100_0000_01B3
+        }
     }
-    return hash
 }

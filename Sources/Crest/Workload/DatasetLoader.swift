@@ -26,95 +26,75 @@ public struct DatasetLoader: Sendable {
     /// Loads the dataset at `path`.
     /// - Throws: `WorkloadError` naming the file and line of the first problem.
     public func load(path: String) throws -> Dataset {
+        var prompts: [Prompt] = []
+        let read = try stream(path: path) { prompts.append($0) }
+        return read.dataset(prompts)
+    }
+
+    /// Parses dataset bytes; `path` names the source in errors.
+    public func parse(_ data: Data, path: String) throws -> Dataset {
+        var prompts: [Prompt] = []
+        var reading = DatasetReading(loader: self, path: path)
+        try reading.feed(data) { prompts.append($0) }
+        return try reading.finish { prompts.append($0) }.dataset(prompts)
+    }
+
+    /// Reads the dataset at `path` a megabyte at a time, handing `each` every prompt as it is read:
+    /// memory holds one line or conversation, not the file (`crest datasets import` reads
+    /// gigabytes this way). Returns what the file was, once it is all read.
+    /// - Throws: `WorkloadError` naming the file and line of the first problem.
+    public func stream(path: String, each: (Prompt) throws -> Void) throws -> DatasetRead {
         // Only a regular file is a dataset: reading a FIFO would wait for a writer (Foundation
         // then said "You don't have permission"), and a directory or a device is no list of prompts.
         if let kind = Self.nonRegularKind(path) {
             throw WorkloadError.unreadable(file: path, reason: "it is \(kind), not a regular file")
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw WorkloadError.unreadable(file: path, reason: Self.reason(for: error, path: path))
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw WorkloadError.unreadable(file: path, reason: Self.reason(for: CocoaError(.fileReadNoPermission), path: path))
         }
-        return try parse(data, path: path)
+        defer { try? handle.close() }
+        var reading = DatasetReading(loader: self, path: path)
+        while true {
+            let chunk: Data
+            do {
+                guard let read = try handle.read(upToCount: Self.chunkBytes), !read.isEmpty else { break }
+                chunk = read
+            } catch {
+                throw WorkloadError.unreadable(file: path, reason: Self.reason(for: error, path: path))
+            }
+            try reading.feed(chunk, each: each)
+        }
+        return try reading.finish(each: each)
     }
 
-    /// Parses dataset bytes; `path` names the source in errors.
-    public func parse(_ data: Data, path: String) throws -> Dataset {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw WorkloadError.unreadable(file: path, reason: "the file is not UTF-8 text")
+    /// How much of a file is read at a time.
+    private static let chunkBytes = 1 << 20
+
+    /// The prompt of a ShareGPT array's element starting on `line`; nil when it holds nothing to send.
+    func conversationPrompt(_ bytes: [UInt8], path: String, line: Int, unsent: inout [String: Int]) throws -> Prompt? {
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw WorkloadError.unreadable(file: path, reason: "the file is not UTF-8 text") }
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(bytes)), let object = parsed as? [String: Any] else {
+            throw WorkloadError.malformedArray(file: path, line: line, reason: Self.notAConversation)
         }
-        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let fingerprint = String(fnv1a64(data), radix: 16)
-        if text.first(where: { !$0.isWhitespace }) == "[" {
-            var unsent: [String: Int] = [:]
-            let (prompts, skipped) = try conversationArray(Array(data), path: path, unsent: &unsent)
-            guard !prompts.isEmpty else { throw WorkloadError.empty(file: path) }
-            return Dataset(
-                name: name, path: path, format: .shareGPT, prompts: prompts, fingerprint: fingerprint, skippedConversations: skipped,
-                unsentFields: unsent)
-        }
-        var format: DatasetFormat?
-        var prompts: [Prompt] = []
-        var skipped = 0
-        var unsent: [String: Int] = [:]
-        var lineNumber = 0
-        // "\r\n" is one Character in Swift, so CRLF files need it named as a separator.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            lineNumber += 1
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            if format == nil { format = try detectFormat(of: line, path: path, line: lineNumber) }
-            switch format! {
-            case .plainText:
-                let prompt = String(line)
-                prompts.append(Prompt(
-                    content: .text(prompt), promptTokens: TokenEstimator.estimate(prompt),
-                    promptTokensSource: .estimate, maxOutputTokens: defaultMaxOutputTokens, line: lineNumber))
-            case .fmbenchPayload, .openAIChat, .shareGPT, .promptAndOutput:
-                let object = try jsonObject(line, path: path, line: lineNumber)
-                if let prompt = try prompt(from: object, format: format!, path: path, line: lineNumber, unsent: &unsent) {
-                    prompts.append(prompt)
-                } else {
-                    skipped += 1
-                }
-            }
-        }
-        guard let format, !prompts.isEmpty else { throw WorkloadError.empty(file: path) }
-        return Dataset(
-            name: name, path: path, format: format, prompts: prompts, fingerprint: fingerprint, skippedConversations: skipped,
-            unsentFields: unsent)
+        return try prompt(from: object, format: .shareGPT, path: path, line: line, unsent: &unsent)
     }
 
-    /// The prompts of a ShareGPT file that is one JSON array, each conversation named in errors by
-    /// the line it starts on, and how many conversations held no prompt.
-    private func conversationArray(_ bytes: [UInt8], path: String, unsent: inout [String: Int]) throws -> (prompts: [Prompt], skipped: Int) {
-        let elements: [JSONArrayElements.Element]
-        do {
-            elements = try JSONArrayElements.split(bytes)
-        } catch let error as JSONArrayElements.ScanError {
-            switch error {
-            case .notAnArray(let line), .unterminated(let line):
-                throw WorkloadError.malformedArray(file: path, line: line, reason: "the JSON array of conversations does not close")
-            case .trailingText(let line):
-                throw WorkloadError.malformedArray(file: path, line: line, reason: "text follows the JSON array's closing bracket")
-            case .malformedElement(let line):
-                throw WorkloadError.malformedArray(file: path, line: line, reason: Self.notAConversation)
-            }
+    /// The prompt of line `number` of a line format (`format` nil until the first line decides
+    /// it); nil for a blank line or a conversation with nothing to send (`skipped` says which).
+    func linePrompt(_ line: Substring, number: Int, format: inout DatasetFormat?, path: String, unsent: inout [String: Int]) throws -> (prompt: Prompt?, skipped: Bool) {
+        if line.allSatisfy({ $0 == " " || $0 == "\t" }) { return (nil, false) }
+        if format == nil { format = try detectFormat(of: line, path: path, line: number) }
+        switch format! {
+        case .plainText:
+            let prompt = String(line)
+            return (Prompt(
+                content: .text(prompt), promptTokens: TokenEstimator.estimate(prompt),
+                promptTokensSource: .estimate, maxOutputTokens: defaultMaxOutputTokens, line: number), false)
+        case .fmbenchPayload, .openAIChat, .shareGPT, .promptAndOutput:
+            let object = try jsonObject(line, path: path, line: number)
+            let prompt = try prompt(from: object, format: format!, path: path, line: number, unsent: &unsent)
+            return (prompt, prompt == nil)
         }
-        var prompts: [Prompt] = []
-        var skipped = 0
-        for element in elements {
-            guard let parsed = try? JSONSerialization.jsonObject(with: Data(element.bytes)), let object = parsed as? [String: Any] else {
-                throw WorkloadError.malformedArray(file: path, line: element.line, reason: Self.notAConversation)
-            }
-            if let prompt = try prompt(from: object, format: .shareGPT, path: path, line: element.line, unsent: &unsent) {
-                prompts.append(prompt)
-            } else {
-                skipped += 1
-            }
-        }
-        return (prompts, skipped)
     }
 
     // MARK: - Format detection
@@ -158,6 +138,9 @@ public struct DatasetLoader: Sendable {
             if messages.count > 1, let last = messages.last, last.role == "assistant" {
                 messages.removeLast()
                 replyTokens = max(1, TokenEstimator.estimate(last.content))
+            } else {
+                // The answer's length without its text (as `crest datasets import` writes it).
+                replyTokens = try optionalCount(object, keys: ["output_tokens", "output_len"], path: path, line: line)
             }
             content = .chat(messages)
         case .shareGPT:
@@ -209,7 +192,7 @@ public struct DatasetLoader: Sendable {
         let common: Set<String> = capFields.union(["prompt_tokens", "prompt_len", "id"])
         switch format {
         case .fmbenchPayload: return common.union(["inputs", "parameters"])
-        case .openAIChat: return common.union(["messages"])
+        case .openAIChat: return common.union(["messages", "output_tokens", "output_len"])
         case .shareGPT: return common.union(["conversations"])
         case .promptAndOutput: return common.union(["prompt", "output_tokens", "output_len"])
         case .plainText: return common
@@ -232,7 +215,7 @@ public struct DatasetLoader: Sendable {
         return text
     }
 
-    private static let notAConversation = "expected a JSON object (a conversation) starting on this line"
+    static let notAConversation = "expected a JSON object (a conversation) starting on this line"
 
     /// ShareGPT speakers and the chat roles they take.
     private static let shareGPTRoles = [

@@ -1,14 +1,16 @@
-/// The top-level elements of a JSON array held as UTF-8 bytes, each with the line it starts on.
+/// The top-level elements of a JSON array, each with the line it starts on, read piece by piece.
 ///
-/// A ShareGPT file is one JSON array of conversations. Parsing it whole would name no line in an
-/// error; splitting it here first lets each element be parsed on its own, and a malformed one be
-/// named by the line where it starts. The scan follows only what splitting needs: strings (with
-/// their escapes, so a bracket or a comma inside text does not count) and the nesting depth.
-/// Whether each element is valid JSON is left to the parser it is handed to.
+/// A ShareGPT file is one JSON array of conversations, and may be a gigabyte. Parsing it whole
+/// would hold it all and name no line in an error; this scan is fed the file a piece at a time and
+/// hands each element on as soon as it closes, holding only the element it is inside, so each can
+/// be parsed on its own and a malformed one named by the line where it starts. The scan follows
+/// only what splitting needs: strings (with their escapes, so a bracket or a comma inside text does
+/// not count) and the nesting depth. Whether each element is valid JSON is left to the parser it is
+/// handed to.
 struct JSONArrayElements {
     struct Element {
         /// The element's bytes, from its first character to its last.
-        let bytes: ArraySlice<UInt8>
+        let bytes: [UInt8]
         /// The 1-based line of its first character.
         let line: Int
     }
@@ -24,71 +26,100 @@ struct JSONArrayElements {
         case malformedElement(line: Int)
     }
 
-    /// Splits `bytes` into the array's elements.
+    private enum Place { case beforeArray, inArray, afterArray }
+
+    private var place = Place.beforeArray
+    private var line = 1
+    /// The closers the open brackets and braces of the current element expect, innermost last.
+    private var closers: [UInt8] = []
+    private var inString = false
+    private var escaped = false
+    /// The current element's bytes so far, and the line it starts on; nil between elements.
+    private var element: [UInt8] = []
+    private var elementLine: Int?
+
+    init() {}
+
+    /// Splits `bytes`, a whole array, into its elements.
     static func split(_ bytes: [UInt8]) throws -> [Element] {
-        var index = 0
-        var line = 1
-        func skipWhiteSpace() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) {
-                if bytes[index] == 0x0A { line += 1 }
-                index += 1
-            }
-        }
-        skipWhiteSpace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { throw ScanError.notAnArray(line: line) }
-        index += 1
+        var scan = JSONArrayElements()
         var elements: [Element] = []
-        // The closers the open brackets and braces of the current element expect, innermost last.
-        var closers: [UInt8] = []
-        var inString = false
-        var start: (index: Int, line: Int)?
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x0A { line += 1 }
-            if inString {
-                if byte == UInt8(ascii: "\\") {
-                    index += 1  // the escaped character is never a quote that ends the string
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                index += 1
-                continue
-            }
-            switch byte {
-            case 0x20, 0x09, 0x0A, 0x0D:
-                break
-            case UInt8(ascii: "\""):
-                inString = true
-                if start == nil { start = (index, line) }
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                closers.append(byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}"))
-                if start == nil { start = (index, line) }
-            case UInt8(ascii: "]") where closers.isEmpty, UInt8(ascii: ",") where closers.isEmpty:
-                if let begun = start {
-                    elements.append(Element(bytes: bytes[begun.index..<trimmedEnd(bytes, before: index)], line: begun.line))
-                    start = nil
-                }
-                if byte == UInt8(ascii: "]") {
-                    index += 1
-                    skipWhiteSpace()
-                    guard index == bytes.count else { throw ScanError.trailingText(line: line) }
-                    return elements
-                }
-            case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                guard closers.last == byte else { throw ScanError.malformedElement(line: start?.line ?? line) }
-                closers.removeLast()
-            default:
-                if start == nil { start = (index, line) }
-            }
-            index += 1
-        }
-        throw ScanError.unterminated(line: line)
+        try scan.feed(bytes) { elements.append($0) }
+        try scan.finish()
+        return elements
     }
 
-    /// The end of an element that a comma or the closing bracket at `end` follows: white space before it dropped.
-    private static func trimmedEnd(_ bytes: [UInt8], before end: Int) -> Int {
-        var last = end
-        while last > 0, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[last - 1]) { last -= 1 }
-        return last
+    /// Reads the next piece of the text; `emit` gets each element that closes in it, in order.
+    mutating func feed(_ bytes: some Sequence<UInt8>, emit: (Element) throws -> Void) throws {
+        for byte in bytes {
+            if byte == 0x0A { line += 1 }
+            switch place {
+            case .beforeArray:
+                guard !Self.isWhiteSpace(byte) else { continue }
+                guard byte == UInt8(ascii: "[") else { throw ScanError.notAnArray(line: line) }
+                place = .inArray
+            case .afterArray:
+                guard Self.isWhiteSpace(byte) else { throw ScanError.trailingText(line: line) }
+            case .inArray:
+                try scan(byte, emit: emit)
+            }
+        }
+    }
+
+    /// Ends the text: the array must have closed.
+    func finish() throws {
+        switch place {
+        case .beforeArray: throw ScanError.notAnArray(line: line)
+        case .inArray: throw ScanError.unterminated(line: line)
+        case .afterArray: return
+        }
+    }
+
+    private mutating func scan(_ byte: UInt8, emit: (Element) throws -> Void) throws {
+        if inString {
+            element.append(byte)
+            if escaped {
+                escaped = false  // the escaped character is never a quote that ends the string
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+            } else if byte == UInt8(ascii: "\"") {
+                inString = false
+            }
+            return
+        }
+        switch byte {
+        case 0x20, 0x09, 0x0A, 0x0D:
+            if elementLine != nil { element.append(byte) }
+        case UInt8(ascii: "\""):
+            inString = true
+            begin(byte)
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+            closers.append(byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}"))
+            begin(byte)
+        case UInt8(ascii: "]") where closers.isEmpty, UInt8(ascii: ",") where closers.isEmpty:
+            if let start = elementLine {
+                while let last = element.last, Self.isWhiteSpace(last) { element.removeLast() }
+                try emit(Element(bytes: element, line: start))
+                element.removeAll(keepingCapacity: true)
+                elementLine = nil
+            }
+            if byte == UInt8(ascii: "]") { place = .afterArray }
+        case UInt8(ascii: "]"), UInt8(ascii: "}"):
+            guard closers.last == byte else { throw ScanError.malformedElement(line: elementLine ?? line) }
+            closers.removeLast()
+            element.append(byte)
+        default:
+            begin(byte)
+        }
+    }
+
+    /// Adds `byte` to the current element, which it begins if none has.
+    private mutating func begin(_ byte: UInt8) {
+        if elementLine == nil { elementLine = line }
+        element.append(byte)
+    }
+
+    private static func isWhiteSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 }
