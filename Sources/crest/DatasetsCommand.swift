@@ -36,7 +36,8 @@ struct DatasetsCommand: Command {
                       far Crest's estimate was. The dataset file is never rewritten.
 
         EXIT CODES
-          0 done   1 the files could not be written   2 bad usage, or a malformed dataset (inspect)
+          0 done   1 the files could not be written, or the tokenizer could not be asked
+          2 bad usage, a malformed dataset (inspect, import, tokenize), or an output that exists (import)
         """
 
     enum Action {

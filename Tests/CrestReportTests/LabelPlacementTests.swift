@@ -24,3 +24,13 @@ final class LabelPlacementTests: XCTestCase {
         XCTAssertEqual(labels.place("3", besidePointAt: 120, 200, size: 10)?.y, 217, "the first label reaches past x = 126")
     }
 }
+
+final class LabelObstacleTests: XCTestCase {
+    // A label never covers a reserved point or interval bar: above right is taken by another
+    // level's interval, so the label goes below right.
+    func testALabelStepsAsideFromAnInterval() {
+        var labels = LabelPlacement()
+        labels.reserve(left: 106, top: 150, right: 114, bottom: 195)
+        XCTAssertEqual(labels.place("7", besidePointAt: 100, 200, size: 10), .init(x: 106, y: 217, anchor: "start"))
+    }
+}

@@ -93,7 +93,9 @@ struct Chart {
             svg.line(x, plot.top, x, plot.bottom, stroke: "#27ae60", width: 1.5, dash: "3 3", class: "marker")
             svg.text(marker.label, x: x + 4, y: plot.top + 12, size: 11, fill: "#1e8449", class: "marker-label")
         }
+        // Every point and interval is known before any label is placed, so none is covered.
         var labels = LabelPlacement()
+        for item in series { reserve(item, in: &labels, xScale: xScale, yScale: yScale, top: plot.top) }
         for item in series { draw(item, &svg, labels: &labels, xScale: xScale, yScale: yScale, top: plot.top) }
         drawLegend(&svg, left: plot.left, y: 50)
         return svg.document
@@ -114,6 +116,20 @@ struct Chart {
         svg.line(plot.left, plot.top, plot.left, plot.bottom, stroke: "#555555", class: "y-axis")
         svg.text(xLabel, x: (plot.left + plot.right) / 2, y: Self.height - 14, anchor: "middle", size: 12, class: "x-label")
         svg.text(yLabel, x: 18, y: (plot.top + plot.bottom) / 2, anchor: "middle", size: 12, rotate: -90, class: "y-label")
+    }
+
+    /// Keeps `series`' points and intervals free of labels.
+    private func reserve(_ series: Series, in labels: inout LabelPlacement, xScale: ChartScale, yScale: ChartScale, top: Double) {
+        guard series.showsPoints else { return }
+        func y(_ value: Double) -> Double { value.isFinite ? yScale.position(value) : top }
+        for point in series.points {
+            let x = xScale.position(point.x)
+            let radius = max(pointRadius, 4)
+            labels.reserve(left: x - radius, top: y(point.y) - radius, right: x + radius, bottom: y(point.y) + radius)
+            if let low = point.low, let high = point.high, low.isFinite {
+                labels.reserve(left: x - 4, top: y(high), right: x + 4, bottom: y(low))
+            }
+        }
     }
 
     private func draw(_ series: Series, _ svg: inout SVGWriter, labels: inout LabelPlacement, xScale: ChartScale, yScale: ChartScale, top: Double) {

@@ -1,7 +1,8 @@
-/// Places short labels beside chart points so that no two overlap. Beside each point it tries
-/// above right, below right, above left and below left, and leaves out a label with no free
-/// place: where a search measured levels close together, their step numbers would otherwise print
-/// over each other (the report's search story lists every step anyway).
+/// Places short labels beside chart points so that no two overlap, and none covers a point or an
+/// interval's bar (`reserve`). Beside each point it tries above right, below right, above left and
+/// below left, and leaves out a label with no free place: where a search measured levels close
+/// together, their step numbers would otherwise print over each other and over the intervals
+/// near the budget line (the report's search story lists every step anyway).
 struct LabelPlacement {
     struct Placement: Equatable {
         let x: Double
@@ -21,6 +22,12 @@ struct LabelPlacement {
     }
 
     private var taken: [Box] = []
+
+    /// Keeps the rectangle from (`left`, `top`) to (`right`, `bottom`) free of labels: a point's
+    /// marker, an interval's bar.
+    mutating func reserve(left: Double, top: Double, right: Double, bottom: Double) {
+        taken.append(Box(left: left, top: min(top, bottom), right: right, bottom: max(top, bottom)))
+    }
 
     /// Where to write `text` at font `size` beside the point at (`x`, `y`), or nil for nowhere.
     mutating func place(_ text: String, besidePointAt x: Double, _ y: Double, size: Double) -> Placement? {
