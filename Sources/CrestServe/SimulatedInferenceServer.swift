@@ -364,6 +364,10 @@ public final class SimulatedInferenceServer: HTTPRequestHandler, @unchecked Send
             "vllm:num_requests_waiting \(load.waiting)",
             "# HELP vllm:kv_cache_usage_perc KV-cache usage, 1 means 100 percent.", "# TYPE vllm:kv_cache_usage_perc gauge",
             "vllm:kv_cache_usage_perc \(load.kvCacheUsage)",
+            "# HELP vllm:prefix_cache_queries_total Prompt tokens looked up in the prefix cache.", "# TYPE vllm:prefix_cache_queries_total counter",
+            "vllm:prefix_cache_queries_total \(simulation.counters.prefixQueryTokens)",
+            "# HELP vllm:prefix_cache_hits_total Prompt tokens the prefix cache served.", "# TYPE vllm:prefix_cache_hits_total counter",
+            "vllm:prefix_cache_hits_total \(simulation.counters.prefixHitTokens)",
             "# HELP crest:requests_total Requests answered, by outcome.", "# TYPE crest:requests_total counter",
         ]
         for outcome in Outcome.allCases { lines.append("crest:requests_total{outcome=\"\(outcome.rawValue)\"} \(outcomes[outcome, default: 0])") }

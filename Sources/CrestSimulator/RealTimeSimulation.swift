@@ -83,6 +83,9 @@ public final class RealTimeSimulation {
 
     public func load(at now: Int64) -> ServerLoad { model.load(at: now) }
 
+    /// The engine's counters: preemptions, prefix cache lookups and hits.
+    public var counters: ServerCounters { model.counters }
+
     private func takeEvents() -> [(time: Int64, event: Event)] {
         defer { notices.removeAll(keepingCapacity: true) }
         var firstTokens: [Int: Int64] = [:]

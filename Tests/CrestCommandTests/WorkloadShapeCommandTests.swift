@@ -84,12 +84,16 @@ final class WorkloadShapeCommandTests: WorkspaceTestCase {
         for (folder, extra) in [("warm", [String]()), ("cold", ["--no-prefix-reuse"])] {
             let result = try CrestBinary.run(
                 ["sweep", "--url", url, "--model", "m", "--dataset", "en_1-500", "--max-tokens", "8", "--shared-prefix-tokens", "500",
-                 "--levels", "2", "--requests-per-level", "16", "--budget", "e2e.p95<=30s", "--out", folder] + extra,
+                 "--levels", "2", "--requests-per-level", "32", "--budget", "e2e.p95<=30s", "--out", folder] + extra,
                 in: workspace)
             XCTAssertEqual(result.status, 0, result.standardError)
         }
         let warm = try cachedTokens("warm").compactMap { $0 }
         XCTAssertGreaterThan(warm.filter { $0 >= 496 }.count, warm.count / 2, "\(warm)")
+        // Its /metrics counters say the same as its usage, over the level.
+        let step = try JSONSerialization.jsonObject(with: Data(text("warm/search.jsonl").split(separator: "\n")[0].utf8)) as! [String: Any]
+        let metrics = try XCTUnwrap((step["run"] as? [String: Any])?["server_metrics"] as? [String: Any], "\(step)")
+        XCTAssertGreaterThan(try XCTUnwrap(metrics["prefix_cache_hit_rate"] as? Double), 0.4)
         let cold = try cachedTokens("cold")
         XCTAssertFalse(cold.isEmpty)
         XCTAssertTrue(cold.allSatisfy { $0 == 0 }, "\(cold)")

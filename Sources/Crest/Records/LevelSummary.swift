@@ -77,7 +77,9 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     /// the phase, with the prompt tokens each was sent as: they fail at every concurrency.
     public let promptsPastContext: [Int: Int]
     /// The share of the prompt tokens of measured successes that the endpoint's prefix cache
-    /// served, over those whose usage said (`Sample.cachedTokens`); nil when none said.
+    /// served, over those whose usage said (`Sample.cachedTokens`); else as its /metrics counters
+    /// said over the level (`ServerMetrics.prefixCacheHitRate`: vLLM reports no cached tokens in
+    /// its usage unless started with --enable-prompt-tokens-details); nil when neither said.
     public let prefixCacheHitRate: Double?
     /// Measured successes that asked for a length (`Sample.askedTokens`), and those whose answer
     /// reached it: whether the endpoint honoured `min_tokens` or `ignore_eos`.
@@ -146,7 +148,7 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         let reportingCache = succeeded.filter { $0.cachedTokens != nil }
         let promptTokensReporting = reportingCache.reduce(0) { $0 + $1.promptTokens }
         prefixCacheHitRate = reportingCache.isEmpty || promptTokensReporting == 0
-            ? nil : Double(reportingCache.reduce(0) { $0 + $1.cachedTokens! }) / Double(promptTokensReporting)
+            ? run.serverMetrics?.prefixCacheHitRate : Double(reportingCache.reduce(0) { $0 + $1.cachedTokens! }) / Double(promptTokensReporting)
         promptsPastContext = Dictionary(
             run.samples.filter { $0.fault == .contextExceeded }.map { ($0.promptIndex, $0.promptTokens) }, uniquingKeysWith: { first, _ in first })
     }

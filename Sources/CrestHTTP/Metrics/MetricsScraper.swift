@@ -50,12 +50,7 @@ final class MetricsScraper: SocketHandler {
         if let timer { loop.cancelTimer(timer) }
         timer = nil
         closeSocket()
-        guard !readings.isEmpty else { return nil }
-        func mean(_ value: (ServerGauges) -> Double?) -> Double? {
-            let values = readings.compactMap(value)
-            return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
-        }
-        return ServerMetrics(scrapes: readings.count, runningMean: mean(\.running), waitingMean: mean(\.waiting), kvCacheUsageMean: mean(\.kvCacheUsage))
+        return ServerMetrics(readings: readings)
     }
 
     private func scheduleNext(at time: Int64) {
