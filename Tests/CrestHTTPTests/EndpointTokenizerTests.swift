@@ -5,16 +5,7 @@ import XCTest
 @testable import CrestHTTP
 
 /// Counting prompts with an endpoint's own tokenizer, and keeping the counts beside the dataset.
-final class EndpointTokenizerTests: XCTestCase {
-    private var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("crest-tokenize-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
-
+final class EndpointTokenizerTests: TemporaryFolderTestCase {
     private func dataset(fingerprint: String = "f1") -> Dataset {
         let prompts = (1...5).map { index in
             Prompt(content: .text("prompt number \(index) with some words"), promptTokens: 10 * index, promptTokensSource: .estimate, maxOutputTokens: nil, line: index)

@@ -46,6 +46,15 @@ final class ReasoningReadingTests: XCTestCase {
         XCTAssertEqual(completions.answerEvents, 1)
     }
 
+    /// TGI streams token objects: their text carries the tags.
+    func testTGITokensWithThinkTags() {
+        func token(_ text: String) -> String { #"{"index":1,"token":{"id":1,"text":"\#(text)","logprob":-0.1,"special":false},"generated_text":null,"details":null}"# }
+        let reading = read([token("<think>"), token("hmm"), token("</think>"), token("Yes")], api: .tgi)
+        XCTAssertEqual(reading.reasoningEvents, 3)
+        XCTAssertEqual(reading.answerEvents, 1)
+        XCTAssertEqual(reading.tokenEvents, 4)
+    }
+
     /// DeepSeek-R1's template opens the thinking in the prompt: the stream has only `</think>`.
     func testAThinkingOpenedByTheTemplateIsRecountedWhenItCloses() {
         let reading = read([delta("content", "Okay,"), delta("content", " so"), delta("content", "</think>"), delta("content", "Yes")])

@@ -113,7 +113,15 @@ extension APIKind {
         case .tgi:
             if JSONByteScan.hasObject(.details, in: data) { readTGIDetails(data, into: &reading) }
             let hasToken = JSONByteScan.hasObject(.token, in: data)
-            if hasToken { reading.tokenEvents += 1 }
+            if hasToken {
+                reading.tokenEvents += 1
+                // A reasoning model behind TGI thinks in `<think>` text, as without a reasoning parser.
+                let read = ReasoningText.classify(data, thinking: reading.thinking)
+                reading.thinking = read.thinkingAfter
+                if read.closedUnopened { reading.recountAsReasoning() }
+                if read.reasoning { reading.reasoningEvents += 1 }
+                if read.answer { reading.answerEvents += 1 }
+            }
             return hasToken
         }
     }

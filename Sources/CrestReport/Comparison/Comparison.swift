@@ -37,15 +37,18 @@ public struct Comparison: Sendable {
         }
     }
 
-    /// Per dataset, the entry whose recommended level meets the budget at the lowest price per transaction.
+    /// Per dataset swept on more than one instance, the entry whose recommended level meets the
+    /// budget at the lowest price per transaction (a dataset swept once has no choice to make).
     public var bestPricePerformance: [String: Entry] {
         var best: [String: Entry] = [:]
+        var priced: [String: Int] = [:]
         for entry in entries {
             guard let price = entry.pricePerTransaction else { continue }
+            priced[entry.dataset, default: 0] += 1
             if let current = best[entry.dataset]?.pricePerTransaction, current <= price { continue }
             best[entry.dataset] = entry
         }
-        return best
+        return best.filter { priced[$0.key, default: 0] > 1 }
     }
 
     /// How much the answer moved with the load: for each instance swept with more than one load

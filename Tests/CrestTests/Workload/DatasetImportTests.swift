@@ -1,19 +1,11 @@
+import CrestTestSupport
 import Foundation
 import XCTest
 @testable import Crest
 
 /// `crest datasets import`: binning and sampling a conversation file, reproducibly, into chat
 /// lines a sweep loads with the same prompts and answer lengths.
-final class DatasetImportTests: XCTestCase {
-    private var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("crest-import-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
-
+final class DatasetImportTests: TemporaryFolderTestCase {
     /// 60 ShareGPT conversations whose questions grow by 3 words each, answers by 5, and one empty.
     private func source() throws -> String {
         var conversations = (0..<60).map { index -> [String: Any] in
