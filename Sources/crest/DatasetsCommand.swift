@@ -164,7 +164,7 @@ struct DatasetsCommand: Command {
     private func describe(_ dataset: Dataset) -> String {
         let lengths = dataset.prompts.map(\.promptTokens).sorted()
         let median = lengths[lengths.count / 2]
-        let source = dataset.hasEstimatedTokenCounts ? "estimated" : "from the dataset"
+        let source = [.estimate: "estimated", .tokenizer: "counted by the endpoint's tokenizer"][dataset.tokenCountSource] ?? "from the dataset"
         let capped = dataset.prompts.filter { $0.maxOutputTokens != nil }.count
         let replies = dataset.prompts.compactMap(\.replyTokens).sorted()
         let answers = replies.isEmpty ? "" : ", \(replies.count) with the length of their answer (median \(replies[replies.count / 2]) tokens, max \(replies.last!))"

@@ -62,8 +62,7 @@ final class Progress: @unchecked Sendable {
 
     func started(target: String, dataset: Dataset, budget: Budget, folder: String) {
         let tokens = Int(dataset.meanPromptTokens.rounded())
-        let estimated = dataset.hasEstimatedTokenCounts
-            ? ", estimated" : dataset.prompts.allSatisfy { $0.promptTokensSource == .tokenizer } ? ", counted by the endpoint's tokenizer" : ""
+        let estimated = [.estimate: ", estimated", .tokenizer: ", counted by the endpoint's tokenizer"][dataset.tokenCountSource] ?? ""
         // Where the output caps come from the dataset's own answers, say so: they set the load as
         // much as the prompts do.
         let replies = dataset.capsFromReplies

@@ -8,6 +8,20 @@ public struct PromptTokensCheck: Sendable, Equatable, Codable {
     public let estimatedMean: Double
     public let serverMean: Double
 
+    public init(requests: Int, estimatedMean: Double, serverMean: Double) {
+        self.requests = requests
+        self.estimatedMean = estimatedMean
+        self.serverMean = serverMean
+    }
+
+    /// The check of the endpoint's `counts` of every prompt of `dataset` against its lengths.
+    public init(dataset: Dataset, counts: [Int]) {
+        self.init(
+            requests: dataset.prompts.count,
+            estimatedMean: Double(dataset.prompts.reduce(0) { $0 + $1.promptTokens }) / Double(max(1, dataset.prompts.count)),
+            serverMean: Double(counts.reduce(0, +)) / Double(max(1, counts.count)))
+    }
+
     /// The check of `samples` against `dataset`'s estimates; nil when no success carried a count.
     public init?(dataset: Dataset, samples: [Sample]) {
         let counted = samples.filter { $0.outcome.isSuccess && $0.tokensSource == .server && $0.promptIndex < dataset.prompts.count }
@@ -24,7 +38,12 @@ public struct PromptTokensCheck: Sendable, Equatable, Codable {
     /// estimate said 282 (13% under)".
     public var sentence: String {
         "the endpoint counted \(NumberFormatting.significant(serverMean, digits: 4)) prompt tokens on average over \(requests) requests, "
-            + "where Crest's estimate said \(NumberFormatting.significant(estimatedMean, digits: 4)) "
+            + whereEstimateSaid()
+    }
+
+    /// "where Crest's estimate said 282 (13% under)", naming what was compared (`name`).
+    public func whereEstimateSaid(_ name: String = "Crest's estimate") -> String {
+        "where \(name) said \(NumberFormatting.significant(estimatedMean, digits: 4)) "
             + "(\(NumberFormatting.significant(abs(error) * 100, digits: 2))% \(error >= 0 ? "over" : "under"))"
     }
 

@@ -22,8 +22,7 @@ public struct RunManifest: Sendable, Equatable, Codable {
             prompts = dataset.prompts.count
             fingerprint = dataset.fingerprint
             promptTokensMean = dataset.meanPromptTokens
-            promptTokensSource = dataset.hasEstimatedTokenCounts
-                ? .estimate : dataset.prompts.allSatisfy { $0.promptTokensSource == .tokenizer } ? .tokenizer : .dataset
+            promptTokensSource = dataset.tokenCountSource
             workload = dataset.shape.isPlain ? nil : dataset.shape
         }
 

@@ -80,6 +80,13 @@ public struct Dataset: Sendable, Equatable {
         prompts.contains { $0.promptTokensSource == .estimate }
     }
 
+    /// Where the prompts' lengths came from, as a whole: estimated if any was, the endpoint's
+    /// tokenizer if it counted them all, else the dataset's own counts.
+    public var tokenCountSource: TokenCountSource {
+        if hasEstimatedTokenCounts { return .estimate }
+        return prompts.allSatisfy { $0.promptTokensSource == .tokenizer } ? .tokenizer : .dataset
+    }
+
     /// The mean prompt length in tokens.
     public var meanPromptTokens: Double {
         prompts.isEmpty ? 0 : Double(prompts.reduce(0) { $0 + $1.promptTokens }) / Double(prompts.count)

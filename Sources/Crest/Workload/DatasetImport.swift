@@ -166,10 +166,7 @@ public struct DatasetImport: Sendable {
     /// `prompt` as one OpenAI chat line, keys sorted.
     static func line(_ prompt: Prompt) -> Data {
         var object: [String: Any] = [:]
-        switch prompt.content {
-        case .chat(let messages): object["messages"] = messages.map { ["role": $0.role, "content": $0.content] }
-        case .text(let text): object["messages"] = [["role": "user", "content": text]]
-        }
+        object["messages"] = prompt.content.messages.map { ["role": $0.role, "content": $0.content] }
         if let reply = prompt.replyTokens { object["output_tokens"] = reply }
         if let cap = prompt.maxOutputTokens, cap != prompt.replyTokens { object["max_tokens"] = cap }
         if prompt.promptTokensSource == .dataset { object["prompt_tokens"] = prompt.promptTokens }

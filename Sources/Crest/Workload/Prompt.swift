@@ -14,6 +14,14 @@ public enum PromptContent: Sendable, Equatable {
     case text(String)
     case chat([ChatMessage])
 
+    /// The prompt as a chat API sends it: a text prompt is the user's message.
+    public var messages: [ChatMessage] {
+        switch self {
+        case .text(let text): return [ChatMessage(role: "user", content: text)]
+        case .chat(let messages): return messages
+        }
+    }
+
     /// All the text of the prompt, messages joined by blank lines.
     public var joinedText: String {
         switch self {

@@ -65,11 +65,4 @@ extension Dataset {
             unsentFields: unsentFields, shape: shape, sentLineFields: sentLineFields)
     }
 
-    /// How far Crest's estimate was from the endpoint's counts of the same prompts: the two means
-    /// and the estimate's relative error (positive when it counted too many).
-    public func estimateError(against counts: [Int]) -> (estimated: Double, counted: Double, error: Double) {
-        let estimated = Double(prompts.reduce(0) { $0 + $1.promptTokens }) / Double(max(1, prompts.count))
-        let counted = Double(counts.reduce(0, +)) / Double(max(1, counts.count))
-        return (estimated, counted, counted > 0 ? estimated / counted - 1 : 0)
-    }
 }

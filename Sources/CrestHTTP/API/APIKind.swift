@@ -113,12 +113,7 @@ public enum APIKind: String, Sendable, CaseIterable {
         case .openAIChat, .openAICompletions:
             object = ["model": model, "stream": streaming]
             if self == .openAIChat {
-                let messages: [ChatMessage]
-                switch prompt.content {
-                case .chat(let conversation): messages = conversation
-                case .text(let text): messages = [ChatMessage(role: "user", content: text)]
-                }
-                object["messages"] = messages.map { ["role": $0.role, "content": $0.content] }
+                object["messages"] = prompt.content.messages.map { ["role": $0.role, "content": $0.content] }
             } else {
                 object["prompt"] = prompt.content.joinedText
             }
@@ -145,11 +140,7 @@ public enum APIKind: String, Sendable, CaseIterable {
     /// top_p and stop go into `inferenceConfig` under Converse's names; its other parameters into
     /// `additionalModelRequestFields`, which Bedrock hands to the model as they are.
     private static func converseBody(for prompt: Prompt, maxOutputTokens: Int?, lineFields: [String: Any], extraFields: [String: Any]) -> [String: Any] {
-        let conversation: [ChatMessage]
-        switch prompt.content {
-        case .chat(let messages): conversation = messages
-        case .text(let text): conversation = [ChatMessage(role: "user", content: text)]
-        }
+        let conversation = prompt.content.messages
         var object: [String: Any] = [
             "messages": conversation.filter { $0.role != "system" }.map { ["role": $0.role, "content": [["text": $0.content]]] }
         ]

@@ -14,10 +14,11 @@ enum ReasoningText {
     /// What an event whose answer text is non-empty carried, given whether the thinking was open
     /// before it: reasoning, answer text, or both, and whether the thinking is open after it.
     static func classify(_ data: [UInt8], thinking: Bool) -> (reasoning: Bool, answer: Bool, thinkingAfter: Bool, closedUnopened: Bool) {
-        if let end = find(closing, in: data) {
-            return (true, hasTextAfter(end + closing.count, in: data), false, !thinking && find(opening, in: data) == nil)
+        let (opens, closesAt) = tags(in: data)
+        if let end = closesAt {
+            return (true, hasTextAfter(end + closing.count, in: data), false, !thinking && !opens)
         }
-        if find(opening, in: data) != nil { return (true, false, true, false) }
+        if opens { return (true, false, true, false) }
         return thinking ? (true, false, true, false) : (false, true, false, false)
     }
 
@@ -37,18 +38,38 @@ enum ReasoningText {
         return false
     }
 
-    private static func find(_ needle: [UInt8], in data: [UInt8]) -> Int? {
-        guard data.count >= needle.count else { return nil }
-        for start in 0...(data.count - needle.count) where data[start] == needle[0] {
-            if data[start..<(start + needle.count)].elementsEqual(needle) { return start }
+    /// Whether `data` holds `<think>`, and where its first `</think>` starts: one pass over an
+    /// event's bytes (this runs on every streamed token), looking further only at a `<`.
+    private static func tags(in data: [UInt8]) -> (opens: Bool, closesAt: Int?) {
+        var opens = false
+        var index = 0
+        while index < data.count {
+            if data[index] == UInt8(ascii: "<") {
+                if matches(closing, in: data, at: index) { return (opens, index) }
+                if matches(opening, in: data, at: index) { opens = true }
+            }
+            index += 1
         }
-        return nil
+        return (opens, nil)
+    }
+
+    private static func matches(_ tag: [UInt8], in data: [UInt8], at index: Int) -> Bool {
+        index + tag.count <= data.count && data[index..<(index + tag.count)].elementsEqual(tag)
     }
 }
 
 extension ResponseReading {
     /// `</think>` closed a thinking no `<think>` opened (the template opened it in the prompt):
     /// every answer event so far was reasoning.
+    /// Reads an event's answer text for think tags: whether it was reasoning or answer, keeping
+    /// track of an open thinking and recounting when a `</think>` closes one the prompt opened.
+    mutating func readThinkTags(_ data: [UInt8]) -> (reasoning: Bool, answer: Bool) {
+        let read = ReasoningText.classify(data, thinking: thinking)
+        thinking = read.thinkingAfter
+        if read.closedUnopened { recountAsReasoning() }
+        return (read.reasoning, read.answer)
+    }
+
     mutating func recountAsReasoning() {
         reasoningEvents += answerEvents
         answerEvents = 0

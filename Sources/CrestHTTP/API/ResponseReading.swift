@@ -99,9 +99,7 @@ extension APIKind {
                 && (JSONByteScan.hasNonEmptyString(.reasoningContent, in: data) || JSONByteScan.hasNonEmptyString(.reasoning, in: data))
             var answer = false
             if hasAnswerText {
-                let read = ReasoningText.classify(data, thinking: reading.thinking)
-                reading.thinking = read.thinkingAfter
-                if read.closedUnopened { reading.recountAsReasoning() }
+                let read = reading.readThinkTags(data)
                 reasoning = reasoning || read.reasoning
                 answer = read.answer
             }
@@ -116,9 +114,7 @@ extension APIKind {
             if hasToken {
                 reading.tokenEvents += 1
                 // A reasoning model behind TGI thinks in `<think>` text, as without a reasoning parser.
-                let read = ReasoningText.classify(data, thinking: reading.thinking)
-                reading.thinking = read.thinkingAfter
-                if read.closedUnopened { reading.recountAsReasoning() }
+                let read = reading.readThinkTags(data)
                 if read.reasoning { reading.reasoningEvents += 1 }
                 if read.answer { reading.answerEvents += 1 }
             }

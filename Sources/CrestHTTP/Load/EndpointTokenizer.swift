@@ -126,10 +126,7 @@ public struct EndpointTokenizer: Sendable {
     /// APIs of plain text.
     static func chatMessages(_ prompt: Prompt, api: APIKind) -> [[String: String]]? {
         guard api == .openAIChat || api == .sagemakerOpenAIChat else { return nil }
-        switch prompt.content {
-        case .chat(let messages): return messages.map { ["role": $0.role, "content": $0.content] }
-        case .text(let text): return [["role": "user", "content": text]]
-        }
+        return prompt.content.messages.map { ["role": $0.role, "content": $0.content] }
     }
 
     /// The token count an answer gives: vLLM's `count`, or how many `tokens` (llama.cpp), or how
@@ -167,7 +164,7 @@ extension EndpointTokenizer {
     /// why they could not be).
     public struct CountedDataset: Sendable {
         public let dataset: Dataset
-        public let estimate: (estimated: Double, counted: Double, error: Double)
+        public let estimate: PromptTokensCheck
         /// True when the counts compared were Crest's estimate, false when the dataset's own.
         public let comparedWithEstimate: Bool
         public let reused: Bool
@@ -179,10 +176,9 @@ extension EndpointTokenizer {
         /// "120 prompts counted by URL model m: 271 tokens on average, where Crest's estimate said
         /// 282 (4.1% over)": what the counts showed, for the console.
         public var summary: String {
-            let (estimated, counted, error) = estimate
-            return "\(dataset.prompts.count) prompts \(reused ? "counted earlier" : "counted") by \(tokenizer): "
-                + "\(NumberFormatting.significant(counted, digits: 4)) tokens on average, where \(comparedWithEstimate ? "Crest's estimate" : "the dataset's counts") said "
-                + "\(NumberFormatting.significant(estimated, digits: 4)) (\(NumberFormatting.significant(abs(error) * 100, digits: 2))% \(error >= 0 ? "over" : "under"))"
+            "\(dataset.prompts.count) prompts \(reused ? "counted earlier" : "counted") by \(tokenizer): "
+                + "\(NumberFormatting.significant(estimate.serverMean, digits: 4)) tokens on average, "
+                + estimate.whereEstimateSaid(comparedWithEstimate ? "Crest's estimate" : "the dataset's counts")
         }
     }
 
@@ -195,7 +191,7 @@ extension EndpointTokenizer {
         let path = TokenCounts.path(for: dataset)
         if reusing, let kept = TokenCounts.read(from: path), kept.fit(dataset, tokenizer: name) {
             return CountedDataset(
-                dataset: dataset.counted(kept.promptTokens), estimate: dataset.estimateError(against: kept.promptTokens),
+                dataset: dataset.counted(kept.promptTokens), estimate: PromptTokensCheck(dataset: dataset, counts: kept.promptTokens),
                 comparedWithEstimate: dataset.hasEstimatedTokenCounts, reused: true,
                 keptAt: path, keepingFailed: nil, tokenizer: name)
         }
@@ -207,7 +203,7 @@ extension EndpointTokenizer {
             failure = (error as NSError).localizedDescription
         }
         return CountedDataset(
-            dataset: dataset.counted(counts), estimate: dataset.estimateError(against: counts), comparedWithEstimate: dataset.hasEstimatedTokenCounts,
+            dataset: dataset.counted(counts), estimate: PromptTokensCheck(dataset: dataset, counts: counts), comparedWithEstimate: dataset.hasEstimatedTokenCounts,
             reused: false, keptAt: path, keepingFailed: failure, tokenizer: name)
     }
 }
