@@ -79,6 +79,9 @@ public enum BudgetAnswerText {
             if shape.prefixGroups > 1 { words += ["--prefix-groups", "\(shape.prefixGroups)"] }
             if !shape.prefixReuse { words.append("--no-prefix-reuse") }
             if shape.answersToCap { words.append("--min-output-tokens") }
+            if let sessions = shape.sessions {
+                words += ["--session-turns", "\(sessions.turns)", "--think-time", "\(NumberFormatting.significant(sessions.meanThinkSeconds))s"]
+            }
         }
         words += extra
         for constraint in budget.latency { words += ["--budget", constraint.description] }

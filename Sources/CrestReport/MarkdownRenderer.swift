@@ -19,6 +19,9 @@ public enum MarkdownRenderer {
         text += report.throughputTable.text + "\n"
         text += "Time to first token and time per output token (seconds), token throughput and requests in flight.\n\n"
         text += report.latencyTable.text + "\n"
+        if let conversations = report.conversations {
+            text += "## Conversations\n\n" + conversations.lines.map { $0 + "\n\n" }.joined() + conversations.table.text + "\n"
+        }
         if !report.failures.isEmpty {
             text += "## Failures\n\n"
             text += "How the endpoint answered the first request of each failed kind, per level. A success needs the API's own response shape and at least one generated token.\n\n"

@@ -19,6 +19,8 @@ public struct SweepReport: Sendable {
     public let perInstance: MarkdownTable
     public let throughputTable: MarkdownTable
     public let latencyTable: MarkdownTable
+    /// A session sweep's conversations, turn by turn; nil for single requests.
+    public let conversations: ConversationTurns?
     /// How the endpoint answered the first failed request of each kind, per level; empty when no
     /// level kept any (the simulator's failures need none).
     public let failures: [String]
@@ -50,6 +52,7 @@ public struct SweepReport: Sendable {
             rows: [["`\(input.payloadFile)`", "`\(input.instance)`", Self.perInstanceSentence(input)]])
         throughputTable = Self.throughputTable(input)
         latencyTable = Self.latencyTable(input)
+        conversations = ConversationTurns(input)
         failures = Self.failureLines(input)
         story = SearchStory.lines(input)
         steps = SearchStory.table(input)

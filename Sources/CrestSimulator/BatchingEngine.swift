@@ -6,7 +6,8 @@ import Foundation
 /// sequence per step, and preemption by recompute (the newest sequence gives back its blocks and
 /// waits at the front of the queue) when a decode finds the cache full. Steps are planned as
 /// vLLM V1 plans them (see `startStep`). Requests that share a system prompt share its KV blocks
-/// once one of them has computed it, as vLLM's automatic prefix caching does (`PrefixCache`).
+/// once one of them has computed it, as vLLM's automatic prefix caching does (`PrefixCache`), and a
+/// conversation's next turn reads the history its last turn left, while the cache still holds it.
 struct BatchingEngine: ServingModel {
     private enum Status { case waiting, running, finished, aborted }
 
@@ -15,14 +16,18 @@ struct BatchingEngine: ServingModel {
         let outputTokens: Int
         /// The system prompt it shares, if any, and the whole blocks of it the cache can hold.
         let prefix: SharedPrefix?
+        /// For a turn of a conversation, the history before it.
+        var session: SessionHistory?
         /// Its first tokens that are thinking, before the answer proper.
         var reasoningTokens = 0
         var generated = 0
         /// Tokens still to prefill: the prompt, or after a preemption the prompt plus all generated.
         var prefillLeft = 0
         var blocks = 0
-        /// Blocks it reads from the prefix cache rather than holding: its prefix's, once cached.
+        /// Blocks it reads from the prefix cache rather than holding: its prefix's, once cached, and
+        /// its conversation's history beyond that.
         var sharedBlocks = 0
+        var historyBlocks = 0
         /// Prompt tokens the prefix cache served at its latest admission.
         var cachedTokens = 0
         var status = Status.waiting
@@ -84,7 +89,9 @@ struct BatchingEngine: ServingModel {
         // The context window caps the answer, as max_model_len does.
         let output = min(request.outputTokens, model.maxModelTokens - request.promptTokens)
         sequences.store(
-            Sequence(promptTokens: request.promptTokens, outputTokens: output, prefix: request.prefix, reasoningTokens: request.reasoningTokens), of: request.id)
+            Sequence(
+                promptTokens: request.promptTokens, outputTokens: output, prefix: request.prefix, session: request.session,
+                reasoningTokens: request.reasoningTokens), of: request.id)
         waiting.append(request.id)
         if nextWakeup == nil { startStep(at: now) }
     }
@@ -115,15 +122,19 @@ struct BatchingEngine: ServingModel {
         freeBlocks += sequences[request].blocks
         sequences[request].blocks = 0
         if sequences[request].sharedBlocks > 0, let prefix = sequences[request].prefix {
-            prefixCache.release(prefix.group)
+            prefixCache.release(.group(prefix.group))
             sequences[request].sharedBlocks = 0
+        }
+        if sequences[request].historyBlocks > 0, let session = sequences[request].session {
+            prefixCache.release(.session(session.session))
+            sequences[request].historyBlocks = 0
         }
     }
 
     /// Frees at least `needed` blocks by dropping cached prefixes no running sequence reads, least
-    /// recently used first, but never `sparing`'s (the one a request being admitted will read);
-    /// true when there are that many free.
-    private mutating func reclaim(_ needed: Int, sparing: Int? = nil) -> Bool {
+    /// recently used first, but never those in `sparing` (the ones a request being admitted will
+    /// read); true when there are that many free.
+    private mutating func reclaim(_ needed: Int, sparing: [PrefixCache.Key] = []) -> Bool {
         while freeBlocks < needed, let blocks = prefixCache.evictLeastRecentlyUsedIdle(sparing: sparing) { freeBlocks += blocks }
         return freeBlocks >= needed
     }
@@ -173,10 +184,41 @@ struct BatchingEngine: ServingModel {
     private mutating func finishIfDone(_ request: Int, at now: Int64, notices: inout [ServerNotice]) {
         let sequence = sequences[request]
         guard sequence.generated >= sequence.outputTokens else { return }
+        keepHistory(of: request)
         releaseBlocks(of: request)
         sequences[request].status = .finished
-        notices.append(.finished(
-            request: request, time: now, completionTokens: sequence.generated, cachedTokens: sequence.prefix == nil ? nil : sequence.cachedTokens))
+        let readsCache = sequence.prefix != nil || sequence.session != nil
+        notices.append(.finished(request: request, time: now, completionTokens: sequence.generated, cachedTokens: readsCache ? sequence.cachedTokens : nil))
+    }
+
+    /// A conversation's turn that finished leaves its context (prompt and reply, whole blocks) in
+    /// the cache for the next turn, as vLLM keeps a finished request's blocks until they are
+    /// needed: the session's entry holds what lies beyond the system prompt's blocks (which its
+    /// group's entry holds), taken from the blocks the sequence computed.
+    private mutating func keepHistory(of request: Int) {
+        let sequence = sequences[request]
+        guard let session = sequence.session else { return }
+        let key = PrefixCache.Key.session(session.session)
+        // The last token's KV is not computed until another step reads it.
+        let beyondPrefix = max(0, (sequence.context - 1) / configuration.blockTokens - cacheableBlocks(sequence))
+        if sequence.historyBlocks > 0 {
+            let growth = min(beyondPrefix - (prefixCache.blocks(of: key) ?? 0), sequences[request].blocks)
+            guard growth > 0 else { return }
+            prefixCache.grow(key, by: growth)
+            sequences[request].blocks -= growth
+        } else {
+            // An entry it did not read (its system prompt was gone) describes an older history:
+            // replaced, unless another request reads it (a conversation sends one turn at a time,
+            // but the engine does not count on it).
+            if prefixCache.holds(key) {
+                guard let stale = prefixCache.dropIfIdle(key) else { return }
+                freeBlocks += stale
+            }
+            let kept = min(beyondPrefix, sequences[request].blocks)
+            guard kept > 0 else { return }
+            prefixCache.store(key, blocks: kept, readers: 0)
+            sequences[request].blocks -= kept
+        }
     }
 
     /// Once `request` has computed its whole prompt, its prefix's whole blocks become the cache's
@@ -184,10 +226,10 @@ struct BatchingEngine: ServingModel {
     /// computing them.
     private mutating func cachePrefix(of request: Int) {
         let sequence = sequences[request]
-        guard let prefix = sequence.prefix, sequence.sharedBlocks == 0, !prefixCache.holds(prefix.group) else { return }
+        guard let prefix = sequence.prefix, sequence.sharedBlocks == 0, !prefixCache.holds(.group(prefix.group)) else { return }
         let blocks = cacheableBlocks(sequence)
         guard blocks > 0 else { return }
-        prefixCache.store(prefix.group, blocks: blocks)
+        prefixCache.store(.group(prefix.group), blocks: blocks)
         sequences[request].blocks -= blocks
         sequences[request].sharedBlocks = blocks
     }
@@ -267,24 +309,42 @@ struct BatchingEngine: ServingModel {
     private mutating func admitWaiting(budget: inout Int, shape: inout StepShape) {
         while budget > 0, let request = waiting.first, running.count < configuration.maxRunningSequences {
             let sequence = sequences[request]
-            let shared = sequence.prefix.flatMap { prefixCache.blocks(of: $0.group) } ?? 0
-            let need = blocks(for: sequence.context) - shared
-            guard fits(need) || reclaim(need + (running.isEmpty ? 0 : watermarkBlocks), sparing: sequence.prefix?.group) && fits(need) else { break }
+            let groupKey = sequence.prefix.map { PrefixCache.Key.group($0.group) }
+            let sessionKey = sequence.session.map { PrefixCache.Key.session($0.session) }
+            let shared = groupKey.flatMap { prefixCache.blocks(of: $0) } ?? 0
+            let history = readableHistory(of: sequence, afterShared: shared)
+            let read = shared + history
+            let need = blocks(for: sequence.context) - read
+            let sparing = [groupKey, sessionKey].compactMap { $0 }
+            guard fits(need) || reclaim(need + (running.isEmpty ? 0 : watermarkBlocks), sparing: sparing) && fits(need) else { break }
             waiting.removeFirst()
             freeBlocks -= need
-            if shared > 0 { prefixCache.use(sequence.prefix!.group) }
-            if sequence.prefix != nil {
+            if shared > 0, let groupKey { prefixCache.use(groupKey) }
+            if history > 0, let sessionKey { prefixCache.use(sessionKey) }
+            if groupKey != nil || sessionKey != nil {
                 counters.prefixQueryTokens += sequence.promptTokens
-                counters.prefixHitTokens += shared * configuration.blockTokens
+                counters.prefixHitTokens += read * configuration.blockTokens
             }
             sequences[request].blocks = need
             sequences[request].sharedBlocks = shared
-            sequences[request].cachedTokens = shared * configuration.blockTokens
-            sequences[request].prefillLeft = sequence.context - shared * configuration.blockTokens
+            sequences[request].historyBlocks = history
+            sequences[request].cachedTokens = read * configuration.blockTokens
+            sequences[request].prefillLeft = sequence.context - read * configuration.blockTokens
             sequences[request].status = .running
             running.append(request)
             addChunk(request, budget: &budget, shape: &shape)
         }
+    }
+
+    /// The blocks of its conversation's history `sequence` can read from the cache after `shared`
+    /// blocks of its system prompt: none unless that prompt's blocks are read too (a prefix is
+    /// matched block by block from the start), and never its last prompt token.
+    private func readableHistory(of sequence: Sequence, afterShared shared: Int) -> Int {
+        guard let session = sequence.session, session.tokens > 0, sequence.prefix == nil || shared > 0,
+            let cached = prefixCache.blocks(of: .session(session.session))
+        else { return 0 }
+        let readable = min(session.tokens, sequence.promptTokens - 1) / configuration.blockTokens
+        return max(0, min(cached, readable - shared))
     }
 
     /// True when `need` more blocks leave the watermark free (an empty engine takes any request

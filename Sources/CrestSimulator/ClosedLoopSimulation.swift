@@ -14,9 +14,18 @@ struct LoadSettings {
     let recordsInterTokenGaps: Bool
     /// What each prompt's dataset line asks of its answer's length, read once (by prompt index).
     let answerLengths: [AnswerLengthRequest]
+    /// Each client a user holding conversations of several turns; nil for single requests.
+    let sessions: SessionShape?
+    /// The tokens each prompt adds to a conversation as a later turn (`Prompt.followUp`), by prompt index.
+    let followUpTokens: [Int]
 
-    init(prompts: [Prompt], maxOutputTokens: Int?, requestTimeoutSeconds: Double, thinkTimeSeconds: Double, recordsInterTokenGaps: Bool) {
+    init(
+        prompts: [Prompt], maxOutputTokens: Int?, requestTimeoutSeconds: Double, thinkTimeSeconds: Double, recordsInterTokenGaps: Bool,
+        sessions: SessionShape? = nil
+    ) {
         self.prompts = prompts
+        self.sessions = sessions
+        followUpTokens = sessions == nil ? [] : prompts.map(\.followUp.tokens)
         self.maxOutputTokens = maxOutputTokens
         self.requestTimeoutSeconds = requestTimeoutSeconds
         self.thinkTimeSeconds = thinkTimeSeconds
@@ -38,7 +47,10 @@ public struct SimulatedLevel: Sendable {
 ///
 /// At a level of N, clients 0..<N each send a request, wait for the whole response (or an error,
 /// or its timeout), and send the next after the think time (zero by default; after a 429, once the
-/// Retry-After has passed too). Requests cross the network with a per-request delay each way; the
+/// Retry-After has passed too). In a session sweep each client is a user holding conversations:
+/// a turn's prompt carries the turns before it and their replies, the next turn follows a think
+/// time drawn from an exponential distribution, and a conversation ends after its last turn or
+/// a failed one (its user has no reply to go on from), the next beginning at once. Requests cross the network with a per-request delay each way; the
 /// server is a `ServingModel`.
 ///
 /// The endpoint stays warm from one level to the next, as it does for the live load generator: a
@@ -83,6 +95,9 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         let outputTokens: Int
         /// The system prompt it shares with others, which the engine's prefix cache may serve.
         let prefix: SharedPrefix?
+        /// In a session sweep: its turn in its conversation, and the history before it.
+        let turn: Int?
+        let session: SessionHistory?
         /// The thinking before the answer, for a reasoning model; nil for one that answers at once.
         let reasoningTokens: Int?
         let recorded: LevelRecorder.SentRequest
@@ -113,6 +128,8 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         /// Draws the thinking of a reasoning model's answers (a stream of its own: a model that
         /// does not reason draws nothing from it).
         var reasoningRandom: SeededRandom
+        /// Draws the think times between a conversation's turns.
+        var thinkRandom: SeededRandom
         /// The staggered start: the idle clients still to start, in order, and whether the next
         /// one's start is already scheduled.
         var clientsToStart: [Int]
@@ -142,6 +159,11 @@ final class ClosedLoopSimulation<Server: ServingModel> {
     private var queue = EventQueue<Event>()
     private var requests: [ClientRequest] = []
     private var clients: [ClientState] = []
+    /// In a session sweep, each client's conversation in progress; nil before its first turn.
+    private var conversations: [SimulatedConversation?] = []
+    /// In a session sweep, the clients pausing between turns (not after a 429): users at work.
+    private var thinking: [Bool] = []
+    private var conversationsStarted = 0
     private var notices: [ServerNotice] = []
     private var scheduledWakeup: Int64?
     /// Requests that may still be open, in the order they were sent: with one timeout for all,
@@ -181,6 +203,8 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         if clients.count < concurrency {
             clients += Array(repeating: .idle, count: concurrency - clients.count)
             clientStarts += Array(repeating: .min, count: concurrency - clientStarts.count)
+            conversations += Array(repeating: nil, count: concurrency - conversations.count)
+            thinking += Array(repeating: false, count: concurrency - thinking.count)
         }
         retireClients(from: concurrency, at: clock)
         // Every request in flight has a client waiting for it.
@@ -192,10 +216,12 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         }
         current = RunningLevel(
             number: levelsRun, level: level,
-            recorder: LevelRecorder(level: level, rule: rule, startedAt: clock, staggeredStart: true, carriedRequests: carried),
+            recorder: LevelRecorder(
+                level: level, rule: rule, startedAt: clock, staggeredStart: true, carriedRequests: carried,
+                thinkingUsers: settings.sessions == nil ? nil : thinking.count { $0 }),
             clientSequence: Array(repeating: 0, count: concurrency), promptOrder: promptOrder,
             networkRandom: SeededRandom(seed: derivedSeed(seed, 1)), lengthRandom: SeededRandom(seed: derivedSeed(seed, 2)),
-            reasoningRandom: SeededRandom(seed: derivedSeed(seed, 5)),
+            reasoningRandom: SeededRandom(seed: derivedSeed(seed, 5)), thinkRandom: SeededRandom(seed: derivedSeed(seed, 6)),
             clientsToStart: (0..<concurrency).filter { clients[$0].isIdle },
             preemptionsAtStart: server.counters.preemptions)
         // An idle endpoint gets its first client at once; one with clients that stay (sending, or
@@ -238,6 +264,10 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         switch event {
         case .send(let client):
             guard case .pausing = clients[client] else { return }
+            if thinking[client] {
+                thinking[client] = false
+                current.recorder.thinkingEnded(at: now)
+            }
             send(from: client, at: now)
         case .arrive(let request):
             guard !requests[request].isDone else { return }
@@ -245,7 +275,7 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             server.arrive(
                 ServerRequest(
                     id: request, promptTokens: sent.promptTokens, outputTokens: sent.outputTokens, prefix: sent.prefix,
-                    reasoningTokens: sent.reasoningTokens ?? 0), at: now,
+                    session: sent.session, reasoningTokens: sent.reasoningTokens ?? 0), at: now,
                 notices: &notices)
             deliverNotices()
         case .wake:
@@ -313,6 +343,8 @@ final class ClosedLoopSimulation<Server: ServingModel> {
                 server.abort(request: request, at: now)
             }
             clients[client] = .idle
+            conversations[client] = nil
+            thinking[client] = false
         }
         scheduleWakeup()
     }
@@ -336,10 +368,19 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         let output = settings.answerLengths[promptIndex].length(
             natural: outputLength.draw(&current.lengthRandom) + (thinking ?? 0), cap: prompt.maxOutputTokens ?? settings.maxOutputTokens)
         let uplink = oneWayDelay()
+        var promptTokens = prompt.promptTokens
+        var prefix = prompt.sharedPrefix
+        var session: SessionHistory?
+        if settings.sessions != nil {
+            let conversation = nextTurn(of: client, promptIndex: promptIndex)
+            promptTokens = conversation.turnsSent == 1 ? prompt.promptTokens : conversation.historyTokens + settings.followUpTokens[promptIndex]
+            prefix = conversation.prefix
+            session = SessionHistory(session: conversation.number, tokens: conversation.historyTokens)
+        }
         requests.append(ClientRequest(
             client: client, level: current.number, seq: current.clientSequence[client], promptIndex: promptIndex,
-            promptTokens: prompt.promptTokens, outputTokens: output, prefix: prompt.sharedPrefix, reasoningTokens: thinking, recorded: current.recorder.requestSent(at: now), sentAt: now,
-            downlinkDelay: oneWayDelay()))
+            promptTokens: promptTokens, outputTokens: output, prefix: prefix, turn: session == nil ? nil : conversations[client]?.turnsSent, session: session,
+            reasoningTokens: thinking, recorded: current.recorder.requestSent(at: now), sentAt: now, downlinkDelay: oneWayDelay()))
         current.clientSequence[client] += 1
         clients[client] = .waiting(request: id)
         if !current.startDeadlineArmed { armStartDeadline(at: now) }
@@ -422,8 +463,51 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             current.recorder.carriedRequestFinished(at: now)
         }
         clients[request.client] = .pausing
-        let pause = thinkTime + (request.outcome == .http429 ? retryAfter : 0)
+        var pause = thinkTime + (request.outcome == .http429 ? retryAfter : 0)
+        if let think = conversationGoesOn(after: request) {
+            pause += think
+            thinking[request.client] = true
+            current.recorder.thinkingBegan(at: now)
+        }
         queue.schedule(.send(client: request.client), at: now + pause)
+    }
+
+    // MARK: - Sessions
+
+    /// A client's conversation, as far as the engine is concerned: token counts, not text.
+    private struct SimulatedConversation {
+        let number: Int
+        var turnsSent: Int
+        /// The tokens of the turns sent and their replies, before the next turn's prompt.
+        var historyTokens: Int
+        /// The system prompt of its opening prompt, at the start of every turn.
+        let prefix: SharedPrefix?
+    }
+
+    /// The conversation `client` sends its next turn in: the one it holds, or a new one that
+    /// `promptIndex` opens.
+    private func nextTurn(of client: Int, promptIndex: Int) -> SimulatedConversation {
+        if var conversation = conversations[client] {
+            conversation.turnsSent += 1
+            conversations[client] = conversation
+            return conversation
+        }
+        conversationsStarted += 1
+        let opened = SimulatedConversation(number: conversationsStarted, turnsSent: 1, historyTokens: 0, prefix: settings.prompts[promptIndex].sharedPrefix)
+        conversations[client] = opened
+        return opened
+    }
+
+    /// After `request`, a turn of a conversation: the history it leaves and the think time before
+    /// the next turn (ns), or nil at the conversation's end (after its last turn, or a failed one).
+    private func conversationGoesOn(after request: ClientRequest) -> Int64? {
+        guard let sessions = settings.sessions, let turn = request.turn else { return nil }
+        guard request.outcome.isSuccess, turn < sessions.turns, conversations[request.client] != nil else {
+            conversations[request.client] = nil
+            return nil
+        }
+        conversations[request.client]!.historyTokens = request.promptTokens + request.completionTokens
+        return sessions.drawThinkTime(&current.thinkRandom)
     }
 
     private func sample(of request: ClientRequest, finishedAt now: Int64) -> Sample {
@@ -440,7 +524,8 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             retryAfter: request.outcome == .http429 ? retryAfter : nil, cachedTokens: succeeded ? request.cachedTokens : nil,
             firstAnswerAt: succeeded ? request.firstAnswerAt : nil,
             reasoningTokens: succeeded ? request.reasoningTokens.map { min($0, request.completionTokens) } : nil,
-            askedTokens: settings.answerLengths[request.promptIndex].asked(cap: settings.prompts[request.promptIndex].maxOutputTokens ?? settings.maxOutputTokens))
+            askedTokens: settings.answerLengths[request.promptIndex].asked(cap: settings.prompts[request.promptIndex].maxOutputTokens ?? settings.maxOutputTokens),
+            turn: request.turn)
     }
 
     /// A request's gaps: those its tokens were reported with, and, for tokens the model did not

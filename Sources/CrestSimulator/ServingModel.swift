@@ -8,8 +8,17 @@ struct ServerRequest {
     let outputTokens: Int
     /// The system prompt it shares with other requests, which a batching engine caches.
     var prefix: SharedPrefix? = nil
+    /// For a turn of a conversation, the history before it, which a batching engine may still hold.
+    var session: SessionHistory? = nil
     /// The first tokens of the answer that are a reasoning model's thinking (0: none).
     var reasoningTokens = 0
+}
+
+/// A turn of a conversation (`SessionShape`) as the server sees it: which conversation, and how
+/// many of its prompt's tokens are the turns before it and their replies, as the turn before left them.
+struct SessionHistory {
+    let session: Int
+    let tokens: Int
 }
 
 /// What a serving model reports back to the simulation, at server time `time`.

@@ -34,7 +34,7 @@ public actor SimulatedMeasurer: Measurer {
         simulation = EndpointSimulation(
             endpoint: endpoint, settings: LoadSettings(
                 prompts: dataset.prompts, maxOutputTokens: maxOutputTokens, requestTimeoutSeconds: requestTimeoutSeconds,
-                thinkTimeSeconds: 0, recordsInterTokenGaps: recordsInterTokenGaps),
+                thinkTimeSeconds: 0, recordsInterTokenGaps: recordsInterTokenGaps, sessions: dataset.shape.sessions),
             serverSeed: derivedSeed(seed, 0x5E4E))
     }
 

@@ -40,7 +40,8 @@ public struct SweepRun<M: Measurer>: Sendable {
             writer = try ResultsWriter(folder: plan.folder, manifest: manifest)
         }
         let session = SearchSession(
-            measurer: measurer, budget: plan.budget, limits: plan.limits, confidence: plan.confidence, replaying: replay,
+            measurer: measurer, budget: plan.budget, limits: plan.limits, confidence: plan.confidence,
+            thinkSecondsPerRequest: plan.dataset.shape.sessions?.thinkSecondsPerRequest ?? 0, replaying: replay,
             onLevel: { run, result, step in
                 try writer.record(run, result, step: step)
                 onLevel(run, result, step)

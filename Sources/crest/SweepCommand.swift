@@ -45,6 +45,11 @@ struct SweepCommand: Command {
               --min-output-tokens         ask every answer to run to its cap (min_tokens and ignore_eos, which vLLM,
                                           SGLang and llama.cpp honour), so answer lengths are the dataset's (or
                                           --max-tokens's); the report says whether the endpoint honoured it
+              --session-turns T           make each client a user holding conversations of T turns: every turn
+                                          carries the earlier ones and the endpoint's own replies; a level's
+                                          concurrency is its number of users; the report gives TTFT by turn
+              --think-time D              with --session-turns, the mean pause between a reply and the user's next
+                                          turn, drawn from an exponential distribution (default \(NumberFormatting.duration(seconds: SessionShape.standardThinkSeconds).replacingOccurrences(of: " ", with: "")); 0 for none)
 
             BUDGET (a level must meet all)
               --budget EXPR               METRIC.STAT<=VALUE, repeatable: e2e|ttft|ttfa|tpot|itl . mean|p50|p95|p99.9...
@@ -140,6 +145,28 @@ struct SweepCommand: Command {
         let pricing: Pricing?
     }
 
+    /// The sessions `--session-turns` and `--think-time` ask for; nil for single requests.
+    private static func sessions(_ arguments: inout ArgumentList) throws -> SessionShape? {
+        let turns = try arguments.positiveInteger("--session-turns", atMost: SessionShape.mostTurns)
+        // Zero is a think time too: users who answer at once.
+        let think = try arguments.value("--think-time").map { text -> Double in
+            if ["0", "0s", "0ms"].contains(text) { return 0 }
+            guard let seconds = DurationParsing.seconds(text) else {
+                throw UsageError("--think-time '\(text)': expected a duration such as 500ms, 2s or 1m, or 0 for none")
+            }
+            return seconds
+        }
+        guard let turns else {
+            if think != nil { throw UsageError("--think-time needs --session-turns T: it is the pause between a conversation's turns") }
+            return nil
+        }
+        guard turns >= 2 else { throw UsageError("--session-turns 1: a conversation of one turn is a single request; give 2 or more turns, or leave the option out") }
+        if let think, think > SessionShape.longestThinkSeconds {
+            throw UsageError("--think-time: at most \(NumberFormatting.duration(seconds: SessionShape.longestThinkSeconds)); longer leaves a level's users idle nearly all its run")
+        }
+        return SessionShape(turns: turns, meanThinkSeconds: think ?? SessionShape.standardThinkSeconds)
+    }
+
     /// Parses with `environment` as the place API keys come from; for one pair of a study, with
     /// what the study sets.
     init(arguments: ArgumentList, environment: [String: String], study: StudyPair? = nil) throws {
@@ -162,7 +189,10 @@ struct SweepCommand: Command {
         }
         workload = WorkloadShape(
             sharedPrefixTokens: prefixTokens, prefixGroups: prefixGroups ?? 1, prefixReuse: !arguments.flag("--no-prefix-reuse"),
-            answersToCap: arguments.flag("--min-output-tokens"))
+            answersToCap: arguments.flag("--min-output-tokens"), sessions: try Self.sessions(&arguments))
+        if workload.sessions != nil, !workload.prefixReuse {
+            throw UsageError("--no-prefix-reuse makes every request unique from its first token, and a conversation's turns share their history: use one or the other")
+        }
         tokenize = arguments.flag("--tokenize")
         if tokenize, case .live(let endpoint) = sweepTarget, endpoint.aws != nil {
             throw UsageError("--tokenize: --api \(endpoint.api.rawValue) has no tokenizer to ask; it goes with self-hosted endpoints' POST /tokenize")

@@ -36,12 +36,15 @@ public final class ScriptedEndpoint: HTTPRequestHandler, @unchecked Sendable {
 
     public let script: Script
     private let served = Atomic<Int>(0)
+    private let bodies = Mutex<[[UInt8]]>([])
     private let unknownPaths = Atomic<Int>(0)
 
     public init(_ script: Script) { self.script = script }
 
     /// Generation requests answered.
     public var requestsServed: Int { served.load(ordering: .relaxed) }
+    /// The body of every request answered on an API's route, in the order they arrived.
+    public var requestBodies: [[UInt8]] { bodies.withLock { $0 } }
     /// Requests for paths it does not serve (such as /metrics), answered 404.
     public var notFound: Int { unknownPaths.load(ordering: .relaxed) }
 
@@ -62,6 +65,7 @@ public final class ScriptedEndpoint: HTTPRequestHandler, @unchecked Sendable {
             return response.send(status: 404, body: Array("{\"error\":\"no route\"}".utf8))
         }
         served.add(1, ordering: .relaxed)
+        bodies.withLock { $0.append(request.body) }
         switch script.fault {
         case .status(let status, let retryAfter):
             return response.send(status: status, body: Array("{\"error\":\"scripted\"}".utf8), fields: retryAfter.map { ["Retry-After": $0] } ?? [:])

@@ -40,6 +40,9 @@ public struct LevelRecorder: Sendable {
     /// included, which the samples alone cannot give.
     private var inFlight = 0
     private var inFlightIntegral: Double = 0
+    /// In a session sweep, the users thinking between turns, likewise; nil otherwise.
+    private var thinking: Int?
+    private var thinkingIntegral: Double = 0
     private var integratedTo: Int64?
     private var judge: SequentialJudge?
     private var stability: StabilityTracker?
@@ -51,11 +54,16 @@ public struct LevelRecorder: Sendable {
     ///   - staggeredStart: the measurer starts the level's clients one by one and calls
     ///     `lastClientStarted(at:)` once the level runs at its full load.
     ///   - carriedRequests: requests an earlier level left in flight, which this one starts with.
-    public init(level: Level, rule: StopRule, startedAt: Int64, staggeredStart: Bool = false, carriedRequests: Int = 0) {
+    ///   - thinkingUsers: in a session sweep, the users the level starts with who are thinking
+    ///     between turns (`thinkingBegan(at:)`); nil for single requests.
+    public init(
+        level: Level, rule: StopRule, startedAt: Int64, staggeredStart: Bool = false, carriedRequests: Int = 0, thinkingUsers: Int? = nil
+    ) {
         self.level = level
         self.rule = rule
         self.startedAt = startedAt
         inFlight = carriedRequests
+        thinking = thinkingUsers
         allClientsStarted = !staggeredStart
         if case .sequential(let test) = rule { judge = SequentialJudge(test: test) }
         if case .stable(let stabilityRule) = rule { stability = StabilityTracker(rule: stabilityRule) }
@@ -106,6 +114,18 @@ public struct LevelRecorder: Sendable {
         advanceClock(to: time)
     }
 
+    /// In a session sweep, a user began thinking between turns at `time`, or stopped (to send the
+    /// next turn, or because the level retired it): a user at work, for the level's load (`LoadShortfall`).
+    public mutating func thinkingBegan(at time: Int64) {
+        integrateInFlight(to: time)
+        thinking = (thinking ?? 0) + 1
+    }
+
+    public mutating func thinkingEnded(at time: Int64) {
+        integrateInFlight(to: time)
+        thinking = (thinking ?? 1) - 1
+    }
+
     /// The last of a staggered start's clients started at `time`.
     public mutating func lastClientStarted(at time: Int64) {
         allClientsStarted = true
@@ -139,6 +159,7 @@ public struct LevelRecorder: Sendable {
         let to = min(time, windowEnd ?? time)
         guard to > from else { return }
         inFlightIntegral += Double(inFlight) * Double(to - from)
+        thinkingIntegral += Double(thinking ?? 0) * Double(to - from)
         integratedTo = to
     }
 
@@ -147,6 +168,13 @@ public struct LevelRecorder: Sendable {
         guard let windowStart, let windowEnd, windowEnd > windowStart else { return nil }
         let rest = Double(inFlight) * Double(max(0, windowEnd - max(integratedTo ?? windowStart, windowStart)))
         return (inFlightIntegral + rest) / Double(windowEnd - windowStart)
+    }
+
+    /// The time-average of users thinking over the window, in a session sweep; call once it has closed.
+    private var thinkingMean: Double? {
+        guard let thinking, let windowStart, let windowEnd, windowEnd > windowStart else { return nil }
+        let rest = Double(thinking) * Double(max(0, windowEnd - max(integratedTo ?? windowStart, windowStart)))
+        return (thinkingIntegral + rest) / Double(windowEnd - windowStart)
     }
 
     /// Where the level stands at `time`, for a progress line.
@@ -187,6 +215,6 @@ public struct LevelRecorder: Sendable {
             level: level, samples: samples, startedAt: startedAt, windowStart: windowStart!, windowEnd: windowEnd!,
             endedAt: endedAt, decision: judge?.decision, abandoned: measuredOpen,
             completeBefore: measuredOpen > 0 ? judge?.earliestUnfinishedSentAt : nil, steadyFrom: steadyFrom, isSteady: isSteady,
-            inFlightMean: inFlightMean)
+            inFlightMean: inFlightMean, thinkingMean: thinkingMean)
     }
 }

@@ -32,6 +32,9 @@ public struct LevelRun: Sendable, Equatable {
     /// the level included). Below the level's concurrency when clients waited: after a 429's
     /// Retry-After, after a refused connection. Nil for runs stored before Crest kept it.
     public let inFlightMean: Double?
+    /// In a session sweep, the time-average number of the level's users thinking between turns
+    /// over the measured window: at work, though no request of theirs is in flight. Nil otherwise.
+    public let thinkingMean: Double?
     /// The first request of each failure outcome, as the endpoint answered it (live endpoints only).
     public private(set) var failureExamples: [FailureExample]
 
@@ -39,7 +42,7 @@ public struct LevelRun: Sendable, Equatable {
         level: Level, samples: [Sample], startedAt: Int64, windowStart: Int64, windowEnd: Int64, endedAt: Int64,
         decision: LevelDecision? = nil, abandoned: Int = 0, completeBefore: Int64? = nil, steadyFrom: Int64? = nil,
         isSteady: Bool = true, client: ClientCheck? = nil, serverMetrics: ServerMetrics? = nil, inFlightMean: Double? = nil,
-        failureExamples: [FailureExample] = []
+        thinkingMean: Double? = nil, failureExamples: [FailureExample] = []
     ) {
         self.level = level
         self.samples = samples
@@ -55,6 +58,7 @@ public struct LevelRun: Sendable, Equatable {
         self.client = client
         self.serverMetrics = serverMetrics
         self.inFlightMean = inFlightMean
+        self.thinkingMean = thinkingMean
         self.failureExamples = failureExamples
     }
 

@@ -85,6 +85,8 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     /// reached it: whether the endpoint honoured `min_tokens` or `ignore_eos`.
     public let answersAskedLength: Int
     public let answersAtAskedLength: Int
+    /// In a session sweep, the measured requests by their turn in a conversation; nil otherwise.
+    public let turns: [TurnSummary]?
 
     /// Summarises `run` with intervals at `confidence` (0.95 for 95%).
     public init(_ run: LevelRun, confidence: Double) {
@@ -149,6 +151,7 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         let promptTokensReporting = reportingCache.reduce(0) { $0 + $1.promptTokens }
         prefixCacheHitRate = reportingCache.isEmpty || promptTokensReporting == 0
             ? run.serverMetrics?.prefixCacheHitRate : Double(reportingCache.reduce(0) { $0 + $1.cachedTokens! }) / Double(promptTokensReporting)
+        turns = TurnSummary.byTurn(measured, confidence: confidence)
         promptsPastContext = Dictionary(
             run.samples.filter { $0.fault == .contextExceeded }.map { ($0.promptIndex, $0.promptTokens) }, uniquingKeysWith: { first, _ in first })
     }

@@ -21,6 +21,7 @@ extension Sample {
         if let retryAfter { line += ",\"retry_after_ns\":\(retryAfter)" }
         if let cachedTokens { line += ",\"cached_tokens\":\(cachedTokens)" }
         if let askedTokens { line += ",\"asked_tokens\":\(askedTokens)" }
+        if let turn { line += ",\"turn\":\(turn)" }
         if let reasoningTokens { line += ",\"reasoning_tokens\":\(reasoningTokens),\"first_answer_ns\":\(firstAnswerAt.map(String.init) ?? "null")" }
         line += "}\n"
         return line

@@ -52,13 +52,16 @@ public struct Sample: Sendable, Equatable, Codable {
     /// `ignore_eos`: `AnswerLengthRequest.asked`); nil when it asked for no length. Whether the
     /// endpoint honoured it shows in `completionTokens`.
     public let askedTokens: Int?
+    /// In a session sweep (`SessionShape`), the request's turn in its conversation (1 for the
+    /// opening prompt), whose prompt carries the turns before it; nil for a single request.
+    public let turn: Int?
 
     public init(
         level: Int, client: Int, seq: Int, promptIndex: Int, sentAt: Int64, firstTokenAt: Int64?,
         finishedAt: Int64, promptTokens: Int, completionTokens: Int, tokensSource: TokensSource,
         outcome: Outcome, phase: Phase, sendLag: Int64? = nil, interTokenGaps: [Int64]? = nil, errorName: String? = nil,
         fault: Fault? = nil, retryAfter: Int64? = nil, cachedTokens: Int? = nil, firstAnswerAt: Int64? = nil, reasoningTokens: Int? = nil,
-        askedTokens: Int? = nil
+        askedTokens: Int? = nil, turn: Int? = nil
     ) {
         precondition(fault.map { $0.outcome == outcome } ?? true, "a fault of another outcome")
         self.level = level
@@ -82,6 +85,7 @@ public struct Sample: Sendable, Equatable, Codable {
         self.firstAnswerAt = firstAnswerAt
         self.reasoningTokens = reasoningTokens
         self.askedTokens = askedTokens
+        self.turn = turn
     }
 
     /// The failure's category as levels.csv and the report count it: its fault where it has one,
@@ -134,6 +138,7 @@ public struct Sample: Sendable, Equatable, Codable {
         case firstAnswerAt = "first_answer_ns"
         case reasoningTokens = "reasoning_tokens"
         case askedTokens = "asked_tokens"
+        case turn
         case retryAfter = "retry_after_ns"
     }
 }

@@ -24,7 +24,7 @@ struct SampleLineParser {
         var step = 0, level: Int?, client: Int?, seq: Int?, promptIndex: Int?, sentAt: Int64?, firstTokenAt: Int64?
         var finishedAt: Int64?, promptTokens: Int?, completionTokens: Int?, tokensSource: TokensSource?, outcome: Outcome?
         var phase: Phase?, sendLag: Int64?, gaps: [Int64]?, errorName: String?, fault: Fault?, retryAfter: Int64?
-        var cachedTokens: Int?, firstAnswerAt: Int64?, reasoningTokens: Int?, askedTokens: Int?
+        var cachedTokens: Int?, firstAnswerAt: Int64?, reasoningTokens: Int?, askedTokens: Int?, turn: Int?
         try expect(UInt8(ascii: "{"), field: nil, "a JSON object")
         skipSpaces()
         if peek == UInt8(ascii: "}") { index += 1 } else {
@@ -58,6 +58,7 @@ struct SampleLineParser {
                 case .firstAnswerAt: firstAnswerAt = try nullOr { try $0.integer(key) }
                 case .askedTokens: askedTokens = try nullOr { Int(try $0.integer(key, in: 0...Int64(Prompt.largestTokenCount))) }
                 case .reasoningTokens: reasoningTokens = try nullOr { Int(try $0.integer(key, in: 0...Int64(Prompt.largestTokenCount))) }
+                case .turn: turn = try nullOr { Int(try $0.integer(key, in: 1...Int64(SessionShape.mostTurns))) }
                 case .unknown: try skipValue(key)
                 }
                 skipSpaces()
@@ -84,7 +85,7 @@ struct SampleLineParser {
             completionTokens: try required(completionTokens, "completion_tokens"), tokensSource: try required(tokensSource, "tokens_source"),
             outcome: try required(outcome, "outcome"), phase: try required(phase, "phase"), sendLag: sendLag, interTokenGaps: gaps,
             errorName: errorName, fault: fault, retryAfter: retryAfter, cachedTokens: cachedTokens,
-            firstAnswerAt: firstAnswerAt, reasoningTokens: reasoningTokens, askedTokens: askedTokens)
+            firstAnswerAt: firstAnswerAt, reasoningTokens: reasoningTokens, askedTokens: askedTokens, turn: turn)
         return (step, sample)
     }
 
@@ -96,7 +97,7 @@ struct SampleLineParser {
         case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", tokensSource = "tokens_source"
         case sendLag = "send_lag_ns", interTokenGaps = "itl_ns", errorName = "error_name", fault
         case retryAfter = "retry_after_ns", cachedTokens = "cached_tokens"
-        case firstAnswerAt = "first_answer_ns", reasoningTokens = "reasoning_tokens", askedTokens = "asked_tokens", unknown = ""
+        case firstAnswerAt = "first_answer_ns", reasoningTokens = "reasoning_tokens", askedTokens = "asked_tokens", turn, unknown = ""
 
         var name: String { rawValue.isEmpty ? "?" : rawValue }
 

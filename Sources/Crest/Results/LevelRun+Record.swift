@@ -13,6 +13,7 @@ extension LevelRun: Codable {
         case isSteady = "steady"
         case serverMetrics = "server_metrics"
         case inFlightMean = "in_flight_mean"
+        case thinkingMean = "thinking_mean"
         case failureExamples = "failure_examples"
     }
 
@@ -28,6 +29,7 @@ extension LevelRun: Codable {
             client: try record.decodeIfPresent(ClientCheck.self, forKey: .client),
             serverMetrics: try record.decodeIfPresent(ServerMetrics.self, forKey: .serverMetrics),
             inFlightMean: try record.decodeIfPresent(Double.self, forKey: .inFlightMean),
+            thinkingMean: try record.decodeIfPresent(Double.self, forKey: .thinkingMean),
             failureExamples: try record.decodeIfPresent([FailureExample].self, forKey: .failureExamples) ?? [])
     }
 
@@ -46,6 +48,7 @@ extension LevelRun: Codable {
         try record.encodeIfPresent(client, forKey: .client)
         try record.encodeIfPresent(serverMetrics, forKey: .serverMetrics)
         try record.encodeIfPresent(inFlightMean, forKey: .inFlightMean)
+        try record.encodeIfPresent(thinkingMean, forKey: .thinkingMean)
         if !failureExamples.isEmpty { try record.encode(failureExamples, forKey: .failureExamples) }
     }
 }

@@ -24,7 +24,10 @@ public struct PromptTokensCheck: Sendable, Equatable, Codable {
 
     /// The check of `samples` against `dataset`'s estimates; nil when no success carried a count.
     public init?(dataset: Dataset, samples: [Sample]) {
-        let counted = samples.filter { $0.outcome.isSuccess && $0.tokensSource == .server && $0.promptIndex < dataset.prompts.count }
+        // A later turn of a conversation carries its history, which the dataset's estimate does not count.
+        let counted = samples.filter {
+            $0.outcome.isSuccess && $0.tokensSource == .server && $0.promptIndex < dataset.prompts.count && ($0.turn ?? 1) == 1
+        }
         guard !counted.isEmpty else { return nil }
         requests = counted.count
         estimatedMean = Double(counted.reduce(0) { $0 + dataset.prompts[$1.promptIndex].promptTokens }) / Double(counted.count)

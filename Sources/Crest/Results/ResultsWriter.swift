@@ -132,8 +132,10 @@ public final class ResultsWriter: @unchecked Sendable {
     /// Rewrites levels.csv from every level so far: after each level, and once more when a search
     /// ends (a resumed search may measure nothing new after the levels it replayed, and the kill
     /// may have come between a level's search line and its row).
+    /// A session sweep's turns.csv goes with it.
     public func writeLevelsTable() throws {
         try write(LevelsTable.csv(results.mostInformativePerLevel, pricing: pricing, runs: results.runsPerLevel), to: "levels.csv")
+        if let turns = TurnsTable.csv(results.mostInformativePerLevel) { try write(turns, to: "turns.csv") }
     }
 
     /// Writes recommendation.json.

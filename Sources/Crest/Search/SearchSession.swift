@@ -7,6 +7,9 @@ public final class SearchSession<M: Measurer> {
     public let budget: Budget
     public let limits: SearchLimits
     public let confidence: Double
+    /// The mean pause its clients take after a request (a session sweep's think time), which the
+    /// throughput models count (`LevelCurves.thinkSeconds`).
+    public let thinkSecondsPerRequest: Double
     /// Every level measured, in order.
     public private(set) var results: [LevelResult] = []
     public private(set) var steps: [SearchStep] = []
@@ -29,7 +32,7 @@ public final class SearchSession<M: Measurer> {
     ///     `onReplay` is told of each; `onLevel` only of levels measured now.
     ///   - journal: where the requests of step N go as they finish, while it is measured.
     public init(
-        measurer: M, budget: Budget, limits: SearchLimits, confidence: Double = 0.95,
+        measurer: M, budget: Budget, limits: SearchLimits, confidence: Double = 0.95, thinkSecondsPerRequest: Double = 0,
         replaying: [(run: LevelRun, step: SearchStep)] = [],
         onLevel: @escaping (LevelRun, LevelResult, SearchStep) throws -> Void = { _, _, _ in },
         onReplay: @escaping (LevelRun, LevelResult, SearchStep) -> Void = { _, _, _ in },
@@ -38,6 +41,7 @@ public final class SearchSession<M: Measurer> {
         self.journal = journal
         self.measurer = measurer
         self.budget = budget
+        self.thinkSecondsPerRequest = thinkSecondsPerRequest
         self.limits = limits
         self.confidence = confidence
         self.onLevel = onLevel

@@ -12,9 +12,12 @@ public enum SweepCurves {
 
     /// The throughput curve of `levels` as the search fits it (see `LevelCurves.throughput`): its
     /// request rate at a concurrency, and its knee, where throughput stops growing (the fitted batch
-    /// cap, or the peak of a declining curve). Nil with fewer than three feasible levels.
-    public static func throughputFit(to levels: [LevelResult], budget: Budget) -> (model: String, requestsPerSecond: @Sendable (Double) -> Double, knee: Double?)? {
-        let curves = LevelCurves(budget: budget)
+    /// cap, or the peak of a declining curve), with clients that pause `thinkSeconds` after a
+    /// request. Nil with fewer than three feasible levels.
+    public static func throughputFit(
+        to levels: [LevelResult], budget: Budget, thinkSeconds: Double = 0
+    ) -> (model: String, requestsPerSecond: @Sendable (Double) -> Double, knee: Double?)? {
+        let curves = LevelCurves(budget: budget, thinkSeconds: thinkSeconds)
         let known = Dictionary(levels.map { ($0.concurrency, $0) }, uniquingKeysWith: { first, _ in first })
         guard let fit = curves.throughput(feasibleOnly: known) else { return nil }
         return (fit.model.rawValue, { curves.throughputValue(fit, at: $0) }, fit.throughputKnee)

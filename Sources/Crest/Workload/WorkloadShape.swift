@@ -17,12 +17,18 @@ public struct WorkloadShape: Sendable, Equatable, Codable {
     /// `ignore_eos`, which vLLM, SGLang and llama.cpp honour), so the lengths are the dataset's
     /// (or `--max-tokens`), not the model's; whether the endpoint did shows in `Sample.askedTokens`.
     public var answersToCap: Bool
+    /// Each client a user holding conversations of several turns (`--session-turns`); nil for
+    /// single requests.
+    public var sessions: SessionShape?
 
-    public init(sharedPrefixTokens: Int? = nil, prefixGroups: Int = 1, prefixReuse: Bool = true, answersToCap: Bool = false) {
+    public init(
+        sharedPrefixTokens: Int? = nil, prefixGroups: Int = 1, prefixReuse: Bool = true, answersToCap: Bool = false, sessions: SessionShape? = nil
+    ) {
         self.sharedPrefixTokens = sharedPrefixTokens
         self.prefixGroups = prefixGroups
         self.prefixReuse = prefixReuse
         self.answersToCap = answersToCap
+        self.sessions = sessions
     }
 
     /// Requests as the dataset has them.
@@ -42,6 +48,7 @@ public struct WorkloadShape: Sendable, Equatable, Codable {
         }
         if !prefixReuse { parts.append("every request unique (no prefix reuse)") }
         if answersToCap { parts.append("answers asked to run to their cap (min_tokens, ignore_eos)") }
+        if let sessions { parts.append(sessions.summary) }
         return parts.joined(separator: ", ")
     }
 
@@ -51,6 +58,7 @@ public struct WorkloadShape: Sendable, Equatable, Codable {
         if let tokens = sharedPrefixTokens { parts.append("shared prefix \(tokens)" + (prefixGroups > 1 ? "×\(prefixGroups)" : "")) }
         if !prefixReuse { parts.append("unique requests") }
         if answersToCap { parts.append("answers to cap") }
+        if let sessions { parts.append(sessions.tag) }
         return parts.joined(separator: ", ")
     }
 
@@ -59,6 +67,7 @@ public struct WorkloadShape: Sendable, Equatable, Codable {
         case prefixGroups = "prefix_groups"
         case prefixReuse = "prefix_reuse"
         case answersToCap = "min_output_tokens"
+        case sessions
     }
 
     public init(from decoder: Decoder) throws {
@@ -68,6 +77,7 @@ public struct WorkloadShape: Sendable, Equatable, Codable {
         prefixReuse = try container.decode(Bool.self, forKey: .prefixReuse)
         // Sweeps written before the field asked for no lengths.
         answersToCap = try container.decodeIfPresent(Bool.self, forKey: .answersToCap) ?? false
+        sessions = try container.decodeIfPresent(SessionShape.self, forKey: .sessions)
     }
 }
 

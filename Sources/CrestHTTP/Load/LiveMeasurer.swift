@@ -31,7 +31,7 @@ public final class LiveMeasurer: Measurer, @unchecked Sendable {
         generator = try LoadGenerator(
             loop: loop, endpoint: endpoint, prompts: dataset.prompts, maxOutputTokens: maxOutputTokens,
             requestTimeoutSeconds: requestTimeoutSeconds, timeouts: timeouts, seed: seed, origin: MonotonicClock.nanoseconds(), limits: limits,
-            uniqueRequests: !dataset.shape.prefixReuse, onProgress: onProgress)
+            uniqueRequests: !dataset.shape.prefixReuse, sessions: dataset.shape.sessions, onProgress: onProgress)
     }
 
     /// The most clients a level can have: each holds a connection, and the open-files limit

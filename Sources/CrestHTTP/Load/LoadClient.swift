@@ -40,7 +40,7 @@ final class LoadClient: SocketHandler, GeneratorClient {
 
     func send(_ request: RequestInFlight) {
         self.request = request
-        outgoing = generator.requestBytes(request.promptIndex)
+        outgoing = generator.requestBytes(for: request)
         written = 0
         responseParser.reset()
         reader = ResponseReader(endpoint: generator.endpoint, limits: generator.limits)

@@ -9,6 +9,11 @@ import Glibc
 /// next request as soon as its last one ends, with every request recorded by the level's
 /// `LevelRecorder`, exactly as the simulator's clients are.
 ///
+/// In a session sweep each client is a user holding conversations (`SessionShape`): a later turn's
+/// request is built as it is sent, from the history and the endpoint's reply to the turn before,
+/// after a think time drawn from an exponential distribution; a conversation ends after its last
+/// turn or a failed one (there is no reply to go on from), and the next begins at once.
+///
 /// Levels follow each other without a restart: going from N to M clients keeps the connections,
 /// starts the clients that are missing and lets the surplus ones retire after their current
 /// request. Idle clients start one by one, as the simulator's do (see `StaggeredStart`). Requests
@@ -81,6 +86,13 @@ final class LoadGenerator: @unchecked Sendable {
     private var nonces: RequestNonces?
     private let nonceOffsets: [Int]
     private let bridge: SessionBridge?
+    private let maxOutputTokens: Int?
+    /// In a session sweep: the conversations' shape, each client's conversation in progress,
+    /// the clients thinking between turns, and what draws their think times.
+    private let sessions: SessionShape?
+    private var conversations: [Conversation?] = []
+    private var thinking: [Bool] = []
+    private var thinkRandom: SeededRandom
     /// The sweep's time zero on the monotonic clock: every sample's times count from it.
     private var origin: Int64
     private let timeout: Int64
@@ -111,9 +123,12 @@ final class LoadGenerator: @unchecked Sendable {
     init(
         loop: EventLoop, endpoint: LiveEndpoint, prompts: [Prompt], maxOutputTokens: Int?, requestTimeoutSeconds: Double,
         timeouts: ClientTimeouts = .standard, seed: UInt64, origin: Int64, limits: ResponseLimits = .standard,
-        uniqueRequests: Bool = false, onProgress: (@Sendable (Int, LevelProgress) -> Void)? = nil
+        uniqueRequests: Bool = false, sessions: SessionShape? = nil, onProgress: (@Sendable (Int, LevelProgress) -> Void)? = nil
     ) throws {
         self.loop = loop
+        self.maxOutputTokens = maxOutputTokens
+        self.sessions = sessions
+        thinkRandom = SeededRandom(seed: derivedSeed(seed, 6))
         self.timeouts = timeouts
         self.onProgress = onProgress
         self.endpoint = endpoint
@@ -164,7 +179,9 @@ final class LoadGenerator: @unchecked Sendable {
 
     deinit { readBuffer.deallocate() }
 
-    func requestBytes(_ promptIndex: Int) -> [UInt8] {
+    func requestBytes(for request: RequestInFlight) -> [UInt8] {
+        if let turn = request.turnPrompt { return endpoint.bytes(of: prepared(turn, else: request.promptIndex), at: LiveEndpoint.unixNow) }
+        let promptIndex = request.promptIndex
         if let body = uniqueBody(promptIndex) {
             guard !requests.isEmpty else { return endpoint.bytes(of: endpoint.prepared(body: body), at: LiveEndpoint.unixNow) }
             // The prebuilt request's head stays: the body keeps its length.
@@ -174,7 +191,9 @@ final class LoadGenerator: @unchecked Sendable {
         return requests.isEmpty ? endpoint.bytes(of: prepared[promptIndex], at: LiveEndpoint.unixNow) : requests[promptIndex]
     }
 
-    func urlRequest(_ promptIndex: Int) -> URLRequest {
+    func urlRequest(for request: RequestInFlight) -> URLRequest {
+        if let turn = request.turnPrompt { return endpoint.urlRequest(of: prepared(turn, else: request.promptIndex), at: LiveEndpoint.unixNow) }
+        let promptIndex = request.promptIndex
         if let body = uniqueBody(promptIndex) {
             guard !urlRequests.isEmpty else { return endpoint.urlRequest(of: endpoint.prepared(body: body), at: LiveEndpoint.unixNow) }
             var request = urlRequests[promptIndex]
@@ -182,6 +201,13 @@ final class LoadGenerator: @unchecked Sendable {
             return request
         }
         return urlRequests.isEmpty ? endpoint.urlRequest(of: prepared[promptIndex], at: LiveEndpoint.unixNow) : urlRequests[promptIndex]
+    }
+
+    /// A later turn's request. Preparing throws only for request fields that do not encode, and
+    /// the same fields encoded when the prompts' requests were prepared, so the fallback (the
+    /// prompt's own request) is never sent in practice.
+    private func prepared(_ turn: Prompt, else promptIndex: Int) -> PreparedRequest {
+        (try? endpoint.prepare(turn, maxOutputTokens: maxOutputTokens)) ?? prepared[promptIndex]
     }
 
     /// The body of a unique request for the prompt, with a new nonce; nil when requests are not unique.
@@ -210,15 +236,22 @@ final class LoadGenerator: @unchecked Sendable {
             if let pause = client.pauseTimer { loop.cancelTimer(pause) }
             client.pauseTimer = nil
             if client.request != nil { client.close() }
+            if sessions != nil { endConversation(of: client.index) }
         }
         let carried = clients.filter { $0.request != nil }.count
         current = LevelInProgress(
             number: levelsStarted,
-            recorder: LevelRecorder(level: level, rule: rule, startedAt: now - origin, staggeredStart: true, carriedRequests: carried),
+            recorder: LevelRecorder(
+                level: level, rule: rule, startedAt: now - origin, staggeredStart: true, carriedRequests: carried,
+                thinkingUsers: sessions == nil ? nil : thinking.count { $0 }),
             continuation: continuation, sequence: Array(repeating: 0, count: level.concurrency), startedAt: now,
             cpuAtStart: cpuNanoseconds(), userCPUAtStart: userCPUNanoseconds(), journal: journal)
         activeClients = level.concurrency
         while clients.count < activeClients { clients.append(makeClient(index: clients.count)) }
+        while conversations.count < clients.count {
+            conversations.append(nil)
+            thinking.append(false)
+        }
         while clientStarts.count < clients.count { clientStarts.append(.min) }
         clientsToStart = clients.prefix(activeClients).filter { !$0.isBusy }.map(\.index)
         // An idle endpoint gets its first client at once; one with clients that stay gets
@@ -352,12 +385,13 @@ final class LoadGenerator: @unchecked Sendable {
     func requestFinished(_ finished: FinishedRequest, by client: any GeneratorClient) {
         let request = finished.request
         // A 429's Retry-After is honoured (up to a limit) and recorded with its sample.
-        let pause: Int64
+        var pause: Int64
         switch finished.outcome {
         case .http429: pause = Int64(min(finished.retryAfterSeconds ?? 1, Self.longestRetryAfter) * 1e9)
         case .transport: pause = Self.transportPauseNanoseconds
         default: pause = 0
         }
+        let retryAfter = pause
         if request.levelNumber == Self.preflightLevel, let continuation = pendingPreflight {
             pendingPreflight = nil
             return continuation.resume(returning: finished)
@@ -366,7 +400,7 @@ final class LoadGenerator: @unchecked Sendable {
         if current != nil, current!.number != request.levelNumber {
             current!.recorder.carriedRequestFinished(at: finished.finishedAt - origin)
         } else if let recorded = request.recorded, current?.number == request.levelNumber {
-            let sample = sample(finished, client: client.index, phase: recorded.phase, retryAfter: finished.outcome == .http429 ? pause : nil)
+            let sample = sample(finished, client: client.index, phase: recorded.phase, retryAfter: finished.outcome == .http429 ? retryAfter : nil)
             current?.recorder.requestFinished(sample, recorded)
             current?.sendLags.append(request.sendLag)
             // Only the first failure of each kind is shown, so only it is described: a 429 storm
@@ -376,14 +410,58 @@ final class LoadGenerator: @unchecked Sendable {
             }
         }
         if request.firstTokenAt == nil { responseBegan(to: request, by: client) }
+        let think = conversationGoesOn(after: finished, by: client.index)
+        if let think {
+            pause += think
+            thinking[client.index] = true
+            current?.recorder.thinkingBegan(at: finished.finishedAt - origin)
+        }
         completeLevelIfDone()
         endDrainIfDone()
-        if pause == 0 { return clientIsFree(client, since: finished.finishedAt) }
+        if pause == 0 {
+            stopThinking(client.index)
+            return clientIsFree(client, since: finished.finishedAt)
+        }
         let resumeAt = loop.now + pause
         client.pauseTimer = loop.schedule(at: resumeAt) { [unowned self, unowned client] in
             client.pauseTimer = nil
+            stopThinking(client.index)
             clientIsFree(client, since: resumeAt)
         }
+    }
+
+    // MARK: - Sessions
+
+    /// After `finished`, a turn of a conversation: its reply joins the history and the think time
+    /// before the next turn is drawn (ns); nil at the conversation's end (after its last turn, or
+    /// a failed one), or for a request of no conversation.
+    private func conversationGoesOn(after finished: FinishedRequest, by client: Int) -> Int64? {
+        let request = finished.request
+        guard let sessions, let turn = request.turn, client < conversations.count, conversations[client] != nil else { return nil }
+        guard finished.outcome.isSuccess, turn < sessions.turns else {
+            endConversation(of: client)
+            return nil
+        }
+        // An unstreamed answer's text is read from its body once, here.
+        let reply = endpoint.streaming ? request.reply : endpoint.api.answerText(ofBody: request.body) ?? ""
+        conversations[client]!.answered(
+            request.turnPrompt ?? prompts[request.promptIndex], reply: reply, promptTokens: request.reading.promptTokens,
+            completionTokens: request.reading.completion.tokens)
+        return sessions.drawThinkTime(&thinkRandom)
+    }
+
+    /// The client's user stops thinking: its next turn goes now, or it waits for a level.
+    private func stopThinking(_ client: Int) {
+        guard client < thinking.count, thinking[client] else { return }
+        thinking[client] = false
+        current?.recorder.thinkingEnded(at: loop.now - origin)
+    }
+
+    /// The client's conversation ends: its next request opens a new one.
+    private func endConversation(of client: Int) {
+        guard client < conversations.count else { return }
+        conversations[client] = nil
+        thinking[client] = false
     }
 
     // MARK: - Staggered start
@@ -440,12 +518,22 @@ final class LoadGenerator: @unchecked Sendable {
         guard current != nil else { return }
         let promptIndex = promptOrder[promptCursor % promptOrder.count]
         promptCursor += 1
+        var turn: Int?
+        var turnPrompt: Prompt?
+        if sessions != nil {
+            var conversation = conversations[client.index] ?? Conversation()
+            let request = conversation.nextTurn(prompts[promptIndex])
+            conversations[client.index] = conversation
+            turn = conversation.turnsSent
+            // The opening turn is the prompt's own request, built once.
+            if conversation.turnsSent > 1 { turnPrompt = request }
+        }
         let now = loop.now
         let recorded = current!.recorder.requestSent(at: now - origin)
         let seq = current!.sequence[client.index]
         current!.sequence[client.index] += 1
         client.send(RequestInFlight(
-            promptIndex: promptIndex, levelNumber: current!.number, recorded: recorded, seq: seq, sentAt: now,
+            promptIndex: promptIndex, turn: turn, turnPrompt: turnPrompt, levelNumber: current!.number, recorded: recorded, seq: seq, sentAt: now,
             sendLag: max(0, now - readyAt), deadline: now + timeout))
         if current != nil, !clientsToStart.isEmpty, startDeadline == nil { armStartDeadline() }
     }
@@ -460,13 +548,13 @@ final class LoadGenerator: @unchecked Sendable {
             level: current!.recorder.level.concurrency, client: client, seq: request.seq, promptIndex: request.promptIndex,
             sentAt: request.sentAt - origin, firstTokenAt: request.firstTokenAt.map { $0 - origin },
             finishedAt: finished.finishedAt - origin,
-            promptTokens: request.reading.promptTokens ?? prompts[request.promptIndex].promptTokens,
+            promptTokens: request.reading.promptTokens ?? (request.turnPrompt ?? prompts[request.promptIndex]).promptTokens,
             completionTokens: succeeded ? completion.tokens : 0, tokensSource: succeeded ? completion.source : .estimate,
             outcome: finished.outcome, phase: phase, sendLag: request.sendLag,
             interTokenGaps: endpoint.streaming ? request.interTokenGaps : nil, errorName: finished.errorName, fault: finished.fault,
             retryAfter: retryAfter, cachedTokens: succeeded ? request.reading.cachedTokens : nil,
             firstAnswerAt: succeeded && request.reading.reasoned ? (endpoint.streaming ? request.firstAnswerAt : request.firstTokenAt).map { $0 - origin } : nil,
-            reasoningTokens: succeeded ? request.reading.reasoning : nil, askedTokens: askedTokens[request.promptIndex])
+            reasoningTokens: succeeded ? request.reading.reasoning : nil, askedTokens: askedTokens[request.promptIndex], turn: request.turn)
     }
 
     /// The request timeout's expiry of `request`, at its deadline.

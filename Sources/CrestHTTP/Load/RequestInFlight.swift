@@ -3,6 +3,10 @@ import Crest
 /// One request of the load generator, from the moment its client sends it to its end.
 struct RequestInFlight {
     let promptIndex: Int
+    /// In a session sweep, the request's turn in its client's conversation (1 for the opening
+    /// prompt), and for a later turn the request it sends: the history and the prompt's follow-up.
+    var turn: Int? = nil
+    var turnPrompt: Prompt? = nil
     /// Which level's recorder it belongs to (`LoadGenerator`'s level count), and what that
     /// recorder said when it was sent. Nil for requests sent between levels, which no level records.
     let levelNumber: Int
@@ -22,6 +26,8 @@ struct RequestInFlight {
     var lastTokenAt: Int64?
     var interTokenGaps: [Int64] = []
     var reading = ResponseReading()
+    /// In a session sweep, the answer's text as it streamed, for the conversation's next turn.
+    var reply = ""
     /// The body of an unstreamed or failed response (up to `ResponseLimits.maximumBodyBytes`); of a
     /// streamed one, only its start, to show if it turns out not to be an answer.
     var body: [UInt8] = []

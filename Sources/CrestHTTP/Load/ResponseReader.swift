@@ -82,6 +82,7 @@ struct ResponseReader {
             let before = (answers: request.reading.answerEvents, recounts: request.reading.recounts)
             if api.read(event, into: &request.reading), Self.tokenArrived(at: time, in: &request) { broughtFirstToken = true }
             Self.noteAnswer(at: time, in: &request, before: before)
+            if request.turn != nil, let text = api.answerText(inEvent: event.data) { request.reply += text }
         }
         return broughtFirstToken
     }
@@ -108,6 +109,7 @@ struct ResponseReader {
                 let before = (answers: request.reading.answerEvents, recounts: request.reading.recounts)
                 if api.readConverse(message, into: &request.reading), Self.tokenArrived(at: time, in: &request) { broughtFirstToken = true }
                 Self.noteAnswer(at: time, in: &request, before: before)
+                if request.turn != nil, let text = api.answerText(inConverse: message) { request.reply += text }
                 continue
             }
             if api.recordedException(message, into: &request.reading) { continue }

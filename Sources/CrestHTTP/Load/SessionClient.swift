@@ -31,7 +31,7 @@ final class SessionClient: GeneratorClient, @unchecked Sendable {
     func send(_ request: RequestInFlight) {
         self.request = request
         reader = ResponseReader(endpoint: generator.endpoint, limits: generator.limits)
-        transfer = bridge.start(generator.urlRequest(request.promptIndex), for: self)
+        transfer = bridge.start(generator.urlRequest(for: request), for: self)
     }
 
     func timedOut(_ expiry: RequestExpiry) {

@@ -96,7 +96,8 @@ public enum SweepPlots {
         })]
         chart.markers = recommendationMarker(input)
         // The search's throughput model over the feasible levels, and its knee.
-        if let fit = SweepCurves.throughputFit(to: input.levels, budget: input.budget),
+        if let fit = SweepCurves.throughputFit(
+            to: input.levels, budget: input.budget, thinkSeconds: input.manifest.dataset.workload?.sessions?.thinkSecondsPerRequest ?? 0),
            let low = input.levels.map(\.concurrency).min(), let high = input.levels.map(\.concurrency).max(), high > low {
             let curve = (0...60).map { step -> Chart.Point in
                 let n = Double(low) * pow(Double(high) / Double(low), Double(step) / 60)

@@ -21,7 +21,7 @@ final class SampleLineParserTests: XCTestCase {
                 fault: index % 4 == 1 ? Fault.allCases.first { $0.outcome == Outcome.allCases[index % Outcome.allCases.count] } : nil,
                 retryAfter: index % 8 == 3 ? Int64(index) * 1_000_000 : nil, cachedTokens: index % 9 == 2 ? index * 16 : nil,
                 firstAnswerAt: index % 10 == 3 ? sent + 50 : nil, reasoningTokens: index % 5 == 3 ? index : nil,
-                askedTokens: index % 7 == 1 ? index + 5 : nil)
+                askedTokens: index % 7 == 1 ? index + 5 : nil, turn: index % 4 == 2 ? 1 + index % 9 : nil)
             let read = try parse(sample.jsonLine(step: index + 1))
             XCTAssertEqual(read.sample, sample)
             XCTAssertEqual(read.step, index + 1)
@@ -47,6 +47,8 @@ final class SampleLineParserTests: XCTestCase {
             (#"{"step":1,"level":1,"client":0,"seq":0,"prompt_index":0,"sent_ns":0,"first_token_ns":null,"finished_ns":1,"prompt_tokens":1,"completion_tokens":0,"tokens_source":"estimate","outcome":"timeout","phase":"measured","fault":"connection_reset"}"#, "fault"),
             (#"{"step":1,"level":1,"client":0,"seq":0,"prompt_index":0,"sent_ns":0,"first_token_ns":null,"finished_ns":1,"prompt_tokens":1,"completion_tokens":0,"tokens_source":"estimate","outcome":"timeout","phase":"measured","fault":"gremlins"}"#, "fault"),
             (#"{"step":1,"level":1,"client":0,"seq":0,"prompt_index":0,"sent_ns":0,"first_token_ns":null,"finished_ns":1,"prompt_tokens":1,"completion_tokens":0,"tokens_source":"estimate","outcome":"http_429","phase":"measured","retry_after_ns":-5}"#, "retry_after_ns"),
+            // A conversation's turns count from 1.
+            (#"{"step":1,"level":1,"client":0,"seq":0,"prompt_index":0,"sent_ns":0,"first_token_ns":null,"finished_ns":1,"prompt_tokens":1,"completion_tokens":1,"tokens_source":"server","outcome":"ok","phase":"measured","turn":0}"#, "turn"),
             ("not json", nil),
             // Found by TextInputFuzzTests: the last digit's addition overflowed and trapped.
             (#"{"step":1,"level":1,"client":0,"seq":0,"prompt_index":0,"sent_ns":9223372036854775808}"#, "sent_ns"),

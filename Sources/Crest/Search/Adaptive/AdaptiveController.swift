@@ -16,7 +16,7 @@ final class AdaptiveController<M: Measurer> {
         self.prior = prior
         self.tolerance = tolerance
         self.strategy = strategy
-        models = LevelCurves(budget: session.budget)
+        models = LevelCurves(budget: session.budget, thinkSeconds: session.thinkSecondsPerRequest)
         // A confirmation's error rate is 1 − the session's confidence: the chance of certifying a
         // level that breaks the budget. (α = 10% certified 1.4 points more answers within 2% of the
         // optimum on the search benchmark: not worth weakening what "certified" means.)

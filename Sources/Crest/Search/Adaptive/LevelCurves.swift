@@ -12,6 +12,15 @@ struct LevelCurves {
     }
 
     let budget: Budget
+    /// The mean pause a client takes after a request (a session sweep's think time,
+    /// `SessionShape.thinkSecondsPerRequest`; 0 for a closed loop without one): N clients send
+    /// N / (latency + pause) requests a second, not N / latency.
+    let thinkSeconds: Double
+
+    init(budget: Budget, thinkSeconds: Double = 0) {
+        self.budget = budget
+        self.thinkSeconds = thinkSeconds
+    }
 
     /// The largest point estimate of a constrained statistic over its limit at a level: below 1 is inside.
     func worstRatio(_ result: LevelResult?) -> Double {
@@ -133,14 +142,15 @@ struct LevelCurves {
     }
 
     /// Requests per second a throughput curve gives at `n`: USL directly, a mean-latency fit by
-    /// Little's law with no think time.
+    /// Little's law with the clients' pauses.
     func throughputValue(_ fit: CurveFit, at n: Double) -> Double {
-        fit.model == .universalScalability ? fit.predict(n) : n / max(fit.predict(n), 1e-12)
+        fit.model == .universalScalability ? fit.predict(n) : n / max(fit.predict(n) + thinkSeconds, 1e-12)
     }
 
-    /// A level's request rate by Little's law, N / mean latency, with its relative standard error.
+    /// A level's request rate by Little's law, N / (mean latency + pause), with its relative standard error.
     func littleRate(_ result: LevelResult) -> (value: Double, relativeError: Double)? {
         guard let mean = result.summary.latency?.mean, mean.value > 0 else { return nil }
-        return (Double(result.concurrency) / mean.value, mean.standardError(orShare: 0.2) / mean.value)
+        let cycle = mean.value + thinkSeconds
+        return (Double(result.concurrency) / cycle, mean.standardError(orShare: 0.2) / cycle)
     }
 }

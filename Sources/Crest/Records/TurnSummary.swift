@@ -1,0 +1,43 @@
+/// One turn index of a session sweep's conversations at one level (`SessionShape`): how its
+/// measured requests did. A conversation's context grows with every turn, and shows first in the
+/// later turns' time to first token (their prefill), unless the endpoint still holds the history.
+public struct TurnSummary: Sendable, Equatable, Codable {
+    /// 1 for the opening prompt.
+    public let turn: Int
+    /// Measured requests of this turn, and those that succeeded.
+    public let requests: Int
+    public let successes: Int
+    /// The successes' prompt tokens: the turn's own and its history's.
+    public let promptTokenCountMean: Double
+    /// The share of the successes' prompt tokens that the endpoint's prefix cache served, over
+    /// those whose usage said (`Sample.cachedTokens`); nil when none said.
+    public let prefixCacheHitRate: Double?
+    public let ttft: DistributionSummary?
+    public let latency: DistributionSummary?
+
+    /// The turns of `measured` (a level's measured requests in send order), first turn first;
+    /// nil when they are no conversation's.
+    static func byTurn(_ measured: [Sample], confidence: Double) -> [TurnSummary]? {
+        let grouped = Dictionary(grouping: measured.filter { $0.turn != nil }, by: { $0.turn! })
+        guard !grouped.isEmpty else { return nil }
+        return grouped.keys.sorted().map { turn in
+            let samples = grouped[turn]!
+            let succeeded = samples.filter { $0.outcome.isSuccess }
+            let promptTokens = succeeded.reduce(0) { $0 + $1.promptTokens }
+            let reportingCache = succeeded.filter { $0.cachedTokens != nil }
+            let reportedTokens = reportingCache.reduce(0) { $0 + $1.promptTokens }
+            return TurnSummary(
+                turn: turn, requests: samples.count, successes: succeeded.count,
+                promptTokenCountMean: succeeded.isEmpty ? 0 : Double(promptTokens) / Double(succeeded.count),
+                prefixCacheHitRate: reportedTokens == 0 ? nil : Double(reportingCache.reduce(0) { $0 + $1.cachedTokens! }) / Double(reportedTokens),
+                ttft: DistributionSummary(succeeded.compactMap(\.ttftSeconds), confidence: confidence),
+                latency: DistributionSummary(succeeded.map(\.latencySeconds), confidence: confidence))
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case turn, requests, successes, ttft, latency
+        case promptTokenCountMean = "prompt_token_count_mean"
+        case prefixCacheHitRate = "prefix_cache_hit_rate"
+    }
+}
