@@ -95,8 +95,10 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         let outputTokens: Int
         /// The system prompt it shares with others, which the engine's prefix cache may serve.
         let prefix: SharedPrefix?
-        /// In a session sweep: its turn in its conversation, and the history before it.
+        /// In a session sweep: its turn in its conversation, which of its opener's later turns it
+        /// is (nil for a dataset prompt), and the history before it.
         let turn: Int?
+        let laterTurn: Int?
         let session: SessionHistory?
         /// The thinking before the answer, for a reasoning model; nil for one that answers at once.
         let reasoningTokens: Int?
@@ -360,12 +362,21 @@ final class ClosedLoopSimulation<Server: ServingModel> {
 
     private func send(from client: Int, at now: Int64) {
         let id = requests.count
-        let promptIndex = current.promptOrder[current.sent % current.promptOrder.count]
-        current.sent += 1
-        let prompt = settings.prompts[promptIndex]
+        // A conversation's own later turn (its opener's, `Prompt.laterTurns`) takes no prompt of the order.
+        let laterTurn = settings.sessions == nil ? nil : conversations[client].flatMap { conversation in
+            conversation.turnsSent - 1 < settings.prompts[conversation.openerIndex].laterTurns.count ? conversation.turnsSent - 1 : nil
+        }
+        let promptIndex: Int
+        if laterTurn != nil, let opener = conversations[client]?.openerIndex {
+            promptIndex = opener
+        } else {
+            promptIndex = current.promptOrder[current.sent % current.promptOrder.count]
+            current.sent += 1
+        }
+        let prompt = turnPrompt(promptIndex, laterTurn: laterTurn)
         // A reasoning model thinks first; its thinking counts in the cap, as vLLM counts it.
         let thinking = reasoning.map { $0.draw(&current.reasoningRandom) }
-        let output = settings.answerLengths[promptIndex].length(
+        let output = answerLength(promptIndex, laterTurn: laterTurn).length(
             natural: outputLength.draw(&current.lengthRandom) + (thinking ?? 0), cap: prompt.maxOutputTokens ?? settings.maxOutputTokens)
         let uplink = oneWayDelay()
         var promptTokens = prompt.promptTokens
@@ -373,20 +384,32 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         var session: SessionHistory?
         if settings.sessions != nil {
             let conversation = nextTurn(of: client, promptIndex: promptIndex)
-            promptTokens = conversation.turnsSent == 1 ? prompt.promptTokens : conversation.historyTokens + settings.followUpTokens[promptIndex]
+            let added = laterTurn == nil ? settings.followUpTokens[promptIndex] : prompt.promptTokens
+            promptTokens = conversation.turnsSent == 1 ? prompt.promptTokens : conversation.historyTokens + added
             prefix = conversation.prefix
             session = SessionHistory(session: conversation.number, tokens: conversation.historyTokens)
         }
         requests.append(ClientRequest(
             client: client, level: current.number, seq: current.clientSequence[client], promptIndex: promptIndex,
-            promptTokens: promptTokens, outputTokens: output, prefix: prefix, turn: session == nil ? nil : conversations[client]?.turnsSent, session: session,
-            reasoningTokens: thinking, recorded: current.recorder.requestSent(at: now), sentAt: now, downlinkDelay: oneWayDelay()))
+            promptTokens: promptTokens, outputTokens: output, prefix: prefix, turn: session == nil ? nil : conversations[client]?.turnsSent,
+            laterTurn: laterTurn, session: session, reasoningTokens: thinking, recorded: current.recorder.requestSent(at: now), sentAt: now,
+            downlinkDelay: oneWayDelay()))
         current.clientSequence[client] += 1
         clients[client] = .waiting(request: id)
         if !current.startDeadlineArmed { armStartDeadline(at: now) }
         queue.schedule(.arrive(request: id), at: now + uplink)
         openInSendOrder.append(id)
         scheduleTimeoutCheck()
+    }
+
+    /// The prompt a request adds: the dataset's, or its opener's later turn `laterTurn`.
+    private func turnPrompt(_ promptIndex: Int, laterTurn: Int?) -> Prompt {
+        laterTurn.map { settings.prompts[promptIndex].laterTurns[$0] } ?? settings.prompts[promptIndex]
+    }
+
+    /// What a request's line asks of its answer's length (read once for the dataset's prompts).
+    private func answerLength(_ promptIndex: Int, laterTurn: Int?) -> AnswerLengthRequest {
+        laterTurn.map { AnswerLengthRequest(settings.prompts[promptIndex].laterTurns[$0].requestFields) } ?? settings.answerLengths[promptIndex]
     }
 
     /// Ends every open request whose timeout has come as `timeout`, aborting it on the server, and
@@ -477,6 +500,8 @@ final class ClosedLoopSimulation<Server: ServingModel> {
     /// A client's conversation, as far as the engine is concerned: token counts, not text.
     private struct SimulatedConversation {
         let number: Int
+        /// The dataset prompt that opened it, whose later turns it sends first.
+        let openerIndex: Int
         var turnsSent: Int
         /// The tokens of the turns sent and their replies, before the next turn's prompt.
         var historyTokens: Int
@@ -493,7 +518,8 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             return conversation
         }
         conversationsStarted += 1
-        let opened = SimulatedConversation(number: conversationsStarted, turnsSent: 1, historyTokens: 0, prefix: settings.prompts[promptIndex].sharedPrefix)
+        let opened = SimulatedConversation(
+            number: conversationsStarted, openerIndex: promptIndex, turnsSent: 1, historyTokens: 0, prefix: settings.prompts[promptIndex].sharedPrefix)
         conversations[client] = opened
         return opened
     }
@@ -524,7 +550,8 @@ final class ClosedLoopSimulation<Server: ServingModel> {
             retryAfter: request.outcome == .http429 ? retryAfter : nil, cachedTokens: succeeded ? request.cachedTokens : nil,
             firstAnswerAt: succeeded ? request.firstAnswerAt : nil,
             reasoningTokens: succeeded ? request.reasoningTokens.map { min($0, request.completionTokens) } : nil,
-            askedTokens: settings.answerLengths[request.promptIndex].asked(cap: settings.prompts[request.promptIndex].maxOutputTokens ?? settings.maxOutputTokens),
+            askedTokens: answerLength(request.promptIndex, laterTurn: request.laterTurn)
+                .asked(cap: turnPrompt(request.promptIndex, laterTurn: request.laterTurn).maxOutputTokens ?? settings.maxOutputTokens),
             turn: request.turn)
     }
 

@@ -37,11 +37,13 @@ final class SessionReplyTests: XCTestCase {
 
     /// Three-turn conversations at two users against a scripted endpoint, which streams the
     /// tokens "t0" ... "t4" (TGI: "t" five times) or answers "text" whole.
-    private func converse(api: APIKind, streaming: Bool) async throws -> (samples: [Sample], bodies: [[String: Any]]) {
+    private func converse(
+        api: APIKind, streaming: Bool, dataset plain: Dataset = .scripted()
+    ) async throws -> (samples: [Sample], bodies: [[String: Any]]) {
         let server = try ScriptedServer(ScriptedEndpoint.Script(firstTokenDelay: 0.005, tokenGap: 0.002))
         defer { server.stop() }
         let endpoint = try LiveEndpoint(url: server.url, api: api, model: "scripted", streaming: streaming, metricsPath: nil)
-        let dataset = Dataset.scripted().shaped(WorkloadShape(sessions: SessionShape(turns: 3, meanThinkSeconds: 0.02)))
+        let dataset = plain.shaped(WorkloadShape(sessions: SessionShape(turns: 3, meanThinkSeconds: 0.02)))
         let measurer = try LiveMeasurer(endpoint: endpoint, dataset: dataset, seed: 1, requestTimeoutSeconds: 5)
         defer { measurer.shutdown() }
         let run = try await measurer.measure(Level(concurrency: 2), until: .requests(12))
@@ -87,5 +89,26 @@ final class SessionReplyTests: XCTestCase {
         XCTAssertFalse(replies.isEmpty)
         XCTAssertTrue(replies.allSatisfy { $0["content"] == "text" }, "\(replies)")
         for run in [completions, tgi, whole] { XCTAssertTrue(run.samples.contains { $0.turn == 3 }) }
+    }
+
+    /// A conversation with later turns of its own (ShareGPT's) sends them before the dataset's next prompts.
+    func testAConversationsOwnLaterTurnGoesSecond() async throws {
+        let later = Prompt(content: .chat([ChatMessage(role: "user", content: "and then?")]), promptTokens: 4, promptTokensSource: .estimate, maxOutputTokens: 5, line: 1)
+        let prompts = (1...4).map {
+            Prompt(content: .text("prompt \($0)"), promptTokens: 100, promptTokensSource: .dataset, maxOutputTokens: 5, line: $0, laterTurns: [later])
+        }
+        let dataset = Dataset(name: "own", path: "own.json", format: .shareGPT, prompts: prompts, fingerprint: "0")
+        let (samples, bodies) = try await converse(api: .openAIChat, streaming: true, dataset: dataset)
+        let conversations = bodies.compactMap { $0["messages"] as? [[String: String]] }
+        for messages in conversations where messages.count == 3 { XCTAssertEqual(messages[2]["content"], "and then?") }
+        for messages in conversations where messages.count == 5 { XCTAssertTrue(messages[4]["content"]!.hasPrefix("prompt "), "\(messages)") }
+        XCTAssertTrue(conversations.contains { $0.count == 5 })
+        // The own turn is its opener's line.
+        for client in Set(samples.map(\.client)) {
+            let requests = samples.filter { $0.client == client }.sorted { $0.seq < $1.seq }
+            for (opener, second) in zip(requests, requests.dropFirst()) where opener.turn == 1 {
+                XCTAssertEqual(second.promptIndex, opener.promptIndex)
+            }
+        }
     }
 }

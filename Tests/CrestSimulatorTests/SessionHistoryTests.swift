@@ -167,6 +167,41 @@ final class SessionHistoryTests: XCTestCase {
         XCTAssertEqual(medianShare, 0.5, accuracy: 0.1, "half an exponential's draws fall under its median")
     }
 
+    /// A conversation's own later turns (a ShareGPT conversation's) come first, each with its own
+    /// length; then the dataset's next prompts.
+    func testAConversationSendsItsOwnLaterTurnsFirst() async throws {
+        let later = [10, 12].map { cap in
+            Prompt(content: .text("and?"), promptTokens: 5, promptTokensSource: .estimate, maxOutputTokens: cap, line: 1)
+        }
+        let prompts = (0..<16).map { index in
+            Prompt(
+                content: .text("prompt \(index)"), promptTokens: 300, promptTokensSource: .dataset, maxOutputTokens: 64, line: index + 1,
+                laterTurns: index % 2 == 0 ? later : [])
+        }
+        let dataset = Dataset(name: "t", path: "t.jsonl", format: .shareGPT, prompts: prompts, fingerprint: "0")
+            .shaped(WorkloadShape(sessions: SessionShape(turns: 4, meanThinkSeconds: 0.5)))
+        let measurer = SimulatedMeasurer(endpoint: SimulatorFixtures.endpoint(outputTokens: 64), dataset: dataset, seed: 2, requestTimeoutSeconds: 600)
+        let run = try await measurer.measure(Level(concurrency: 4), until: .requests(300))
+        var ownTurns = 0
+        for client in 0..<4 {
+            let requests = run.samples.filter { $0.client == client }.sorted { $0.seq < $1.seq }
+            var opener: Sample?
+            for sample in requests {
+                if sample.turn == 1 { opener = sample }
+                guard let opener, sample.turn! > 1 else { continue }
+                let hasOwn = opener.promptIndex % 2 == 0
+                if hasOwn, sample.turn! <= 3 {
+                    ownTurns += 1
+                    XCTAssertEqual(sample.promptIndex, opener.promptIndex, "client \(client)")
+                    XCTAssertEqual(sample.completionTokens, [10, 12][sample.turn! - 2])
+                } else {
+                    XCTAssertEqual(sample.completionTokens, 64, "a dataset prompt's own length")
+                }
+            }
+        }
+        XCTAssertGreaterThan(ownTurns, 40)
+    }
+
     func testASessionLevelIsTheSameForTheSameSeed() async throws {
         let first = try await sessionLevel(requests: 200), again = try await sessionLevel(requests: 200)
         let other = try await sessionLevel(requests: 200, seed: 5)

@@ -20,6 +20,6 @@ public enum SweepCurves {
         let curves = LevelCurves(budget: budget, thinkSeconds: thinkSeconds)
         let known = Dictionary(levels.map { ($0.concurrency, $0) }, uniquingKeysWith: { first, _ in first })
         guard let fit = curves.throughput(feasibleOnly: known) else { return nil }
-        return (fit.model.rawValue, { curves.throughputValue(fit, at: $0) }, fit.throughputKnee)
+        return (fit.model.rawValue, { curves.throughputValue(fit, at: $0) }, curves.throughputKnee(fit))
     }
 }

@@ -1,6 +1,10 @@
 /// One user's conversation in a session sweep (`SessionShape`), as the live client holds it: the
 /// messages so far, each turn's prompt and the endpoint's reply as the endpoint gave it, so that
 /// every turn sends the history a real chat client would.
+///
+/// A conversation's later turns are its opening prompt's own (`Prompt.laterTurns`, a ShareGPT
+/// conversation's user turns after its first reply) while it has them; after those, the
+/// dataset's next prompts, without their system prompts.
 public struct Conversation: Sendable {
     /// Turns sent so far (1 once the opening prompt has gone).
     public private(set) var turnsSent = 0
@@ -9,29 +13,38 @@ public struct Conversation: Sendable {
     /// The history's tokens: the latest turn's prompt as the endpoint counted it (or as estimated)
     /// and its reply's.
     public private(set) var historyTokens = 0
-    /// The system prompt the conversation shares with its group, from its opening prompt: at the
-    /// start of every turn.
-    public private(set) var sharedPrefix: SharedPrefix?
+    /// The prompt that opened the conversation, and its index in the dataset.
+    public private(set) var opener: Prompt?
+    public private(set) var openerIndex: Int?
 
     public init() {}
 
-    /// The request of the conversation's next turn: `prompt` itself to open it; after that the
-    /// history followed by what `prompt` adds as a later turn (`Prompt.followUp`), with `prompt`'s
-    /// output cap and request fields. Marks the turn sent.
-    public mutating func nextTurn(_ prompt: Prompt) -> Prompt {
+    /// True when the next turn is the opening prompt's own later turn, not a dataset prompt.
+    public var nextTurnIsItsOwn: Bool {
+        guard let opener, turnsSent >= 1 else { return false }
+        return turnsSent - 1 < opener.laterTurns.count
+    }
+
+    /// The request of the conversation's next turn, marking it sent: `prompt` itself (dataset index
+    /// `index`) to open the conversation; after that the history followed by the turn's prompt (the
+    /// opener's own later turn while it has one, else `prompt`'s follow-up, `Prompt.followUp`), with
+    /// that prompt's output cap and request fields.
+    public mutating func nextTurn(_ prompt: Prompt, index: Int) -> Prompt {
         turnsSent += 1
-        guard turnsSent > 1 else {
+        guard turnsSent > 1, let opener else {
             messages = prompt.content.messages
             historyTokens = 0
-            sharedPrefix = prompt.sharedPrefix
+            opener = prompt
+            openerIndex = index
             return prompt
         }
-        let added = prompt.followUp
+        let turn = turnsSent - 2 < opener.laterTurns.count ? opener.laterTurns[turnsSent - 2] : prompt
+        let added = turn.followUp
         messages += added.messages
         return Prompt(
             content: .chat(messages), promptTokens: historyTokens + added.tokens, promptTokensSource: .estimate,
-            maxOutputTokens: prompt.maxOutputTokens, line: prompt.line, replyTokens: prompt.replyTokens,
-            requestFields: prompt.requestFields, sharedPrefix: sharedPrefix)
+            maxOutputTokens: turn.maxOutputTokens, line: turn.line, replyTokens: turn.replyTokens,
+            requestFields: turn.requestFields, sharedPrefix: opener.sharedPrefix)
     }
 
     /// The endpoint answered the latest turn, `request`, with `reply`: the reply joins the history.

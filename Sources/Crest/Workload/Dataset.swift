@@ -58,6 +58,12 @@ public struct Dataset: Sendable, Equatable {
     public var loadNotes: [String] {
         var notes: [String] = []
         if skippedConversations > 0 { notes.append("\(skippedConversations) conversations without a user turn skipped") }
+        let laterTurns = prompts.reduce(0) { $0 + $1.laterTurns.count }
+        if laterTurns > 0 {
+            let conversations = prompts.count { !$0.laterTurns.isEmpty }
+            let sent = shape.sessions == nil ? "which --session-turns sends" : "sent before the dataset's next prompts"
+            notes.append("\(conversations) conversations with later turns (\(laterTurns) in all), \(sent)")
+        }
         if !sentLineFields.isEmpty { notes.append("sent as the lines give them: \(Self.listing(sentLineFields))") }
         if !unsentFields.isEmpty { notes.append("not sent: \(Self.listing(unsentFields))") }
         if !shape.isPlain { notes.append(shape.summary) }

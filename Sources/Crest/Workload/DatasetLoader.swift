@@ -125,6 +125,7 @@ public struct DatasetLoader: Sendable {
     private func prompt(from object: [String: Any], format: DatasetFormat, path: String, line: Int, unsent: inout [String: Int]) throws -> Prompt? {
         let content: PromptContent
         var replyTokens: Int?
+        var laterTurns: [(text: String, reply: String?)] = []
         switch format {
         case .fmbenchPayload:
             content = .text(try promptText(object, field: "inputs", path: path, line: line))
@@ -144,9 +145,10 @@ public struct DatasetLoader: Sendable {
             }
             content = .chat(messages)
         case .shareGPT:
-            guard let (messages, reply) = try conversation(object, path: path, line: line) else { return nil }
+            guard let (messages, reply, later) = try conversation(object, path: path, line: line) else { return nil }
             content = .chat(messages)
             replyTokens = reply.map { max(1, TokenEstimator.estimate($0)) }
+            laterTurns = later
         case .plainText:
             preconditionFailure("plain text lines are not JSON objects")
         }
@@ -168,11 +170,19 @@ public struct DatasetLoader: Sendable {
         for (key, value) in parameters where format == .fmbenchPayload && !Self.capFields.contains(key) {
             if Self.requestParameters.contains(key), fields[key] == nil { fields[key] = Self.jsonText(value) } else { unsent["parameters." + key, default: 0] += 1 }
         }
+        // The later turns: each capped as the line caps its first, else as long as the dataset's reply to it.
+        let later = laterTurns.map { turn -> Prompt in
+            let messages = [ChatMessage(role: "user", content: turn.text)]
+            let replyTokens = turn.reply.map { max(1, TokenEstimator.estimate($0)) }
+            return Prompt(
+                content: .chat(messages), promptTokens: TokenEstimator.estimate(messages: messages), promptTokensSource: .estimate,
+                maxOutputTokens: maxTokens ?? defaultMaxOutputTokens ?? replyTokens, line: line, replyTokens: replyTokens, requestFields: fields)
+        }
         return Prompt(
             content: content, promptTokens: carried ?? estimated,
             promptTokensSource: carried == nil ? .estimate : .dataset,
             maxOutputTokens: maxTokens ?? defaultMaxOutputTokens ?? replyTokens, line: line, replyTokens: replyTokens,
-            requestFields: fields)
+            requestFields: fields, laterTurns: later)
     }
 
     /// Request parameters a line may carry, sent with its request as given: the sampling and
@@ -225,7 +235,13 @@ public struct DatasetLoader: Sendable {
 
     /// A ShareGPT conversation's turns before its first reply, and that reply; nil when no user
     /// turn comes before the first reply (or there is no turn): nothing to send.
-    private func conversation(_ object: [String: Any], path: String, line: Int) throws -> (messages: [ChatMessage], reply: String?)? {
+    /// A ShareGPT conversation: the turns before its first reply (checked, naming the field), the
+    /// reply, and the user's later turns with the replies to them, read up to the first turn that
+    /// is not a user's or an assistant's text (a later turn is never an error: a single-request
+    /// sweep does not send it).
+    private func conversation(
+        _ object: [String: Any], path: String, line: Int
+    ) throws -> (messages: [ChatMessage], reply: String?, later: [(text: String, reply: String?)])? {
         guard let value = object["conversations"] else {
             throw WorkloadError.missingField(file: path, line: line, field: "conversations", expected: "an array of {\"from\", \"value\"} turns (ShareGPT)")
         }
@@ -250,11 +266,32 @@ public struct DatasetLoader: Sendable {
                 throw WorkloadError.wrongType(file: path, line: line, field: field + ".value", expected: "a string")
             }
             if role == "assistant" {
-                return messages.contains { $0.role == "user" } ? (messages, text) : nil
+                guard messages.contains(where: { $0.role == "user" }) else { return nil }
+                return (messages, text, Self.laterTurns(turns.dropFirst(index + 1)))
             }
             messages.append(ChatMessage(role: role, content: text))
         }
-        return messages.contains { $0.role == "user" } ? (messages, nil) : nil
+        return messages.contains { $0.role == "user" } ? (messages, nil, []) : nil
+    }
+
+    /// The user's turns after a conversation's first reply, each with the reply to it (nil for a
+    /// last turn unanswered); a user's turns in a row are one, as a chat client sends them.
+    private static func laterTurns(_ turns: ArraySlice<Any>) -> [(text: String, reply: String?)] {
+        var later: [(text: String, reply: String?)] = []
+        var asked: String?
+        for element in turns {
+            guard let turn = element as? [String: Any], let speaker = (turn["from"] as? String)?.lowercased(),
+                let role = shareGPTRoles[speaker], let text = turn["value"] as? String, role != "system"
+            else { break }
+            if role == "user" {
+                asked = asked.map { $0 + "\n\n" + text } ?? text
+            } else if let question = asked {
+                later.append((question, text))
+                asked = nil
+            }
+        }
+        if let asked { later.append((asked, nil)) }
+        return later
     }
 
     private func chatMessages(_ value: Any?, path: String, line: Int) throws -> [ChatMessage] {

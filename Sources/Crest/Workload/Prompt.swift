@@ -66,10 +66,16 @@ public struct Prompt: Sendable, Equatable {
     /// The system prompt this prompt shares with its group (`--shared-prefix-tokens`), which an
     /// engine with prefix caching computes once; nil when it shares none, or may not reuse it.
     public let sharedPrefix: SharedPrefix?
+    /// The user's later turns of the dataset's conversation (a ShareGPT conversation's turns after
+    /// its first reply), each as the prompt it adds, with the length of the dataset's reply to it:
+    /// what a session sweep (`SessionShape`) sends as the conversation's next turns. Empty for a
+    /// prompt of one turn; a sweep of single requests sends none of them.
+    public let laterTurns: [Prompt]
 
     public init(
         content: PromptContent, promptTokens: Int, promptTokensSource: TokenCountSource,
-        maxOutputTokens: Int?, line: Int, replyTokens: Int? = nil, requestFields: [String: String] = [:], sharedPrefix: SharedPrefix? = nil
+        maxOutputTokens: Int?, line: Int, replyTokens: Int? = nil, requestFields: [String: String] = [:], sharedPrefix: SharedPrefix? = nil,
+        laterTurns: [Prompt] = []
     ) {
         self.content = content
         self.promptTokens = promptTokens
@@ -79,5 +85,6 @@ public struct Prompt: Sendable, Equatable {
         self.replyTokens = replyTokens
         self.requestFields = requestFields
         self.sharedPrefix = sharedPrefix
+        self.laterTurns = laterTurns
     }
 }

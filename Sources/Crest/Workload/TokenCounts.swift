@@ -58,7 +58,8 @@ extension Dataset {
         let counted = zip(prompts, counts).map { prompt, count in
             Prompt(
                 content: prompt.content, promptTokens: count, promptTokensSource: .tokenizer, maxOutputTokens: prompt.maxOutputTokens,
-                line: prompt.line, replyTokens: prompt.replyTokens, requestFields: prompt.requestFields, sharedPrefix: prompt.sharedPrefix)
+                line: prompt.line, replyTokens: prompt.replyTokens, requestFields: prompt.requestFields, sharedPrefix: prompt.sharedPrefix,
+                laterTurns: prompt.laterTurns)
         }
         return Dataset(
             name: name, path: path, format: format, prompts: counted, fingerprint: fingerprint, skippedConversations: skippedConversations,

@@ -130,7 +130,8 @@ extension Dataset {
 
 extension Prompt {
     /// This prompt asking its answer to run to its cap: `min_tokens` at the cap and `ignore_eos`,
-    /// unless its line sets them itself; unchanged when it has no cap (nothing to ask for).
+    /// unless its line sets them itself; unchanged when it has no cap (nothing to ask for). Its
+    /// later turns ask for theirs.
     func askingForItsCap() -> Prompt {
         guard let cap = maxOutputTokens else { return self }
         var fields = requestFields
@@ -138,7 +139,7 @@ extension Prompt {
         if fields["ignore_eos"] == nil { fields["ignore_eos"] = "true" }
         return Prompt(
             content: content, promptTokens: promptTokens, promptTokensSource: promptTokensSource, maxOutputTokens: cap, line: line,
-            replyTokens: replyTokens, requestFields: fields, sharedPrefix: sharedPrefix)
+            replyTokens: replyTokens, requestFields: fields, sharedPrefix: sharedPrefix, laterTurns: laterTurns.map { $0.askingForItsCap() })
     }
 
     /// This prompt with `system` in front, `tokens` more, sharing `shared` with its group.
@@ -156,8 +157,9 @@ extension Prompt {
             }
             content = .chat(messages)
         }
+        // A conversation has its system prompt once, at its start: its later turns go without.
         return Prompt(
             content: content, promptTokens: promptTokens + tokens, promptTokensSource: .estimate, maxOutputTokens: maxOutputTokens,
-            line: line, replyTokens: replyTokens, requestFields: requestFields, sharedPrefix: shared)
+            line: line, replyTokens: replyTokens, requestFields: requestFields, sharedPrefix: shared, laterTurns: laterTurns)
     }
 }

@@ -141,10 +141,7 @@ final class LoadGenerator: @unchecked Sendable {
             throw LoadGeneratorError.unresolvedHost(host: endpoint.host, detail: "\(error)")
         }
         prepared = try prompts.map { try endpoint.prepare(uniqueRequests ? RequestNonces.marked($0) : $0, maxOutputTokens: maxOutputTokens) }
-        askedTokens = prompts.map { prompt in
-            AnswerLengthRequest(prompt.requestFields.merging(endpoint.extraFields) { _, command in command })
-                .asked(cap: prompt.maxOutputTokens ?? maxOutputTokens)
-        }
+        askedTokens = prompts.map { Self.askedTokens(of: $0, endpoint: endpoint, maxOutputTokens: maxOutputTokens) }
         nonceOffsets = uniqueRequests ? prepared.map { RequestNonces.digitsOffset(in: $0.body) ?? -1 } : []
         nonces = uniqueRequests ? RequestNonces(seed: seed) : nil
         // Requests are built once, unless each must be signed as it is sent.
@@ -178,6 +175,12 @@ final class LoadGenerator: @unchecked Sendable {
     }
 
     deinit { readBuffer.deallocate() }
+
+    /// The fewest tokens `prompt`'s request asks for: its fields under `--request-field` values.
+    private static func askedTokens(of prompt: Prompt, endpoint: LiveEndpoint, maxOutputTokens: Int?) -> Int? {
+        AnswerLengthRequest(prompt.requestFields.merging(endpoint.extraFields) { _, command in command })
+            .asked(cap: prompt.maxOutputTokens ?? maxOutputTokens)
+    }
 
     func requestBytes(for request: RequestInFlight) -> [UInt8] {
         if let turn = request.turnPrompt { return endpoint.bytes(of: prepared(turn, else: request.promptIndex), at: LiveEndpoint.unixNow) }
@@ -516,18 +519,7 @@ final class LoadGenerator: @unchecked Sendable {
 
     private func sendNext(from client: any GeneratorClient, readyAt: Int64) {
         guard current != nil else { return }
-        let promptIndex = promptOrder[promptCursor % promptOrder.count]
-        promptCursor += 1
-        var turn: Int?
-        var turnPrompt: Prompt?
-        if sessions != nil {
-            var conversation = conversations[client.index] ?? Conversation()
-            let request = conversation.nextTurn(prompts[promptIndex])
-            conversations[client.index] = conversation
-            turn = conversation.turnsSent
-            // The opening turn is the prompt's own request, built once.
-            if conversation.turnsSent > 1 { turnPrompt = request }
-        }
+        let (promptIndex, turn, turnPrompt) = nextRequest(of: client.index)
         let now = loop.now
         let recorded = current!.recorder.requestSent(at: now - origin)
         let seq = current!.sequence[client.index]
@@ -536,6 +528,24 @@ final class LoadGenerator: @unchecked Sendable {
             promptIndex: promptIndex, turn: turn, turnPrompt: turnPrompt, levelNumber: current!.number, recorded: recorded, seq: seq, sentAt: now,
             sendLag: max(0, now - readyAt), deadline: now + timeout))
         if current != nil, !clientsToStart.isEmpty, startDeadline == nil { armStartDeadline() }
+    }
+
+    /// What `client` sends next: the dataset's next prompt, or in a session sweep its
+    /// conversation's next turn, with the turn's number and, for a later turn, its request.
+    private func nextRequest(of client: Int) -> (promptIndex: Int, turn: Int?, turnPrompt: Prompt?) {
+        guard sessions != nil else { return (nextPromptIndex(), nil, nil) }
+        var conversation = conversations[client] ?? Conversation()
+        // A conversation's own later turn is its opener's: it takes no prompt of the dataset's order.
+        let promptIndex = conversation.nextTurnIsItsOwn ? conversation.openerIndex! : nextPromptIndex()
+        let request = conversation.nextTurn(prompts[promptIndex], index: promptIndex)
+        conversations[client] = conversation
+        // The opening turn is the prompt's own request, built once.
+        return (promptIndex, conversation.turnsSent, conversation.turnsSent > 1 ? request : nil)
+    }
+
+    private func nextPromptIndex() -> Int {
+        defer { promptCursor += 1 }
+        return promptOrder[promptCursor % promptOrder.count]
     }
 
     // MARK: - Levels
@@ -554,7 +564,10 @@ final class LoadGenerator: @unchecked Sendable {
             interTokenGaps: endpoint.streaming ? request.interTokenGaps : nil, errorName: finished.errorName, fault: finished.fault,
             retryAfter: retryAfter, cachedTokens: succeeded ? request.reading.cachedTokens : nil,
             firstAnswerAt: succeeded && request.reading.reasoned ? (endpoint.streaming ? request.firstAnswerAt : request.firstTokenAt).map { $0 - origin } : nil,
-            reasoningTokens: succeeded ? request.reading.reasoning : nil, askedTokens: askedTokens[request.promptIndex], turn: request.turn)
+            reasoningTokens: succeeded ? request.reading.reasoning : nil,
+            askedTokens: request.turnPrompt.map { Self.askedTokens(of: $0, endpoint: endpoint, maxOutputTokens: maxOutputTokens) }
+                ?? askedTokens[request.promptIndex],
+            turn: request.turn)
     }
 
     /// The request timeout's expiry of `request`, at its deadline.

@@ -23,10 +23,10 @@ final class ConversationTests: XCTestCase {
 
     func testEachTurnCarriesTheHistoryAndTheEndpointsReplies() {
         var conversation = Conversation()
-        let first = conversation.nextTurn(opener)
+        let first = conversation.nextTurn(opener, index: 0)
         XCTAssertEqual(first, opener, "the opening turn is the prompt's own request")
         conversation.answered(first, reply: "The Danube.", promptTokens: 20, completionTokens: 4)
-        let second = conversation.nextTurn(next)
+        let second = conversation.nextTurn(next, index: 1)
         XCTAssertEqual(conversation.turnsSent, 2)
         XCTAssertEqual(second.content.messages.map(\.role), ["system", "user", "assistant", "user"])
         XCTAssertEqual(second.content.messages[2].content, "The Danube.")
@@ -39,10 +39,50 @@ final class ConversationTests: XCTestCase {
         XCTAssertEqual(second.requestFields, ["temperature": "0"])
         // Without the endpoint's count, the turn's own (estimated) count stands.
         conversation.answered(second, reply: "Mont Blanc.", promptTokens: nil, completionTokens: 3)
-        let third = conversation.nextTurn(text)
+        let third = conversation.nextTurn(text, index: 2)
         XCTAssertEqual(third.promptTokens, second.promptTokens + 3 + 3)
         XCTAssertEqual(third.content.messages.count, 6)
         XCTAssertEqual(third.content.joinedText, "Be brief.\n\nName a river.\n\nThe Danube.\n\nAnd a mountain?\n\nMont Blanc.\n\nWhy?")
+    }
+
+    /// A ShareGPT conversation's own later turns come first, each capped by the dataset's reply to
+    /// it; after them, the dataset's next prompts.
+    func testAConversationSendsItsOwnLaterTurnsFirst() throws {
+        let file = #"[{"conversations": [{"from": "human", "value": "Name a river."}, {"from": "gpt", "value": "The Danube."},"#
+            + #"{"from": "human", "value": "Which countries does it cross?"}, {"from": "gpt", "value": "Ten countries, from Germany to Ukraine, through Vienna, Bratislava, Budapest and Belgrade."},"#
+            + #"{"from": "human", "value": "Thanks."}, {"from": "human", "value": "And its length?"}]}]"#
+        let loaded = try DatasetLoader().parse(Data(file.utf8), path: "chat.json").prompts[0]
+        XCTAssertEqual(loaded.laterTurns.map(\.content.joinedText), ["Which countries does it cross?", "Thanks.\n\nAnd its length?"])
+        XCTAssertEqual(loaded.laterTurns[0].maxOutputTokens, TokenEstimator.estimate("Ten countries, from Germany to Ukraine, through Vienna, Bratislava, Budapest and Belgrade."))
+        XCTAssertNil(loaded.laterTurns[1].maxOutputTokens, "no reply: the endpoint decides")
+        // --max-tokens caps every turn.
+        let capped = try DatasetLoader(defaultMaxOutputTokens: 64).parse(Data(file.utf8), path: "chat.json").prompts[0]
+        XCTAssertEqual(capped.laterTurns.map(\.maxOutputTokens), [64, 64])
+
+        var conversation = Conversation()
+        _ = conversation.nextTurn(loaded, index: 7)
+        XCTAssertTrue(conversation.nextTurnIsItsOwn)
+        conversation.answered(loaded, reply: "The Danube!", promptTokens: nil, completionTokens: 3)
+        let second = conversation.nextTurn(text, index: 3)
+        XCTAssertEqual(second.content.messages.last?.content, "Which countries does it cross?")
+        XCTAssertEqual(second.maxOutputTokens, loaded.laterTurns[0].maxOutputTokens)
+        XCTAssertEqual(conversation.openerIndex, 7)
+        conversation.answered(second, reply: "Ten.", promptTokens: nil, completionTokens: 1)
+        XCTAssertTrue(conversation.nextTurnIsItsOwn)
+        _ = conversation.nextTurn(text, index: 3)
+        conversation.answered(second, reply: "2,850 km.", promptTokens: nil, completionTokens: 4)
+        XCTAssertFalse(conversation.nextTurnIsItsOwn, "its own turns are spent")
+        let fourth = conversation.nextTurn(text, index: 3)
+        XCTAssertEqual(fourth.content.messages.last?.content, "Why?")
+        XCTAssertEqual(fourth.content.messages.map(\.role), ["user", "assistant", "user", "assistant", "user", "assistant", "user"])
+    }
+
+    /// A later turn that is not a user's or an assistant's text ends the later turns, and is no
+    /// error: a sweep of single requests never sends it.
+    func testAnOddLaterTurnEndsTheLaterTurnsQuietly() throws {
+        let file = #"{"conversations": [{"from": "human", "value": "Hi"}, {"from": "gpt", "value": "Hello"}, {"from": "human", "value": "More"}, {"from": "gpt", "value": "Sure"}, {"from": "bing", "value": "?"}, {"from": "human", "value": "Never read"}]}"#
+        let loaded = try DatasetLoader().parse(Data(file.utf8), path: "chat.jsonl").prompts[0]
+        XCTAssertEqual(loaded.laterTurns.map(\.content.joinedText), ["More"])
     }
 
     func testTheShapeIsKeptInRunJSONAndReadWithoutIt() throws {

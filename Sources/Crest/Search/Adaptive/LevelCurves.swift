@@ -126,7 +126,15 @@ struct LevelCurves {
     /// True when a throughput model shows throughput levelling off below `level`: a batch cap under
     /// it, or a declining (USL) curve whose peak is under it.
     func showsPlateau(_ model: CurveFit, below level: Int) -> Bool {
-        model.throughputKnee.map { $0 < Double(level) } ?? false
+        throughputKnee(model).map { $0 < Double(level) } ?? false
+    }
+
+    /// Where a throughput curve stops growing: the fitted batch cap, or a declining curve's peak.
+    /// With clients that pause after each request there is none to name: past the batch cap a
+    /// request's latency grows, but the rate N / (latency + pause) grows on while the pause is
+    /// most of a client's cycle.
+    func throughputKnee(_ model: CurveFit) -> Double? {
+        thinkSeconds > 0 && model.model != .universalScalability ? nil : model.throughputKnee
     }
 
     /// True when a higher feasible level measured clearly less throughput than a lower one: its
