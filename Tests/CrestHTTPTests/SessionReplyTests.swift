@@ -22,6 +22,28 @@ final class SessionReplyTests: XCTestCase {
         XCTAssertNil(text(.openAIChat, "not json"))
     }
 
+    /// The text is read from the event's bytes: every escape JSON has, characters beyond the basic
+    /// plane as surrogate pairs, and whatever a JSON encoder writes, read back as it wrote it.
+    func testTheTextIsReadFromTheBytesAsAJSONDecoderReadsIt() throws {
+        let escaped = #"{"choices":[{"delta":{"content":"a\"b\\c\/d\n\t\r\b\f\u00e9\u4e2d\ud83d\ude00 \ud800!"}}]}"#
+        XCTAssertEqual(APIKind.openAIChat.answerText(inEvent: Array(escaped.utf8)), "a\"b\\c/d\n\t\r\u{8}\u{C}é中😀 \u{FFFD}!")
+        // A key's first string, past keys of other values: logprobs' content is an array.
+        let logprobs = #"{"choices":[{"logprobs":{"content":[{"token":"x"}]},"delta":{"content":"x"}}]}"#
+        XCTAssertEqual(APIKind.openAIChat.answerText(inEvent: Array(logprobs.utf8)), "x")
+        XCTAssertNil(APIKind.openAIChat.answerText(inEvent: Array(#"{"choices":[{"delta":{"content":null,"reasoning_content":"hm"}}]}"#.utf8)))
+        XCTAssertNil(APIKind.openAIChat.answerText(inEvent: Array(#"{"choices":[{"delta":{"content":"broken \x"}}]}"#.utf8)))
+        var random = SeededRandom(seed: 11)
+        let alphabet = Array("ab \"\\/\n\t\r\u{1}\u{1F}é中😀\u{7F}\u{2028}{}[]:,")
+        for _ in 0..<500 {
+            let text = String((0..<random.nextInt(below: 40)).map { _ in alphabet[random.nextInt(below: alphabet.count)] })
+            let event: [String: Any] = ["id": "x", "choices": [["index": 0, "delta": ["content": text]]]]
+            let bytes = Array(try JSONSerialization.data(withJSONObject: event))
+            XCTAssertEqual(APIKind.openAIChat.answerText(inEvent: bytes), text)
+            let token: [String: Any] = ["token": ["id": 3, "text": text, "special": false], "generated_text": NSNull()]
+            XCTAssertEqual(APIKind.tgi.answerText(inEvent: Array(try JSONSerialization.data(withJSONObject: token))), text)
+        }
+    }
+
     func testTheAnswerTextOfEachWholeBodyShape() {
         func text(_ api: APIKind, _ json: String) -> String? { api.answerText(ofBody: Array(json.utf8)) }
         XCTAssertEqual(text(.openAIChat, #"{"choices":[{"message":{"role":"assistant","content":"Hi there"}}]}"#), "Hi there")

@@ -3,25 +3,29 @@ import CrestAWS
 import Foundation
 
 /// The text of an answer, for a session sweep's next turn, which carries the reply as the endpoint
-/// gave it. Only session sweeps read it: decoding every event as JSON costs microseconds that
-/// single requests do not spend (`read(_:into:)` scans bytes).
+/// gave it. Only session sweeps read it. A streamed event's text is read from its bytes
+/// (`JSONByteScan.stringValue`), as `read(_:into:)` reads the rest: decoding every event as JSON
+/// cost the client tens of microseconds an event.
 ///
 /// The answer proper is kept, not a reasoning model's thinking: chat clients send the thinking
 /// back to none of these APIs (DeepSeek's and vLLM's reasoning guides drop `reasoning_content`
 /// from the history). Text inside `<think>` in the answer's own field stays, as the endpoint sent it.
 extension APIKind {
     /// The answer text one streamed server-sent event carries; nil for none.
+    ///
+    /// The first string its key holds: a chat delta's `content` (a `reasoning_content` is another
+    /// key; logprobs' `content` is an array), a completion's `text`, a TGI token's `text` (before
+    /// the `generated_text` and `top_tokens` of its event, and never `"generated_text":`).
     public func answerText(inEvent data: [UInt8]) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(data)) as? [String: Any] else { return nil }
         switch self {
         case .openAIChat:
-            return ((object["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any])?["content"] as? String
+            return JSONByteScan.stringValue(of: .content, in: data)
         case .openAICompletions:
-            return (object["choices"] as? [[String: Any]])?.first?["text"] as? String
+            return JSONByteScan.stringValue(of: .text, in: data)
         case .tgi:
             // A special token (an end of sequence) is no text of the answer.
-            guard let token = object["token"] as? [String: Any], token["special"] as? Bool != true else { return nil }
-            return token["text"] as? String
+            guard JSONByteScan.hasObject(.token, in: data), !JSONByteScan.isTrue(.special, in: data) else { return nil }
+            return JSONByteScan.stringValue(of: .text, in: data)
         case .bedrock, .sagemakerTGI, .sagemakerOpenAIChat:
             return nil
         }
