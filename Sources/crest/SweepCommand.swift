@@ -46,8 +46,9 @@ struct SweepCommand: Command {
                                           SGLang and llama.cpp honour), so answer lengths are the dataset's (or
                                           --max-tokens's); the report says whether the endpoint honoured it
               --session-turns T           make each client a user holding conversations of T turns: every turn
-                                          carries the earlier ones and the endpoint's own replies; a level's
-                                          concurrency is its number of users; the report gives TTFT by turn
+                                          carries the earlier ones and the endpoint's own replies (a ShareGPT
+                                          conversation's own later turns first, then the dataset's next prompts);
+                                          a level's concurrency is its number of users; the report gives TTFT by turn
               --think-time D              with --session-turns, the mean pause between a reply and the user's next
                                           turn, drawn from an exponential distribution (default \(NumberFormatting.duration(seconds: SessionShape.standardThinkSeconds).replacingOccurrences(of: " ", with: "")); 0 for none)
 
