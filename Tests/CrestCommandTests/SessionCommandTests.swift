@@ -59,6 +59,25 @@ final class SessionCommandTests: WorkspaceTestCase {
         XCTAssertFalse(try text("single/samples.jsonl").contains("\"turn\""))
     }
 
+    /// Histories that outgrow the model's context are the conversations' doing, not the prompts':
+    /// the refusals (turn 3 on, past 8,192 tokens here) are named as such, apart from prompts too long.
+    func testConversationsThatOutgrowTheContextAreNamedAsSuch() throws {
+        let result = try CrestBinary.run(
+            ["sweep", "--dataset", "en_2000-3000", "--max-tokens", "256", "--session-turns", "4", "--levels", "1", "--requests-per-level", "40",
+             "--budget", "ttft.p95<=2s", "--out", "long"], in: workspace)
+        let console = result.standardOutput
+        XCTAssertTrue(console.contains("Conversations too long: later turns were refused as longer than the endpoint's context"), console)
+        XCTAssertTrue(console.contains("from turn 3"), console)
+        XCTAssertFalse(console.contains("Prompts too long"), console)
+        XCTAssertTrue(try text("long/report.md").contains("Conversations too long"))
+        // Each refused turn ended its conversation: the next request of its client opened one.
+        let samples = try text("long/samples.jsonl").split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let ordered = samples.sorted { ($0["step"] as! Int, $0["seq"] as! Int) < ($1["step"] as! Int, $1["seq"] as! Int) }
+        for (refused, next) in zip(ordered, ordered.dropFirst()) where refused["fault"] as? String == "context_exceeded" {
+            XCTAssertEqual(next["turn"] as? Int, 1)
+        }
+    }
+
     func testWrongSessionOptionsSayWhatIsWrong() throws {
         let cases: [([String], String)] = [
             (["--think-time", "2s"], "--think-time needs --session-turns T"),

@@ -76,6 +76,10 @@ public struct LevelSummary: Sendable, Equatable, Codable {
     /// The dataset's prompts (by index) the endpoint refused as longer than its context, whatever
     /// the phase, with the prompt tokens each was sent as: they fail at every concurrency.
     public let promptsPastContext: [Int: Int]
+    /// In a session sweep, the later turns the endpoint refused as longer than its context, whatever
+    /// the phase: conversations that outgrew it (a refused opening turn is its prompt's, above);
+    /// nil when none did.
+    public let turnsPastContext: TurnsPastContext?
     /// The share of the prompt tokens of measured successes that the endpoint's prefix cache
     /// served, over those whose usage said (`Sample.cachedTokens`); else as its /metrics counters
     /// said over the level (`ServerMetrics.prefixCacheHitRate`: vLLM reports no cached tokens in
@@ -152,8 +156,10 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         prefixCacheHitRate = reportingCache.isEmpty || promptTokensReporting == 0
             ? run.serverMetrics?.prefixCacheHitRate : Double(reportingCache.reduce(0) { $0 + $1.cachedTokens! }) / Double(promptTokensReporting)
         turns = TurnSummary.byTurn(measured, confidence: confidence)
+        let pastContext = run.samples.filter { $0.fault == .contextExceeded }
         promptsPastContext = Dictionary(
-            run.samples.filter { $0.fault == .contextExceeded }.map { ($0.promptIndex, $0.promptTokens) }, uniquingKeysWith: { first, _ in first })
+            pastContext.filter { ($0.turn ?? 1) == 1 }.map { ($0.promptIndex, $0.promptTokens) }, uniquingKeysWith: { first, _ in first })
+        turnsPastContext = TurnsPastContext(pastContext.filter { ($0.turn ?? 1) > 1 })
     }
 
     /// Throughput with an interval: the window is cut into 10 equal slices and the completions in

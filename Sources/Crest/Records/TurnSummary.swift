@@ -41,3 +41,43 @@ public struct TurnSummary: Sendable, Equatable, Codable {
         case prefixCacheHitRate = "prefix_cache_hit_rate"
     }
 }
+
+/// A session sweep's later turns that the endpoint refused as longer than its context
+/// (`context_exceeded`): each a conversation whose history outgrew it.
+public struct TurnsPastContext: Sendable, Equatable, Codable {
+    /// Measured requests refused so (the error rate's), of any turn after the first.
+    public let requests: Int
+    /// The fewest prompt tokens such a turn was sent with, and the earliest turn refused.
+    public let shortestPromptTokens: Int
+    public let earliestTurn: Int
+
+    /// Of `refused` (any phase), later turns refused as past the context; nil when there are none.
+    init?(_ refused: [Sample]) {
+        guard let shortest = refused.map(\.promptTokens).min(), let earliest = refused.compactMap(\.turn).min() else { return nil }
+        requests = refused.count { $0.phase == .measured }
+        shortestPromptTokens = shortest
+        earliestTurn = earliest
+    }
+
+    /// The levels' refusals together; nil when none refused any.
+    public static func merged(_ all: [TurnsPastContext]) -> TurnsPastContext? {
+        guard let first = all.first else { return nil }
+        return all.dropFirst().reduce(first) { sum, next in
+            TurnsPastContext(
+                requests: sum.requests + next.requests, shortestPromptTokens: min(sum.shortestPromptTokens, next.shortestPromptTokens),
+                earliestTurn: min(sum.earliestTurn, next.earliestTurn))
+        }
+    }
+
+    private init(requests: Int, shortestPromptTokens: Int, earliestTurn: Int) {
+        self.requests = requests
+        self.shortestPromptTokens = shortestPromptTokens
+        self.earliestTurn = earliestTurn
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requests
+        case shortestPromptTokens = "shortest_prompt_tokens"
+        case earliestTurn = "earliest_turn"
+    }
+}

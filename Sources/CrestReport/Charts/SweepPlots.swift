@@ -57,7 +57,7 @@ public enum SweepPlots {
             points.map { Chart.Point(x: $0.x, y: $0.y * unit.scale, low: $0.low.map { $0 * unit.scale }, high: $0.high.map { $0 * unit.scale }, label: $0.label) }
         }
         var chart = Chart(
-            title: "\(title(metric)) against concurrency", xLabel: "concurrency (clients)", yLabel: "\(metric.rawValue) (\(unit.name))",
+            title: "\(title(metric)) against concurrency", xLabel: concurrencyLabel(input), yLabel: "\(metric.rawValue) (\(unit.name))",
             yFormat: { NumberFormatting.significant($0) })
         chart.series = [
             Chart.Series(name: "\(metric.rawValue) \(statistic) (95% interval)", color: budgetColor, points: scaled(main)),
@@ -88,7 +88,7 @@ public enum SweepPlots {
     static func throughputChart(_ input: SweepReportInput) -> Chart {
         let labels = stepLabels(input)
         var chart = Chart(
-            title: "Throughput against concurrency", xLabel: "concurrency (clients)", yLabel: "transactions per minute",
+            title: "Throughput against concurrency", xLabel: concurrencyLabel(input), yLabel: "transactions per minute",
             yFormat: { NumberFormatting.significant($0) })
         chart.series = [Chart.Series(name: "transactions/min (95% interval)", color: budgetColor, points: input.levels.map { level in
             let estimate = level.summary.transactionsPerMinute
@@ -113,7 +113,7 @@ public enum SweepPlots {
 
     static func tokenThroughputChart(_ input: SweepReportInput) -> Chart {
         var chart = Chart(
-            title: "Token throughput against concurrency", xLabel: "concurrency (clients)", yLabel: "tokens per second",
+            title: "Token throughput against concurrency", xLabel: concurrencyLabel(input), yLabel: "tokens per second",
             yFormat: { NumberFormatting.significant($0) })
         chart.series = [
             Chart.Series(name: "completion tokens/s", color: budgetColor, points: input.levels.map {
@@ -129,7 +129,7 @@ public enum SweepPlots {
 
     static func errorChart(_ input: SweepReportInput) -> Chart {
         var chart = Chart(
-            title: "Error rate against concurrency", xLabel: "concurrency (clients)", yLabel: "failed requests (%)",
+            title: "Error rate against concurrency", xLabel: concurrencyLabel(input), yLabel: "failed requests (%)",
             yFormat: { NumberFormatting.significant($0) })
         chart.series = [Chart.Series(name: "error rate (95% interval)", color: "#c0392b", points: input.levels.map { level in
             let rate = level.summary.errorRate
@@ -150,6 +150,11 @@ public enum SweepPlots {
         case .itl: return summary.itl
         case .ttfa: return summary.ttfa
         }
+    }
+
+    /// The x axis: a session sweep's clients are users holding conversations.
+    private static func concurrencyLabel(_ input: SweepReportInput) -> String {
+        input.manifest.dataset.workload?.sessions == nil ? "concurrency (clients)" : "concurrency (users)"
     }
 
     private static func title(_ metric: LatencyMetric) -> String {
