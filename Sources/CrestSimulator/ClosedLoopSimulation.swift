@@ -47,11 +47,13 @@ public struct SimulatedLevel: Sendable {
 ///
 /// At a level of N, clients 0..<N each send a request, wait for the whole response (or an error,
 /// or its timeout), and send the next after the think time (zero by default; after a 429, once the
-/// Retry-After has passed too). In a session sweep each client is a user holding conversations:
-/// a turn's prompt carries the turns before it and their replies, the next turn follows a think
-/// time drawn from an exponential distribution, and a conversation ends after its last turn or
-/// a failed one (its user has no reply to go on from), the next beginning at once. Requests cross the network with a per-request delay each way; the
+/// Retry-After has passed too). Requests cross the network with a per-request delay each way; the
 /// server is a `ServingModel`.
+///
+/// In a session sweep each client is a user holding conversations: a turn's prompt carries the
+/// turns before it and their replies, the next turn follows a think time drawn from an
+/// exponential distribution, and a conversation ends after its last turn or a failed one (its
+/// user has no reply to go on from), the next beginning at once.
 ///
 /// The endpoint stays warm from one level to the next, as it does for the live load generator: a
 /// level change keeps the clients that stay, their requests in flight running on (they belong to
@@ -362,22 +364,12 @@ final class ClosedLoopSimulation<Server: ServingModel> {
 
     private func send(from client: Int, at now: Int64) {
         let id = requests.count
-        // A conversation's own later turn (its opener's, `Prompt.laterTurns`) takes no prompt of the order.
-        let laterTurn = settings.sessions == nil ? nil : conversations[client].flatMap { conversation in
-            conversation.turnsSent - 1 < settings.prompts[conversation.openerIndex].laterTurns.count ? conversation.turnsSent - 1 : nil
-        }
-        let promptIndex: Int
-        if laterTurn != nil, let opener = conversations[client]?.openerIndex {
-            promptIndex = opener
-        } else {
-            promptIndex = current.promptOrder[current.sent % current.promptOrder.count]
-            current.sent += 1
-        }
+        let (promptIndex, laterTurn) = nextPrompt(of: client)
         let prompt = turnPrompt(promptIndex, laterTurn: laterTurn)
         // A reasoning model thinks first; its thinking counts in the cap, as vLLM counts it.
-        let thinking = reasoning.map { $0.draw(&current.reasoningRandom) }
+        let reasoningTokens = reasoning.map { $0.draw(&current.reasoningRandom) }
         let output = answerLength(promptIndex, laterTurn: laterTurn).length(
-            natural: outputLength.draw(&current.lengthRandom) + (thinking ?? 0), cap: prompt.maxOutputTokens ?? settings.maxOutputTokens)
+            natural: outputLength.draw(&current.lengthRandom) + (reasoningTokens ?? 0), cap: prompt.maxOutputTokens ?? settings.maxOutputTokens)
         let uplink = oneWayDelay()
         var promptTokens = prompt.promptTokens
         var prefix = prompt.sharedPrefix
@@ -392,7 +384,7 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         requests.append(ClientRequest(
             client: client, level: current.number, seq: current.clientSequence[client], promptIndex: promptIndex,
             promptTokens: promptTokens, outputTokens: output, prefix: prefix, turn: session == nil ? nil : conversations[client]?.turnsSent,
-            laterTurn: laterTurn, session: session, reasoningTokens: thinking, recorded: current.recorder.requestSent(at: now), sentAt: now,
+            laterTurn: laterTurn, session: session, reasoningTokens: reasoningTokens, recorded: current.recorder.requestSent(at: now), sentAt: now,
             downlinkDelay: oneWayDelay()))
         current.clientSequence[client] += 1
         clients[client] = .waiting(request: id)
@@ -400,6 +392,17 @@ final class ClosedLoopSimulation<Server: ServingModel> {
         queue.schedule(.arrive(request: id), at: now + uplink)
         openInSendOrder.append(id)
         scheduleTimeoutCheck()
+    }
+
+    /// The prompt `client` sends next: the order's next, or in a session sweep its conversation's
+    /// own later turn while it has one (its opener's, `Prompt.laterTurns`), which takes none of the order's.
+    private func nextPrompt(of client: Int) -> (promptIndex: Int, laterTurn: Int?) {
+        if settings.sessions != nil, let conversation = conversations[client],
+            conversation.turnsSent - 1 < settings.prompts[conversation.openerIndex].laterTurns.count {
+            return (conversation.openerIndex, conversation.turnsSent - 1)
+        }
+        defer { current.sent += 1 }
+        return (current.promptOrder[current.sent % current.promptOrder.count], nil)
     }
 
     /// The prompt a request adds: the dataset's, or its opener's later turn `laterTurn`.
