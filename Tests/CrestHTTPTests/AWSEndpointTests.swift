@@ -17,7 +17,7 @@ final class AWSEndpointTests: XCTestCase {
     private func measure(
         _ api: APIKind, model: String = "anthropic.claude-3-haiku-20240307-v1:0", streaming: Bool = true,
         script: ScriptedEndpoint.Script = ScriptedEndpoint.Script(), fault: ScriptedAWSEndpoint.Fault? = nil,
-        signingSecret: String? = nil, region: String = "us-east-1"
+        signingSecret: String? = nil, region: String = "us-east-1", shape: WorkloadShape = .plain
     ) async throws -> (run: LevelRun, endpoint: ScriptedAWSEndpoint) {
         let served = ScriptedAWSEndpoint(script, fault: fault, accessKeyID: keyID, secret: secret, region: "us-east-1")
         let server = try ScriptedAWSServer(served)
@@ -26,9 +26,31 @@ final class AWSEndpointTests: XCTestCase {
             authorization: .sigV4(AWSCredentials(accessKeyID: keyID, secretAccessKey: signingSecret ?? secret, sessionToken: "SESSIONTOKEN")),
             region: region, source: "test")
         let endpoint = try LiveEndpoint(url: server.url, api: api, model: model, streaming: streaming, metricsPath: nil, aws: access)
-        let measurer = try LiveMeasurer(endpoint: endpoint, dataset: dataset, seed: 1, requestTimeoutSeconds: 5)
+        let measurer = try LiveMeasurer(endpoint: endpoint, dataset: dataset.shaped(shape), seed: 1, requestTimeoutSeconds: 5)
         defer { measurer.shutdown() }
         return (try await measurer.measure(Level(concurrency: 2), until: .requests(6)), served)
+    }
+
+    /// A session sweep's later turns are built and signed as they are sent, and carry the replies:
+    /// Converse's text deltas, and the TGI tokens inside SageMaker's PayloadParts.
+    func testConversationsAreSignedTurnByTurnAndCarryTheReplies() async throws {
+        let sessions = WorkloadShape(sessions: SessionShape(turns: 3, meanThinkSeconds: 0.02))
+        let script = ScriptedEndpoint.Script(firstTokenDelay: 0.005, tokenGap: 0.002)
+        let (bedrockRun, bedrock) = try await measure(.bedrock, script: script, shape: sessions)
+        XCTAssertTrue(bedrockRun.samples.allSatisfy { $0.outcome == .ok }, "every turn passed the signature check")
+        let conversations = bedrock.requestBodies.compactMap {
+            ((try? JSONSerialization.jsonObject(with: Data($0))) as? [String: Any])?["messages"] as? [[String: Any]]
+        }
+        let replies = conversations.flatMap { $0.filter { $0["role"] as? String == "assistant" } }
+            .map { (($0["content"] as? [[String: String]])?.first?["text"]) ?? "" }
+        XCTAssertFalse(replies.isEmpty)
+        XCTAssertTrue(replies.allSatisfy { $0 == "t0 t1 t2 t3 t4 " }, "\(replies)")
+        XCTAssertTrue(bedrockRun.samples.contains { $0.turn == 3 })
+
+        let (sageMakerRun, sageMaker) = try await measure(.sagemakerTGI, model: "my-endpoint", script: script, shape: sessions)
+        XCTAssertTrue(sageMakerRun.samples.allSatisfy { $0.outcome == .ok })
+        let inputs = sageMaker.requestBodies.compactMap { ((try? JSONSerialization.jsonObject(with: Data($0))) as? [String: Any])?["inputs"] as? String }
+        XCTAssertTrue(inputs.contains { $0.contains("\n\nttttt\n\nprompt ") }, "\(inputs)")
     }
 
     func testBedrockStreamsAreTimedAtTheFirstTextDelta() async throws {

@@ -21,6 +21,7 @@ public final class ScriptedAWSEndpoint: HTTPRequestHandler, @unchecked Sendable 
     private let sagemaker: SigV4Verifier
     private let served = Atomic<Int>(0)
     private let paths = Mutex<[String]>([])
+    private let bodies = Mutex<[[UInt8]]>([])
 
     /// Serves requests signed by `accessKeyID` with `secret` for `region`.
     public init(_ script: ScriptedEndpoint.Script, fault: Fault? = nil, accessKeyID: String, secret: String, region: String) {
@@ -34,6 +35,8 @@ public final class ScriptedAWSEndpoint: HTTPRequestHandler, @unchecked Sendable 
     public var requestsServed: Int { served.load(ordering: .relaxed) }
     /// The paths requested, as they arrived (still percent-encoded).
     public var requestedPaths: [String] { paths.withLock { $0 } }
+    /// The body of every request that passed the signature check, in the order they arrived.
+    public var requestBodies: [[UInt8]] { bodies.withLock { $0 } }
 
     public func handle(_ request: HTTPServerRequest, response: HTTPResponseWriter) {
         paths.withLock { $0.append(request.path) }
@@ -51,6 +54,7 @@ public final class ScriptedAWSEndpoint: HTTPRequestHandler, @unchecked Sendable 
         }
         if case .error(let status, let exception, let message) = fault { return refuse(response, status: status, exception: exception, message: message) }
         served.add(1, ordering: .relaxed)
+        bodies.withLock { $0.append(request.body) }
         let streaming = segments[2].hasSuffix("-stream")
         let start = response.loop.now
         let tokenTime = { (index: Int) in start + Int64((self.script.firstTokenDelay + Double(index) * self.script.tokenGap) * 1e9) }
