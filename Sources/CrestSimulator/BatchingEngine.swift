@@ -315,8 +315,8 @@ struct BatchingEngine: ServingModel {
             let history = readableHistory(of: sequence, afterShared: shared)
             let read = shared + history
             let need = blocks(for: sequence.context) - read
-            let sparing = [groupKey, sessionKey].compactMap { $0 }
-            guard fits(need) || reclaim(need + (running.isEmpty ? 0 : watermarkBlocks), sparing: sparing) && fits(need) else { break }
+            guard fits(need) || reclaim(need + (running.isEmpty ? 0 : watermarkBlocks), sparing: [groupKey, sessionKey].compactMap { $0 }) && fits(need)
+            else { break }
             waiting.removeFirst()
             freeBlocks -= need
             if shared > 0, let groupKey { prefixCache.use(groupKey) }

@@ -64,9 +64,13 @@ struct PrefixCache {
     /// Drops the least recently used prefix no sequence reads, other than those in `sparing` (the
     /// ones a request being admitted will read); its blocks, or nil when there is none to drop.
     mutating func evictLeastRecentlyUsedIdle(sparing: [Key] = []) -> Int? {
-        let idle = entries.filter { $0.value.readers == 0 && !sparing.contains($0.key) }
-        guard let (key, entry) = idle.min(by: { $0.value.lastUse < $1.value.lastUse }) else { return nil }
-        entries[key] = nil
-        return entry.blocks
+        // One pass, no copy: with conversations the cache holds an entry per recent history.
+        var oldest: (key: Key, entry: Entry)?
+        for (key, entry) in entries where entry.readers == 0 && entry.lastUse < (oldest?.entry.lastUse ?? .max) && !sparing.contains(key) {
+            oldest = (key, entry)
+        }
+        guard let oldest else { return nil }
+        entries[oldest.key] = nil
+        return oldest.entry.blocks
     }
 }

@@ -151,10 +151,7 @@ public struct LevelSummary: Sendable, Equatable, Codable {
         let asked = succeeded.filter { $0.askedTokens != nil }
         answersAskedLength = asked.count
         answersAtAskedLength = asked.count { $0.completionTokens >= $0.askedTokens! }
-        let reportingCache = succeeded.filter { $0.cachedTokens != nil }
-        let promptTokensReporting = reportingCache.reduce(0) { $0 + $1.promptTokens }
-        prefixCacheHitRate = reportingCache.isEmpty || promptTokensReporting == 0
-            ? run.serverMetrics?.prefixCacheHitRate : Double(reportingCache.reduce(0) { $0 + $1.cachedTokens! }) / Double(promptTokensReporting)
+        prefixCacheHitRate = succeeded.prefixCacheShare ?? run.serverMetrics?.prefixCacheHitRate
         turns = TurnSummary.byTurn(measured, confidence: confidence)
         let pastContext = run.samples.filter { $0.fault == .contextExceeded }
         promptsPastContext = Dictionary(

@@ -24,12 +24,10 @@ public struct TurnSummary: Sendable, Equatable, Codable {
             let samples = grouped[turn]!
             let succeeded = samples.filter { $0.outcome.isSuccess }
             let promptTokens = succeeded.reduce(0) { $0 + $1.promptTokens }
-            let reportingCache = succeeded.filter { $0.cachedTokens != nil }
-            let reportedTokens = reportingCache.reduce(0) { $0 + $1.promptTokens }
             return TurnSummary(
                 turn: turn, requests: samples.count, successes: succeeded.count,
                 promptTokenCountMean: succeeded.isEmpty ? 0 : Double(promptTokens) / Double(succeeded.count),
-                prefixCacheHitRate: reportedTokens == 0 ? nil : Double(reportingCache.reduce(0) { $0 + $1.cachedTokens! }) / Double(reportedTokens),
+                prefixCacheHitRate: succeeded.prefixCacheShare,
                 ttft: DistributionSummary(succeeded.compactMap(\.ttftSeconds), confidence: confidence),
                 latency: DistributionSummary(succeeded.map(\.latencySeconds), confidence: confidence))
         }
@@ -39,6 +37,17 @@ public struct TurnSummary: Sendable, Equatable, Codable {
         case turn, requests, successes, ttft, latency
         case promptTokenCountMean = "prompt_token_count_mean"
         case prefixCacheHitRate = "prefix_cache_hit_rate"
+    }
+}
+
+extension [Sample] {
+    /// The share of these requests' prompt tokens that the endpoint's prefix cache served, over
+    /// those whose usage said (`Sample.cachedTokens`); nil when none said.
+    var prefixCacheShare: Double? {
+        let reporting = filter { $0.cachedTokens != nil }
+        let promptTokens = reporting.reduce(0) { $0 + $1.promptTokens }
+        guard promptTokens > 0 else { return nil }
+        return Double(reporting.reduce(0) { $0 + $1.cachedTokens! }) / Double(promptTokens)
     }
 }
 

@@ -138,7 +138,7 @@ public struct DatasetLoader: Sendable {
             // ask for an answer as long as that one.
             if messages.count > 1, let last = messages.last, last.role == "assistant" {
                 messages.removeLast()
-                replyTokens = max(1, TokenEstimator.estimate(last.content))
+                replyTokens = Self.replyTokens(last.content)
             } else {
                 // The answer's length without its text (as `crest datasets import` writes it).
                 replyTokens = try optionalCount(object, keys: ["output_tokens", "output_len"], path: path, line: line)
@@ -147,7 +147,7 @@ public struct DatasetLoader: Sendable {
         case .shareGPT:
             guard let (messages, reply, later) = try conversation(object, path: path, line: line) else { return nil }
             content = .chat(messages)
-            replyTokens = reply.map { max(1, TokenEstimator.estimate($0)) }
+            replyTokens = reply.map(Self.replyTokens)
             laterTurns = later
         case .plainText:
             preconditionFailure("plain text lines are not JSON objects")
@@ -173,7 +173,7 @@ public struct DatasetLoader: Sendable {
         // The later turns: each capped as the line caps its first, else as long as the dataset's reply to it.
         let later = laterTurns.map { turn -> Prompt in
             let messages = [ChatMessage(role: "user", content: turn.text)]
-            let replyTokens = turn.reply.map { max(1, TokenEstimator.estimate($0)) }
+            let replyTokens = turn.reply.map(Self.replyTokens)
             return Prompt(
                 content: .chat(messages), promptTokens: TokenEstimator.estimate(messages: messages), promptTokensSource: .estimate,
                 maxOutputTokens: maxTokens ?? defaultMaxOutputTokens ?? replyTokens, line: line, replyTokens: replyTokens, requestFields: fields)
@@ -227,18 +227,20 @@ public struct DatasetLoader: Sendable {
 
     static let notAConversation = "expected a JSON object (a conversation) starting on this line"
 
+    /// The length of an answer the dataset holds, for the cap of the request it answers: at least a token.
+    private static func replyTokens(_ text: String) -> Int { max(1, TokenEstimator.estimate(text)) }
+
     /// ShareGPT speakers and the chat roles they take.
     private static let shareGPTRoles = [
         "human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant", "chatgpt": "assistant",
         "bard": "assistant", "model": "assistant", "system": "system",
     ]
 
-    /// A ShareGPT conversation's turns before its first reply, and that reply; nil when no user
-    /// turn comes before the first reply (or there is no turn): nothing to send.
     /// A ShareGPT conversation: the turns before its first reply (checked, naming the field), the
     /// reply, and the user's later turns with the replies to them, read up to the first turn that
     /// is not a user's or an assistant's text (a later turn is never an error: a single-request
-    /// sweep does not send it).
+    /// sweep does not send it); nil when no user turn comes before the first reply (or there is no
+    /// turn): nothing to send.
     private func conversation(
         _ object: [String: Any], path: String, line: Int
     ) throws -> (messages: [ChatMessage], reply: String?, later: [(text: String, reply: String?)])? {

@@ -31,13 +31,11 @@ extension APIKind {
         }
     }
 
-    /// The answer text a Converse stream message carries (Bedrock); nil for none or for reasoning.
+    /// The answer text a Converse stream message carries (Bedrock): a text delta's; nil for none
+    /// or for reasoning (whose `text` is inside `reasoningContent`).
     func answerText(inConverse message: EventStreamMessage) -> String? {
-        guard message.eventType == "contentBlockDelta",
-            let object = try? JSONSerialization.jsonObject(with: Data(message.payload)) as? [String: Any],
-            let delta = object["delta"] as? [String: Any]
-        else { return nil }
-        return delta["text"] as? String
+        guard message.eventType == "contentBlockDelta", !JSONByteScan.hasObject(.converseReasoning, in: message.payload) else { return nil }
+        return JSONByteScan.stringValue(of: .text, in: message.payload)
     }
 
     /// The answer text of a whole response that was not streamed; nil when it has none.
